@@ -1,0 +1,60 @@
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { MixedList } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { CommitSignalSubscriber } from './commit-signal.js';
+import { MIGRATIONS_TABLE, runMigrations } from './migrations.js';
+
+export interface DatabaseOptions {
+  readonly url: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly entities: MixedList<Function>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly migrations: MixedList<Function>;
+  readonly poolSize?: number;
+  /** Run pending migrations at start (the default; the k8s migration Job turns it off for the apps). */
+  readonly migrate?: boolean;
+}
+
+const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
+
+@Injectable()
+class Migrator implements OnModuleInit {
+  private readonly logger = new Logger('Database');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(DATABASE_OPTIONS) private readonly options: DatabaseOptions,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.options.migrate === false) return;
+    const ran = await runMigrations(this.dataSource);
+    if (ran.length > 0) this.logger.log({ migrations: ran }, 'migrations applied');
+  }
+}
+
+/** The app's one TypeORM data source, migrated at start. Never `synchronize`. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: options.url,
+          entities: options.entities,
+          migrations: options.migrations,
+          migrationsTableName: MIGRATIONS_TABLE,
+          subscribers: [CommitSignalSubscriber],
+          synchronize: false,
+          migrationsRun: false,
+          extra: { max: options.poolSize ?? 10 },
+        }),
+      ],
+      providers: [{ provide: DATABASE_OPTIONS, useValue: options }, Migrator],
+      exports: [TypeOrmModule],
+    };
+  }
+}

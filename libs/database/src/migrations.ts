@@ -1,0 +1,23 @@
+import type { DataSource } from 'typeorm';
+
+/** One table records every migration of every app and lib, so each set runs once whoever starts first. */
+export const MIGRATIONS_TABLE = 'tributary_migrations';
+
+const MIGRATION_LOCK = 7_264_001;
+
+/**
+ * Runs the data source's pending migrations under a Postgres advisory lock, so several processes
+ * starting at once (replicas, the standalone apps) never run the same migration twice.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const ran = await dataSource.runMigrations({ transaction: 'each' });
+    return ran.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}

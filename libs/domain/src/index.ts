@@ -1,0 +1,2 @@
+export * from './tributary-error.js';
+export * from './tracking-status.js';

@@ -1,0 +1,62 @@
+import type { TopicDefinition } from '@tributary/topics';
+import { continueTrace } from './trace-context.js';
+import { uuidv7 } from './uuid-v7.js';
+
+/**
+ * A message on a topic, with the CloudEvents 1.0 attributes (extension attributes are lower-case
+ * alphanumerics, hence `tenantid`). `signature` is added by the signer over every other attribute.
+ */
+export interface Envelope<T = unknown> {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly time: string;
+  readonly subject: string;
+  readonly tenantid: string;
+  readonly traceparent: string;
+  readonly correlationid: string;
+  readonly causationid?: string;
+  readonly dataschema: string;
+  readonly datacontenttype: 'application/json';
+  readonly data: T;
+  readonly signature?: string;
+}
+
+export interface EnvelopeOrigin {
+  /** The app producing the message (`gateway`, `integration-worker` …). */
+  readonly source: string;
+  readonly tenantId: string;
+  readonly traceparent?: string;
+  /** The message this one is a consequence of: its id becomes causation, its correlation is kept. */
+  readonly cause?: Pick<Envelope, 'id' | 'correlationid' | 'traceparent'>;
+  readonly id?: string;
+  readonly time?: Date;
+}
+
+export function dataschemaOf(topic: Pick<TopicDefinition, 'name' | 'version'>): string {
+  return `tributary:${topic.name}:v${topic.version}`;
+}
+
+export function createEnvelope<T extends object>(topic: TopicDefinition<T>, data: T, origin: EnvelopeOrigin): Envelope<T> {
+  const id = origin.id ?? uuidv7();
+  return {
+    specversion: '1.0',
+    id,
+    source: origin.source,
+    type: topic.name,
+    time: (origin.time ?? new Date()).toISOString(),
+    subject: topic.key(data),
+    tenantid: origin.tenantId,
+    traceparent: origin.traceparent ?? origin.cause?.traceparent ?? continueTrace().traceparent,
+    correlationid: origin.cause?.correlationid ?? id,
+    ...(origin.cause ? { causationid: origin.cause.id } : {}),
+    dataschema: dataschemaOf(topic),
+    datacontenttype: 'application/json',
+    data: { ...data },
+  };
+}
+
+/** The partition key: tenant first, so one tenant's entity never shares ordering with another's. */
+export const partitionKeyOf = (envelope: Pick<Envelope, 'tenantid' | 'subject'>): string =>
+  `${envelope.tenantid}:${envelope.subject}`;

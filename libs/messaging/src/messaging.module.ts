@@ -1,0 +1,54 @@
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Inbox } from './inbox/inbox.js';
+import { MessagePublisher } from './message-publisher.js';
+import { PostgresMessageLog } from './postgres/postgres-message-log.js';
+import { PostgresTransportServer, type PostgresTransportOptions } from './postgres/postgres-transport.server.js';
+import { RethrowRpcFilter } from './rethrow-rpc.filter.js';
+import { MessageSigner, type SigningKeyring } from './signing/message-signer.js';
+
+export interface MessagingOptions {
+  /** The producing app, written as `source` on every envelope. */
+  readonly source: string;
+  readonly signing: SigningKeyring;
+  /** Partitions of a topic created by this app (the count is fixed when the topic is created). */
+  readonly partitions?: number;
+}
+
+/** Signing, the message log, the publisher and the inbox for one app. */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MessageSigner, useValue: new MessageSigner(options.signing) },
+        { provide: PostgresMessageLog, useValue: new PostgresMessageLog(options.partitions ?? 8) },
+        {
+          provide: MessagePublisher,
+          inject: [MessageSigner, PostgresMessageLog],
+          useFactory: (signer: MessageSigner, log: PostgresMessageLog) =>
+            new MessagePublisher(options.source, signer, log),
+        },
+        Inbox,
+      ],
+      exports: [MessageSigner, PostgresMessageLog, MessagePublisher, Inbox],
+    };
+  }
+}
+
+export type ConsumerOptions = Omit<PostgresTransportOptions, 'dataSource' | 'signer' | 'log'>;
+
+/** Connects the app's `@EventPattern` handlers to the transport as members of `options.group`. */
+export function connectConsumer(app: INestApplication, options: ConsumerOptions): PostgresTransportServer {
+  const strategy = new PostgresTransportServer({
+    ...options,
+    dataSource: app.get(DataSource),
+    signer: app.get(MessageSigner),
+    log: app.get(PostgresMessageLog),
+  });
+  const microservice = app.connectMicroservice({ strategy }, { inheritAppConfig: false });
+  microservice.useGlobalFilters(new RethrowRpcFilter());
+  return strategy;
+}

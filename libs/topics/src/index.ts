@@ -1,0 +1,4 @@
+export * from './topic.js';
+export * from './registry.js';
+export * from './tracking/carrier-update-received.topic.js';
+export * from './tracking/package-updated.topic.js';

@@ -1,0 +1,20 @@
+import { TributaryError } from '@tributary/domain';
+import type { TopicDefinition } from './topic.js';
+import { carrierUpdateReceived } from './tracking/carrier-update-received.topic.js';
+import { packageUpdated } from './tracking/package-updated.topic.js';
+
+/** Every topic of the platform. Add a topic by defining it next to its payload and listing it here. */
+export const Topics = {
+  carrierUpdateReceived,
+  packageUpdated,
+} as const;
+
+export const allTopics: readonly TopicDefinition[] = Object.values(Topics) as TopicDefinition[];
+
+export function topicByName(name: string): TopicDefinition {
+  const topic = allTopics.find((t) => t.name === name);
+  if (!topic) throw new TributaryError('invalid', 'topic_unknown', `Unknown topic "${name}"`);
+  return topic;
+}
+
+export const isTopicName = (name: string): boolean => allTopics.some((t) => t.name === name);
