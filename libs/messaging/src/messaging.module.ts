@@ -1,4 +1,5 @@
-import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule, type INestApplication, type OnApplicationBootstrap } from '@nestjs/common';
+import { allTopics } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import { Inbox } from './inbox/inbox.js';
 import { MessagePublisher } from './message-publisher.js';
@@ -13,6 +14,22 @@ export interface MessagingOptions {
   readonly signing: SigningKeyring;
   /** Partitions of a topic created by this app (the count is fixed when the topic is created). */
   readonly partitions?: number;
+}
+
+/** Creates the registry's topics once the app's migrations have run (as Kafka topics are provisioned). */
+@Injectable()
+class TopicProvisioner implements OnApplicationBootstrap {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly log: PostgresMessageLog,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.log.provision(
+      this.dataSource,
+      allTopics.map((t) => t.name),
+    );
+  }
 }
 
 /** Signing, the message log, the publisher and the inbox for one app. */
@@ -32,6 +49,7 @@ export class MessagingModule {
             new MessagePublisher(options.source, signer, log),
         },
         Inbox,
+        TopicProvisioner,
       ],
       exports: [MessageSigner, PostgresMessageLog, MessagePublisher, Inbox],
     };

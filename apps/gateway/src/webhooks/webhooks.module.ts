@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CreateWebhookController } from './create-webhook/create-webhook.controller.js';
+import { CreateWebhookHandler } from './create-webhook/create-webhook.handler.js';
+import { ReceiveWebhookHandler } from './receive-webhook/receive-webhook.handler.js';
+import { WebhookController } from './receive-webhook/webhook.controller.js';
+
+@Module({
+  controllers: [WebhookController, CreateWebhookController],
+  providers: [ReceiveWebhookHandler, CreateWebhookHandler],
+})
+export class WebhooksModule {}

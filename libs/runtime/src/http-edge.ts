@@ -1,0 +1,42 @@
+import type { INestApplication } from '@nestjs/common';
+import { continueTrace } from '@tributary/messaging';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { HttpErrorFilter, sendError } from './http-error.filter.js';
+
+export interface TracedRequest extends Request {
+  traceId: string;
+  traceparent: string;
+  rawBody?: Buffer;
+}
+
+export interface HttpEdgeOptions {
+  /** Paths whose body is kept raw (Buffer in `req.body`), e.g. webhook ingress that verifies signatures. */
+  readonly rawBodyPaths?: readonly string[];
+  readonly bodyLimit?: string;
+}
+
+/**
+ * What every app's HTTP edge does first: continue or start the trace (`traceparent` in,
+ * `x-trace-id` out), parse bodies with errors in the platform's error format, map exceptions.
+ * Apps are created with `bodyParser: false` so that these parsers are the only ones.
+ */
+export function configureHttpEdge(app: INestApplication, options: HttpEdgeOptions = {}): void {
+  const limit = options.bodyLimit ?? '1mb';
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const trace = continueTrace(request.header('traceparent'));
+    Object.assign(request, trace);
+    response.setHeader('x-trace-id', trace.traceId);
+    next();
+  });
+  for (const path of options.rawBodyPaths ?? []) {
+    app.use(path, express.raw({ type: () => true, limit }));
+  }
+  app.use(express.json({ limit }));
+  app.use((error: { type?: string; status?: number }, request: Request, response: Response, next: NextFunction) => {
+    if (error.type === 'entity.too.large') return sendError(request, response, 413, 'payload_too_large', `Body exceeds ${limit}`);
+    if (error.type === 'entity.parse.failed') return sendError(request, response, 400, 'invalid_json', 'Body is not valid JSON');
+    if (error.status && error.status < 500) return sendError(request, response, error.status, 'bad_request', 'Malformed request');
+    next(error);
+  });
+  app.useGlobalFilters(new HttpErrorFilter());
+}

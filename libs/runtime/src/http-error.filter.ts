@@ -1,0 +1,78 @@
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { ErrorKind } from '@tributary/domain';
+import { isTributaryError } from '@tributary/domain';
+import type { Request, Response } from 'express';
+
+export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'route_not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+  traceId: string;
+}
+
+/** Writes the platform's error body — `{ error: { code, message }, traceId }` — with the right status. */
+export function sendError(
+  request: Request,
+  response: Response,
+  status: number,
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+): void {
+  const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}) }, traceId: traceIdOf(request) };
+  response.status(status).json(body);
+}
+
+export const traceIdOf = (request: Request): string => (request as Request & { traceId?: string }).traceId ?? '';
+
+/** The one HTTP exception filter: coded domain errors and Nest's own exceptions to the error body. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const request = host.switchToHttp().getRequest<Request>();
+    const response = host.switchToHttp().getResponse<Response>();
+    if (isTributaryError(error)) {
+      return sendError(request, response, STATUS_OF_KIND[error.kind], error.code, error.message, error.details);
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const code = CODE_OF_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad_request');
+      return sendError(request, response, status, code, messageOf(error));
+    }
+    this.logger.error({ err: error, traceId: traceIdOf(request) }, 'unhandled error');
+    return sendError(request, response, HttpStatus.INTERNAL_SERVER_ERROR, 'internal', 'Internal error');
+  }
+}
+
+function messageOf(error: HttpException): string {
+  const body = error.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
+}

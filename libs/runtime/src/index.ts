@@ -1,0 +1,5 @@
+export * from './config.js';
+export * from './http-error.filter.js';
+export * from './http-edge.js';
+export * from './logging.js';
+export * from './validation.pipe.js';

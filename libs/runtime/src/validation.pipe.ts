@@ -1,0 +1,17 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { TributaryError } from '@tributary/domain';
+
+/** Validates request DTOs (class-validator) and reports failures as `validation_failed` with the fields named. */
+export const validationPipe = () =>
+  new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors: ValidationError[]) =>
+      new TributaryError(
+        'invalid',
+        'validation_failed',
+        errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` })).join('; '),
+        { fields: errors.map((e) => e.property) },
+      ),
+  });

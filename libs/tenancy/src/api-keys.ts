@@ -1,0 +1,61 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Queryable } from '@tributary/database';
+import { TributaryError } from '@tributary/domain';
+import type { Principal, Role } from './principal.js';
+
+const KEY_FORMAT = /^trb_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+
+export interface IssuedKey {
+  readonly id: string;
+  /** The whole key. Shown to its owner once; only its hash is kept. */
+  readonly key: string;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/** API keys: `trb_<12-char public prefix>_<43-char secret>`, looked up by prefix, compared by hash in constant time. */
+export class ApiKeys {
+  async issue(q: Queryable, role: Role, tenantId: string | null, name = ''): Promise<IssuedKey> {
+    const id = randomUUID();
+    const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const secret = randomBytes(32).toString('base64url');
+    await q.query(
+      `INSERT INTO tenancy.api_keys (id, tenant_id, role, prefix, secret_sha256, name) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, tenantId, role, prefix, sha256(secret), name],
+    );
+    return { id, key: `trb_${prefix}_${secret}` };
+  }
+
+  async authenticate(q: Queryable, key: string | undefined): Promise<Principal> {
+    const match = key ? KEY_FORMAT.exec(key) : null;
+    const [row] = match
+      ? await q.query<{ id: string; tenant_id: string | null; role: Role; secret_sha256: Buffer }>(
+          `SELECT id, tenant_id, role, secret_sha256 FROM tenancy.api_keys WHERE prefix = $1 AND revoked_at IS NULL`,
+          [match[1]],
+        )
+      : [];
+    // Hash even when there is no row, so an unknown prefix takes as long as a wrong secret.
+    const given = sha256(match?.[2] ?? '');
+    const stored = row?.secret_sha256 ?? Buffer.alloc(given.length);
+    if (!row || !timingSafeEqual(given, stored)) {
+      throw new TributaryError('unauthenticated', 'unauthenticated', 'A valid API key is required');
+    }
+    return row.role === 'platform_admin'
+      ? { kind: 'platform_admin', keyId: row.id }
+      : { kind: 'tenant', keyId: row.id, tenantId: row.tenant_id!, role: row.role };
+  }
+
+  async isValid(q: Queryable, key: string): Promise<boolean> {
+    return this.authenticate(q, key).then(
+      () => true,
+      () => false,
+    );
+  }
+}
+
+/** Reads the key from `Authorization: Bearer <key>` (or a bare key, as graphql-ws clients often send it). */
+export function bearerToken(header: unknown): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const value = header.trim();
+  return /^bearer\s+/i.test(value) ? value.replace(/^bearer\s+/i, '') : value || undefined;
+}
