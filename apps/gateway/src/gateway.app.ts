@@ -14,7 +14,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   app.useLogger(app.get(Logger));
   configureHttpEdge(app, { rawBodyPaths: ['/webhooks'], bodyLimit: config.WEBHOOK_BODY_LIMIT });
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -21,6 +21,7 @@ export class GatewayModule {
         loggingModule('gateway', config.LOG_LEVEL),
         CqrsModule.forRoot(),
         DatabaseModule.forRoot({
+          name: 'gateway',
           url: config.DATABASE_URL,
           entities: [WebhookEntity],
           migrations: [...messagingMigrations, ...tenancyMigrations, GatewayInit1763900001000],

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { CommitSignalSubscriber } from './commit-signal.js';
 import { MIGRATIONS_TABLE, runMigrations } from './migrations.js';
 
 export interface DatabaseOptions {
+  /** The owning app: names its data source (several apps share a process in standalone mode). */
+  readonly name: string;
   readonly url: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly entities: MixedList<Function>;
@@ -40,8 +42,10 @@ export class DatabaseModule {
   static forRoot(options: DatabaseOptions): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
       imports: [
         TypeOrmModule.forRoot({
+          name: options.name,
           type: 'postgres',
           url: options.url,
           entities: options.entities,
@@ -53,8 +57,13 @@ export class DatabaseModule {
           extra: { max: options.poolSize ?? 10 },
         }),
       ],
-      providers: [{ provide: DATABASE_OPTIONS, useValue: options }, Migrator],
-      exports: [TypeOrmModule],
+      providers: [
+        { provide: DATABASE_OPTIONS, useValue: options },
+        // Code injects `DataSource` by its class whatever the data source's name.
+        { provide: DataSource, useExisting: getDataSourceToken(options.name) },
+        Migrator,
+      ],
+      exports: [TypeOrmModule, DataSource],
     };
   }
 }

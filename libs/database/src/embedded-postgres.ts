@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGliteUnitQueue } from './pglite-unit-queue.js';
 
 export interface EmbeddedPostgres {
   /** A `postgres://` URL the ordinary `pg` driver connects to. */
@@ -17,7 +18,7 @@ export interface EmbeddedPostgresOptions {
 
 /**
  * PostgreSQL in this process (PGlite), served over a local socket so the apps use the same `pg`
- * driver and SQL as against a real server. One session serves every connection: a transaction
+ * driver and SQL as against a real server (with our `PGliteUnitQueue`, see there why). One session serves every connection: a transaction
  * holds the others back until it ends, so code must never wait on a second connection while
  * inside a transaction (it would deadlock here, and is a bug anywhere).
  */
@@ -26,6 +27,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
   const port = options.port || (await freePort());
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 200 });
+  (server as unknown as { queryQueue: PGliteUnitQueue }).queryQueue = new PGliteUnitQueue(db);
   await server.start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -36,7 +38,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   };
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (for servers that must know their port before listening). */
+export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolve, reject) => {
     const srv = createServer();

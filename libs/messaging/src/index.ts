@@ -12,3 +12,5 @@ export * from './inbox/inbox.js';
 export * from './message-publisher.js';
 export * from './messaging.module.js';
 export * from './rethrow-rpc.filter.js';
+export * from './on-message.decorator.js';
+export * from './postgres/wakeup.js';

@@ -5,7 +5,6 @@ import { Inbox } from './inbox/inbox.js';
 import { MessagePublisher } from './message-publisher.js';
 import { PostgresMessageLog } from './postgres/postgres-message-log.js';
 import { PostgresTransportServer, type PostgresTransportOptions } from './postgres/postgres-transport.server.js';
-import { RethrowRpcFilter } from './rethrow-rpc.filter.js';
 import { MessageSigner, type SigningKeyring } from './signing/message-signer.js';
 
 export interface MessagingOptions {
@@ -58,7 +57,11 @@ export class MessagingModule {
 
 export type ConsumerOptions = Omit<PostgresTransportOptions, 'dataSource' | 'signer' | 'log'>;
 
-/** Connects the app's `@EventPattern` handlers to the transport as members of `options.group`. */
+/**
+ * Connects the app's `@OnMessage` handlers to the transport as members of `options.group`.
+ * The handlers share the app's global filters, which must hand errors back to the transport
+ * unchanged (see `RethrowRpcFilter`): register them before connecting.
+ */
 export function connectConsumer(app: INestApplication, options: ConsumerOptions): PostgresTransportServer {
   const strategy = new PostgresTransportServer({
     ...options,
@@ -66,7 +69,6 @@ export function connectConsumer(app: INestApplication, options: ConsumerOptions)
     signer: app.get(MessageSigner),
     log: app.get(PostgresMessageLog),
   });
-  const microservice = app.connectMicroservice({ strategy }, { inheritAppConfig: false });
-  microservice.useGlobalFilters(new RethrowRpcFilter());
+  app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   return strategy;
 }

@@ -1,13 +1,11 @@
-import { Catch, type RpcExceptionFilter } from '@nestjs/common';
+import type { ArgumentsHost } from '@nestjs/common';
 import { throwError, type Observable } from 'rxjs';
 
 /**
- * Nest's default RPC filter turns every error into `{ status, message }`, losing its code. Ours hands
- * the original error back to the transport, which decides between retry and dead letter from it.
+ * Nest's default RPC filter turns every error into `{ status, message }`, losing its code. A
+ * message handler's error must reach the transport as thrown, which decides between retry and
+ * dead letter from it. Exception filters call this for the `rpc` context.
  */
-@Catch()
-export class RethrowRpcFilter implements RpcExceptionFilter {
-  catch(error: unknown): Observable<never> {
-    return throwError(() => error);
-  }
+export function rethrowToTransport(error: unknown, host: ArgumentsHost): Observable<never> | undefined {
+  return host.getType() === 'rpc' ? throwError(() => error) : undefined;
 }

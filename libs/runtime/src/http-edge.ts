@@ -22,6 +22,7 @@ export interface HttpEdgeOptions {
  */
 export function configureHttpEdge(app: INestApplication, options: HttpEdgeOptions = {}): void {
   const limit = options.bodyLimit ?? '1mb';
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   app.use((request: Request, response: Response, next: NextFunction) => {
     const trace = continueTrace(request.header('traceparent'));
     Object.assign(request, trace);

@@ -1,6 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ErrorKind } from '@tributary/domain';
 import { isTributaryError } from '@tributary/domain';
+import { rethrowToTransport } from '@tributary/messaging';
 import type { Request, Response } from 'express';
 
 export const STATUS_OF_KIND: Record<ErrorKind, number> = {
@@ -48,12 +49,17 @@ export function sendError(
 
 export const traceIdOf = (request: Request): string => (request as Request & { traceId?: string }).traceId ?? '';
 
-/** The one HTTP exception filter: coded domain errors and Nest's own exceptions to the error body. */
+/**
+ * The app's exception filter: over HTTP, coded domain errors and Nest's own exceptions become the
+ * error body; for message handlers the error goes back to the transport unchanged.
+ */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  catch(error: unknown, host: ArgumentsHost): unknown {
+    const toTransport = rethrowToTransport(error, host);
+    if (toTransport) return toTransport;
     if (host.getType() !== 'http') throw error;
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();

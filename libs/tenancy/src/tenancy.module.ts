@@ -5,8 +5,8 @@ import { SecretBox } from './secret-box.js';
 import { Tenants } from './tenants.js';
 
 export interface TenancyOptions {
-  /** Base64 of 32 bytes; encrypts secrets at rest. */
-  readonly encryptionKey: string;
+  /** Base64 of 32 bytes; encrypts secrets at rest. Apps that keep no secrets leave it out. */
+  readonly encryptionKey?: string;
 }
 
 @Module({})
@@ -18,10 +18,10 @@ export class TenancyModule {
       providers: [
         ApiKeys,
         { provide: Tenants, inject: [ApiKeys], useFactory: (keys: ApiKeys) => new Tenants(keys) },
-        { provide: SecretBox, useValue: new SecretBox(options.encryptionKey) },
+        ...(options.encryptionKey ? [{ provide: SecretBox, useValue: new SecretBox(options.encryptionKey) }] : []),
         ApiKeyGuard,
       ],
-      exports: [ApiKeys, Tenants, SecretBox, ApiKeyGuard],
+      exports: [ApiKeys, Tenants, ApiKeyGuard, ...(options.encryptionKey ? [SecretBox] : [])],
     };
   }
 }

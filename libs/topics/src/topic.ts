@@ -11,7 +11,7 @@ export interface TopicDefinition<T extends object = object> {
   readonly description: string;
   readonly payload: PayloadClass<T>;
   /** The entity id events are ordered by; the transport prefixes it with the tenant id. */
-  readonly key: (payload: T) => string;
+  key(payload: T): string;
 }
 
 export function defineTopic<T extends object>(definition: TopicDefinition<T>): TopicDefinition<T> {

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { createTestDatabase, testSecrets, type TestDatabase } from '@tributary/testing';
+import { createTestDatabase, readJson, testSecrets, type TestDatabase } from '@tributary/testing';
 import { DataSource } from 'typeorm';
 import { createGatewayApp, ensureAdminKey } from '../../gateway.app.js';
 import { loadGatewayConfig } from '../../gateway.config.js';
@@ -40,14 +40,14 @@ describe('POST /webhooks/:webhookId', () => {
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const { key: admin } = await ensureAdminKey(app);
     const admin_ = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
-    const tenant = await (await fetch(`${base}/v1/tenants`, { method: 'POST', headers: admin_, body: JSON.stringify({ name: 'acme' }) })).json();
-    const created = await (
+    const tenant = await readJson(await fetch(`${base}/v1/tenants`, { method: 'POST', headers: admin_, body: JSON.stringify({ name: 'acme' }) }));
+    const created = await readJson(
       await fetch(`${base}/v1/tenants/${tenant.id}/webhooks`, {
         method: 'POST',
         headers: admin_,
         body: JSON.stringify({ topic: 'tracking.carrier-update.received' }),
-      })
-    ).json();
+      }),
+    );
     webhook = { ...created, url: `${base}/webhooks/${created.id}` };
   });
 
@@ -60,7 +60,7 @@ describe('POST /webhooks/:webhookId', () => {
     const before = await messageCount();
     const response = await deliver(JSON.stringify(payload));
     expect(response.status).toBe(202);
-    const body = await response.json();
+    const body = await readJson(response);
     expect(body).toEqual({ eventId: expect.stringMatching(/^[0-9a-f-]{36}$/), traceId: response.headers.get('x-trace-id') });
     const [message] = await app.get(DataSource).query(`SELECT envelope FROM messaging.messages WHERE message_id = $1`, [body.eventId]);
     expect(message.envelope).toMatchObject({ type: 'tracking.carrier-update.received', data: payload, subject: 'PKG-1' });
@@ -71,7 +71,7 @@ describe('POST /webhooks/:webhookId', () => {
   it('answers a repeated webhook-id with the original event and publishes nothing new', async () => {
     const body = JSON.stringify({ ...payload, trackingId: 'PKG-REPEAT' });
     const answers = [];
-    for (let i = 0; i < 3; i++) answers.push(await (await deliver(body, { id: 'msg_repeat' })).json());
+    for (let i = 0; i < 3; i++) answers.push(await readJson(await deliver(body, { id: 'msg_repeat' })));
     expect(new Set(answers.map((a) => a.eventId)).size).toBe(1);
     const rows = await app.get(DataSource).query(`SELECT count(*) AS n FROM messaging.messages WHERE envelope->'data'->>'trackingId' = 'PKG-REPEAT'`);
     expect(Number(rows[0].n)).toBe(1);
@@ -81,7 +81,7 @@ describe('POST /webhooks/:webhookId', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const response = await deliver(JSON.stringify(payload), { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
     expect(response.headers.get('x-trace-id')).toBe(traceId);
-    expect((await response.json()).traceId).toBe(traceId);
+    expect((await readJson(response)).traceId).toBe(traceId);
   });
 
   it.each([
@@ -97,7 +97,7 @@ describe('POST /webhooks/:webhookId', () => {
     const before = await messageCount();
     const response = await send();
     expect(response.status).toBe(status);
-    const body = await response.json();
+    const body = await readJson(response);
     expect(body).toEqual({ error: { code, message: expect.any(String), ...(body.error.details ? { details: expect.anything() } : {}) }, traceId: response.headers.get('x-trace-id') });
     expect(JSON.stringify(body)).not.toContain(webhook.secret.slice(6));
     expect(await messageCount()).toBe(before);

@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseModule } from '@tributary/database';
+import { loggingModule } from '@tributary/runtime';
+import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
+import { ChangeSinkConfig } from './change-sink.config.js';
+import { ChangeSinkInit1763900003000 } from './database/change-sink.migrations.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+
+/** The change-sink: captured table changes, pushed live to authorized clients. */
+@Module({})
+export class ChangeSinkModule {
+  static forRoot(config: ChangeSinkConfig): DynamicModule {
+    return {
+      module: ChangeSinkModule,
+      imports: [
+        { module: ChangeSinkConfigModule, global: true, providers: [{ provide: ChangeSinkConfig, useValue: config }], exports: [ChangeSinkConfig] },
+        loggingModule('change-sink', config.LOG_LEVEL),
+        DatabaseModule.forRoot({
+          name: 'change-sink',
+          url: config.DATABASE_URL,
+          entities: [],
+          migrations: [...tenancyMigrations, ChangeSinkInit1763900003000],
+        }),
+        TenancyModule.forRoot({}),
+        SubscriptionsModule,
+      ],
+    };
+  }
+}
+
+@Module({})
+class ChangeSinkConfigModule {}

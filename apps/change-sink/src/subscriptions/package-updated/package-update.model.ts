@@ -1,0 +1,28 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+
+@ObjectType({ description: "A package's new state, pushed when its projection row changes" })
+export class PackageUpdate {
+  @Field({ description: "The carrier's tracking id" })
+  trackingId: string;
+
+  @Field({ description: 'Canonical status: pre_transit, in_transit, out_for_delivery, delivered, exception, returned or unknown' })
+  status: string;
+
+  @Field({ description: 'The carrier, lower-case' })
+  carrier: string;
+
+  @Field({ description: "The status in the carrier's own words" })
+  carrierStatus: string;
+
+  @Field({ description: 'When the carrier says the update happened (ISO-8601)' })
+  updatedAt: string;
+
+  @Field(() => ID, { description: 'The event that produced this state' })
+  eventId: string;
+}
+
+@ObjectType({ description: 'Who the caller is, as established by its API key' })
+export class Viewer {
+  @Field(() => ID, { description: "The caller's tenant" })
+  tenantId: string;
+}

@@ -1,0 +1,17 @@
+import { Controller } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Payload } from '@nestjs/microservices';
+import { OnMessage, type Envelope } from '@tributary/messaging';
+import { allTopics } from '@tributary/topics';
+import { AppendEvent } from '../append-event/append-event.command.js';
+
+/** Every topic of the registry ends in the log. */
+@Controller()
+export class TopicConsumer {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @OnMessage(...allTopics)
+  async handle(@Payload() envelope: Envelope): Promise<void> {
+    await this.commandBus.execute(new AppendEvent(envelope));
+  }
+}

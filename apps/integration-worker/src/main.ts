@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+import { createWorkerApp } from './worker.app.js';
+import { loadWorkerConfig } from './worker.config.js';
+
+const config = loadWorkerConfig(process.env);
+const app = await createWorkerApp(config);
+app.enableShutdownHooks();
+await app.startAllMicroservices();
+await app.listen(config.PORT, '0.0.0.0');

@@ -1,0 +1,24 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { connectConsumer } from '@tributary/messaging';
+import { configureHttpEdge } from '@tributary/runtime';
+import { Logger } from 'nestjs-pino';
+import type { WorkerConfig } from './worker.config.js';
+import { WorkerModule } from './worker.module.js';
+
+export const WORKER_GROUP = 'integration-worker';
+
+/** Builds the worker with its consumer connected; `startAllMicroservices()` starts consuming. */
+export async function createWorkerApp(config: WorkerConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(WorkerModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  configureHttpEdge(app);
+  connectConsumer(app, {
+    group: WORKER_GROUP,
+    listenUrl: config.TRIBUTARY_NOTIFY_URL,
+    pollIntervalMs: config.CONSUMER_POLL_MS,
+    retry: { maxAttempts: config.HANDLER_MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 30_000 },
+  });
+  await app.init();
+  return app;
+}

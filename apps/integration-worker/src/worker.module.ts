@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseModule } from '@tributary/database';
+import { messagingMigrations, MessagingModule } from '@tributary/messaging';
+import { loggingModule } from '@tributary/runtime';
+import { TrackingModule } from './tracking/tracking.module.js';
+import { WorkerConfig } from './worker.config.js';
+
+/** The integration worker: handlers per topic, chained through the transport. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        loggingModule('integration-worker', config.LOG_LEVEL),
+        DatabaseModule.forRoot({
+          name: 'integration-worker', url: config.DATABASE_URL, entities: [], migrations: [...messagingMigrations] }),
+        MessagingModule.forRoot({
+          source: 'integration-worker',
+          signing: { active: { id: config.TRIBUTARY_SIGNING_KEY_ID, secret: config.TRIBUTARY_SIGNING_KEY } },
+        }),
+        TrackingModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { adminKeyPath } from './local-files.js';
+import { startPlatform } from './platform.js';
+import { loadStandaloneConfig } from './standalone.config.js';
+
+const config = loadStandaloneConfig(process.env);
+const platform = await startPlatform(config);
+const { urls } = platform;
+
+process.stdout.write(`
+Tributary is running (${platform.database === 'embedded' ? `embedded PostgreSQL in ${config.TRIBUTARY_HOME}/pgdata` : 'PostgreSQL at DATABASE_URL'}).
+
+  gateway        ${urls.gateway}        webhooks: POST /webhooks/:id   admin API: /v1   OpenAPI: ${urls.gateway}/docs
+  event-store    ${urls.eventStore}
+  change-sink    ${urls.changeSink}        GraphQL + subscriptions: ${urls.graphqlWs}
+  worker         ${urls.worker}
+
+  admin key      ${platform.adminKey}
+                 (${platform.adminKeyCreated ? 'new; ' : ''}saved in ${adminKeyPath(config.TRIBUTARY_HOME)}, mode 600)
+
+Try the demo in README.md. Ctrl-C stops.
+`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${signal}: stopping…\n`);
+  await platform.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

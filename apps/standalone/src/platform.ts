@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@tributary/database';
+import { createChangeSinkApp } from '../../change-sink/src/change-sink.app.js';
+import { loadChangeSinkConfig } from '../../change-sink/src/change-sink.config.js';
+import { createEventStoreApp } from '../../event-store/src/event-store.app.js';
+import { loadEventStoreConfig } from '../../event-store/src/event-store.config.js';
+import { createGatewayApp, ensureAdminKey } from '../../gateway/src/gateway.app.js';
+import { loadGatewayConfig } from '../../gateway/src/gateway.config.js';
+import { createWorkerApp } from '../../integration-worker/src/worker.app.js';
+import { loadWorkerConfig } from '../../integration-worker/src/worker.config.js';
+import { localKeys, readAdminKey, writeAdminKey } from './local-files.js';
+import type { StandaloneConfig } from './standalone.config.js';
+
+export interface RunningPlatform {
+  readonly urls: { gateway: string; eventStore: string; changeSink: string; worker: string; graphqlWs: string };
+  readonly adminKey: string;
+  readonly adminKeyCreated: boolean;
+  readonly database: 'embedded' | 'server';
+  stop(): Promise<void>;
+}
+
+const portOf = async (port: number) => (port === 0 ? freePort() : port);
+
+/**
+ * The four apps in one process, each on its own port and with its own Nest container, exactly as
+ * they run apart — only the database (embedded unless DATABASE_URL is set) and the process are shared.
+ */
+export async function startPlatform(config: StandaloneConfig): Promise<RunningPlatform> {
+  const keys = localKeys(config.TRIBUTARY_HOME);
+  const embedded: EmbeddedPostgres | undefined = config.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: join(config.TRIBUTARY_HOME, 'pgdata') });
+  const databaseUrl = config.DATABASE_URL ?? embedded!.url;
+  const ports = {
+    gateway: await portOf(config.GATEWAY_PORT),
+    eventStore: await portOf(config.EVENT_STORE_PORT),
+    changeSink: await portOf(config.CHANGE_SINK_PORT),
+    worker: await portOf(config.WORKER_PORT),
+  };
+  const shared = {
+    DATABASE_URL: databaseUrl,
+    // Embedded NOTIFY reaches no one; in-process commit signals wake consumers instead.
+    TRIBUTARY_NOTIFY_URL: config.DATABASE_URL,
+    TRIBUTARY_SIGNING_KEY: config.TRIBUTARY_SIGNING_KEY ?? keys.signingKey,
+    TRIBUTARY_ENCRYPTION_KEY: config.TRIBUTARY_ENCRYPTION_KEY ?? keys.encryptionKey,
+    LOG_LEVEL: config.LOG_LEVEL,
+  };
+  const url = (port: number) => `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+
+  const apps: INestApplication[] = [];
+  try {
+    const gateway = await createGatewayApp(
+      loadGatewayConfig({ ...shared, PORT: String(ports.gateway), PUBLIC_URL: url(ports.gateway) }),
+    );
+    apps.push(gateway);
+    apps.push(await createEventStoreApp(loadEventStoreConfig({ ...shared, PORT: String(ports.eventStore) })));
+    apps.push(await createChangeSinkApp(loadChangeSinkConfig({ ...shared, PORT: String(ports.changeSink) })));
+    apps.push(await createWorkerApp(loadWorkerConfig({ ...shared, PORT: String(ports.worker) })));
+    const [, eventStore, changeSink, worker] = apps;
+    await gateway.listen(ports.gateway, config.HOST);
+    await eventStore.listen(ports.eventStore, config.HOST);
+    await changeSink.listen(ports.changeSink, config.HOST);
+    await worker.listen(ports.worker, config.HOST);
+    await eventStore.startAllMicroservices();
+    await worker.startAllMicroservices();
+
+    const admin = await ensureAdminKey(gateway, readAdminKey(config.TRIBUTARY_HOME));
+    if (admin.created) writeAdminKey(config.TRIBUTARY_HOME, admin.key);
+
+    return {
+      urls: {
+        gateway: url(ports.gateway),
+        eventStore: url(ports.eventStore),
+        changeSink: url(ports.changeSink),
+        worker: url(ports.worker),
+        graphqlWs: `${url(ports.changeSink).replace(/^http/, 'ws')}/graphql`,
+      },
+      adminKey: admin.key,
+      adminKeyCreated: admin.created,
+      database: embedded ? 'embedded' : 'server',
+      async stop() {
+        // Consumers first (they finish in-flight work), ingress last, then the database.
+        for (const app of [...apps].reverse()) await app.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    for (const app of apps.reverse()) await app.close().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+}

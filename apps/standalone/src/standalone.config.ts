@@ -1,0 +1,30 @@
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { loadConfig } from '@tributary/runtime';
+
+export class StandaloneConfig {
+  /** A PostgreSQL server to use instead of the embedded database. */
+  @IsOptional()
+  @IsString()
+  DATABASE_URL?: string;
+
+  /** Where the embedded database, the generated keys and the admin key live. */
+  @IsString()
+  TRIBUTARY_HOME: string = '.tributary';
+
+  @IsString()
+  HOST: string = '127.0.0.1';
+
+  @IsInt() @Min(0) @Max(65535) GATEWAY_PORT: number = 3000;
+  @IsInt() @Min(0) @Max(65535) EVENT_STORE_PORT: number = 3001;
+  @IsInt() @Min(0) @Max(65535) CHANGE_SINK_PORT: number = 3002;
+  @IsInt() @Min(0) @Max(65535) WORKER_PORT: number = 3003;
+
+  /** Overrides the generated local keys (see `.tributary/keys.json`). */
+  @IsOptional() @IsString() TRIBUTARY_SIGNING_KEY?: string;
+  @IsOptional() @IsString() TRIBUTARY_ENCRYPTION_KEY?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'warn';
+}
+
+export const loadStandaloneConfig = (env: Record<string, string | undefined>) => loadConfig(StandaloneConfig, env);

@@ -1,0 +1,53 @@
+import { TributaryError } from '@tributary/domain';
+import { backoffDelay, describeError, isRetryable, type RetryPolicy } from './retry-policy.js';
+
+describe('retry policy', () => {
+  const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
+
+  describe('backoffDelay', () => {
+    it.each([
+      [1, 100],
+      [2, 200],
+      [3, 400],
+      [4, 800],
+      [5, 1_000],
+      [12, 1_000],
+    ])('after attempt %i waits at most %i ms', (attempt, ceiling) => {
+      expect(backoffDelay(policy, attempt, () => 1)).toBe(ceiling);
+    });
+
+    it('draws the delay uniformly below the ceiling (full jitter)', () => {
+      expect(backoffDelay(policy, 3, () => 0)).toBe(0);
+      expect(backoffDelay(policy, 3, () => 0.5)).toBe(200);
+    });
+
+    it('treats an attempt below 1 as the first', () => {
+      expect(backoffDelay(policy, 0, () => 1)).toBe(100);
+    });
+  });
+
+  describe('isRetryable', () => {
+    it.each([
+      ['an unexpected Error', new Error('socket hang up'), true],
+      ['a thrown string', 'boom', true],
+      ['an unavailable TributaryError', new TributaryError('unavailable', 'db_down', 'x'), true],
+      ['a conflict TributaryError', new TributaryError('conflict', 'version_conflict', 'x'), true],
+      ['an invalid TributaryError', new TributaryError('invalid', 'payload_invalid', 'x'), false],
+      ['a signature failure', new TributaryError('invalid', 'signature_invalid', 'x'), false],
+      ['a not_found TributaryError', new TributaryError('not_found', 'tenant_not_found', 'x'), false],
+    ])('%s -> %s', (_, error, retryable) => {
+      expect(isRetryable(error)).toBe(retryable);
+    });
+  });
+
+  describe('describeError', () => {
+    it('keeps the code of a TributaryError', () => {
+      expect(describeError(new TributaryError('invalid', 'payload_invalid', 'bad'))).toEqual({ code: 'payload_invalid', message: 'bad' });
+    });
+
+    it('codes anything else as handler_failed', () => {
+      expect(describeError(new Error('boom'))).toEqual({ code: 'handler_failed', message: 'boom' });
+      expect(describeError('boom')).toEqual({ code: 'handler_failed', message: 'boom' });
+    });
+  });
+});
