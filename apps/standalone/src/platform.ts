@@ -17,6 +17,7 @@ export interface RunningPlatform {
   readonly adminKey: string;
   readonly adminKeyCreated: boolean;
   readonly database: 'embedded' | 'server';
+  readonly databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -79,6 +80,7 @@ export async function startPlatform(config: StandaloneConfig): Promise<RunningPl
       adminKey: admin.key,
       adminKeyCreated: admin.created,
       database: embedded ? 'embedded' : 'server',
+      databaseUrl,
       async stop() {
         // Consumers first (they finish in-flight work), ingress last, then the database.
         for (const app of [...apps].reverse()) await app.close();

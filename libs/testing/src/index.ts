@@ -2,3 +2,5 @@ export * from './test-database.js';
 export * from './test-secrets.js';
 export * from './eventually.js';
 export * from './http.js';
+export * from './graphql-ws-client.js';
+export * from './webhook-sender.js';
