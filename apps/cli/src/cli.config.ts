@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { usageError } from './cli-error.js';
+
+export const DEFAULT_GATEWAY_URL = 'http://localhost:3000';
+/** Where `npm start` leaves the platform admin key, relative to the working directory. */
+export const ADMIN_KEY_FILE = join('.tributary', 'admin-key');
+
+export interface CliConfig {
+  /** The gateway's base URL, without a trailing slash. */
+  readonly gatewayUrl: string;
+  /** The platform admin key, or undefined when neither the variable nor the key file provides one. */
+  readonly adminKey: string | undefined;
+}
+
+/**
+ * The CLI's configuration: `TRIBUTARY_URL` and `TRIBUTARY_ADMIN_KEY`, falling back to the key file.
+ * Validated by hand rather than with class-validator: a one-shot CLI should not load the server stack.
+ */
+export function loadCliConfig(env: Record<string, string | undefined>, cwd: string): CliConfig {
+  const gatewayUrl = env.TRIBUTARY_URL?.trim() || DEFAULT_GATEWAY_URL;
+  if (!isHttpUrl(gatewayUrl)) {
+    throw usageError('config_invalid', `TRIBUTARY_URL must be an http(s) URL, got "${gatewayUrl}"`);
+  }
+  return {
+    gatewayUrl: gatewayUrl.replace(/\/+$/, ''),
+    adminKey: env.TRIBUTARY_ADMIN_KEY?.trim() || readAdminKeyFile(cwd),
+  };
+}
+
+function readAdminKeyFile(cwd: string): string | undefined {
+  try {
+    return readFileSync(join(cwd, ADMIN_KEY_FILE), 'utf8').trim() || undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw usageError('config_invalid', `Cannot read ${ADMIN_KEY_FILE}: ${(error as Error).message}`);
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,152 @@
+import type { INestApplication } from '@nestjs/common';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, testSecrets, type TestDatabase } from '@tributary/testing';
+// Only this test boots the gateway; the CLI's own code talks to it over HTTP alone.
+import { createGatewayApp, ensureAdminKey } from '../../gateway/src/gateway.app.js';
+import { loadGatewayConfig } from '../../gateway/src/gateway.config.js';
+import { run, type CliResult } from './main.js';
+
+const TOPIC = 'tracking.carrier-update.received';
+const payload = { trackingId: 'PKG-CLI-1', carrier: 'DHL', status: 'In Transit', occurredAt: '2026-11-23T10:00:00Z' };
+
+describe('tributary CLI against a running gateway', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+  let adminKey: string;
+  let env: Record<string, string>;
+  let emptyDir: string;
+
+  const json = (result: CliResult) => JSON.parse(result.exitCode === 0 ? result.stdout : result.stderr);
+  const cli = (...argv: string[]) => run(argv, env, emptyDir);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await createGatewayApp(
+      loadGatewayConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', PUBLIC_URL: base, ...testSecrets() }),
+    );
+    await app.listen(port, '127.0.0.1');
+    adminKey = (await ensureAdminKey(app)).key;
+    env = { TRIBUTARY_URL: base, TRIBUTARY_ADMIN_KEY: adminKey };
+    emptyDir = mkdtempSync(join(tmpdir(), 'tributary-cli-'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+    if (emptyDir) rmSync(emptyDir, { recursive: true, force: true });
+  });
+
+  it('creates a tenant, a webhook, and delivers to it', async () => {
+    const tenantResult = await cli('tenant', 'create', '--name', 'acme');
+    expect(tenantResult).toMatchObject({ exitCode: 0, stderr: '' });
+    const tenant = json(tenantResult);
+    expect(tenant).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'acme', apiKey: expect.stringMatching(/^trb_/) });
+
+    const webhookResult = await cli('webhook', 'create', '--tenant', tenant.id, '--topic', TOPIC);
+    expect(webhookResult).toMatchObject({ exitCode: 0, stderr: '' });
+    const webhook = json(webhookResult);
+    expect(webhook).toEqual({
+      id: expect.any(String),
+      tenantId: tenant.id,
+      topic: TOPIC,
+      url: `${base}/webhooks/${webhook.id}`,
+      secret: expect.stringMatching(/^whsec_/),
+    });
+
+    const sent = await cli('webhook', 'send', '--url', webhook.url, '--secret', webhook.secret, '--data', JSON.stringify(payload));
+    expect(sent).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(json(sent)).toEqual({
+      status: 202,
+      messageId: expect.stringMatching(/^msg_/),
+      body: { eventId: expect.stringMatching(/^[0-9a-f-]{36}$/), traceId: expect.any(String) },
+    });
+  });
+
+  it('resending with the same --id answers with the original event', async () => {
+    const tenant = json(await cli('tenant', 'create', '--name', 'resend'));
+    const webhook = json(await cli('webhook', 'create', '--tenant', tenant.id, '--topic', TOPIC));
+    const send = () => cli('webhook', 'send', '--url', webhook.url, '--secret', webhook.secret, '--data', JSON.stringify(payload), '--id', 'msg_cli_repeat');
+    const first = json(await send());
+    const second = json(await send());
+    expect(second.body.eventId).toBe(first.body.eventId);
+  });
+
+  it('reads the admin key from ./.tributary/admin-key when the variable is not set', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-cli-'));
+    try {
+      mkdirSync(join(dir, '.tributary'));
+      writeFileSync(join(dir, '.tributary', 'admin-key'), `${adminKey}\n`);
+      const result = await run(['tenant', 'create', '--name', 'from-file'], { TRIBUTARY_URL: base }, dir);
+      expect(result.exitCode).toBe(0);
+      expect(json(result).name).toBe('from-file');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a bad admin key as an API error (exit 1) without printing the key', async () => {
+    const badKey = 'trb_aaaaaaaaaaaa_' + 'b'.repeat(43);
+    const result = await run(['tenant', 'create', '--name', 'nope'], { TRIBUTARY_URL: base, TRIBUTARY_ADMIN_KEY: badKey }, emptyDir);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(json(result)).toEqual({
+      error: { code: 'unauthenticated', message: expect.any(String) },
+      status: 401,
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect(result.stderr).not.toContain(badKey);
+  });
+
+  it('reports a rejected delivery with the API error code (exit 1)', async () => {
+    const tenant = json(await cli('tenant', 'create', '--name', 'badsig'));
+    const webhook = json(await cli('webhook', 'create', '--tenant', tenant.id, '--topic', TOPIC));
+    const otherSecret = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+    const result = await cli('webhook', 'send', '--url', webhook.url, '--secret', otherSecret, '--data', JSON.stringify(payload));
+    expect(result.exitCode).toBe(1);
+    expect(json(result)).toMatchObject({ error: { code: 'signature_invalid' }, status: 401, traceId: expect.any(String) });
+  });
+
+  it('reports an API validation error for an unknown topic (exit 1)', async () => {
+    const tenant = json(await cli('tenant', 'create', '--name', 'badtopic'));
+    const result = await cli('webhook', 'create', '--tenant', tenant.id, '--topic', 'no.such.topic');
+    expect(result.exitCode).toBe(1);
+    expect(json(result)).toMatchObject({ error: { code: 'validation_failed' }, status: 400 });
+  });
+
+  it('fails with exit 2 and sends nothing when --name is missing', async () => {
+    const result = await cli('tenant', 'create');
+    expect(result).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(json(result)).toEqual({ error: { code: 'option_missing', message: '--name is required' } });
+  });
+
+  it('fails with exit 2 when no admin key is configured', async () => {
+    const result = await run(['tenant', 'create', '--name', 'x'], { TRIBUTARY_URL: base }, emptyDir);
+    expect(result.exitCode).toBe(2);
+    expect(json(result).error.code).toBe('admin_key_missing');
+  });
+
+  it('fails with exit 1 when the gateway cannot be reached', async () => {
+    const port = await freePort();
+    const result = await run(['tenant', 'create', '--name', 'x'], { TRIBUTARY_URL: `http://127.0.0.1:${port}`, TRIBUTARY_ADMIN_KEY: adminKey }, emptyDir);
+    expect(result.exitCode).toBe(1);
+    expect(json(result).error.code).toBe('gateway_unreachable');
+    expect(result.stderr).not.toContain(adminKey);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

@@ -1,0 +1,51 @@
+import { run } from './main.js';
+
+// Command-line handling only: every case here fails or answers before anything is sent.
+const env = { TRIBUTARY_URL: 'http://127.0.0.1:9', TRIBUTARY_ADMIN_KEY: 'trb_aaaaaaaaaaaa_' + 'k'.repeat(43) };
+const errorOf = (stderr: string) => JSON.parse(stderr).error;
+
+describe('tributary command line', () => {
+  it.each([['help'], ['--help'], ['-h']])('prints the usage for %s', async (arg) => {
+    const result = await run([arg], env);
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(result.stdout).toContain('tributary tenant create --name <name>');
+    expect(result.stdout).toContain('tributary webhook send --url <url>');
+  });
+
+  it('prints one group\'s usage for `webhook help`', async () => {
+    const result = await run(['webhook', 'help'], env);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('webhook create');
+    expect(result.stdout).not.toContain('tenant create');
+  });
+
+  it.each([
+    ['no command', [], 'command_missing'],
+    ['an unknown command', ['tenants'], 'command_unknown'],
+    ['an unknown subcommand', ['tenant', 'delete'], 'command_unknown'],
+    ['a missing --name', ['tenant', 'create'], 'option_missing'],
+    ['--name without a value', ['tenant', 'create', '--name'], 'option_invalid'],
+    ['an unknown option', ['tenant', 'create', '--name', 'a', '--colour', 'red'], 'option_invalid'],
+    ['a stray argument', ['tenant', 'create', 'acme'], 'option_invalid'],
+    ['a missing --topic', ['webhook', 'create', '--tenant', 't'], 'option_missing'],
+    ['a secret without whsec_', ['webhook', 'send', '--url', 'http://x/webhooks/1', '--secret', 'abc', '--data', '{}'], 'option_invalid'],
+    ['data that is not JSON', ['webhook', 'send', '--url', 'http://x/webhooks/1', '--secret', 'whsec_AAAA', '--data', '{'], 'option_invalid'],
+    ['a url that is not http', ['webhook', 'send', '--url', 'ftp://x', '--secret', 'whsec_AAAA', '--data', '{}'], 'option_invalid'],
+  ])('exits 2 on %s', async (_, argv, code) => {
+    const result = await run(argv, env);
+    expect(result).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(errorOf(result.stderr)).toEqual({ code, message: expect.any(String) });
+  });
+
+  it('exits 2 on a TRIBUTARY_URL that is not a URL', async () => {
+    const result = await run(['tenant', 'create', '--name', 'a'], { ...env, TRIBUTARY_URL: 'localhost:3000' });
+    expect(result.exitCode).toBe(2);
+    expect(errorOf(result.stderr).code).toBe('config_invalid');
+  });
+
+  it('never echoes the secret in an error', async () => {
+    const result = await run(['webhook', 'send', '--url', 'http://x/webhooks/1', '--secret', 'whsec_c2VjcmV0LXZhbHVl!', '--data', '{}'], env);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).not.toContain('c2VjcmV0LXZhbHVl');
+  });
+});

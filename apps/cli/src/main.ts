@@ -1,0 +1,109 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CliError, EXIT_FAILED, usageError } from './cli-error.js';
+import { loadCliConfig, type CliConfig } from './cli.config.js';
+import type { CommandContext, CommandGroup, Subcommand } from './commands/command.js';
+import { tenantCommand } from './commands/tenant.command.js';
+import { webhookCommand } from './commands/webhook.command.js';
+import { GatewayClient } from './gateway-client.js';
+
+const groups: readonly CommandGroup[] = [tenantCommand, webhookCommand];
+
+export interface CliResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs one command. Pure of process state so tests can drive it: stdout gets exactly one JSON
+ * object (or the usage text for `help`), stderr gets `{ error: { code, message }, ... }`.
+ */
+export async function run(argv: readonly string[], env: Record<string, string | undefined>, cwd = process.cwd()): Promise<CliResult> {
+  let config: CliConfig | undefined;
+  const context: CommandContext = {
+    gateway: () => new GatewayClient((config ??= loadCliConfig(env, cwd))),
+  };
+  const result = await execute(argv, context);
+  // The client never puts the key in a message; this makes sure nothing else does either. (A key too
+  // short to be real is left alone: replacing it would mangle the output and protect nothing.)
+  const key = config?.adminKey;
+  return key && key.length >= 16 ? redact(result, key) : result;
+}
+
+async function execute(argv: readonly string[], context: CommandContext): Promise<CliResult> {
+  try {
+    const [groupName, subcommandName, ...rest] = argv;
+    if (groupName === undefined) throw usageError('command_missing', 'No command given; run `tributary help`');
+    if (isHelp(groupName)) return printed(usage(groups));
+    const group = groups.find((g) => g.name === groupName);
+    if (!group) throw usageError('command_unknown', `Unknown command "${groupName}"; run \`tributary help\``);
+    if (subcommandName === undefined || isHelp(subcommandName)) return printed(usage([group]));
+    const subcommand = group.subcommands[subcommandName];
+    if (!subcommand) {
+      throw usageError('command_unknown', `Unknown command "${groupName} ${subcommandName}"; run \`tributary ${groupName} help\``);
+    }
+    const values = parseOptions(subcommand, rest);
+    if (values.help === true) return printed(usage([group]));
+    return printed(`${JSON.stringify(await subcommand.run(values, context), null, 2)}\n`);
+  } catch (error) {
+    const failure = error instanceof CliError ? error : new CliError(EXIT_FAILED, 'internal', (error as Error).message);
+    return { exitCode: failure.exitCode, stdout: '', stderr: `${JSON.stringify(failure, null, 2)}\n` };
+  }
+}
+
+function parseOptions(subcommand: Subcommand, args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], options: { ...subcommand.options, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+  } catch (error) {
+    if (String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
+      throw usageError('option_invalid', `${(error as Error).message}; usage: tributary ${subcommand.usage}`);
+    }
+    throw error;
+  }
+}
+
+const isHelp = (arg: string) => arg === 'help' || arg === '--help' || arg === '-h';
+
+const printed = (stdout: string): CliResult => ({ exitCode: 0, stdout, stderr: '' });
+
+function usage(shown: readonly CommandGroup[]): string {
+  const commands = shown.flatMap((g) => Object.values(g.subcommands)).flatMap((c) => [`  tributary ${c.usage}`, `      ${c.summary}`]);
+  return [
+    'tributary: the Tributary admin CLI',
+    '',
+    'Usage:',
+    ...commands,
+    '  tributary help',
+    '',
+    'Environment:',
+    '  TRIBUTARY_URL        the gateway (default http://localhost:3000)',
+    '  TRIBUTARY_ADMIN_KEY  the platform admin key (default: the contents of ./.tributary/admin-key)',
+    '',
+    'Prints one JSON object on stdout. Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
+    '',
+  ].join('\n');
+}
+
+function redact(result: CliResult, secret: string): CliResult {
+  return { ...result, stdout: result.stdout.replaceAll(secret, '[redacted]'), stderr: result.stderr.replaceAll(secret, '[redacted]') };
+}
+
+/** The process entry: `bin/tributary.js` calls it, and so does `node dist/apps/cli/src/main.js`. */
+export async function main(): Promise<void> {
+  const result = await run(process.argv.slice(2), process.env);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await main();
