@@ -65,6 +65,7 @@ export class PostgresTransportServer extends Server implements CustomTransportSt
   private readonly owned = new Set<string>();
   private readonly wakeups = new Map<string, Wakeup>();
   private readonly backoffs = new Set<Wakeup>();
+  private readonly releases = new Set<Promise<void>>();
   private readonly unsubscribers: Array<() => void> = [];
   private running = false;
   private membership?: Promise<void>;
@@ -106,6 +107,7 @@ export class PostgresTransportServer extends Server implements CustomTransportSt
     this.membershipWakeup.signal();
     await this.membership;
     await Promise.allSettled(this.workers.values());
+    await Promise.allSettled(this.releases);
     await this.query(
       `WITH released AS (
          UPDATE messaging.group_partitions SET owner = NULL, lease_until = NULL
@@ -176,7 +178,8 @@ export class PostgresTransportServer extends Server implements CustomTransportSt
   /**
    * Heartbeats, computes this member's share (partitions dealt round-robin over the live members
    * in a fixed order, so every member computes the same deal), takes or renews the leases of its
-   * share and lets go of the rest.
+   * share and lets go of the rest. It never waits on a handler: a partition being given up keeps
+   * its lease renewed here until its worker has finished the message in hand (see `release`).
    */
   private async rebalance(): Promise<void> {
     const { group } = this.options;
@@ -187,10 +190,10 @@ export class PostgresTransportServer extends Server implements CustomTransportSt
          ON CONFLICT (group_id, member_id) DO UPDATE SET heartbeat_at = now() RETURNING member_id
        ), pruned AS (
          DELETE FROM messaging.group_members
-          WHERE group_id = $1 AND heartbeat_at < now() - make_interval(secs => $3 * 3) RETURNING 1
+          WHERE group_id = $1 AND heartbeat_at < now() - make_interval(secs => $3::float8 * 3) RETURNING 1
        )
        SELECT member_id FROM messaging.group_members
-        WHERE group_id = $1 AND heartbeat_at > now() - make_interval(secs => $3) AND member_id <> $2
+        WHERE group_id = $1 AND heartbeat_at > now() - make_interval(secs => $3::float8) AND member_id <> $2
        UNION SELECT member_id FROM beat ORDER BY member_id`,
       [group, this.memberId, leaseSeconds],
     );
@@ -203,7 +206,8 @@ export class PostgresTransportServer extends Server implements CustomTransportSt
     const mine = partitions.filter((_, i) => i % members.length === me);
     const theirs = partitions.filter((_, i) => i % members.length !== me);
 
-    for (const ref of theirs.filter((p) => this.owned.has(slotOf(p)))) await this.release(ref);
+    for (const ref of theirs.filter((p) => this.owned.has(slotOf(p)))) this.release(ref);
+    const draining = theirs.filter((p) => this.workers.has(slotOf(p)));
     const acquired = await this.query<{ topic: string; partition: number }>(
       `WITH wanted AS (
          SELECT unnest($3::text[]) AS topic, unnest($4::int[]) AS partition
@@ -214,26 +218,51 @@ export class PostgresTransportServer extends Server implements CustomTransportSt
           WHERE gp.group_id = $1 AND gp.topic = w.topic AND gp.partition = w.partition
             AND (gp.owner IS NULL OR gp.owner = $2 OR gp.lease_until < now())
          RETURNING gp.topic, gp.partition
+       ), kept AS (
+         UPDATE messaging.group_partitions gp
+            SET lease_until = now() + make_interval(secs => $5)
+           FROM (SELECT unnest($6::text[]) AS topic, unnest($7::int[]) AS partition) d
+          WHERE gp.group_id = $1 AND gp.topic = d.topic AND gp.partition = d.partition AND gp.owner = $2
+         RETURNING 1
        ) SELECT topic, partition FROM taken`,
-      [group, this.memberId, mine.map((p) => p.topic), mine.map((p) => p.partition), leaseSeconds],
+      [
+        group,
+        this.memberId,
+        mine.map((p) => p.topic),
+        mine.map((p) => p.partition),
+        leaseSeconds,
+        draining.map((p) => p.topic),
+        draining.map((p) => p.partition),
+      ],
     );
     const held = new Set(acquired.map(slotOf));
     for (const slot of [...this.owned]) if (!held.has(slot)) this.owned.delete(slot);
     for (const ref of acquired) this.startWorker(ref);
   }
 
-  private async release(ref: PartitionRef): Promise<void> {
+  /**
+   * Stops consuming `ref` and gives its lease up once the worker has committed what it finished,
+   * in the background: the heartbeat must go on meanwhile, or a slow handler here would let every
+   * other lease of this member lapse while its workers still run.
+   */
+  private release(ref: PartitionRef): void {
     const slot = slotOf(ref);
     this.owned.delete(slot);
     this.wakeups.get(slot)?.signal();
-    await this.workers.get(slot);
-    await this.query(
-      `WITH r AS (
-         UPDATE messaging.group_partitions SET owner = NULL, lease_until = NULL
-          WHERE group_id = $1 AND topic = $2 AND partition = $3 AND owner = $4 RETURNING 1
-       ) SELECT count(*) AS n FROM r`,
-      [this.options.group, ref.topic, ref.partition, this.memberId],
-    );
+    const released: Promise<void> = Promise.resolve(this.workers.get(slot))
+      .then(async () => {
+        if (this.owned.has(slot)) return; // dealt back to this member meanwhile
+        await this.query(
+          `WITH r AS (
+             UPDATE messaging.group_partitions SET owner = NULL, lease_until = NULL
+              WHERE group_id = $1 AND topic = $2 AND partition = $3 AND owner = $4 RETURNING 1
+           ) SELECT count(*) AS n FROM r`,
+          [this.options.group, ref.topic, ref.partition, this.memberId],
+        );
+      })
+      .catch((error) => this.logger.warn?.(`Could not release ${slot}: ${describeError(error).message}`))
+      .finally(() => this.releases.delete(released));
+    this.releases.add(released);
   }
 
   private startWorker(ref: PartitionRef): void {
