@@ -1,23 +1,19 @@
 // Three tiers, one config: unit (*.spec.ts, no I/O), int (*.int-spec.ts, real databases),
 // e2e (*.e2e-spec.ts, booted apps). Jest runs in native ESM mode because NestJS 12 ships ESM only.
-const swc = [
-  '@swc/jest',
+// ts-jest transpiles each file on its own (type checking is `npm run lint`'s job), emitting ESM.
+const tsJest = [
+  'ts-jest',
   {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2023',
-      keepClassNames: true,
-    },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
+    useESM: true,
+    tsconfig: { module: 'ESNext', moduleResolution: 'Bundler', isolatedModules: true, sourceMap: true },
+    diagnostics: false,
   },
 ];
 
 const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': tsJest },
   moduleNameMapper: {
     '^@tributary/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
