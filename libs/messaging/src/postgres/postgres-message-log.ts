@@ -34,52 +34,57 @@ export class PostgresMessageLog {
 
   constructor(private readonly defaultPartitions: number = 8) {}
 
+  /**
+   * Appends in one statement, whatever the number of partitions: the partition rows are locked in
+   * (topic, partition) order — so two appending transactions never wait on each other in a cycle —
+   * each is advanced by its number of new messages, and the messages take the offsets in between.
+   */
   async append(q: Queryable, envelopes: readonly Envelope[]): Promise<AppendedMessage[]> {
-    const byPartition = new Map<string, { topic: string; partition: number; items: Envelope[] }>();
-    for (const envelope of envelopes) {
-      const partitions = await this.partitionsOf(q, envelope.type);
-      const partition = partitionFor(partitionKeyOf(envelope), partitions);
-      const slot = `${envelope.type}\u0000${partition}`;
-      const group = byPartition.get(slot) ?? { topic: envelope.type, partition, items: [] };
-      group.items.push(envelope);
-      byPartition.set(slot, group);
-    }
-    const appended: AppendedMessage[] = [];
-    for (const { topic, partition, items } of byPartition.values()) {
-      const rows = await q.query<{ offset: string; message_id: string }>(
-        `WITH slot AS (
-           UPDATE messaging.topic_partitions SET next_offset = next_offset + $3
-            WHERE topic = $1 AND partition = $2
-           RETURNING next_offset - $3 AS first
-         ), added AS (
-           INSERT INTO messaging.messages (topic, partition, "offset", message_id, key, envelope)
-           SELECT $1, $2, slot.first + m.ord - 1, m.id, m.key, m.envelope
-             FROM slot, unnest($4::uuid[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS m(id, key, envelope, ord)
-           RETURNING "offset", message_id
-         )
-         SELECT "offset", message_id FROM added ORDER BY "offset"`,
-        [
-          topic,
-          partition,
-          items.length,
-          items.map((e) => e.id),
-          items.map((e) => partitionKeyOf(e)),
-          items.map((e) => JSON.stringify(e)),
-        ],
-      );
-      if (rows.length !== items.length) {
-        throw new TributaryError('unavailable', 'topic_not_provisioned', `Partition ${partition} of "${topic}" is missing`);
-      }
-      for (const row of rows) {
-        appended.push({ topic, partition, offset: Number(row.offset), messageId: row.message_id });
-      }
-    }
+    if (envelopes.length === 0) return [];
+    const partitions = await Promise.all(
+      envelopes.map(async (e) => partitionFor(partitionKeyOf(e), await this.partitionsOf(q, e.type))),
+    );
     const topics = [...new Set(envelopes.map((e) => e.type))];
-    topics.forEach((topic) => commitSignal.afterCommit(q, topicChannel(topic)));
-    if (topics.length > 0) {
-      await q.query(`SELECT pg_notify($1, t) FROM unnest($2::text[]) AS t`, [MESSAGES_CHANNEL, topics]);
+    const rows = await q.query<{ topic: string; partition: number; offset: string; message_id: string }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[])
+           WITH ORDINALITY AS m(topic, partition, id, key, envelope, ord)
+       ), wanted AS (
+         SELECT topic, partition, count(*) AS n FROM input GROUP BY topic, partition
+       ), locked AS (
+         SELECT tp.topic, tp.partition FROM messaging.topic_partitions tp
+           JOIN wanted w ON w.topic = tp.topic AND w.partition = tp.partition
+          ORDER BY tp.topic, tp.partition FOR UPDATE OF tp
+       ), slots AS (
+         UPDATE messaging.topic_partitions tp SET next_offset = tp.next_offset + w.n
+           FROM wanted w, locked l
+          WHERE tp.topic = w.topic AND tp.partition = w.partition AND l.topic = w.topic AND l.partition = w.partition
+         RETURNING tp.topic, tp.partition, tp.next_offset - w.n AS first
+       ), added AS (
+         INSERT INTO messaging.messages (topic, partition, "offset", message_id, key, envelope)
+         SELECT i.topic, i.partition, s.first + row_number() OVER (PARTITION BY i.topic, i.partition ORDER BY i.ord) - 1,
+                i.id, i.key, i.envelope
+           FROM input i JOIN slots s ON s.topic = i.topic AND s.partition = i.partition
+         RETURNING topic, partition, "offset", message_id
+       ), woken AS (
+         SELECT pg_notify($6, t) FROM unnest($7::text[]) AS t
+       )
+       SELECT topic, partition, "offset", message_id FROM added, (SELECT count(*) FROM woken) AS w`,
+      [
+        envelopes.map((e) => e.type),
+        partitions,
+        envelopes.map((e) => e.id),
+        envelopes.map((e) => partitionKeyOf(e)),
+        envelopes.map((e) => JSON.stringify(e)),
+        MESSAGES_CHANNEL,
+        topics,
+      ],
+    );
+    if (rows.length !== envelopes.length) {
+      throw new TributaryError('unavailable', 'topic_not_provisioned', 'A partition of the topic is missing');
     }
-    return appended;
+    topics.forEach((topic) => commitSignal.afterCommit(q, topicChannel(topic)));
+    return rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: Number(r.offset), messageId: r.message_id }));
   }
 
   async read(q: Queryable, topic: string, partition: number, fromOffset: number, limit: number): Promise<StoredMessage[]> {

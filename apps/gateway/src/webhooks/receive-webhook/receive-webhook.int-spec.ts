@@ -77,6 +77,19 @@ describe('POST /webhooks/:webhookId', () => {
     expect(Number(rows[0].n)).toBe(1);
   });
 
+  it('stores concurrent deliveries once each, repeats in the same batch included', async () => {
+    const before = await messageCount();
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      deliver(JSON.stringify({ ...payload, trackingId: `PKG-C${i % 16}` }), { id: i < 16 ? `msg_c${i}` : 'msg_c0' }),
+    );
+    const answers = await Promise.all(sends.map(async (r) => ({ status: (await r).status, body: await readJson(await r) })));
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    const first = answers[0].body.eventId;
+    expect(answers.slice(16).map((a) => a.body.eventId)).toEqual([first, first, first, first]);
+    expect(new Set(answers.map((a) => a.body.eventId)).size).toBe(16);
+    expect(await messageCount()).toBe(before + 16);
+  });
+
   it('continues the caller trace from traceparent', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const response = await deliver(JSON.stringify(payload), { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
