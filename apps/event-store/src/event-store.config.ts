@@ -1,28 +1,8 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
-import { loadConfig } from '@tributary/runtime';
+import { IsInt, Min } from 'class-validator';
+import { loadConfig, MessagingAppConfig } from '@tributary/runtime';
 
-export class EventStoreConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  PORT: number = 3001;
-
-  @IsString()
-  @IsNotEmpty()
-  DATABASE_URL: string;
-
-  /** Set to a real server's URL to be woken by LISTEN/NOTIFY; unset for the embedded database. */
-  @IsOptional()
-  @IsString()
-  TRIBUTARY_NOTIFY_URL?: string;
-
-  @IsString()
-  @IsNotEmpty()
-  TRIBUTARY_SIGNING_KEY_ID: string = 'k1';
-
-  @IsString()
-  @IsNotEmpty()
-  TRIBUTARY_SIGNING_KEY: string;
+export class EventStoreConfig extends MessagingAppConfig {
+  override PORT = 3001;
 
   @IsInt()
   @Min(10)
@@ -32,9 +12,6 @@ export class EventStoreConfig {
   @IsInt()
   @Min(10)
   PROJECTION_POLL_MS: number = 1000;
-
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL: string = 'info';
 }
 
 export const loadEventStoreConfig = (env: Record<string, string | undefined>) => loadConfig(EventStoreConfig, env);

@@ -27,7 +27,7 @@ export class EventStoreModule {
         }),
         MessagingModule.forRoot({
           source: 'event-store',
-          signing: { active: { id: config.TRIBUTARY_SIGNING_KEY_ID, secret: config.TRIBUTARY_SIGNING_KEY } },
+          signing: config.signing,
         }),
         TenancyModule.forRoot({}),
         LogModule,

@@ -28,7 +28,7 @@ export class GatewayModule {
         }),
         MessagingModule.forRoot({
           source: 'gateway',
-          signing: { active: { id: config.TRIBUTARY_SIGNING_KEY_ID, secret: config.TRIBUTARY_SIGNING_KEY } },
+          signing: config.signing,
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         TenantsModule,

@@ -1,28 +1,8 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
-import { loadConfig } from '@tributary/runtime';
+import { IsInt, Min } from 'class-validator';
+import { loadConfig, MessagingAppConfig } from '@tributary/runtime';
 
-export class WorkerConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  PORT: number = 3003;
-
-  @IsString()
-  @IsNotEmpty()
-  DATABASE_URL: string;
-
-  /** Set to a real server's URL to be woken by LISTEN/NOTIFY; unset for the embedded database. */
-  @IsOptional()
-  @IsString()
-  TRIBUTARY_NOTIFY_URL?: string;
-
-  @IsString()
-  @IsNotEmpty()
-  TRIBUTARY_SIGNING_KEY_ID: string = 'k1';
-
-  @IsString()
-  @IsNotEmpty()
-  TRIBUTARY_SIGNING_KEY: string;
+export class WorkerConfig extends MessagingAppConfig {
+  override PORT = 3003;
 
   @IsInt()
   @Min(1)
@@ -31,9 +11,6 @@ export class WorkerConfig {
   @IsInt()
   @Min(10)
   CONSUMER_POLL_MS: number = 250;
-
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL: string = 'info';
 }
 
 export const loadWorkerConfig = (env: Record<string, string | undefined>) => loadConfig(WorkerConfig, env);

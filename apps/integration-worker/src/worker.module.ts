@@ -17,7 +17,7 @@ export class WorkerModule {
           name: 'integration-worker', url: config.DATABASE_URL, entities: [], migrations: [...messagingMigrations] }),
         MessagingModule.forRoot({
           source: 'integration-worker',
-          signing: { active: { id: config.TRIBUTARY_SIGNING_KEY_ID, secret: config.TRIBUTARY_SIGNING_KEY } },
+          signing: config.signing,
         }),
         TrackingModule,
       ],

@@ -3,3 +3,4 @@ export * from './http-error.filter.js';
 export * from './http-edge.js';
 export * from './logging.js';
 export * from './validation.pipe.js';
+export * from './app-config.js';

@@ -1,0 +1,43 @@
+import { AppConfig, MessagingAppConfig } from './app-config.js';
+import { loadConfig } from './config.js';
+
+class ExampleConfig extends MessagingAppConfig {
+  override PORT = 3999;
+}
+
+const failure = (fn: () => unknown): string => {
+  try {
+    fn();
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+describe('loadConfig', () => {
+  const valid = { DATABASE_URL: 'postgres://x@localhost/test', TRIBUTARY_SIGNING_KEY: 'k' };
+
+  it('applies the app’s defaults and converts numbers', () => {
+    const config = loadConfig(ExampleConfig, { ...valid, LOG_LEVEL: 'debug' });
+    expect(config).toMatchObject({ PORT: 3999, LOG_LEVEL: 'debug', TRIBUTARY_SIGNING_KEY_ID: 'k1' });
+    expect(loadConfig(ExampleConfig, { ...valid, PORT: '8080' }).PORT).toBe(8080);
+    expect(config.signing).toEqual({ active: { id: 'k1', secret: 'k' } });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig(AppConfig, { DATABASE_URL: 'postgres://x/test', TRIBUTARY_NOTIFY_URL: '' }).TRIBUTARY_NOTIFY_URL).toBeUndefined();
+  });
+
+  it.each([
+    ['a missing required variable', { TRIBUTARY_SIGNING_KEY: 'k' }, 'DATABASE_URL'],
+    ['a port that is not a number', { ...valid, PORT: 'eighty' }, 'PORT'],
+    ['a port out of range', { ...valid, PORT: '70000' }, 'PORT'],
+    ['an unknown log level', { ...valid, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('fails start-up on %s, naming the variable', (_, env, variable) => {
+    expect(failure(() => loadConfig(ExampleConfig, env))).toMatch(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
+  });
+
+  it('never echoes a value into the error (it may be a secret)', () => {
+    expect(failure(() => loadConfig(ExampleConfig, { ...valid, PORT: 'secret-looking-value' }))).not.toContain('secret-looking-value');
+  });
+});
