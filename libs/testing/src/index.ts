@@ -4,3 +4,4 @@ export * from './eventually.js';
 export * from './http.js';
 export * from './graphql-ws-client.js';
 export * from './webhook-sender.js';
+export * from './test.config.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '@tributary/database';
+import { testEnvironment, type TestEnvironment } from './test.config.js';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -26,7 +27,7 @@ let fallbackReported = false;
  * dropped afterwards. With no server reachable it falls back to an in-memory PGlite — except under
  * `CI=true`, where a missing service must fail the run instead of silently testing less.
  */
-export async function createTestDatabase(env: Record<string, string | undefined> = process.env): Promise<TestDatabase> {
+export async function createTestDatabase(env: TestEnvironment = testEnvironment()): Promise<TestDatabase> {
   const baseUrl = env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
   assertTestDatabase(baseUrl);
   const admin = new pg.Client({ connectionString: baseUrl, connectionTimeoutMillis: 3000 });

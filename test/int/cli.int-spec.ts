@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, testSecrets, type TestDatabase } from '@tributary/testing';
 // Only this test boots the gateway; the CLI's own code talks to it over HTTP alone.
-import { createGatewayApp, ensureAdminKey } from '../../gateway/src/gateway.app.js';
-import { loadGatewayConfig } from '../../gateway/src/gateway.config.js';
-import { run, type CliResult } from './main.js';
+import { createGatewayApp, ensureAdminKey } from '../../apps/gateway/src/gateway.app.js';
+import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config.js';
+import { run, type CliResult } from '../../apps/cli/src/main.js';
 
 const TOPIC = 'tracking.carrier-update.received';
 const payload = { trackingId: 'PKG-CLI-1', carrier: 'DHL', status: 'In Transit', occurredAt: '2026-11-23T10:00:00Z' };
