@@ -14,3 +14,6 @@ export * from './messaging.module.js';
 export * from './rethrow-rpc.filter.js';
 export * from './on-message.decorator.js';
 export * from './postgres/wakeup.js';
+export * from './postgres/postgres-group-consumer.js';
+export * from './consumer/dead-letters.js';
+export * from './consumer/envelope-server.js';

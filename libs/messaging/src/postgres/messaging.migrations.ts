@@ -53,12 +53,14 @@ export class MessagingInit1763900000000 implements MigrationInterface {
       )`);
     await q.query(`
       CREATE TABLE messaging.dead_letters (
+        -- topic/partition/offset are the transport's own (the postgres log's or Kafka's); message_id
+        -- is text because a message dead-lettered for being malformed may not carry a valid id.
         id bigserial PRIMARY KEY,
         group_id text NOT NULL,
         topic text NOT NULL,
         partition int NOT NULL,
         "offset" bigint NOT NULL,
-        message_id uuid NOT NULL,
+        message_id text NOT NULL,
         tenant_id text,
         envelope jsonb NOT NULL,
         error_code text NOT NULL,

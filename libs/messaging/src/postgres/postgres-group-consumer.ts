@@ -1,0 +1,331 @@
+import { randomUUID } from 'node:crypto';
+import type { LoggerService } from '@nestjs/common';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { commitSignal } from '@tributary/database';
+import { recordDeadLetter } from '../consumer/dead-letters.js';
+import { deliverWithRetry, retryWarning } from '../consumer/deliver-with-retry.js';
+import { defaultRetryPolicy, describeError, type RetryPolicy } from '../retry-policy.js';
+import { MESSAGES_CHANNEL, PostgresMessageLog, topicChannel, type StoredMessage } from './postgres-message-log.js';
+import { Wakeup } from './wakeup.js';
+
+export interface PostgresGroupOptions {
+  readonly dataSource: DataSource;
+  /** The consumer group: every group sees every message once. */
+  readonly group: string;
+  readonly log: PostgresMessageLog;
+  /** A real server's URL to LISTEN on for cross-process wake-ups; omit for the embedded database. */
+  readonly listenUrl?: string;
+  readonly pollIntervalMs?: number;
+  readonly leaseMs?: number;
+  readonly batchSize?: number;
+  readonly retry?: RetryPolicy;
+  readonly memberId?: string;
+}
+
+/** Handles one message (throws on failure); `attempt` is 1 on first delivery to this member. */
+export type Deliver = (message: StoredMessage, attempt: number) => Promise<void>;
+
+interface PartitionRef {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+const slotOf = (p: PartitionRef) => `${p.topic}#${p.partition}`;
+
+/**
+ * A member of a consumer group over the postgres message log — Kafka's model, in tables: the
+ * group's members share the topics' partitions (lease rows), each partition is read in offset order
+ * by one member at a time, and the group's offset is committed only after `deliver` succeeded or
+ * the message was dead-lettered. A failing message is retried with backoff and holds its partition
+ * (per-key order); one that cannot succeed goes to `messaging.dead_letters`. Used by the postgres
+ * transport's server and by the Kafka outbox relay.
+ */
+export class PostgresGroupConsumer {
+  private readonly memberId: string;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+  private readonly retry: RetryPolicy;
+  private readonly workers = new Map<string, Promise<void>>();
+  private readonly owned = new Set<string>();
+  private readonly wakeups = new Map<string, Wakeup>();
+  private readonly backoffs = new Set<Wakeup>();
+  private readonly releases = new Set<Promise<void>>();
+  private readonly unsubscribers: Array<() => void> = [];
+  private running = false;
+  private membership?: Promise<void>;
+  private readonly membershipWakeup = new Wakeup();
+  private listener?: pg.Client;
+
+  constructor(
+    private readonly options: PostgresGroupOptions,
+    private readonly topics: readonly string[],
+    private readonly deliverMessage: Deliver,
+    private readonly logger: LoggerService,
+  ) {
+    this.memberId = options.memberId ?? `${options.group}-${randomUUID()}`;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.leaseMs = options.leaseMs ?? 10_000;
+    this.batchSize = options.batchSize ?? 100;
+    this.retry = options.retry ?? defaultRetryPolicy;
+  }
+
+  async close(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.unsubscribers.forEach((unsubscribe) => unsubscribe());
+    this.wakeups.forEach((w) => w.signal());
+    this.backoffs.forEach((w) => w.signal());
+    this.membershipWakeup.signal();
+    await this.membership;
+    await Promise.allSettled(this.workers.values());
+    await Promise.allSettled(this.releases);
+    await this.query(
+      `WITH released AS (
+         UPDATE messaging.group_partitions SET owner = NULL, lease_until = NULL
+          WHERE group_id = $1 AND owner = $2 RETURNING 1
+       ), gone AS (
+         DELETE FROM messaging.group_members WHERE group_id = $1 AND member_id = $2 RETURNING 1
+       ) SELECT (SELECT count(*) FROM released) AS released`,
+      [this.options.group, this.memberId],
+    ).catch((error) => this.logger.warn(`Could not release partitions: ${describeError(error).message}`));
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  async start(): Promise<void> {
+    const topics = [...this.topics];
+    this.running = true;
+    if (topics.length === 0) return;
+    await this.options.log.provision(this.options.dataSource, topics);
+    await this.query(
+      `WITH added AS (
+         INSERT INTO messaging.group_partitions (group_id, topic, partition)
+         SELECT $1, tp.topic, tp.partition FROM messaging.topic_partitions tp WHERE tp.topic = ANY($2::text[])
+         ON CONFLICT DO NOTHING RETURNING 1
+       ) SELECT count(*) AS added FROM added`,
+      [this.options.group, topics],
+    );
+    for (const topic of topics) {
+      this.unsubscribers.push(commitSignal.subscribe(topicChannel(topic), () => this.wake(topic)));
+    }
+    await this.startListening();
+    await this.rebalance();
+    this.membership = this.runMembership();
+  }
+
+  private wake(topic: string): void {
+    for (const [slot, wakeup] of this.wakeups) {
+      if (slot.startsWith(`${topic}#`)) wakeup.signal();
+    }
+  }
+
+  private async startListening(): Promise<void> {
+    if (!this.options.listenUrl) return;
+    const client = new pg.Client({ connectionString: this.options.listenUrl });
+    client.on('notification', (n) => n.payload && this.wake(n.payload));
+    client.on('error', (error) => {
+      this.logger.warn(`LISTEN connection lost (${error.message}); polling until it is back`);
+      this.listener = undefined;
+      setTimeout(() => this.running && this.startListening().catch(() => undefined), this.leaseMs / 2);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${MESSAGES_CHANNEL}`);
+    this.listener = client;
+  }
+
+  private async runMembership(): Promise<void> {
+    while (this.running) {
+      await this.membershipWakeup.wait(this.leaseMs / 3);
+      if (!this.running) break;
+      await this.rebalance().catch((error) =>
+        this.logger.warn(`Rebalance failed, retrying: ${describeError(error).message}`),
+      );
+    }
+  }
+
+  /**
+   * Heartbeats, computes this member's share (partitions dealt round-robin over the live members
+   * in a fixed order, so every member computes the same deal), takes or renews the leases of its
+   * share and lets go of the rest. It never waits on a handler: a partition being given up keeps
+   * its lease renewed here until its worker has finished the message in hand (see `release`).
+   */
+  private async rebalance(): Promise<void> {
+    const { group } = this.options;
+    const leaseSeconds = this.leaseMs / 1000;
+    const members = await this.query<{ member_id: string }>(
+      `WITH beat AS (
+         INSERT INTO messaging.group_members (group_id, member_id) VALUES ($1, $2)
+         ON CONFLICT (group_id, member_id) DO UPDATE SET heartbeat_at = now() RETURNING member_id
+       ), pruned AS (
+         DELETE FROM messaging.group_members
+          WHERE group_id = $1 AND heartbeat_at < now() - make_interval(secs => $3::float8 * 3) RETURNING 1
+       )
+       SELECT member_id FROM messaging.group_members
+        WHERE group_id = $1 AND heartbeat_at > now() - make_interval(secs => $3::float8) AND member_id <> $2
+       UNION SELECT member_id FROM beat ORDER BY member_id`,
+      [group, this.memberId, leaseSeconds],
+    );
+    const partitions = await this.query<{ topic: string; partition: number }>(
+      `SELECT topic, partition FROM messaging.group_partitions
+        WHERE group_id = $1 AND topic = ANY($2::text[]) ORDER BY topic, partition`,
+      [group, [...this.topics]],
+    );
+    const me = members.findIndex((m) => m.member_id === this.memberId);
+    const mine = partitions.filter((_, i) => i % members.length === me);
+    const theirs = partitions.filter((_, i) => i % members.length !== me);
+
+    for (const ref of theirs.filter((p) => this.owned.has(slotOf(p)))) this.release(ref);
+    const draining = theirs.filter((p) => this.workers.has(slotOf(p)));
+    const acquired = await this.query<{ topic: string; partition: number }>(
+      `WITH wanted AS (
+         SELECT unnest($3::text[]) AS topic, unnest($4::int[]) AS partition
+       ), taken AS (
+         UPDATE messaging.group_partitions gp
+            SET owner = $2, lease_until = now() + make_interval(secs => $5)
+           FROM wanted w
+          WHERE gp.group_id = $1 AND gp.topic = w.topic AND gp.partition = w.partition
+            AND (gp.owner IS NULL OR gp.owner = $2 OR gp.lease_until < now())
+         RETURNING gp.topic, gp.partition
+       ), kept AS (
+         UPDATE messaging.group_partitions gp
+            SET lease_until = now() + make_interval(secs => $5)
+           FROM (SELECT unnest($6::text[]) AS topic, unnest($7::int[]) AS partition) d
+          WHERE gp.group_id = $1 AND gp.topic = d.topic AND gp.partition = d.partition AND gp.owner = $2
+         RETURNING 1
+       ) SELECT topic, partition FROM taken`,
+      [
+        group,
+        this.memberId,
+        mine.map((p) => p.topic),
+        mine.map((p) => p.partition),
+        leaseSeconds,
+        draining.map((p) => p.topic),
+        draining.map((p) => p.partition),
+      ],
+    );
+    const held = new Set(acquired.map(slotOf));
+    for (const slot of [...this.owned]) if (!held.has(slot)) this.owned.delete(slot);
+    for (const ref of acquired) this.startWorker(ref);
+  }
+
+  /**
+   * Stops consuming `ref` and gives its lease up once the worker has committed what it finished,
+   * in the background: the heartbeat must go on meanwhile, or a slow handler here would let every
+   * other lease of this member lapse while its workers still run.
+   */
+  private release(ref: PartitionRef): void {
+    const slot = slotOf(ref);
+    this.owned.delete(slot);
+    this.wakeups.get(slot)?.signal();
+    const released: Promise<void> = Promise.resolve(this.workers.get(slot))
+      .then(async () => {
+        if (this.owned.has(slot)) return; // dealt back to this member meanwhile
+        await this.query(
+          `WITH r AS (
+             UPDATE messaging.group_partitions SET owner = NULL, lease_until = NULL
+              WHERE group_id = $1 AND topic = $2 AND partition = $3 AND owner = $4 RETURNING 1
+           ) SELECT count(*) AS n FROM r`,
+          [this.options.group, ref.topic, ref.partition, this.memberId],
+        );
+      })
+      .catch((error) => this.logger.warn(`Could not release ${slot}: ${describeError(error).message}`))
+      .finally(() => this.releases.delete(released));
+    this.releases.add(released);
+  }
+
+  private startWorker(ref: PartitionRef): void {
+    const slot = slotOf(ref);
+    this.owned.add(slot);
+    if (this.workers.has(slot)) return;
+    if (!this.wakeups.has(slot)) this.wakeups.set(slot, new Wakeup());
+    const worker = this.consume(ref)
+      .catch((error) => this.logger.error(`Consumer of ${slot} stopped: ${describeError(error).message}`))
+      .finally(() => {
+        this.workers.delete(slot);
+        this.owned.delete(slot);
+      });
+    this.workers.set(slot, worker);
+  }
+
+  private isOwned(ref: PartitionRef): boolean {
+    return this.running && this.owned.has(slotOf(ref));
+  }
+
+  private async consume(ref: PartitionRef): Promise<void> {
+    const wakeup = this.wakeups.get(slotOf(ref))!;
+    const [{ committed_offset: committed }] = await this.query<{ committed_offset: string }>(
+      `SELECT committed_offset FROM messaging.group_partitions WHERE group_id = $1 AND topic = $2 AND partition = $3`,
+      [this.options.group, ref.topic, ref.partition],
+    );
+    let offset = Number(committed);
+    while (this.isOwned(ref)) {
+      const batch = await this.options.log.read(this.options.dataSource, ref.topic, ref.partition, offset, this.batchSize);
+      if (batch.length === 0) {
+        await wakeup.wait(this.pollIntervalMs);
+        continue;
+      }
+      const start = offset;
+      for (const message of batch) {
+        if (!this.isOwned(ref)) break;
+        const done = await this.deliver(message, () => this.isOwned(ref));
+        if (!done) break;
+        offset = message.offset + 1;
+      }
+      if (offset > start && !(await this.commit(ref, offset))) return;
+    }
+  }
+
+  /** Handles one message until it succeeds or is dead-lettered; false if the partition was lost meanwhile. */
+  private deliver(message: StoredMessage, stillOwned: () => boolean): Promise<boolean> {
+    const where = `${message.topic}#${message.partition}@${message.offset}`;
+    return deliverWithRetry({
+      retry: this.retry,
+      attempt: (attempt) => this.deliverMessage(message, attempt),
+      deadLetter: (error, attempts) => {
+        this.logger.error(`${where} dead-lettered after ${attempts} attempt(s): ${describeError(error).code}`);
+        return recordDeadLetter(this.options.dataSource, {
+          group: this.options.group,
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          messageId: String(message.envelope?.id ?? ''),
+          tenantId: message.envelope?.tenantid ?? null,
+          envelope: message.envelope,
+          error,
+          attempts,
+        });
+      },
+      backoff: (ms) => this.backoff(ms),
+      stillOwned,
+      onRetry: (error, attempt) => this.logger.warn(retryWarning(where, error, attempt)),
+    });
+  }
+
+  /** A backoff that new messages do not cut short; only shutdown does. */
+  private async backoff(ms: number): Promise<void> {
+    const wakeup = new Wakeup();
+    this.backoffs.add(wakeup);
+    try {
+      if (this.running) await wakeup.wait(ms);
+    } finally {
+      this.backoffs.delete(wakeup);
+    }
+  }
+
+  private async commit(ref: PartitionRef, offset: number): Promise<boolean> {
+    const rows = await this.query(
+      `WITH c AS (
+         UPDATE messaging.group_partitions SET committed_offset = $4
+          WHERE group_id = $1 AND topic = $2 AND partition = $3 AND owner = $5 AND committed_offset <= $4
+         RETURNING 1
+       ) SELECT count(*)::int AS n FROM c`,
+      [this.options.group, ref.topic, ref.partition, offset, this.memberId],
+    );
+    return (rows[0] as { n: number }).n === 1;
+  }
+
+  private query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.options.dataSource.query(sql, params);
+  }
+}
