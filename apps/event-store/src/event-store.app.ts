@@ -13,7 +13,7 @@ export async function createEventStoreApp(config: EventStoreConfig): Promise<INe
   const app = await NestFactory.create(EventStoreModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   configureHttpEdge(app);
-  connectConsumer(app, { group: EVENT_STORE_GROUP, listenUrl: config.TRIBUTARY_NOTIFY_URL, pollIntervalMs: config.CONSUMER_POLL_MS });
+  connectConsumer(app, { group: EVENT_STORE_GROUP, pollIntervalMs: config.CONSUMER_POLL_MS });
   await app.init();
   return app;
 }

@@ -28,6 +28,7 @@ export class EventStoreModule {
         MessagingModule.forRoot({
           source: 'event-store',
           signing: config.signing,
+          transport: config.transport,
         }),
         TenancyModule.forRoot({}),
         LogModule,

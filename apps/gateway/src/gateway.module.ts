@@ -29,6 +29,7 @@ export class GatewayModule {
         MessagingModule.forRoot({
           source: 'gateway',
           signing: config.signing,
+          transport: config.transport,
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         TenantsModule,

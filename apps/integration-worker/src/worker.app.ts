@@ -15,7 +15,6 @@ export async function createWorkerApp(config: WorkerConfig): Promise<INestApplic
   configureHttpEdge(app);
   connectConsumer(app, {
     group: WORKER_GROUP,
-    listenUrl: config.TRIBUTARY_NOTIFY_URL,
     pollIntervalMs: config.CONSUMER_POLL_MS,
     retry: { maxAttempts: config.HANDLER_MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 30_000 },
   });

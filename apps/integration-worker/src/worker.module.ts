@@ -18,6 +18,7 @@ export class WorkerModule {
         MessagingModule.forRoot({
           source: 'integration-worker',
           signing: config.signing,
+          transport: config.transport,
         }),
         TrackingModule,
       ],

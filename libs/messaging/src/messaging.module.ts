@@ -1,37 +1,72 @@
-import { Injectable, Module, type DynamicModule, type INestApplication, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type INestApplication,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { allTopics } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import { Inbox } from './inbox/inbox.js';
+import { createKafka } from './kafka/kafka-connection.js';
+import { KafkaOutboxRelay } from './kafka/kafka-outbox-relay.js';
+import { KafkaTransportServer } from './kafka/kafka-transport.server.js';
 import { MessagePublisher } from './message-publisher.js';
 import { PostgresMessageLog } from './postgres/postgres-message-log.js';
-import { PostgresTransportServer, type PostgresTransportOptions } from './postgres/postgres-transport.server.js';
+import { PostgresTransportServer } from './postgres/postgres-transport.server.js';
+import type { RetryPolicy } from './retry-policy.js';
 import { MessageSigner, type SigningKeyring } from './signing/message-signer.js';
+import { TRANSPORT_OPTIONS, type TransportOptions } from './transport-options.js';
 
 export interface MessagingOptions {
   /** The producing app, written as `source` on every envelope. */
   readonly source: string;
   readonly signing: SigningKeyring;
-  /** Partitions of a topic created by this app (the count is fixed when the topic is created). */
+  readonly transport: TransportOptions;
+  /** Partitions of the postgres log's topics (fixed when a topic is created). */
   readonly partitions?: number;
 }
 
-/** Creates the registry's topics once the app's migrations have run (as Kafka topics are provisioned). */
+const topicNames = () => allTopics.map((t) => t.name);
+
+/**
+ * Once the app's migrations have run: provisions the registry's topics in the message log and, in
+ * Kafka mode, starts the outbox relay that moves published messages to Kafka.
+ */
 @Injectable()
-class TopicProvisioner implements OnApplicationBootstrap {
+class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private relay?: KafkaOutboxRelay;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly log: PostgresMessageLog,
+    @Inject(TRANSPORT_OPTIONS) private readonly transport: TransportOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.log.provision(
-      this.dataSource,
-      allTopics.map((t) => t.name),
-    );
+    await this.log.provision(this.dataSource, topicNames());
+    if (this.transport.kind !== 'kafka') return;
+    this.relay = new KafkaOutboxRelay({
+      kafka: createKafka(this.transport.connection, new Logger(KafkaOutboxRelay.name)),
+      dataSource: this.dataSource,
+      log: this.log,
+      topics: topicNames(),
+      partitions: this.transport.partitions,
+      replicationFactor: this.transport.replicationFactor,
+      listenUrl: this.transport.listenUrl,
+    });
+    await this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
   }
 }
 
-/** Signing, the message log, the publisher and the inbox for one app. */
+/** Signing, the message log (the transport itself, or Kafka's outbox), the publisher and the inbox for one app. */
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
@@ -39,36 +74,59 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       providers: [
+        { provide: TRANSPORT_OPTIONS, useValue: options.transport },
         { provide: MessageSigner, useValue: new MessageSigner(options.signing) },
         { provide: PostgresMessageLog, useValue: new PostgresMessageLog(options.partitions ?? 8) },
         {
           provide: MessagePublisher,
           inject: [MessageSigner, PostgresMessageLog],
-          useFactory: (signer: MessageSigner, log: PostgresMessageLog) =>
-            new MessagePublisher(options.source, signer, log),
+          useFactory: (signer: MessageSigner, log: PostgresMessageLog) => new MessagePublisher(options.source, signer, log),
         },
         Inbox,
-        TopicProvisioner,
+        MessagingLifecycle,
       ],
-      exports: [MessageSigner, PostgresMessageLog, MessagePublisher, Inbox],
+      exports: [TRANSPORT_OPTIONS, MessageSigner, PostgresMessageLog, MessagePublisher, Inbox],
     };
   }
 }
 
-export type ConsumerOptions = Omit<PostgresTransportOptions, 'dataSource' | 'signer' | 'log'>;
+export interface ConsumerOptions {
+  /** The consumer group: one per app, so each app sees every message once. */
+  readonly group: string;
+  readonly retry?: RetryPolicy;
+  /** postgres: the safety-net poll. */
+  readonly pollIntervalMs?: number;
+  /** postgres: how long a member's partition leases last without a heartbeat. */
+  readonly leaseMs?: number;
+  /** postgres: this member's id in the group (default: random). */
+  readonly memberId?: string;
+  /** kafka: partitions handled at once by this member. */
+  readonly concurrency?: number;
+  /** kafka: the group session timeout and heartbeat interval. */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+}
 
 /**
- * Connects the app's `@OnMessage` handlers to the transport as members of `options.group`.
+ * Connects the app's `@OnMessage` handlers to the app's transport as members of `options.group`.
  * The handlers share the app's global filters, which must hand errors back to the transport
- * unchanged (see `RethrowRpcFilter`): register them before connecting.
+ * unchanged (see `rethrowToTransport`): register them before connecting.
  */
-export function connectConsumer(app: INestApplication, options: ConsumerOptions): PostgresTransportServer {
-  const strategy = new PostgresTransportServer({
-    ...options,
-    dataSource: app.get(DataSource),
-    signer: app.get(MessageSigner),
-    log: app.get(PostgresMessageLog),
-  });
+export function connectConsumer(app: INestApplication, options: ConsumerOptions): PostgresTransportServer | KafkaTransportServer {
+  const transport = app.get<TransportOptions>(TRANSPORT_OPTIONS);
+  const dataSource = app.get(DataSource);
+  const signer = app.get(MessageSigner);
+  const strategy =
+    transport.kind === 'kafka'
+      ? new KafkaTransportServer({
+          ...options,
+          connection: transport.connection,
+          partitions: transport.partitions,
+          replicationFactor: transport.replicationFactor,
+          dataSource,
+          signer,
+        })
+      : new PostgresTransportServer({ ...options, listenUrl: transport.listenUrl, dataSource, signer, log: app.get(PostgresMessageLog) });
   app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   return strategy;
 }

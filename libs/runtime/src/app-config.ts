@@ -1,4 +1,15 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import type { TransportOptions } from '@tributary/messaging';
+import { Transform } from 'class-transformer';
+
+/** `true`/`1`/`yes` → true, `false`/`0`/`no`/unset → false; anything else stays as is and fails validation. */
+const envFlag = (value: unknown): unknown => {
+  if (value === undefined || typeof value === 'boolean') return value ?? false;
+  const text = String(value).toLowerCase();
+  if (['true', '1', 'yes'].includes(text)) return true;
+  if (['false', '0', 'no'].includes(text)) return false;
+  return value;
+};
 
 /** What every app's config has. Apps extend it and override `PORT`'s default. */
 export class AppConfig {
@@ -31,7 +42,64 @@ export class MessagingAppConfig extends AppConfig {
   @IsNotEmpty()
   TRIBUTARY_SIGNING_KEY: string;
 
+  /** `postgres` (the database is the log; the default) or `kafka`. */
+  @IsIn(['postgres', 'kafka'])
+  TRIBUTARY_TRANSPORT: 'postgres' | 'kafka' = 'postgres';
+
+  /** Comma-separated `host:port` list; required with TRIBUTARY_TRANSPORT=kafka. */
+  @ValidateIf((c: MessagingAppConfig) => c.TRIBUTARY_TRANSPORT === 'kafka')
+  @Matches(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_CLIENT_ID: string = 'tributary';
+
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => envFlag(obj.KAFKA_SSL))
+  @IsBoolean()
+  KAFKA_SSL: boolean = false;
+
+  @IsOptional()
+  @IsIn(['plain', 'scram-sha-256', 'scram-sha-512'])
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+  @ValidateIf((c: MessagingAppConfig) => c.KAFKA_SASL_MECHANISM !== undefined)
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_SASL_USERNAME?: string;
+
+  @ValidateIf((c: MessagingAppConfig) => c.KAFKA_SASL_MECHANISM !== undefined)
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** Partitions of the topics created from the registry. */
+  @IsInt()
+  @Min(1)
+  KAFKA_PARTITIONS: number = 8;
+
+  @IsInt()
+  @Min(1)
+  KAFKA_REPLICATION_FACTOR: number = 1;
+
   get signing(): { active: { id: string; secret: string } } {
     return { active: { id: this.TRIBUTARY_SIGNING_KEY_ID, secret: this.TRIBUTARY_SIGNING_KEY } };
+  }
+
+  get transport(): TransportOptions {
+    if (this.TRIBUTARY_TRANSPORT === 'postgres') return { kind: 'postgres', listenUrl: this.TRIBUTARY_NOTIFY_URL };
+    const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = this;
+    return {
+      kind: 'kafka',
+      connection: {
+        brokers: this.KAFKA_BROKERS!.split(','),
+        clientId: this.KAFKA_CLIENT_ID,
+        ssl: this.KAFKA_SSL,
+        ...(mechanism ? { sasl: { mechanism, username: username!, password: password! } } : {}),
+      },
+      partitions: this.KAFKA_PARTITIONS,
+      replicationFactor: this.KAFKA_REPLICATION_FACTOR,
+      listenUrl: this.TRIBUTARY_NOTIFY_URL,
+    };
   }
 }

@@ -37,6 +37,38 @@ describe('loadConfig', () => {
     expect(failure(() => loadConfig(ExampleConfig, env))).toMatch(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
   });
 
+  it('selects the kafka transport with its connection, SASL passed through', () => {
+    const config = loadConfig(ExampleConfig, {
+      ...valid,
+      TRIBUTARY_TRANSPORT: 'kafka',
+      KAFKA_BROKERS: 'k1:9092,k2:9092',
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+      KAFKA_PARTITIONS: '12',
+    });
+    expect(config.transport).toEqual({
+      kind: 'kafka',
+      connection: { brokers: ['k1:9092', 'k2:9092'], clientId: 'tributary', ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } },
+      partitions: 12,
+      replicationFactor: 1,
+      listenUrl: undefined,
+    });
+    expect(loadConfig(ExampleConfig, valid).transport).toEqual({ kind: 'postgres', listenUrl: undefined });
+    expect(loadConfig(ExampleConfig, { ...valid, KAFKA_SSL: 'false' }).KAFKA_SSL).toBe(false);
+  });
+
+  it.each([
+    ['kafka without brokers', { TRIBUTARY_TRANSPORT: 'kafka' }, 'KAFKA_BROKERS'],
+    ['brokers without ports', { TRIBUTARY_TRANSPORT: 'kafka', KAFKA_BROKERS: 'k1,k2' }, 'KAFKA_BROKERS'],
+    ['a flag that is not a boolean', { KAFKA_SSL: 'maybe' }, 'KAFKA_SSL'],
+    ['an unknown transport', { TRIBUTARY_TRANSPORT: 'carrier-pigeon' }, 'TRIBUTARY_TRANSPORT'],
+    ['SASL without a password', { TRIBUTARY_TRANSPORT: 'kafka', KAFKA_BROKERS: 'k:1', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' }, 'KAFKA_SASL_PASSWORD'],
+  ])('rejects %s', (_, env, variable) => {
+    expect(failure(() => loadConfig(ExampleConfig, { ...valid, ...env }))).toMatch(new RegExp(`  ${variable}: `));
+  });
+
   it('never echoes a value into the error (it may be a secret)', () => {
     expect(failure(() => loadConfig(ExampleConfig, { ...valid, PORT: 'secret-looking-value' }))).not.toContain('secret-looking-value');
   });

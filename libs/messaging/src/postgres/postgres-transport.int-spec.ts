@@ -76,7 +76,7 @@ class TransportTestModule {
       module: TransportTestModule,
       imports: [
         DatabaseModule.forRoot({ name: 'messaging-test', url, entities: [], migrations: messagingMigrations }),
-        MessagingModule.forRoot({ source: 'messaging-test', signing: keyring, partitions: PARTITIONS }),
+        MessagingModule.forRoot({ source: 'messaging-test', signing: keyring, partitions: PARTITIONS, transport: { kind: 'postgres' } }),
       ],
       controllers: [CarrierUpdateTestController],
       providers: [{ provide: HANDLE, useValue: handle }],
@@ -140,7 +140,7 @@ describe('postgres transport', () => {
       leaseMs: LEASE_MS,
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
       ...options,
-    });
+    }) as PostgresTransportServer;
     await app.init();
     await app.startAllMicroservices();
     return { app, server };
