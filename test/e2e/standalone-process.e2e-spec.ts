@@ -18,7 +18,7 @@ interface Started {
 
 /** Starts the built platform as `npm start` does (without the build), on free ports, and reads its banner. */
 async function startProcess(home: string): Promise<Started> {
-  const child = spawn(process.execPath, ['dist/apps/standalone/src/main.js'], {
+  const child = spawn(process.execPath, ['dist/apps/standalone/main.js'], {
     cwd: root,
     env: { ...process.env, TRIBUTARY_HOME: home, GATEWAY_PORT: '0', EVENT_STORE_PORT: '0', CHANGE_SINK_PORT: '0', WORKER_PORT: '0', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

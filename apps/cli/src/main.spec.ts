@@ -12,6 +12,14 @@ describe('tributary command line', () => {
     expect(result.stdout).toContain('tributary webhook send --url <url>');
   });
 
+  it('generates admin keys in the platform format, a new one each time', async () => {
+    const keys = await Promise.all([run(['admin-key', 'generate'], {}), run(['admin-key', 'generate'], {})]);
+    const [a, b] = keys.map((r) => JSON.parse(r.stdout).key);
+    expect(keys.map((r) => r.exitCode)).toEqual([0, 0]);
+    expect(a).toMatch(/^trb_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
+    expect(b).not.toBe(a);
+  });
+
   it('prints one group\'s usage for `webhook help`', async () => {
     const result = await run(['webhook', 'help'], env);
     expect(result.exitCode).toBe(0);

@@ -4,11 +4,12 @@ import { parseArgs } from 'node:util';
 import { CliError, EXIT_FAILED, usageError } from './cli-error.js';
 import { loadCliConfig, type CliConfig } from './cli.config.js';
 import type { CommandContext, CommandGroup, Subcommand } from './commands/command.js';
+import { adminKeyCommand } from './commands/admin-key.command.js';
 import { tenantCommand } from './commands/tenant.command.js';
 import { webhookCommand } from './commands/webhook.command.js';
 import { GatewayClient } from './gateway-client.js';
 
-const groups: readonly CommandGroup[] = [tenantCommand, webhookCommand];
+const groups: readonly CommandGroup[] = [tenantCommand, webhookCommand, adminKeyCommand];
 
 export interface CliResult {
   readonly exitCode: number;

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { configureHttpEdge, validationPipe } from '@tributary/runtime';
-import { ApiKeys } from '@tributary/tenancy';
+import { ApiKeys, isApiKeyFormat } from '@tributary/tenancy';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import type { GatewayConfig } from './gateway.config.js';
@@ -29,13 +29,18 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
 }
 
 /**
- * Makes sure a platform admin key exists: keeps `existing` if it is still valid, otherwise issues a
- * new one. Returns the key to hand to the operator (it is stored only as a hash).
+ * Makes sure a platform admin key exists: `existing` (the operator's `TRIBUTARY_ADMIN_KEY`, or the
+ * standalone runner's saved key) is kept if valid and registered if not yet known; without one, a
+ * new key is issued. Returns the key to hand to the operator (it is stored only as a hash).
  */
 export async function ensureAdminKey(app: INestApplication, existing?: string): Promise<{ key: string; created: boolean }> {
   const dataSource = app.get(DataSource);
   const apiKeys = app.get(ApiKeys);
   if (existing && (await apiKeys.isValid(dataSource, existing))) return { key: existing, created: false };
+  if (existing && isApiKeyFormat(existing)) {
+    await apiKeys.register(dataSource, existing, 'platform_admin', null, 'platform admin');
+    return { key: existing, created: false };
+  }
   const { key } = await apiKeys.issue(dataSource, 'platform_admin', null, 'platform admin');
   return { key, created: true };
 }

@@ -1,4 +1,4 @@
-import { IsInt, IsNotEmpty, IsString, IsUrl, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Min } from 'class-validator';
 import { loadConfig, MessagingAppConfig } from '@tributary/runtime';
 
 export class GatewayConfig extends MessagingAppConfig {
@@ -12,6 +12,14 @@ export class GatewayConfig extends MessagingAppConfig {
   @IsString()
   @IsNotEmpty()
   TRIBUTARY_ENCRYPTION_KEY: string;
+
+  /**
+   * The platform admin key (`trb_…`), registered at start if not yet known. Generate one with
+   * `npm run tributary -- admin-key generate`. Unset: no admin key is created by the gateway.
+   */
+  @IsOptional()
+  @Matches(/^trb_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/, { message: 'TRIBUTARY_ADMIN_KEY must look like trb_<12>_<43> (see admin-key generate)' })
+  TRIBUTARY_ADMIN_KEY?: string;
 
   /** How far a webhook's timestamp may be from now, either way. */
   @IsInt()

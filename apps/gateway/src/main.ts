@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { createGatewayApp } from './gateway.app.js';
+import { createGatewayApp, ensureAdminKey } from './gateway.app.js';
 import { loadGatewayConfig } from './gateway.config.js';
 
 const config = loadGatewayConfig(process.env);
 const app = await createGatewayApp(config);
 app.enableShutdownHooks();
+if (config.TRIBUTARY_ADMIN_KEY) await ensureAdminKey(app, config.TRIBUTARY_ADMIN_KEY);
 await app.listen(config.PORT, '0.0.0.0');

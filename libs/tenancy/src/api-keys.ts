@@ -11,19 +11,35 @@ export interface IssuedKey {
   readonly key: string;
 }
 
+/** A new random key in the platform's format (the prefix identifies it; only the secret's hash is kept). */
+export function generateApiKey(): string {
+  const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+  return `trb_${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+export const isApiKeyFormat = (key: string): boolean => KEY_FORMAT.test(key);
+
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
 /** API keys: `trb_<12-char public prefix>_<43-char secret>`, looked up by prefix, compared by hash in constant time. */
 export class ApiKeys {
   async issue(q: Queryable, role: Role, tenantId: string | null, name = ''): Promise<IssuedKey> {
+    return this.register(q, generateApiKey(), role, tenantId, name);
+  }
+
+  /**
+   * Stores a key made elsewhere (an operator's `TRIBUTARY_ADMIN_KEY`, the standalone runner's saved
+   * key), so deployments can hand the platform its admin key instead of reading one out of a log.
+   */
+  async register(q: Queryable, key: string, role: Role, tenantId: string | null, name = ''): Promise<IssuedKey> {
+    const match = KEY_FORMAT.exec(key);
+    if (!match) throw new TributaryError('invalid', 'api_key_malformed', 'API keys look like trb_<12 characters>_<43 characters>');
     const id = randomUUID();
-    const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
-    const secret = randomBytes(32).toString('base64url');
     await q.query(
       `INSERT INTO tenancy.api_keys (id, tenant_id, role, prefix, secret_sha256, name) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, tenantId, role, prefix, sha256(secret), name],
+      [id, tenantId, role, match[1], sha256(match[2]), name],
     );
-    return { id, key: `trb_${prefix}_${secret}` };
+    return { id, key };
   }
 
   async authenticate(q: Queryable, key: string | undefined): Promise<Principal> {
