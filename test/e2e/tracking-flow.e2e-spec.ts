@@ -21,10 +21,11 @@ interface PackageUpdate {
   carrierStatus: string;
   updatedAt: string;
   eventId: string;
+  cursor: string;
 }
 
-const PACKAGE_UPDATED = `subscription ($trackingId: String) {
-  packageUpdated(trackingId: $trackingId) { trackingId status carrier carrierStatus updatedAt eventId }
+const PACKAGE_UPDATED = `subscription ($trackingId: String, $after: String) {
+  packageUpdated(trackingId: $trackingId, after: $after) { trackingId status carrier carrierStatus updatedAt eventId cursor }
 }`;
 
 const modes: Array<['embedded PGlite' | 'PostgreSQL server', boolean]> = [
@@ -52,8 +53,8 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
     return { ...tenant, webhook } as { id: string; apiKey: string; webhook: { url: string; secret: string } };
   };
 
-  const watch = async (apiKey: string, trackingId?: string) => {
-    const sub = subscribe<PackageUpdate>(platform.urls.graphqlWs, apiKey, PACKAGE_UPDATED, { trackingId }, 'packageUpdated');
+  const watch = async (apiKey: string, trackingId?: string, after?: string) => {
+    const sub = subscribe<PackageUpdate>(platform.urls.graphqlWs, apiKey, PACKAGE_UPDATED, { trackingId, after }, 'packageUpdated');
     subscriptions.push(sub);
     await sub.connected;
     return sub;
@@ -112,6 +113,7 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
       carrierStatus: 'Out for delivery',
       updatedAt: expect.any(String),
       eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      cursor: expect.stringMatching(/^\d+\.\d+$/),
     });
     expect(globexAll.received).toEqual([]);
     expect(acmeOne.received).toEqual([]);
@@ -169,6 +171,31 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
     await eventually(async () => sub.received, (r) => r.length === 1);
     expect(await count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1`, [tenant.id])).toBe(before + 2);
     expect(await count(`SELECT count(*) AS n FROM messaging.messages WHERE envelope->'data'->>'trackingId' = 'PKG-BAD'`)).toBe(0);
+  });
+
+  it('resumes after a cursor: what was missed while away first, in order, then live updates', async () => {
+    const tenant = await newTenant('umbrella');
+    const first = await watch(tenant.apiKey, 'PKG-R');
+    await sendStandardWebhook(tenant.webhook.url, tenant.webhook.secret, update('PKG-R', 'Picked up', '2026-11-23T08:00:00Z'));
+    const [seen] = await eventually(async () => first.received, (r) => r.length === 1);
+    await first.close();
+
+    await sendStandardWebhook(tenant.webhook.url, tenant.webhook.secret, update('PKG-R', 'In transit', '2026-11-23T09:00:00Z'));
+    await sendStandardWebhook(tenant.webhook.url, tenant.webhook.secret, update('PKG-R', 'Out for delivery', '2026-11-23T10:00:00Z'));
+    await eventually(
+      () => count(`SELECT count(*) AS n FROM change_sink.changes WHERE tenant_id = $1`, [tenant.id]),
+      (n) => n === 3,
+    );
+
+    const resumed = await watch(tenant.apiKey, 'PKG-R', seen.cursor);
+    await eventually(async () => resumed.received, (r) => r.length === 2);
+    await sendStandardWebhook(tenant.webhook.url, tenant.webhook.secret, update('PKG-R', 'Delivered', '2026-11-23T11:00:00Z'));
+    await eventually(async () => resumed.received, (r) => r.length === 3);
+    expect(resumed.received.map((u) => u.status)).toEqual(['in_transit', 'out_for_delivery', 'delivered']);
+
+    const bad = subscribe(platform.urls.graphqlWs, tenant.apiKey, PACKAGE_UPDATED, { after: 'not-a-cursor' });
+    subscriptions.push(bad);
+    expect(JSON.stringify(await bad.failed)).toContain('cursor_invalid');
   });
 
   it('refuses a subscription without a valid API key', async () => {

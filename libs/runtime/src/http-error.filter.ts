@@ -3,6 +3,7 @@ import type { ErrorKind } from '@tributary/domain';
 import { isTributaryError } from '@tributary/domain';
 import { rethrowToTransport } from '@tributary/messaging';
 import type { Request, Response } from 'express';
+import { GraphQLError } from 'graphql';
 
 export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   invalid: 400,
@@ -50,8 +51,9 @@ export function sendError(
 export const traceIdOf = (request: Request): string => (request as Request & { traceId?: string }).traceId ?? '';
 
 /**
- * The app's exception filter: over HTTP, coded domain errors and Nest's own exceptions become the
- * error body; for message handlers the error goes back to the transport unchanged.
+ * The app's exception filter, one mapping per transport: over HTTP, coded domain errors and Nest's
+ * own exceptions become the error body; over GraphQL, a `GraphQLError` with `extensions.code`; for
+ * message handlers the error goes back to the transport unchanged.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -60,6 +62,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): unknown {
     const toTransport = rethrowToTransport(error, host);
     if (toTransport) return toTransport;
+    if (host.getType<string>() === 'graphql') return toGraphqlError(error);
     if (host.getType() !== 'http') throw error;
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
@@ -74,6 +77,15 @@ export class HttpErrorFilter implements ExceptionFilter {
     this.logger.error({ err: error, traceId: traceIdOf(request) }, 'unhandled error');
     return sendError(request, response, HttpStatus.INTERNAL_SERVER_ERROR, 'internal', 'Internal error');
   }
+}
+
+/** GraphQL (queries and subscriptions): coded errors carry `extensions.code`; anything else is masked. */
+export function toGraphqlError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  if (isTributaryError(error)) {
+    return new GraphQLError(error.message, { extensions: { code: error.code, status: STATUS_OF_KIND[error.kind] } });
+  }
+  return new GraphQLError('Internal error', { extensions: { code: 'internal', status: 500 } });
 }
 
 function messageOf(error: HttpException): string {

@@ -1,6 +1,10 @@
+import { TributaryError } from '@tributary/domain';
+
 /** One row change, as the capture trigger recorded it. */
 export interface CapturedChange {
   readonly id: string;
+  /** Where this change stands in commit order; a client resumes after it. */
+  readonly cursor: string;
   /** `schema.table` */
   readonly table: string;
   readonly op: 'insert' | 'update' | 'delete';
@@ -9,3 +13,22 @@ export interface CapturedChange {
   readonly oldRow: Record<string, unknown> | null;
   readonly changedAt: Date;
 }
+
+/** A position in the change table: the writing transaction's id, then the change id (commit order). */
+export interface ChangePosition {
+  readonly transactionId: string;
+  readonly id: string;
+}
+
+export const formatCursor = (p: ChangePosition): string => `${p.transactionId}.${p.id}`;
+
+export function parseCursor(cursor: string): ChangePosition {
+  const match = /^(\d{1,20})\.(\d{1,20})$/.exec(cursor);
+  if (!match) throw new TributaryError('invalid', 'cursor_invalid', 'after must be a cursor received with an update');
+  return { transactionId: match[1], id: match[2] };
+}
+
+export const isAfter = (a: ChangePosition, b: ChangePosition): boolean => {
+  const [ax, bx] = [BigInt(a.transactionId), BigInt(b.transactionId)];
+  return ax !== bx ? ax > bx : BigInt(a.id) > BigInt(b.id);
+};

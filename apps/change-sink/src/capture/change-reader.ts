@@ -2,10 +2,12 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { ANY_COMMIT, commitSignal } from '@tributary/database';
 import { Wakeup } from '@tributary/messaging';
 import pg from 'pg';
-import { Subject } from 'rxjs';
+import { filter, Observable, Subject, type Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
-import type { CapturedChange } from './captured-change.js';
+import { formatCursor, isAfter, parseCursor, type CapturedChange, type ChangePosition } from './captured-change.js';
+
+const REPLAY_PAGE = 1_000;
 
 interface ChangeRow {
   id: string;
@@ -19,6 +21,17 @@ interface ChangeRow {
   changed_at: Date;
 }
 
+const toChange = (row: ChangeRow): CapturedChange => ({
+  id: row.id,
+  cursor: formatCursor({ transactionId: row.transaction_id, id: row.id }),
+  table: `${row.table_schema}.${row.table_name}`,
+  op: row.op,
+  tenantId: row.tenant_id,
+  row: row.row,
+  oldRow: row.old_row,
+  changedAt: row.changed_at,
+});
+
 /**
  * Reads `change_sink.changes` in commit order and hands each change to `changes$`. Reads are
  * gap-safe — (transaction id, id) order, stopping at the oldest running transaction — so a change
@@ -30,7 +43,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   readonly changes$ = new Subject<CapturedChange>();
   private readonly logger = new Logger(ChangeReader.name);
   private readonly wakeup = new Wakeup();
-  private cursor = { transactionId: '0', id: '0' };
+  private cursor: ChangePosition = { transactionId: '0', id: '0' };
   private running = false;
   private loop?: Promise<void>;
   private unsubscribe?: () => void;
@@ -92,16 +105,68 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     );
     for (const row of rows) {
       this.cursor = { transactionId: row.transaction_id, id: row.id };
-      this.changes$.next({
-        id: row.id,
-        table: `${row.table_schema}.${row.table_name}`,
-        op: row.op,
-        tenantId: row.tenant_id,
-        row: row.row,
-        oldRow: row.old_row,
-        changedAt: row.changed_at,
-      });
+      this.changes$.next(toChange(row));
     }
     return rows.length;
+  }
+
+  /**
+   * The changes of one tenant's table: those committed after `after` first (a client resuming
+   * where it left off, across reconnects and restarts of this service), then live ones — without a
+   * gap or a repeat at the seam: live changes are held back until the replay reached the point
+   * where they start.
+   */
+  changesOf(table: string, tenantId: string, after?: ChangePosition): Observable<CapturedChange> {
+    const mine = filter((c: CapturedChange) => c.table === table && c.tenantId === tenantId);
+    if (!after) return this.changes$.pipe(mine);
+    return new Observable<CapturedChange>((subscriber) => {
+      const until = this.cursor;
+      const held: CapturedChange[] = [];
+      let replaying = true;
+      let cancelled = false;
+      const live: Subscription = this.changes$.pipe(mine).subscribe({
+        next: (change) => (replaying ? held.push(change) : subscriber.next(change)),
+        error: (error) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      this.replay(table, tenantId, after, until).then(
+        (replayed) => {
+          if (cancelled) return;
+          // Synchronous from here to the switch: no live change can slip in between.
+          replayed.forEach((change) => subscriber.next(change));
+          held.splice(0).forEach((change) => subscriber.next(change));
+          replaying = false;
+        },
+        (error) => subscriber.error(error),
+      );
+      return () => {
+        cancelled = true;
+        live.unsubscribe();
+      };
+    });
+  }
+
+  private async replay(table: string, tenantId: string, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
+    const changes: CapturedChange[] = [];
+    for (let from = after; isAfter(until, from); ) {
+      const page = await this.replayPage(table, tenantId, from, until);
+      changes.push(...page);
+      if (page.length < REPLAY_PAGE) break;
+      from = parseCursor(page[page.length - 1].cursor);
+    }
+    return changes;
+  }
+
+  private async replayPage(table: string, tenantId: string, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
+    const [schema, name] = table.split('.');
+    const rows = await this.dataSource.query<ChangeRow[]>(
+      `SELECT id, transaction_id::text, table_schema, table_name, op, tenant_id, row, old_row, changed_at
+         FROM change_sink.changes
+        WHERE (transaction_id, id) > ($1::xid8, $2::bigint) AND (transaction_id, id) <= ($3::xid8, $4::bigint)
+          AND table_schema = $5 AND table_name = $6 AND tenant_id = $7
+        ORDER BY transaction_id, id LIMIT $8`,
+      [after.transactionId, after.id, until.transactionId, until.id, schema, name, tenantId, REPLAY_PAGE],
+    );
+    return rows.map(toChange);
   }
 }

@@ -1,7 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { isTributaryError } from '@tributary/domain';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -44,13 +43,6 @@ interface WsExtra {
           const token = bearerToken(req?.headers.authorization);
           if (!token) return {};
           return { principal: await apiKeys.authenticate(dataSource, token).catch(() => undefined) };
-        },
-        formatError: (formatted, error) => {
-          const original = (error as { originalError?: unknown }).originalError;
-          if (isTributaryError(original)) {
-            return { message: original.message, extensions: { code: original.code }, path: formatted.path };
-          }
-          return formatted;
         },
       }),
     }),

@@ -19,6 +19,9 @@ export class PackageUpdate {
 
   @Field(() => ID, { description: 'The event that produced this state' })
   eventId: string;
+
+  @Field({ description: 'Where this update stands in commit order: pass it as `after` to resume after it' })
+  cursor: string;
 }
 
 @ObjectType({ description: 'Who the caller is, as established by its API key' })

@@ -1,7 +1,7 @@
 import { Args, Context, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { filter, map } from 'rxjs';
 import { ChangeReader } from '../../capture/change-reader.js';
-import type { CapturedChange } from '../../capture/captured-change.js';
+import { parseCursor, type CapturedChange } from '../../capture/captured-change.js';
 import { tenantOf, type GraphqlContext } from '../graphql-principal.js';
 import { observableToAsyncIterator } from '../observable-iterator.js';
 import { PackageUpdate, Viewer } from './package-update.model.js';
@@ -17,6 +17,7 @@ export function toPackageUpdate(change: CapturedChange): PackageUpdate {
     carrierStatus: row.carrier_status,
     updatedAt: new Date(row.updated_at).toISOString(),
     eventId: row.last_event_id,
+    cursor: change.cursor,
   };
 }
 
@@ -36,11 +37,16 @@ export class PackageUpdatedResolver {
   packageUpdated(
     @Context() context: GraphqlContext,
     @Args('trackingId', { nullable: true, description: 'Only this package' }) trackingId?: string,
+    @Args('after', {
+      nullable: true,
+      description: "Resume: first the updates committed after this `cursor` (from an update received earlier), then live ones",
+    })
+    after?: string,
   ): AsyncIterableIterator<PackageUpdate> {
     const { tenantId } = tenantOf(context);
     return observableToAsyncIterator(
-      this.reader.changes$.pipe(
-        filter((c) => c.table === PACKAGE_STATUS_TABLE && c.op !== 'delete' && c.tenantId === tenantId),
+      this.reader.changesOf(PACKAGE_STATUS_TABLE, tenantId, after ? parseCursor(after) : undefined).pipe(
+        filter((c) => c.op !== 'delete'),
         map(toPackageUpdate),
         filter((update) => !trackingId || update.trackingId === trackingId),
       ),
