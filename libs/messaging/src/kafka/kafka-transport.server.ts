@@ -1,5 +1,5 @@
 import { BaseRpcContext } from '@nestjs/microservices';
-import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { recordDeadLetter } from '../consumer/dead-letters.js';
 import { deliverWithRetry, retryWarning } from '../consumer/deliver-with-retry.js';
@@ -96,32 +96,42 @@ export class KafkaTransportServer extends EnvelopeServer {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
-      autoCommit: false,
+      // Offsets are committed only once resolved, and a message is resolved only after its effect
+      // (or dead letter) is durable: kafkajs then commits the resolved position every second or
+      // hundred messages, and on shutdown — never past a message in hand.
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      autoCommitThreshold: 100,
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.concurrency ?? 4,
-      eachMessage: (payload) => this.consume(payload),
+      eachBatch: (payload) => this.consumeBatch(payload),
     });
   }
 
-  private async consume({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
-    if (!this.running) throw new Error('consumer stopping'); // not committed: redelivered to the next owner
-    const where = `${topic}#${partition}@${message.offset}`;
-    const coordinates = { topic, partition, offset: message.offset };
-    const handled = await deliverWithRetry({
-      retry: this.retry,
-      attempt: async (attempt) => {
-        const envelope = this.options.signer.verify(fromKafkaMessage(message));
-        await this.handle(topic, envelope, new KafkaEnvelopeContext([coordinates, attempt]));
-      },
-      deadLetter: (error, attempts) => {
-        this.logger.error(`${where} dead-lettered after ${attempts} attempt(s): ${describeError(error).code}`);
-        return recordDeadLetter(this.options.dataSource, deadLetterOf(this.options.group, topic, partition, message, error, attempts));
-      },
-      backoff: (ms) => this.backoff(ms, heartbeat),
-      stillOwned: () => this.running,
-      onRetry: (error, attempt) => this.logger.warn(retryWarning(where, error, attempt)),
-    });
-    if (!handled) throw new Error('consumer stopping');
-    await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    for (const message of batch.messages) {
+      if (!this.running || !isRunning() || isStale()) return;
+      const where = `${topic}#${partition}@${message.offset}`;
+      const coordinates = { topic, partition, offset: message.offset };
+      const handled = await deliverWithRetry({
+        retry: this.retry,
+        attempt: async (attempt) => {
+          const envelope = this.options.signer.verify(fromKafkaMessage(message));
+          await this.handle(topic, envelope, new KafkaEnvelopeContext([coordinates, attempt]));
+        },
+        deadLetter: (error, attempts) => {
+          this.logger.error(`${where} dead-lettered after ${attempts} attempt(s): ${describeError(error).code}`);
+          return recordDeadLetter(this.options.dataSource, deadLetterOf(this.options.group, topic, partition, message, error, attempts));
+        },
+        backoff: (ms) => this.backoff(ms, heartbeat),
+        stillOwned: () => this.running && isRunning() && !isStale(),
+        onRetry: (error, attempt) => this.logger.warn(retryWarning(where, error, attempt)),
+      });
+      if (!handled) return;
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
   }
 
   /** Waits between attempts, heartbeating so the group does not think this member died. */
