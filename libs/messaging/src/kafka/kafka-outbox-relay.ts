@@ -48,8 +48,11 @@ export class KafkaOutboxRelay {
     this.consumer = new PostgresGroupConsumer(
       { dataSource: this.options.dataSource, log: this.options.log, group: RELAY_GROUP, listenUrl: this.options.listenUrl, retry: RELAY_RETRY },
       topics,
-      async (message) => {
-        await this.producer!.send({ topic: message.topic, acks: -1, messages: [toKafkaMessage(message.envelope)] });
+      {
+        // One produce request per batch read from an outbox partition: same topic, in order.
+        batch: async (messages) => {
+          await this.producer!.send({ topic: messages[0].topic, acks: -1, messages: messages.map((m) => toKafkaMessage(m.envelope)) });
+        },
       },
       this.logger,
     );

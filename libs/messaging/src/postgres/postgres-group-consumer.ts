@@ -23,8 +23,14 @@ export interface PostgresGroupOptions {
   readonly memberId?: string;
 }
 
-/** Handles one message (throws on failure); `attempt` is 1 on first delivery to this member. */
-export type Deliver = (message: StoredMessage, attempt: number) => Promise<void>;
+/**
+ * What the member does with messages: `each` handles one at a time (throws on failure; `attempt`
+ * is 1 on first delivery to this member); `batch` takes everything read from a partition at once
+ * (a relay forwarding in bulk) and is retried as a whole.
+ */
+export type Deliver =
+  | { readonly each: (message: StoredMessage, attempt: number) => Promise<void> }
+  | { readonly batch: (messages: readonly StoredMessage[]) => Promise<void> };
 
 interface PartitionRef {
   readonly topic: string;
@@ -61,7 +67,7 @@ export class PostgresGroupConsumer {
   constructor(
     private readonly options: PostgresGroupOptions,
     private readonly topics: readonly string[],
-    private readonly deliverMessage: Deliver,
+    private readonly delivery: Deliver,
     private readonly logger: LoggerService,
   ) {
     this.memberId = options.memberId ?? `${options.group}-${randomUUID()}`;
@@ -266,39 +272,67 @@ export class PostgresGroupConsumer {
         continue;
       }
       const start = offset;
-      for (const message of batch) {
-        if (!this.isOwned(ref)) break;
-        const done = await this.deliver(message, () => this.isOwned(ref));
-        if (!done) break;
-        offset = message.offset + 1;
+      if ('batch' in this.delivery) {
+        if (await this.deliverBatch(this.delivery.batch, batch, () => this.isOwned(ref))) offset = batch[batch.length - 1].offset + 1;
+      } else {
+        for (const message of batch) {
+          if (!this.isOwned(ref)) break;
+          const done = await this.deliver(this.delivery.each, message, () => this.isOwned(ref));
+          if (!done) break;
+          offset = message.offset + 1;
+        }
       }
       if (offset > start && !(await this.commit(ref, offset))) return;
     }
   }
 
   /** Handles one message until it succeeds or is dead-lettered; false if the partition was lost meanwhile. */
-  private deliver(message: StoredMessage, stillOwned: () => boolean): Promise<boolean> {
+  private deliver(each: (m: StoredMessage, attempt: number) => Promise<void>, message: StoredMessage, stillOwned: () => boolean): Promise<boolean> {
     const where = `${message.topic}#${message.partition}@${message.offset}`;
     return deliverWithRetry({
       retry: this.retry,
-      attempt: (attempt) => this.deliverMessage(message, attempt),
+      attempt: (attempt) => each(message, attempt),
       deadLetter: (error, attempts) => {
         this.logger.error(`${where} dead-lettered after ${attempts} attempt(s): ${describeError(error).code}`);
-        return recordDeadLetter(this.options.dataSource, {
-          group: this.options.group,
-          topic: message.topic,
-          partition: message.partition,
-          offset: message.offset,
-          messageId: String(message.envelope?.id ?? ''),
-          tenantId: message.envelope?.tenantid ?? null,
-          envelope: message.envelope,
-          error,
-          attempts,
-        });
+        return this.deadLetter(message, error, attempts);
       },
       backoff: (ms) => this.backoff(ms),
       stillOwned,
       onRetry: (error, attempt) => this.logger.warn(retryWarning(where, error, attempt)),
+    });
+  }
+
+  private deliverBatch(
+    batch: (messages: readonly StoredMessage[]) => Promise<void>,
+    messages: readonly StoredMessage[],
+    stillOwned: () => boolean,
+  ): Promise<boolean> {
+    const first = messages[0];
+    const where = `${first.topic}#${first.partition}@${first.offset}+${messages.length}`;
+    return deliverWithRetry({
+      retry: this.retry,
+      attempt: () => batch(messages),
+      deadLetter: async (error, attempts) => {
+        this.logger.error(`${where} dead-lettered after ${attempts} attempt(s): ${describeError(error).code}`);
+        for (const message of messages) await this.deadLetter(message, error, attempts);
+      },
+      backoff: (ms) => this.backoff(ms),
+      stillOwned,
+      onRetry: (error, attempt) => this.logger.warn(retryWarning(where, error, attempt)),
+    });
+  }
+
+  private deadLetter(message: StoredMessage, error: unknown, attempts: number): Promise<void> {
+    return recordDeadLetter(this.options.dataSource, {
+      group: this.options.group,
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      messageId: String(message.envelope?.id ?? ''),
+      tenantId: message.envelope?.tenantid ?? null,
+      envelope: message.envelope,
+      error,
+      attempts,
     });
   }
 

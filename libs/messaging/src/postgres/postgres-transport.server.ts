@@ -43,8 +43,10 @@ export class PostgresTransportServer extends EnvelopeServer {
       this.consumer = new PostgresGroupConsumer(
         this.options,
         this.subscribedTopics,
-        (message, attempt) =>
-          this.handle(message.topic, this.options.signer.verify(message.envelope), new PostgresContext([message, attempt])),
+        {
+          each: (message, attempt) =>
+            this.handle(message.topic, this.options.signer.verify(message.envelope), new PostgresContext([message, attempt])),
+        },
         this.logger,
       );
       await this.consumer.start();
