@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { describeTarget, type BenchSettings, type Measure, type MeasureResult } from './measure.js';
+import { producerThroughput, workerNoopConsume } from './kafka-throughput.bench.js';
 import { webhookIngest } from './webhook-ingest.bench.js';
 
 /** Every measure `npm run bench` runs, in order. Add new ones here. */
-const measures: readonly Measure[] = [webhookIngest];
+const measures: readonly Measure[] = [webhookIngest, workerNoopConsume, producerThroughput];
 
 const settings: BenchSettings = {
   warmupMs: positive(process.env.BENCH_WARMUP_MS, 1_000),

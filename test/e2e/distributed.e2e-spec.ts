@@ -85,6 +85,7 @@ describe('the four apps as processes over Kafka', () => {
       TRIBUTARY_TRANSPORT: 'kafka',
       KAFKA_BROKERS: broker.brokers.join(','),
       KAFKA_PARTITIONS: '4',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
       TRIBUTARY_SIGNING_KEY: randomBytes(32).toString('base64'),
       TRIBUTARY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };

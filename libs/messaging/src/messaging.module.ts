@@ -102,6 +102,8 @@ export interface ConsumerOptions {
   readonly memberId?: string;
   /** kafka: partitions handled at once by this member. */
   readonly concurrency?: number;
+  /** kafka: how long a fetch waits for data (also bounds how long shutdown waits for the fetch in flight). */
+  readonly maxWaitMs?: number;
   /** kafka: the group session timeout and heartbeat interval. */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
@@ -123,6 +125,8 @@ export function connectConsumer(app: INestApplication, options: ConsumerOptions)
           connection: transport.connection,
           partitions: transport.partitions,
           replicationFactor: transport.replicationFactor,
+          sessionTimeoutMs: options.sessionTimeoutMs ?? transport.sessionTimeoutMs,
+          heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.min(3_000, (options.sessionTimeoutMs ?? transport.sessionTimeoutMs ?? 30_000) / 10),
           dataSource,
           signer,
         })

@@ -13,6 +13,8 @@ export type TransportOptions =
       /** Partitions and replication of the topics this app creates from the registry. */
       readonly partitions: number;
       readonly replicationFactor: number;
+      /** How long the consumer group waits for a silent member (default 30 s). */
+      readonly sessionTimeoutMs?: number;
       /** As for postgres: wakes the outbox relay across processes. */
       readonly listenUrl?: string;
     };

@@ -82,6 +82,11 @@ export class MessagingAppConfig extends AppConfig {
   @Min(1)
   KAFKA_REPLICATION_FACTOR: number = 1;
 
+  /** How long the group waits for a silent member before giving its partitions to others. */
+  @IsInt()
+  @Min(1_000)
+  KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
+
   get signing(): { active: { id: string; secret: string } } {
     return { active: { id: this.TRIBUTARY_SIGNING_KEY_ID, secret: this.TRIBUTARY_SIGNING_KEY } };
   }
@@ -99,6 +104,7 @@ export class MessagingAppConfig extends AppConfig {
       },
       partitions: this.KAFKA_PARTITIONS,
       replicationFactor: this.KAFKA_REPLICATION_FACTOR,
+      sessionTimeoutMs: this.KAFKA_SESSION_TIMEOUT_MS,
       listenUrl: this.TRIBUTARY_NOTIFY_URL,
     };
   }

@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       connection: { brokers: ['k1:9092', 'k2:9092'], clientId: 'tributary', ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } },
       partitions: 12,
       replicationFactor: 1,
+      sessionTimeoutMs: 30_000,
       listenUrl: undefined,
     });
     expect(loadConfig(ExampleConfig, valid).transport).toEqual({ kind: 'postgres', listenUrl: undefined });

@@ -27,6 +27,7 @@ export interface KafkaTransportOptions {
   /** Partitions handled at once by this member (each in order). */
   readonly concurrency?: number;
   readonly sessionTimeoutMs?: number;
+  readonly maxWaitMs?: number;
   readonly heartbeatIntervalMs?: number;
 }
 
@@ -90,6 +91,7 @@ export class KafkaTransportServer extends EnvelopeServer {
       groupId: this.options.group,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: this.options.maxWaitMs ?? 1_000,
       retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
     });
     this.consumer = consumer;

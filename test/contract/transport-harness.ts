@@ -1,0 +1,144 @@
+import { Controller, Inject, Logger, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { DatabaseModule } from '@tributary/database';
+import {
+  connectConsumer,
+  createKafka,
+  messagingMigrations,
+  MessagingModule,
+  OnMessage,
+  PostgresMessageLog,
+  toKafkaMessage,
+  type ConsumerOptions,
+  type Envelope,
+  type TransportOptions,
+} from '@tributary/messaging';
+import { HttpErrorFilter } from '@tributary/runtime';
+import { createTestDatabase, startKafkaBroker, type KafkaTestBroker, type TestDatabase } from '@tributary/testing';
+import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
+import { DataSource } from 'typeorm';
+
+/** What a test member does with each delivery; `attempt` is 1 on first delivery to that member. */
+export type Handle = (envelope: Envelope<CarrierUpdateReceived>, attempt: number) => Promise<void>;
+
+const HANDLE = Symbol('HANDLE');
+
+@Controller()
+class ContractConsumer {
+  constructor(@Inject(HANDLE) private readonly handle: Handle) {}
+
+  @OnMessage(Topics.carrierUpdateReceived)
+  async onUpdate(@Payload() envelope: Envelope<CarrierUpdateReceived>, @Ctx() context: { attempt: number }): Promise<void> {
+    await this.handle(envelope, context.attempt);
+  }
+}
+
+@Module({})
+class ContractApp {
+  static forRoot(url: string, transport: TransportOptions, handle: Handle | undefined): DynamicModule {
+    return {
+      module: ContractApp,
+      imports: [
+        DatabaseModule.forRoot({ name: 'contract', url, entities: [], migrations: messagingMigrations }),
+        MessagingModule.forRoot({ source: 'contract', signing: CONTRACT_KEYS, transport, partitions: 4 }),
+      ],
+      controllers: handle ? [ContractConsumer] : [],
+      providers: [{ provide: HANDLE, useValue: handle }],
+    };
+  }
+}
+
+export const CONTRACT_KEYS = { active: { id: 'contract-k1', secret: 'contract signing key, for tests only' } };
+
+/** What differs between transports; the contract suite runs the same tests against each. */
+export interface TransportHarness {
+  readonly name: string;
+  setUp(): Promise<void>;
+  tearDown(): Promise<void>;
+  readonly transport: TransportOptions;
+  /** Tuning that keeps failover fast in tests (short leases or session timeouts). */
+  readonly tuning: Partial<ConsumerOptions>;
+  readonly databaseUrl: string;
+  /** Puts a message on its topic as is (unsigned, tampered with), bypassing the publisher. */
+  injectRaw(envelope: Envelope): Promise<void>;
+}
+
+/** An app that only publishes (in Kafka mode it also relays its outbox to Kafka). */
+export async function startPublisher(harness: TransportHarness): Promise<INestApplication> {
+  const app = await NestFactory.create(ContractApp.forRoot(harness.databaseUrl, harness.transport, undefined), { logger: false });
+  await app.init();
+  return app;
+}
+
+/** A member of `group` running `handle` for each message, consuming once this resolves. */
+export async function startMember(harness: TransportHarness, group: string, handle: Handle): Promise<INestApplication> {
+  const app = await NestFactory.create(ContractApp.forRoot(harness.databaseUrl, harness.transport, handle), { logger: process.env.CONTRACT_LOGS ? ['error', 'warn'] : false });
+  app.useGlobalFilters(new HttpErrorFilter());
+  connectConsumer(app, { group, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, ...harness.tuning });
+  await app.init();
+  await app.startAllMicroservices();
+  return app;
+}
+
+export function postgresHarness(): TransportHarness {
+  let db: TestDatabase;
+  return {
+    name: 'postgres',
+    async setUp() {
+      db = await createTestDatabase();
+    },
+    async tearDown() {
+      await db?.drop();
+    },
+    get transport(): TransportOptions {
+      return { kind: 'postgres' };
+    },
+    tuning: { pollIntervalMs: 50, leaseMs: 1_500 },
+    get databaseUrl() {
+      return db.url;
+    },
+    async injectRaw(envelope) {
+      const dataSource = new DataSource({ type: 'postgres', url: db.url });
+      await dataSource.initialize();
+      try {
+        await dataSource.transaction((manager) => new PostgresMessageLog(4).append(manager, [envelope]));
+      } finally {
+        await dataSource.destroy();
+      }
+    },
+  };
+}
+
+export function kafkaHarness(): TransportHarness {
+  let db: TestDatabase;
+  let broker: KafkaTestBroker;
+  const connection = () => ({ brokers: broker.brokers, clientId: 'contract' });
+  return {
+    name: 'kafka',
+    async setUp() {
+      db = await createTestDatabase();
+      broker = await startKafkaBroker();
+    },
+    async tearDown() {
+      await broker?.stop();
+      await db?.drop();
+    },
+    get transport(): TransportOptions {
+      return { kind: 'kafka', connection: connection(), partitions: 4, replicationFactor: 1 };
+    },
+    tuning: { sessionTimeoutMs: 3_000, heartbeatIntervalMs: 300, concurrency: 4 },
+    get databaseUrl() {
+      return db.url;
+    },
+    async injectRaw(envelope) {
+      const producer = createKafka(connection(), new Logger('contract')).producer();
+      await producer.connect();
+      try {
+        await producer.send({ topic: envelope.type, messages: [toKafkaMessage(envelope)] });
+      } finally {
+        await producer.disconnect();
+      }
+    },
+  };
+}

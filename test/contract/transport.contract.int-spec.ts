@@ -1,0 +1,190 @@
+import type { INestApplication } from '@nestjs/common';
+import { Inbox, MessagePublisher, MessageSigner, type Envelope } from '@tributary/messaging';
+import { eventually } from '@tributary/testing';
+import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
+import { DataSource } from 'typeorm';
+import { kafkaHarness, postgresHarness, startMember, startPublisher, type Handle, type TransportHarness } from './transport-harness.js';
+
+/**
+ * The contract every transport keeps, run against each: what the apps rely on, whatever carries
+ * their messages.
+ */
+describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', (harness: TransportHarness) => {
+  let publisher: INestApplication;
+  const members: INestApplication[] = [];
+  const releases: Array<() => void> = [];
+  let run = 0;
+
+  const group = () => `contract-${harness.name}-${run}`;
+  // Every test's group starts from the topic's beginning, so each test marks its own messages and
+  // its handlers ignore the earlier tests' ones.
+  const mark = () => `T${run}-`;
+  const mine = (envelope: Envelope<CarrierUpdateReceived>) => envelope.data.trackingId.startsWith(mark());
+  const only = (handle: Handle): Handle => async (envelope, attempt) => {
+    if (mine(envelope)) await handle(envelope, attempt);
+  };
+  const update = (trackingId: string, status = 'In Transit'): CarrierUpdateReceived => ({
+    trackingId: `${mark()}${trackingId}`,
+    carrier: 'dhl',
+    status,
+    occurredAt: '2026-11-23T10:00:00Z',
+  });
+  const publish = async (updates: CarrierUpdateReceived[], tenantId = '0190f3b4-0000-7000-8000-00000000000a') => {
+    const dataSource = publisher.get(DataSource);
+    const bus = publisher.get(MessagePublisher);
+    const sent = await dataSource.transaction((manager) =>
+      bus.publishAll(manager, updates.map((data) => ({ topic: Topics.carrierUpdateReceived, data, origin: { tenantId } }))),
+    );
+    return sent as Envelope<CarrierUpdateReceived>[];
+  };
+  const member = async (handle: Handle) => {
+    const app = await startMember(harness, group(), only(handle));
+    members.push(app);
+    return app;
+  };
+  /** The effect under test: one row per message, guarded by the inbox in the same transaction. */
+  const effectOnce = (app: () => INestApplication, seen: string[]): Handle => async (envelope) => {
+    seen.push(envelope.id);
+    const dataSource = app().get(DataSource);
+    await dataSource.transaction(async (manager) => {
+      if (!(await app().get(Inbox).claim(manager, group(), envelope.id))) return;
+      await manager.query(`INSERT INTO contract_effects (consumer, message_id) VALUES ($1, $2)`, [group(), envelope.id]);
+    });
+  };
+  const effects = async () =>
+    (await publisher.get(DataSource).query(`SELECT message_id FROM contract_effects WHERE consumer = $1`, [group()])).map(
+      (r: { message_id: string }) => r.message_id,
+    );
+  const deadLetters = async () =>
+    publisher.get(DataSource).query(`SELECT message_id, error_code FROM messaging.dead_letters WHERE group_id = $1`, [group()]);
+
+  beforeAll(async () => {
+    await harness.setUp();
+    publisher = await startPublisher(harness);
+    await publisher.get(DataSource).query(`CREATE TABLE contract_effects (consumer text, message_id text)`);
+  });
+
+  beforeEach(() => {
+    run += 1;
+  });
+
+  afterEach(async () => {
+    releases.splice(0).forEach((release) => release());
+    await Promise.all(members.splice(0).map((app) => app.close()));
+  });
+
+  afterAll(async () => {
+    await publisher?.close();
+    await harness.tearDown();
+  });
+
+  it('delivers a published message to the handler of its topic, verified and whole', async () => {
+    const received: Envelope<CarrierUpdateReceived>[] = [];
+    await member(async (envelope) => void received.push(envelope));
+    const [sent] = await publish([update('PKG-ROUND')]);
+    await eventually(async () => received, (r) => r.length === 1);
+    expect(received[0]).toEqual(sent);
+    expect(received[0].data).toEqual(update('PKG-ROUND'));
+    expect(received[0].data.trackingId).toBe(`T${run}-PKG-ROUND`);
+  });
+
+  it('keeps per-key order', async () => {
+    // At least once: a message may come again (a relay or group rebalance), but never before an
+    // earlier message of its key has been handled. Order is checked on first deliveries.
+    const received: Array<[string, string, string]> = [];
+    await member(async (e) => void received.push([e.id, e.data.trackingId, e.data.status]));
+    const keys = ['PKG-A', 'PKG-B', 'PKG-C', 'PKG-D'].map((k) => `${mark()}${k}`);
+    const updates = Array.from({ length: 15 }, (_, i) => keys.map((k) => ({ ...update('', `step-${String(i).padStart(2, '0')}`), trackingId: k }))).flat();
+    for (let i = 0; i < updates.length; i += 12) await publish(updates.slice(i, i + 12));
+    const firsts = () => [...new Map(received.map(([id, key, status]) => [id, [key, status]] as const)).values()];
+    await eventually(async () => firsts().length, (n) => n === updates.length, { timeoutMs: 60_000 });
+    for (const key of keys) {
+      const steps = firsts()
+        .filter(([k]) => k === key)
+        .map(([, s]) => s);
+      expect(steps).toEqual([...steps].sort());
+      expect(steps).toHaveLength(15);
+    }
+  });
+
+  it('redelivers what a consumer was handling when it died, to another member of its group', async () => {
+    const seen: Array<[string, string]> = [];
+    const hang = new Promise<void>((resolve) => releases.push(resolve));
+    const a = await member(async (envelope) => {
+      seen.push(['a', envelope.id]);
+      await hang; // a hung process: never acknowledges
+    });
+    const [sent] = await publish([update('PKG-DIES')]);
+    await eventually(async () => seen, (s) => s.length === 1, { timeoutMs: 20_000 });
+    void a.close(); // stops heartbeating; its handler never finishes
+    members.splice(members.indexOf(a), 1);
+    await member(async (envelope) => void seen.push(['b', envelope.id]));
+    await eventually(async () => seen, (s) => s.some(([m]) => m === 'b'), { timeoutMs: 30_000 });
+    expect(seen).toEqual([
+      ['a', sent.id],
+      ['b', sent.id],
+    ]);
+  });
+
+  it('dead-letters a message with a bad signature and never hands it to a handler', async () => {
+    const received: string[] = [];
+    await member(async (envelope) => void received.push(envelope.data.trackingId));
+    const [genuine] = await publish([update('PKG-GENUINE')]);
+    const forged = { ...genuine, id: '0190f3b4-0000-7000-8000-0000000000ff', data: { ...genuine.data, trackingId: `${mark()}PKG-FORGED` } };
+    await harness.injectRaw(forged);
+    const unsigned = { ...genuine, id: '0190f3b4-0000-7000-8000-0000000000fe', signature: undefined, data: { ...genuine.data, trackingId: `${mark()}PKG-UNSIGNED` } };
+    await harness.injectRaw(unsigned);
+    const foreignKey = new MessageSigner({ active: { id: 'contract-k1', secret: 'another secret' } }).sign({
+      ...genuine,
+      id: '0190f3b4-0000-7000-8000-0000000000fd',
+      data: { ...genuine.data, trackingId: `${mark()}PKG-OTHER-KEY` },
+    });
+    await harness.injectRaw(foreignKey);
+    await publish([update('PKG-AFTER')]);
+
+    await eventually(deadLetters, (rows) => rows.length === 3, { timeoutMs: 20_000 });
+    await eventually(async () => received, (r) => r.includes(`${mark()}PKG-AFTER`) && r.includes(`${mark()}PKG-GENUINE`), { timeoutMs: 30_000 });
+    expect([...new Set(received)].sort()).toEqual([`${mark()}PKG-AFTER`, `${mark()}PKG-GENUINE`]);
+    expect((await deadLetters()).map((d: { message_id: string; error_code: string }) => [d.message_id, d.error_code]).sort()).toEqual(
+      [forged.id, unsigned.id, foreignKey.id].sort().map((id) => [id, 'signature_invalid']),
+    );
+  });
+
+  it('shares partitions between two instances of an app, each message taking effect once', async () => {
+    const seenA: string[] = [];
+    const seenB: string[] = [];
+    let a!: INestApplication;
+    let b!: INestApplication;
+    a = await member(effectOnce(() => a, seenA));
+    b = await member(effectOnce(() => b, seenB));
+    // Probe until both members are handling messages: the group has settled on sharing.
+    let probe = 0;
+    await eventually(
+      async () => {
+        await publish(Array.from({ length: 8 }, () => update(`PKG-PROBE-${probe++}`)));
+        return seenA.length > 0 && seenB.length > 0;
+      },
+      (shared) => shared,
+      { timeoutMs: 30_000, intervalMs: 300 },
+    );
+    const sent = await publish(Array.from({ length: 40 }, (_, i) => update(`PKG-SHARE-${i}`)));
+    const ids = sent.map((e) => e.id);
+    await eventually(effects, (rows) => ids.every((id) => rows.includes(id)), { timeoutMs: 30_000 });
+    const all = await effects();
+    expect(new Set(all).size).toBe(all.length);
+    expect(seenA.filter((id) => ids.includes(id)).length + seenB.filter((id) => ids.includes(id)).length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('takes effect once when the same message is delivered again', async () => {
+    const seen: string[] = [];
+    let a!: INestApplication;
+    a = await member(effectOnce(() => a, seen));
+    const [sent] = await publish([update('PKG-TWICE')]);
+    await eventually(effects, (rows) => rows.length === 1);
+    // A redelivery, as after a crash between the effect and the offset commit:
+    await harness.injectRaw(sent);
+    await harness.injectRaw(sent);
+    await eventually(async () => seen.filter((id) => id === sent.id).length, (n) => n === 3, { timeoutMs: 20_000 });
+    expect(await effects()).toEqual([sent.id]);
+  });
+});
