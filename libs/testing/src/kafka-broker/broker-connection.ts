@@ -1,10 +1,15 @@
 import type { Socket } from 'node:net';
-import { KafkaReader } from './codec/reader.js';
+import { KafkaReader, MalformedRequestError } from './codec/reader.js';
 import type { KafkaWriter } from './codec/writer.js';
 
 /** Far above anything a test sends; a bigger size prefix means the stream is not Kafka. */
 const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 const SIZE_PREFIX = 4;
+
+/** A request the broker declines to answer (unknown API or version, a blocked client): it closes the connection. */
+export class RequestRefused extends Error {
+  override readonly name = 'RequestRefused';
+}
 
 /** Request header v1 — the only one below the flexible versions (v2 adds tagged fields). */
 export interface RequestHeader {
@@ -106,7 +111,10 @@ export class BrokerConnection {
       const body = await this.dispatch(header, reader, this);
       if (body && !this.signal.aborted) this.send(header.correlationId, body.toBuffer());
     } catch (error) {
-      this.log(`closing connection of client ${this.clientId ?? '?'}: ${(error as Error).message}`);
+      const message = `closing connection of client ${this.clientId ?? '?'}: ${(error as Error).message}`;
+      if (error instanceof MalformedRequestError || error instanceof RequestRefused) this.log(message);
+      // Anything else is a bug in the broker: shout, or it passes for a network error in the client's logs.
+      else console.error(`kafka test broker: ${message}`, error);
       this.close();
     }
   }

@@ -110,7 +110,7 @@ async function startConsumer(
   const received: Received[] = [];
   let assigned: number[] = [];
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    assigned = [...(payload.memberAssignment[topic] ?? [])].sort();
+    assigned = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
   });
   await consumer.connect();
   cleanups.push(() => consumer.disconnect());

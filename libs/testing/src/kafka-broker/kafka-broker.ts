@@ -15,7 +15,7 @@ import { offsetCommit } from './apis/offset-commit.js';
 import { offsetFetch } from './apis/offset-fetch.js';
 import { produce } from './apis/produce.js';
 import { syncGroup } from './apis/sync-group.js';
-import { BrokerConnection, type RequestHeader } from './broker-connection.js';
+import { BrokerConnection, RequestRefused, type RequestHeader } from './broker-connection.js';
 import type { KafkaReader } from './codec/reader.js';
 import type { KafkaWriter } from './codec/writer.js';
 import { GroupCoordinator } from './group-coordinator.js';
@@ -196,13 +196,13 @@ export class KafkaTestBroker {
 
   private async dispatch(header: RequestHeader, body: KafkaReader, connection: BrokerConnection): Promise<KafkaWriter | null> {
     if (header.clientId !== null && this.blockedClients.has(header.clientId)) {
-      throw new Error('client is blocked');
+      throw new RequestRefused('client is blocked');
     }
     const api = this.apis.get(header.apiKey);
-    if (!api) throw new Error(`API key ${header.apiKey} is not supported`);
+    if (!api) throw new RequestRefused(`API key ${header.apiKey} is not supported`);
     if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
       if (header.apiKey === ApiKey.ApiVersions) return unsupportedApiVersions(this.context);
-      throw new Error(`${api.name} v${header.apiVersion} is not supported (v${api.minVersion}-v${api.maxVersion})`);
+      throw new RequestRefused(`${api.name} v${header.apiVersion} is not supported (v${api.minVersion}-v${api.maxVersion})`);
     }
     return api.handle(body, header.apiVersion, this.context, {
       clientId: header.clientId,
