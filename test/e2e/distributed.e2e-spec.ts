@@ -168,13 +168,20 @@ describe('the four apps as processes over Kafka', () => {
       (n) => n === accepted.length,
       { timeoutMs: 60_000, intervalMs: 250 },
     );
-    const normalized = await sql.query(
-      `SELECT metadata->>'causationId' AS cause, count(*)::int AS n FROM event_store.events
-        WHERE tenant_id = $1 AND type = 'tracking.package.updated' GROUP BY 1`,
-      [tenant.id],
+    const normalized = await eventually(
+      async () =>
+        (
+          await sql.query(
+            `SELECT metadata->>'causationId' AS cause, count(*)::int AS n FROM event_store.events
+              WHERE tenant_id = $1 AND type = 'tracking.package.updated' GROUP BY 1`,
+            [tenant.id],
+          )
+        ).rows,
+      (rows) => rows.length >= accepted.length,
+      { timeoutMs: 60_000, intervalMs: 250 },
     );
-    expect(normalized.rows.map((r) => r.cause).sort()).toEqual([...accepted].sort());
-    expect(normalized.rows.every((r) => r.n === 1)).toBe(true);
+    expect(normalized.map((r) => r.cause).sort()).toEqual([...accepted].sort());
+    expect(normalized.every((r) => r.n === 1)).toBe(true);
 
     // The projection equals a rebuild from the log.
     const rebuilt = await sql.query(
