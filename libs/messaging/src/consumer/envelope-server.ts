@@ -1,4 +1,4 @@
-import { Server, type BaseRpcContext, type CustomTransportStrategy } from '@nestjs/microservices';
+import { Server, type BaseRpcContext, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { Envelope } from '../envelope/envelope.js';
 
@@ -12,8 +12,12 @@ export abstract class EnvelopeServer extends Server implements CustomTransportSt
     return [...this.messageHandlers.keys()];
   }
 
+  // Nest's pattern lookup parses the pattern on every call: once per topic is enough.
+  private readonly handlersByTopic = new Map<string, MessageHandler | null>();
+
   protected async handle(topic: string, envelope: Envelope, context: BaseRpcContext): Promise<void> {
-    const handler = this.getHandlerByPattern(topic);
+    let handler = this.handlersByTopic.get(topic);
+    if (handler === undefined) this.handlersByTopic.set(topic, (handler = this.getHandlerByPattern(topic)));
     if (!handler) return;
     const result = await handler(envelope, context);
     await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });

@@ -18,6 +18,8 @@ const ATTRIBUTES = [
   'signature',
 ] as const;
 
+const KNOWN = new Set(ATTRIBUTES.map((a) => `ce_${a}`));
+
 export function toKafkaMessage(envelope: Envelope): Message {
   const headers: IHeaders = { 'content-type': envelope.datacontenttype };
   for (const attribute of ATTRIBUTES) {
@@ -32,15 +34,10 @@ export function toKafkaMessage(envelope: Envelope): Message {
  * malformed: non-retryable, it goes to the dead letters.
  */
 export function fromKafkaMessage(message: KafkaMessage): Envelope {
-  const header = (name: string): string | undefined => {
-    const value = message.headers?.[name];
-    if (value === undefined || value === null) return undefined;
-    return Buffer.isBuffer(value) ? value.toString('utf8') : Array.isArray(value) ? String(value[0]) : String(value);
-  };
   const attributes: Record<string, string> = {};
-  for (const attribute of ATTRIBUTES) {
-    const value = header(`ce_${attribute}`);
-    if (value !== undefined) attributes[attribute] = value;
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (!name.startsWith('ce_') || !KNOWN.has(name) || value === undefined || value === null) continue;
+    attributes[name.slice(3)] = Buffer.isBuffer(value) ? value.toString('utf8') : Array.isArray(value) ? String(value[0]) : String(value);
   }
   if (attributes.specversion !== '1.0' || !attributes.id || !attributes.type || !attributes.tenantid) {
     throw new TributaryError('invalid', 'message_malformed', 'Not a Tributary CloudEvent (ce_ headers missing)');

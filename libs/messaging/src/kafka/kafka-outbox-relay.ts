@@ -46,7 +46,7 @@ export class KafkaOutboxRelay {
     this.producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
     this.consumer = new PostgresGroupConsumer(
-      { dataSource: this.options.dataSource, log: this.options.log, group: RELAY_GROUP, listenUrl: this.options.listenUrl, retry: RELAY_RETRY },
+      { dataSource: this.options.dataSource, log: this.options.log, group: RELAY_GROUP, listenUrl: this.options.listenUrl, retry: RELAY_RETRY, batchSize: 1_000 },
       topics,
       {
         // One produce request per batch read from an outbox partition: same topic, in order.

@@ -112,6 +112,7 @@ export class KafkaTransportServer extends EnvelopeServer {
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
+    let lastBeat = Date.now();
     for (const message of batch.messages) {
       if (!this.running || !isRunning() || isStale()) return;
       const where = `${topic}#${partition}@${message.offset}`;
@@ -132,7 +133,10 @@ export class KafkaTransportServer extends EnvelopeServer {
       });
       if (!handled) return;
       resolveOffset(message.offset);
-      await heartbeat();
+      if (Date.now() - lastBeat > 1_000) {
+        lastBeat = Date.now();
+        await heartbeat();
+      }
     }
   }
 
