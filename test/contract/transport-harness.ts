@@ -15,7 +15,7 @@ import {
   type TransportOptions,
 } from '@tributary/messaging';
 import { HttpErrorFilter } from '@tributary/runtime';
-import { createTestDatabase, startKafkaBroker, type KafkaTestBroker, type TestDatabase } from '@tributary/testing';
+import { createTestDatabase, startTestKafka, type TestDatabase, type TestKafka } from '@tributary/testing';
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 
@@ -112,13 +112,13 @@ export function postgresHarness(): TransportHarness {
 
 export function kafkaHarness(): TransportHarness {
   let db: TestDatabase;
-  let broker: KafkaTestBroker;
+  let broker: TestKafka;
   const connection = () => ({ brokers: broker.brokers, clientId: 'contract' });
   return {
     name: 'kafka',
     async setUp() {
       db = await createTestDatabase();
-      broker = await startKafkaBroker();
+      broker = await startTestKafka();
     },
     async tearDown() {
       await broker?.stop();

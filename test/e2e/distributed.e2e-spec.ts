@@ -8,9 +8,9 @@ import {
   readJson,
   sendStandardWebhook,
   sleep,
-  startKafkaBroker,
+  startTestKafka,
   subscribe,
-  type KafkaTestBroker,
+  type TestKafka,
   type Subscription,
   type TestDatabase,
 } from '@tributary/testing';
@@ -31,7 +31,7 @@ const QUERY = `subscription ($after: String) { packageUpdated(after: $after) { t
  */
 describe('the four apps as processes over Kafka', () => {
   let db: TestDatabase;
-  let broker: KafkaTestBroker;
+  let broker: TestKafka;
   let sql: pg.Client;
   const apps = new Map<AppName, AppProcess>();
   const adminKey = generateApiKey();
@@ -78,7 +78,7 @@ describe('the four apps as processes over Kafka', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    broker = await startKafkaBroker();
+    broker = await startTestKafka();
     const shared = {
       DATABASE_URL: db.url,
       TRIBUTARY_NOTIFY_URL: db.url,
@@ -155,9 +155,11 @@ describe('the four apps as processes over Kafka', () => {
       await app(name).start();
       await sleep(1_000);
     }
-    await broker.pause();
-    await sleep(3_000);
-    await broker.resume();
+    if (broker.outage) {
+      await broker.outage.pause();
+      await sleep(3_000);
+      await broker.outage.resume();
+    }
     await sleep(1_000);
     streaming = false;
     await stream;

@@ -6,3 +6,4 @@ export * from './graphql-ws-client.js';
 export * from './webhook-sender.js';
 export * from './test.config.js';
 export * from './kafka-broker/kafka-broker.js';
+export * from './test-kafka.js';

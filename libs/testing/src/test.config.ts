@@ -4,9 +4,12 @@ export interface TestEnvironment {
   readonly TEST_DATABASE_URL?: string;
   /** `true` on CI: a missing service fails instead of falling back or skipping. */
   readonly CI?: string;
+  /** A real Kafka to run the Kafka suites against instead of the in-memory test broker. */
+  readonly KAFKA_BROKERS?: string;
 }
 
 export const testEnvironment = (): TestEnvironment => ({
   TEST_DATABASE_URL: process.env.TEST_DATABASE_URL,
   CI: process.env.CI,
+  KAFKA_BROKERS: process.env.KAFKA_BROKERS,
 });
