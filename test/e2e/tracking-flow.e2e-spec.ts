@@ -198,6 +198,19 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
     expect(JSON.stringify(await bad.failed)).toContain('cursor_invalid');
   });
 
+  it('reports every app live and ready, with what readiness checked', async () => {
+    const { gateway, eventStore, changeSink, worker } = platform.urls;
+    for (const url of [gateway, eventStore, changeSink, worker]) {
+      const live = await fetch(`${url}/health/live`);
+      expect({ url, status: live.status, body: await readJson(live) }).toEqual({ url, status: 200, body: { status: 'ok' } });
+      const ready = await fetch(`${url}/health/ready`);
+      const body = await readJson(ready);
+      expect({ url, status: ready.status, status_: body.status }).toEqual({ url, status: 200, status_: 'ok' });
+      expect(body.info).toMatchObject({ database: { status: 'up' }, lifecycle: { status: 'up' } });
+    }
+    expect((await readJson(await fetch(`${changeSink}/health/ready`))).info.capture).toEqual({ status: 'up' });
+  });
+
   it('refuses a subscription without a valid API key', async () => {
     const sub = subscribe(platform.urls.graphqlWs, 'trb_notakey', PACKAGE_UPDATED);
     subscriptions.push(sub);

@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@tributary/database';
-import { loggingModule } from '@tributary/runtime';
+import { HealthModule, loggingModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { ChangeSinkConfig } from './change-sink.config.js';
 import { ChangeSinkInit1763900003000 } from './database/change-sink.migrations.js';
+import { CaptureModule } from './capture/capture.module.js';
+import { CaptureReadiness } from './capture/capture.readiness.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 
 /** The change-sink: captured table changes, pushed live to authorized clients. */
@@ -15,6 +17,7 @@ export class ChangeSinkModule {
       imports: [
         { module: ChangeSinkConfigModule, global: true, providers: [{ provide: ChangeSinkConfig, useValue: config }], exports: [ChangeSinkConfig] },
         loggingModule('change-sink', config.LOG_LEVEL),
+        HealthModule.forRoot({ imports: [CaptureModule], checks: [CaptureReadiness] }),
         DatabaseModule.forRoot({
           name: 'change-sink',
           url: config.DATABASE_URL,

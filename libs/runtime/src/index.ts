@@ -4,3 +4,4 @@ export * from './http-edge.js';
 export * from './logging.js';
 export * from './validation.pipe.js';
 export * from './app-config.js';
+export * from './health/health.module.js';

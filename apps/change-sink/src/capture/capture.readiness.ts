@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import type { ReadinessCheck } from '@tributary/runtime';
+import { TriggerInstaller } from './trigger-installer.js';
+
+/** The change-sink is ready once every configured table is captured. */
+@Injectable()
+export class CaptureReadiness implements ReadinessCheck {
+  readonly name = 'capture';
+
+  constructor(private readonly installer: TriggerInstaller) {}
+
+  async check(): Promise<Record<string, unknown>> {
+    const missing = this.installer.missing;
+    if (missing.length > 0) throw new Error(`not captured yet: ${missing.join(', ')}`);
+    return {};
+  }
+}

@@ -1,0 +1,108 @@
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type ModuleMetadata,
+  type Type,
+} from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, type HealthIndicatorResult } from '@nestjs/terminus';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+
+/** Something an app needs before it can take work (besides its database, which is always checked). */
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Resolves with details when ready; throws (with a message saying why) when not. */
+  check(): Promise<Record<string, unknown>>;
+}
+
+const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+
+/** Turns readiness off as soon as shutdown starts, so traffic moves elsewhere while in-flight work finishes. */
+@Injectable()
+export class Draining implements BeforeApplicationShutdown {
+  private draining = false;
+
+  get active(): boolean {
+    return this.draining;
+  }
+
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+  }
+}
+
+@ApiTags('health')
+@Controller('health')
+class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly dataSource: DataSource,
+    private readonly draining: Draining,
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+  ) {}
+
+  /** The process is alive (its event loop answers); a failing liveness probe restarts the container. */
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Ready to take traffic: database reachable, app-specific checks up, not shutting down. */
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: database, app-specific dependencies, not draining (503 when not ready)' })
+  ready() {
+    return this.health.check([
+      () => this.probe('lifecycle', async () => {
+        if (this.draining.active) throw new Error('shutting down');
+        return {};
+      }),
+      () => this.probe('database', async () => {
+        await this.dataSource.query('SELECT 1');
+        return {};
+      }),
+      ...this.checks.map((c) => () => this.probe(c.name, () => c.check())),
+    ]);
+  }
+
+  private async probe(name: string, run: () => Promise<Record<string, unknown>>): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check(name);
+    try {
+      return session.up(await run());
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
+  }
+}
+
+export interface HealthOptions {
+  /** Modules the checks need. */
+  readonly imports?: ModuleMetadata['imports'];
+  readonly checks?: Type<ReadinessCheck>[];
+}
+
+/** `/health/live` and `/health/ready` (terminus), on the app's HTTP port. */
+@Module({})
+export class HealthModule {
+  static forRoot(options: HealthOptions = {}): DynamicModule {
+    const checks = options.checks ?? [];
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ logger: false }), ...(options.imports ?? [])],
+      controllers: [HealthController],
+      providers: [
+        Draining,
+        ...checks,
+        { provide: READINESS_CHECKS, inject: checks, useFactory: (...instances: ReadinessCheck[]) => instances },
+      ],
+      exports: [Draining],
+    };
+  }
+}
