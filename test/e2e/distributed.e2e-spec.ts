@@ -15,6 +15,7 @@ import {
   type TestDatabase,
 } from '@tributary/testing';
 import { AppProcess, type AppName } from '../support/app-process.js';
+import { createTenantWithWebhook } from '../support/tenant-fixture.js';
 
 interface Update {
   trackingId: string;
@@ -38,17 +39,7 @@ describe('the four apps as processes over Kafka', () => {
   const subscriptions: Subscription<Update>[] = [];
 
   const app = (name: AppName) => apps.get(name)!;
-  const admin = (path: string, body: unknown) =>
-    fetch(`${app('gateway').url}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }).then(readJson);
-  const newTenant = async (name: string) => {
-    const tenant = await admin('/v1/tenants', { name });
-    const webhook = await admin(`/v1/tenants/${tenant.id}/webhooks`, { topic: 'tracking.carrier-update.received' });
-    return { ...tenant, webhook } as { id: string; apiKey: string; webhook: { url: string; secret: string } };
-  };
+  const newTenant = (name: string) => createTenantWithWebhook(app('gateway').url, adminKey, name);
   const graphqlWs = () => `ws://127.0.0.1:${app('change-sink').port}/graphql`;
 
   /** A subscriber that reconnects after the change-sink restarts and resumes from the last cursor it saw. */

@@ -13,6 +13,7 @@ import {
 } from '@tributary/testing';
 import { startPlatform, type RunningPlatform } from '../../apps/standalone/src/platform.js';
 import { loadStandaloneConfig } from '../../apps/standalone/src/standalone.config.js';
+import { createTenantWithWebhook } from '../support/tenant-fixture.js';
 
 interface PackageUpdate {
   trackingId: string;
@@ -40,18 +41,7 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
   let db: pg.Client;
   const subscriptions: Subscription<unknown>[] = [];
 
-  const admin = (path: string, body: unknown) =>
-    fetch(`${platform.urls.gateway}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${platform.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }).then(readJson);
-
-  const newTenant = async (name: string) => {
-    const tenant = await admin('/v1/tenants', { name });
-    const webhook = await admin(`/v1/tenants/${tenant.id}/webhooks`, { topic: 'tracking.carrier-update.received' });
-    return { ...tenant, webhook } as { id: string; apiKey: string; webhook: { url: string; secret: string } };
-  };
+  const newTenant = (name: string) => createTenantWithWebhook(platform.urls.gateway, platform.adminKey, name);
 
   const watch = async (apiKey: string, trackingId?: string, after?: string) => {
     const sub = subscribe<PackageUpdate>(platform.urls.graphqlWs, apiKey, PACKAGE_UPDATED, { trackingId, after }, 'packageUpdated');

@@ -1,12 +1,8 @@
 import { IsInt, Min } from 'class-validator';
-import { loadConfig, MessagingAppConfig } from '@tributary/runtime';
+import { ConsumerAppConfig, loadConfig } from '@tributary/runtime';
 
-export class EventStoreConfig extends MessagingAppConfig {
+export class EventStoreConfig extends ConsumerAppConfig {
   override PORT = 3001;
-
-  @IsInt()
-  @Min(10)
-  CONSUMER_POLL_MS: number = 250;
 
   /** How often projections look for events appended by other replicas (the in-process path is immediate). */
   @IsInt()

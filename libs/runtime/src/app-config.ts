@@ -109,3 +109,11 @@ export class MessagingAppConfig extends AppConfig {
     };
   }
 }
+
+/** The config of an app that consumes messages (the worker, the event store). */
+export class ConsumerAppConfig extends MessagingAppConfig {
+  /** postgres transport: the safety-net poll of the message log (commits in-process and NOTIFY wake it sooner). */
+  @IsInt()
+  @Min(10)
+  CONSUMER_POLL_MS: number = 250;
+}
