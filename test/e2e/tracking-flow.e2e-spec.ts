@@ -201,6 +201,22 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
     expect((await readJson(await fetch(`${changeSink}/health/ready`))).info.capture).toEqual({ status: 'up' });
   });
 
+  it('exposes each app’s own Prometheus metrics', async () => {
+    const { gateway, eventStore, changeSink, worker } = platform.urls;
+    const scrape = async (url: string) => {
+      const response = await fetch(`${url}/metrics`);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      return response.text();
+    };
+    const gatewayMetrics = await scrape(gateway);
+    expect(gatewayMetrics).toMatch(/tributary_http_requests_total\{method="POST",route="\/webhooks\/:webhookId",status="202",app="gateway"\} \d+/);
+    expect(gatewayMetrics).not.toContain('app="event-store"');
+    const storeMetrics = await scrape(eventStore);
+    expect(storeMetrics).toMatch(/tributary_consumer_lag_messages\{group="event-store",topic="tracking.package.updated",app="event-store"\} \d+/);
+    expect(await scrape(worker)).toContain('app="integration-worker"');
+    expect(await scrape(changeSink)).toContain('process_cpu_user_seconds_total{app="change-sink"}');
+  });
+
   it('refuses a subscription without a valid API key', async () => {
     const sub = subscribe(platform.urls.graphqlWs, 'trb_notakey', PACKAGE_UPDATED);
     subscriptions.push(sub);

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@tributary/database';
-import { HealthModule, loggingModule } from '@tributary/runtime';
+import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { ChangeSinkConfig } from './change-sink.config.js';
 import { ChangeSinkInit1763900003000 } from './database/change-sink.migrations.js';
@@ -17,6 +17,7 @@ export class ChangeSinkModule {
       imports: [
         { module: ChangeSinkConfigModule, global: true, providers: [{ provide: ChangeSinkConfig, useValue: config }], exports: [ChangeSinkConfig] },
         loggingModule('change-sink', config.LOG_LEVEL),
+        MetricsModule.forRoot({ app: 'change-sink' }),
         HealthModule.forRoot({ imports: [CaptureModule], checks: [CaptureReadiness] }),
         DatabaseModule.forRoot({
           name: 'change-sink',

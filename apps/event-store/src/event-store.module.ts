@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from '@tributary/database';
 import { messagingMigrations, MessagingModule } from '@tributary/messaging';
-import { HealthModule, loggingModule } from '@tributary/runtime';
+import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { EventStoreInit1763900002000 } from './database/event-store.migrations.js';
 import { EventStoreConfig } from './event-store.config.js';
@@ -18,6 +18,7 @@ export class EventStoreModule {
       imports: [
         { module: EventStoreConfigModule, global: true, providers: [{ provide: EventStoreConfig, useValue: config }], exports: [EventStoreConfig] },
         loggingModule('event-store', config.LOG_LEVEL),
+        MetricsModule.forRoot({ app: 'event-store', messaging: true }),
         HealthModule.forRoot(),
         CqrsModule.forRoot(),
         DatabaseModule.forRoot({

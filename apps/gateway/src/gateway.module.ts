@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from '@tributary/database';
 import { messagingMigrations, MessagingModule } from '@tributary/messaging';
-import { HealthModule, loggingModule } from '@tributary/runtime';
+import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { GatewayInit1763900001000 } from './database/gateway.migrations.js';
 import { GatewayConfig } from './gateway.config.js';
@@ -19,6 +19,7 @@ export class GatewayModule {
       imports: [
         { module: GatewayConfigModule, global: true, providers: [{ provide: GatewayConfig, useValue: config }], exports: [GatewayConfig] },
         loggingModule('gateway', config.LOG_LEVEL),
+        MetricsModule.forRoot({ app: 'gateway', messaging: true }),
         HealthModule.forRoot(),
         CqrsModule.forRoot(),
         DatabaseModule.forRoot({

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@tributary/database';
 import { messagingMigrations, MessagingModule } from '@tributary/messaging';
-import { HealthModule, loggingModule } from '@tributary/runtime';
+import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { TrackingModule } from './tracking/tracking.module.js';
 import { WorkerConfig } from './worker.config.js';
 
@@ -13,6 +13,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         loggingModule('integration-worker', config.LOG_LEVEL),
+        MetricsModule.forRoot({ app: 'integration-worker', messaging: true }),
         HealthModule.forRoot(),
         DatabaseModule.forRoot({
           name: 'integration-worker', url: config.DATABASE_URL, entities: [], migrations: [...messagingMigrations] }),

@@ -5,3 +5,4 @@ export * from './logging.js';
 export * from './validation.pipe.js';
 export * from './app-config.js';
 export * from './health/health.module.js';
+export * from './metrics/metrics.module.js';

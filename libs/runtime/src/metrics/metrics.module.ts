@@ -1,0 +1,133 @@
+import {
+  Controller,
+  Get,
+  Header,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+const METRICS_APP = Symbol('METRICS_APP');
+
+/**
+ * The app's own Prometheus registry (not prom-client's global one: in standalone mode four apps share
+ * the process, and each exposes only its own metrics, with `app` as a default label).
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route'>;
+
+  constructor(@Inject(METRICS_APP) app: string) {
+    this.registry.setDefaultLabels({ app });
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Counter({
+      name: 'tributary_http_requests_total',
+      help: 'HTTP requests answered, by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.httpDuration = new Histogram({
+      name: 'tributary_http_request_duration_seconds',
+      help: 'HTTP request latency, by route',
+      labelNames: ['method', 'route'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+  }
+
+  /** Adds a gauge computed at scrape time (e.g. consumer lag read from the database). */
+  gauge<L extends string>(name: string, help: string, labelNames: L[], collect: (set: (labels: Record<L, string>, value: number) => void) => Promise<void>): void {
+    const gauge: Gauge<L> = new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        gauge.reset();
+        await collect((labels, value) => gauge.set(labels as never, value));
+      },
+    });
+  }
+}
+
+
+@Injectable()
+class PostgresTransportLag {
+  constructor(metrics: Metrics, dataSource: DataSource) {
+    metrics.gauge('tributary_consumer_lag_messages', 'Messages not yet committed by a consumer group, per topic (postgres log)', ['group', 'topic'], async (set) => {
+      const rows = await dataSource.query<{ group_id: string; topic: string; lag: string }[]>(
+        `SELECT g.group_id, g.topic, sum(p.next_offset - g.committed_offset)::bigint AS lag
+           FROM messaging.group_partitions g
+           JOIN messaging.topic_partitions p ON p.topic = g.topic AND p.partition = g.partition
+          GROUP BY g.group_id, g.topic`,
+      );
+      for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.lag));
+    });
+    metrics.gauge('tributary_dead_letters', 'Messages dead-lettered, per consumer group and topic', ['group', 'topic'], async (set) => {
+      const rows = await dataSource.query<{ group_id: string; topic: string; n: string }[]>(
+        `SELECT group_id, topic, count(*) AS n FROM messaging.dead_letters GROUP BY group_id, topic`,
+      );
+      for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.n));
+    });
+  }
+}
+
+@ApiTags('metrics')
+@Controller('metrics')
+class MetricsController {
+  constructor(private readonly metrics: Metrics) {}
+
+  @Get()
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({ summary: 'Prometheus metrics of this app' })
+  async scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}
+
+export interface MetricsOptions {
+  readonly app: string;
+  /** Report the postgres log's consumer lag and dead letters (apps that use the messaging schema). */
+  readonly messaging?: boolean;
+}
+
+/** `/metrics` for Prometheus: process metrics, HTTP rates and latencies, and what the app adds. */
+@Module({})
+export class MetricsModule implements NestModule {
+  constructor(private readonly metrics: Metrics) {}
+
+  static forRoot(options: MetricsOptions): DynamicModule {
+    return {
+      module: MetricsModule,
+      global: true,
+      controllers: [MetricsController],
+      providers: [{ provide: METRICS_APP, useValue: options.app }, Metrics, ...(options.messaging ? [PostgresTransportLag] : [])],
+      exports: [Metrics],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    const { httpRequests, httpDuration } = this.metrics;
+    consumer
+      .apply((request: Request, response: Response, next: NextFunction) => {
+        const stop = httpDuration.startTimer();
+        response.once('finish', () => {
+          const route = (request.route?.path as string | undefined) ?? 'unmatched';
+          const labels = { method: request.method, route: `${request.baseUrl}${route}` };
+          stop(labels);
+          httpRequests.inc({ ...labels, status: String(response.statusCode) });
+        });
+        next();
+      })
+      .forRoutes('*');
+  }
+}
