@@ -116,7 +116,7 @@ describe('the four apps as processes over Kafka', () => {
     expect(sub.received[0]).toMatchObject({ trackingId: 'PKG-K', status: 'delivered' });
   });
 
-  it('loses and doubles nothing when worker, event store and change-sink are killed and the broker stops', async () => {
+  it('loses and doubles nothing when the worker is stopped, worker, event store and change-sink are killed and the broker stops', async () => {
     const tenant = await newTenant('crashy');
     const subscriber = resilientSubscriber(tenant.apiKey);
     const accepted: string[] = [];
@@ -139,6 +139,12 @@ describe('the four apps as processes over Kafka', () => {
       }
     })();
 
+    await sleep(1_000);
+    // A graceful stop first: SIGTERM drains (finishes the message in hand, commits, leaves the group) and exits 0.
+    const stopping = Date.now();
+    expect(await app('integration-worker').stop('SIGTERM')).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(30_000);
+    await app('integration-worker').start();
     await sleep(1_000);
     for (const name of ['integration-worker', 'event-store', 'change-sink'] as const) {
       await app(name).kill();

@@ -6,3 +6,4 @@ export * from './validation.pipe.js';
 export * from './app-config.js';
 export * from './health/health.module.js';
 export * from './metrics/metrics.module.js';
+export * from './shutdown.js';
