@@ -213,8 +213,16 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
     expect(gatewayMetrics).not.toContain('app="event-store"');
     const storeMetrics = await scrape(eventStore);
     expect(storeMetrics).toMatch(/tributary_consumer_lag_messages\{group="event-store",topic="tracking.package.updated",app="event-store"\} \d+/);
-    expect(await scrape(worker)).toContain('app="integration-worker"');
-    expect(await scrape(changeSink)).toContain('process_cpu_user_seconds_total{app="change-sink"}');
+    const handled = (await scrape(worker))
+      .split('\n')
+      .filter((line) => line.startsWith('tributary_handler_duration_seconds_count{'))
+      .filter((line) => ['topic="tracking.carrier-update.received"', 'group="integration-worker"', 'outcome="ok"'].every((l) => line.includes(l)));
+    expect(handled).toHaveLength(1);
+    expect(Number(handled[0].split(' ').at(-1))).toBeGreaterThan(0);
+    const sinkMetrics = await scrape(changeSink);
+    expect(sinkMetrics).toContain('process_cpu_user_seconds_total{app="change-sink"}');
+    expect(sinkMetrics).toMatch(/tributary_connected_clients\{app="change-sink"\} \d+/);
+    expect(sinkMetrics).toMatch(/tributary_change_capture_delay_seconds\{app="change-sink"\} [\d.e-]+/);
   });
 
   it('refuses a subscription without a valid API key', async () => {

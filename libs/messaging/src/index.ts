@@ -23,3 +23,4 @@ export * from './kafka/kafka-envelope.js';
 export * from './kafka/kafka-topics.js';
 export * from './kafka/kafka-transport.server.js';
 export * from './kafka/kafka-outbox-relay.js';
+export * from './consumer/delivery-observer.js';

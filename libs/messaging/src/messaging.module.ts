@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { allTopics } from '@tributary/topics';
 import { DataSource } from 'typeorm';
+import { DELIVERY_OBSERVER, type DeliveryObserver } from './consumer/delivery-observer.js';
 import { Inbox } from './inbox/inbox.js';
 import { createKafka } from './kafka/kafka-connection.js';
 import { KafkaOutboxRelay } from './kafka/kafka-outbox-relay.js';
@@ -116,6 +117,7 @@ export interface ConsumerOptions {
  */
 export function connectConsumer(app: INestApplication, options: ConsumerOptions): PostgresTransportServer | KafkaTransportServer {
   const transport = app.get<TransportOptions>(TRANSPORT_OPTIONS);
+  const observer = optional<DeliveryObserver>(app, DELIVERY_OBSERVER);
   const dataSource = app.get(DataSource);
   const signer = app.get(MessageSigner);
   const strategy =
@@ -125,12 +127,21 @@ export function connectConsumer(app: INestApplication, options: ConsumerOptions)
           connection: transport.connection,
           partitions: transport.partitions,
           replicationFactor: transport.replicationFactor,
+          observer,
           sessionTimeoutMs: options.sessionTimeoutMs ?? transport.sessionTimeoutMs,
           heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.min(3_000, (options.sessionTimeoutMs ?? transport.sessionTimeoutMs ?? 30_000) / 10),
           dataSource,
           signer,
         })
-      : new PostgresTransportServer({ ...options, listenUrl: transport.listenUrl, dataSource, signer, log: app.get(PostgresMessageLog) });
+      : new PostgresTransportServer({ ...options, observer, listenUrl: transport.listenUrl, dataSource, signer, log: app.get(PostgresMessageLog) });
   app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   return strategy;
+}
+
+function optional<T>(app: INestApplication, token: symbol): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ANY_COMMIT, commitSignal } from '@tributary/database';
 import { Wakeup } from '@tributary/messaging';
+import { Metrics } from '@tributary/runtime';
 import pg from 'pg';
+import type { Gauge } from 'prom-client';
 import { filter, Observable, Subject, type Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
@@ -49,10 +51,15 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   private unsubscribe?: () => void;
   private listener?: pg.Client;
 
+  private readonly delay: Gauge;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ChangeSinkConfig,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.delay = metrics.settableGauge('tributary_change_capture_delay_seconds', 'From a captured row change to its hand-off to subscribers (last change)');
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const [start] = await this.dataSource.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
@@ -105,6 +112,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     );
     for (const row of rows) {
       this.cursor = { transactionId: row.transaction_id, id: row.id };
+      this.delay.set(Math.max(0, (Date.now() - new Date(row.changed_at).getTime()) / 1000));
       this.changes$.next(toChange(row));
     }
     return rows.length;

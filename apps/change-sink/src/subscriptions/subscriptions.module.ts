@@ -1,6 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { Metrics } from '@tributary/runtime';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -17,8 +18,10 @@ interface WsExtra {
     CaptureModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [DataSource, ApiKeys],
-      useFactory: (dataSource: DataSource, apiKeys: ApiKeys): ApolloDriverConfig => ({
+      inject: [DataSource, ApiKeys, Metrics],
+      useFactory: (dataSource: DataSource, apiKeys: ApiKeys, metrics: Metrics): ApolloDriverConfig => {
+        const connected = metrics.settableGauge('tributary_connected_clients', 'Clients connected over graphql-ws');
+        return {
         autoSchemaFile: true,
         sortSchema: true,
         subscriptions: {
@@ -31,10 +34,14 @@ interface WsExtra {
                   dataSource,
                   bearerToken(params.authorization ?? params.Authorization),
                 );
+                connected.inc();
                 return true;
               } catch {
                 return false;
               }
+            },
+            onDisconnect: (context) => {
+              if ((context.extra as WsExtra).principal) connected.dec();
             },
           },
         },
@@ -44,7 +51,8 @@ interface WsExtra {
           if (!token) return {};
           return { principal: await apiKeys.authenticate(dataSource, token).catch(() => undefined) };
         },
-      }),
+      };
+      },
     }),
   ],
   providers: [PackageUpdatedResolver],

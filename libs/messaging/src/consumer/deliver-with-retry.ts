@@ -1,4 +1,5 @@
 import { backoffDelay, describeError, isRetryable, type RetryPolicy } from '../retry-policy.js';
+import type { DeliveryOutcome } from './delivery-observer.js';
 
 export interface DeliveryPlan {
   readonly retry: RetryPolicy;
@@ -10,6 +11,8 @@ export interface DeliveryPlan {
   /** False once the consumer may no longer handle this message (shutdown, partition lost). */
   stillOwned(): boolean;
   onRetry?(error: unknown, attempt: number): void;
+  /** Told how each attempt ended and how long it took. */
+  observe?(outcome: DeliveryOutcome, seconds: number): void;
 }
 
 /**
@@ -20,14 +23,19 @@ export interface DeliveryPlan {
  */
 export async function deliverWithRetry(plan: DeliveryPlan): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     try {
       await plan.attempt(attempt);
+      plan.observe?.('ok', took());
       return true;
     } catch (error) {
       if (!isRetryable(error) || attempt >= plan.retry.maxAttempts) {
+        plan.observe?.('dead_letter', took());
         await plan.deadLetter(error, attempt);
         return true;
       }
+      plan.observe?.('retry', took());
       plan.onRetry?.(error, attempt);
       await plan.backoff(backoffDelay(plan.retry, attempt));
       if (!plan.stillOwned()) return false;

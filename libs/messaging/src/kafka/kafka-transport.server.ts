@@ -2,6 +2,7 @@ import { BaseRpcContext } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { recordDeadLetter } from '../consumer/dead-letters.js';
+import type { DeliveryObserver } from '../consumer/delivery-observer.js';
 import { deliverWithRetry, retryWarning } from '../consumer/deliver-with-retry.js';
 import { EnvelopeServer } from '../consumer/envelope-server.js';
 import type { Envelope } from '../envelope/envelope.js';
@@ -28,6 +29,7 @@ export interface KafkaTransportOptions {
   readonly concurrency?: number;
   readonly sessionTimeoutMs?: number;
   readonly maxWaitMs?: number;
+  readonly observer?: DeliveryObserver;
   readonly heartbeatIntervalMs?: number;
 }
 
@@ -130,6 +132,7 @@ export class KafkaTransportServer extends EnvelopeServer {
         backoff: (ms) => this.backoff(ms, heartbeat),
         stillOwned: () => this.running && isRunning() && !isStale(),
         onRetry: (error, attempt) => this.logger.warn(retryWarning(where, error, attempt)),
+        observe: (outcome, seconds) => this.options.observer?.observe(topic, this.options.group, outcome, seconds),
       });
       if (!handled) return;
       resolveOffset(message.offset);

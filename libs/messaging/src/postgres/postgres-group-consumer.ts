@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { commitSignal } from '@tributary/database';
 import { recordDeadLetter } from '../consumer/dead-letters.js';
+import type { DeliveryObserver } from '../consumer/delivery-observer.js';
 import { deliverWithRetry, retryWarning } from '../consumer/deliver-with-retry.js';
 import { defaultRetryPolicy, describeError, type RetryPolicy } from '../retry-policy.js';
 import { MESSAGES_CHANNEL, PostgresMessageLog, topicChannel, type StoredMessage } from './postgres-message-log.js';
@@ -21,6 +22,7 @@ export interface PostgresGroupOptions {
   readonly batchSize?: number;
   readonly retry?: RetryPolicy;
   readonly memberId?: string;
+  readonly observer?: DeliveryObserver;
 }
 
 /**
@@ -299,6 +301,7 @@ export class PostgresGroupConsumer {
       backoff: (ms) => this.backoff(ms),
       stillOwned,
       onRetry: (error, attempt) => this.logger.warn(retryWarning(where, error, attempt)),
+      observe: (outcome, seconds) => this.options.observer?.observe(message.topic, this.options.group, outcome, seconds),
     });
   }
 

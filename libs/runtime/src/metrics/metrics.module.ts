@@ -13,6 +13,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { DELIVERY_OBSERVER, type DeliveryObserver, type DeliveryOutcome } from '@tributary/messaging';
 
 const METRICS_APP = Symbol('METRICS_APP');
 
@@ -42,6 +43,11 @@ export class Metrics {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
+  }
+
+  /** A gauge the app sets itself (connected clients, a delay). */
+  settableGauge(name: string, help: string): Gauge {
+    return new Gauge({ name, help, registers: [this.registry] });
   }
 
   /** Adds a gauge computed at scrape time (e.g. consumer lag read from the database). */
@@ -81,6 +87,26 @@ class PostgresTransportLag {
   }
 }
 
+/** Handler attempts by topic, group and outcome, with their durations (the transports report each attempt). */
+@Injectable()
+class HandlerMetrics implements DeliveryObserver {
+  private readonly duration: Histogram<'topic' | 'group' | 'outcome'>;
+
+  constructor(metrics: Metrics) {
+    this.duration = new Histogram({
+      name: 'tributary_handler_duration_seconds',
+      help: 'Message handling attempts: outcome ok, retry or dead_letter, and how long each took',
+      labelNames: ['topic', 'group', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers: [metrics.registry],
+    });
+  }
+
+  observe(topic: string, group: string, outcome: DeliveryOutcome, seconds: number): void {
+    this.duration.observe({ topic, group, outcome }, seconds);
+  }
+}
+
 @ApiTags('metrics')
 @Controller('metrics')
 class MetricsController {
@@ -110,8 +136,12 @@ export class MetricsModule implements NestModule {
       module: MetricsModule,
       global: true,
       controllers: [MetricsController],
-      providers: [{ provide: METRICS_APP, useValue: options.app }, Metrics, ...(options.messaging ? [PostgresTransportLag] : [])],
-      exports: [Metrics],
+      providers: [
+        { provide: METRICS_APP, useValue: options.app },
+        Metrics,
+        ...(options.messaging ? [PostgresTransportLag, { provide: DELIVERY_OBSERVER, useClass: HandlerMetrics }] : []),
+      ],
+      exports: [Metrics, ...(options.messaging ? [DELIVERY_OBSERVER] : [])],
     };
   }
 
