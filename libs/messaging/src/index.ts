@@ -11,7 +11,7 @@ export * from './postgres/postgres-transport.client.js';
 export * from './inbox/inbox.js';
 export * from './message-publisher.js';
 export * from './messaging.module.js';
-export * from './rethrow-rpc.filter.js';
+export * from './rethrow-to-transport.js';
 export * from './on-message.decorator.js';
 export * from './postgres/wakeup.js';
 export * from './postgres/postgres-group-consumer.js';

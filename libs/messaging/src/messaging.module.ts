@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { allTopics } from '@tributary/topics';
 import { DataSource } from 'typeorm';
-import { DELIVERY_OBSERVER, type DeliveryObserver } from './consumer/delivery-observer.js';
+import { DeliveryObservers } from './consumer/delivery-observer.js';
 import { Inbox } from './inbox/inbox.js';
 import { createKafka } from './kafka/kafka-connection.js';
 import { KafkaOutboxRelay } from './kafka/kafka-outbox-relay.js';
@@ -84,9 +84,10 @@ export class MessagingModule {
           useFactory: (signer: MessageSigner, log: PostgresMessageLog) => new MessagePublisher(options.source, signer, log),
         },
         Inbox,
+        DeliveryObservers,
         MessagingLifecycle,
       ],
-      exports: [TRANSPORT_OPTIONS, MessageSigner, PostgresMessageLog, MessagePublisher, Inbox],
+      exports: [TRANSPORT_OPTIONS, MessageSigner, PostgresMessageLog, MessagePublisher, Inbox, DeliveryObservers],
     };
   }
 }
@@ -117,7 +118,7 @@ export interface ConsumerOptions {
  */
 export function connectConsumer(app: INestApplication, options: ConsumerOptions): PostgresTransportServer | KafkaTransportServer {
   const transport = app.get<TransportOptions>(TRANSPORT_OPTIONS);
-  const observer = optional<DeliveryObserver>(app, DELIVERY_OBSERVER);
+  const observer = app.get(DeliveryObservers);
   const dataSource = app.get(DataSource);
   const signer = app.get(MessageSigner);
   const strategy =
@@ -138,10 +139,3 @@ export function connectConsumer(app: INestApplication, options: ConsumerOptions)
   return strategy;
 }
 
-function optional<T>(app: INestApplication, token: symbol): T | undefined {
-  try {
-    return app.get<T>(token, { strict: false });
-  } catch {
-    return undefined;
-  }
-}

@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+
 /** What happened to one attempt at handling a message. */
 export type DeliveryOutcome = 'ok' | 'retry' | 'dead_letter';
 
@@ -6,4 +8,19 @@ export interface DeliveryObserver {
   observe(topic: string, group: string, outcome: DeliveryOutcome, seconds: number): void;
 }
 
-export const DELIVERY_OBSERVER = Symbol('DELIVERY_OBSERVER');
+/**
+ * The app's observers of message handling: other modules (metrics) add themselves; the app's
+ * consumers report every attempt here.
+ */
+@Injectable()
+export class DeliveryObservers implements DeliveryObserver {
+  private readonly observers: DeliveryObserver[] = [];
+
+  add(observer: DeliveryObserver): void {
+    this.observers.push(observer);
+  }
+
+  observe(topic: string, group: string, outcome: DeliveryOutcome, seconds: number): void {
+    for (const observer of this.observers) observer.observe(topic, group, outcome, seconds);
+  }
+}

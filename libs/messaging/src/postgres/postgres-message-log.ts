@@ -41,10 +41,11 @@ export class PostgresMessageLog {
    */
   async append(q: Queryable, envelopes: readonly Envelope[]): Promise<AppendedMessage[]> {
     if (envelopes.length === 0) return [];
-    const partitions = await Promise.all(
-      envelopes.map(async (e) => partitionFor(partitionKeyOf(e), await this.partitionsOf(q, e.type))),
-    );
     const topics = [...new Set(envelopes.map((e) => e.type))];
+    // One query at a time on the caller's connection (it may be inside a transaction).
+    const counts = new Map<string, number>();
+    for (const topic of topics) counts.set(topic, await this.partitionsOf(q, topic));
+    const partitions = envelopes.map((e) => partitionFor(partitionKeyOf(e), counts.get(e.type)!));
     const rows = await q.query<{ topic: string; partition: number; offset: string; message_id: string }>(
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[])

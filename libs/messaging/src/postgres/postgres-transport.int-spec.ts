@@ -20,7 +20,7 @@ import { createEnvelope, type Envelope } from '../envelope/envelope.js';
 import { Inbox } from '../inbox/inbox.js';
 import { MessagePublisher } from '../message-publisher.js';
 import { connectConsumer, MessagingModule, type ConsumerOptions } from '../messaging.module.js';
-import { rethrowToTransport } from '../rethrow-rpc.filter.js';
+import { rethrowToTransport } from '../rethrow-to-transport.js';
 import { MessageSigner, type SigningKeyring } from '../signing/message-signer.js';
 import { messagingMigrations } from './messaging.migrations.js';
 import { partitionFor } from './partitioner.js';

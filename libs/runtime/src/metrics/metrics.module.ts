@@ -13,7 +13,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { DELIVERY_OBSERVER, type DeliveryObserver, type DeliveryOutcome } from '@tributary/messaging';
+import { DeliveryObservers, type DeliveryObserver, type DeliveryOutcome } from '@tributary/messaging';
 
 const METRICS_APP = Symbol('METRICS_APP');
 
@@ -92,7 +92,8 @@ class PostgresTransportLag {
 class HandlerMetrics implements DeliveryObserver {
   private readonly duration: Histogram<'topic' | 'group' | 'outcome'>;
 
-  constructor(metrics: Metrics) {
+  constructor(metrics: Metrics, observers: DeliveryObservers) {
+    observers.add(this);
     this.duration = new Histogram({
       name: 'tributary_handler_duration_seconds',
       help: 'Message handling attempts: outcome ok, retry or dead_letter, and how long each took',
@@ -139,9 +140,9 @@ export class MetricsModule implements NestModule {
       providers: [
         { provide: METRICS_APP, useValue: options.app },
         Metrics,
-        ...(options.messaging ? [PostgresTransportLag, { provide: DELIVERY_OBSERVER, useClass: HandlerMetrics }] : []),
+        ...(options.messaging ? [PostgresTransportLag, HandlerMetrics] : []),
       ],
-      exports: [Metrics, ...(options.messaging ? [DELIVERY_OBSERVER] : [])],
+      exports: [Metrics],
     };
   }
 
