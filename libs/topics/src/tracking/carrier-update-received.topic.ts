@@ -1,25 +1,14 @@
-import { IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { defineTopic } from '../topic.js';
+import { PackageEvent } from './package-event.js';
 
 /** What a carrier tells us about a package, as it arrived on a webhook. */
-export class CarrierUpdateReceived {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
-  trackingId: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  carrier: string;
-
+export class CarrierUpdateReceived extends PackageEvent {
+  /** In the carrier's own words. */
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
   status: string;
-
-  @IsISO8601({ strict: true })
-  occurredAt: string;
 }
 
 export const carrierUpdateReceived = defineTopic({

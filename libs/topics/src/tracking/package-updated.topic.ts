@@ -1,28 +1,17 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import { PACKAGE_STATUSES, type PackageStatus } from '@tributary/domain';
 import { defineTopic } from '../topic.js';
+import { PackageEvent } from './package-event.js';
 
 /** A package's normalized state after a carrier update was understood. */
-export class PackageUpdated {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
-  trackingId: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  carrier: string;
-
+export class PackageUpdated extends PackageEvent {
   @IsIn(PACKAGE_STATUSES)
   status: PackageStatus;
 
+  /** The carrier's own word for it, kept next to the canonical status. */
   @IsString()
   @MaxLength(128)
   carrierStatus: string;
-
-  @IsISO8601({ strict: true })
-  occurredAt: string;
 }
 
 export const packageUpdated = defineTopic({
