@@ -1,15 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { IoAdapter } from '@nestjs/platform-socket.io';
 import { configureHttpEdge } from '@tributary/runtime';
 import { Logger } from 'nestjs-pino';
 import type { ChangeSinkConfig } from './change-sink.config.js';
 import { ChangeSinkModule } from './change-sink.module.js';
 
-/** Builds the change-sink (GraphQL over HTTP and graphql-ws at /graphql). */
+/** Builds the change-sink: GraphQL over HTTP and graphql-ws at /graphql, socket.io at /socket.io, /publish, /ping. */
 export async function createChangeSinkApp(config: ChangeSinkConfig): Promise<INestApplication> {
   const app = await NestFactory.create(ChangeSinkModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   configureHttpEdge(app);
+  app.useWebSocketAdapter(new IoAdapter(app));
   await app.init();
   return app;
 }

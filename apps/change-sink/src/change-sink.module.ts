@@ -4,11 +4,12 @@ import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { ChangeSinkConfig } from './change-sink.config.js';
 import { ChangeSinkInit1763900003000 } from './database/change-sink.migrations.js';
+import { ChangeSinkCapture1764003000000 } from './database/change-sink-capture.migrations.js';
 import { CaptureModule } from './capture/capture.module.js';
 import { CaptureReadiness } from './capture/capture.readiness.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 
-/** The change-sink: captured table changes, pushed live to authorized clients. */
+/** The change-sink: captured table changes, pushed live to authorized clients (socket.io and graphql-ws). */
 @Module({})
 export class ChangeSinkModule {
   static forRoot(config: ChangeSinkConfig): DynamicModule {
@@ -23,7 +24,7 @@ export class ChangeSinkModule {
           name: 'change-sink',
           url: config.DATABASE_URL,
           entities: [],
-          migrations: [...tenancyMigrations, ChangeSinkInit1763900003000],
+          migrations: [...tenancyMigrations, ChangeSinkInit1763900003000, ChangeSinkCapture1764003000000],
         }),
         TenancyModule.forRoot({}),
         SubscriptionsModule,

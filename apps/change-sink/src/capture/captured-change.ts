@@ -12,6 +12,12 @@ export interface CapturedChange {
   readonly row: Record<string, unknown> | null;
   readonly oldRow: Record<string, unknown> | null;
   readonly changedAt: Date;
+  /** `database` for captured rows; for published ones, the publisher's `source` (or DEFAULT_SOURCE). */
+  readonly source: string;
+  readonly sourceType: 'postgres' | 'mysql' | 'api';
+  readonly version: number;
+  /** Published changes go to this user id (`*`: everyone in the tenant) instead of by routing. */
+  readonly targetUser: string | null;
 }
 
 /** A position in the change table: the writing transaction's id, then the change id (commit order). */

@@ -4,12 +4,13 @@ import { Wakeup } from '@tributary/messaging';
 import { Metrics } from '@tributary/runtime';
 import pg from 'pg';
 import type { Gauge } from 'prom-client';
-import { filter, Observable, Subject, type Subscription } from 'rxjs';
+import { Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { formatCursor, isAfter, parseCursor, type CapturedChange, type ChangePosition } from './captured-change.js';
 
 const REPLAY_PAGE = 1_000;
+const READ_BATCH = 500;
 
 interface ChangeRow {
   id: string;
@@ -21,36 +22,61 @@ interface ChangeRow {
   row: Record<string, unknown> | null;
   old_row: Record<string, unknown> | null;
   changed_at: Date;
+  source: string;
+  source_type: CapturedChange['sourceType'];
+  version: number;
+  target_user: string | null;
 }
+
+const COLUMNS = `id, transaction_id::text, table_schema, table_name, op, tenant_id, row, old_row, changed_at,
+                 source, source_type, version, target_user`;
+/** The table as events name it: `users` for public (and MySQL / published) tables, `schema.table` otherwise. */
+const TABLE_KEY_SQL = `CASE WHEN table_schema IN ('public', '') THEN table_name ELSE table_schema || '.' || table_name END`;
 
 const toChange = (row: ChangeRow): CapturedChange => ({
   id: row.id,
   cursor: formatCursor({ transactionId: row.transaction_id, id: row.id }),
-  table: `${row.table_schema}.${row.table_name}`,
+  table: row.table_schema === 'public' || row.table_schema === '' ? row.table_name : `${row.table_schema}.${row.table_name}`,
   op: row.op,
   tenantId: row.tenant_id,
   row: row.row,
   oldRow: row.old_row,
-  changedAt: row.changed_at,
+  changedAt: new Date(row.changed_at),
+  source: row.source,
+  sourceType: row.source_type,
+  version: row.version,
+  targetUser: row.target_user,
 });
 
+/** Whose changes a stream carries. */
+export interface ChangeScope {
+  /** One tenant's changes only; null is the operator database's own (it has no tenant column). */
+  readonly tenantId: string | null;
+  /** Only these tables (as events name them); all when absent. */
+  readonly tables?: ReadonlySet<string>;
+}
+
+type Listener = (change: CapturedChange) => void;
+const tenantKey = (tenantId: string | null) => tenantId ?? '';
+
 /**
- * Reads `change_sink.changes` in commit order and hands each change to `changes$`. Reads are
- * gap-safe — (transaction id, id) order, stopping at the oldest running transaction — so a change
- * committed late is still delivered. Woken by commits in this process, by NOTIFY from other
- * processes on a real server, and by a short poll.
+ * Reads `change_sink.changes` in commit order and hands each change to the streams of its tenant.
+ * Reads are gap-safe — (transaction id, id) order, stopping at the oldest running transaction — so
+ * a change committed late is still delivered. Woken by commits in this process, by NOTIFY from
+ * other processes on a real server, and by a short poll. Every replica runs its own reader over the
+ * shared table and serves its own clients.
  */
 @Injectable()
 export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly changes$ = new Subject<CapturedChange>();
   private readonly logger = new Logger(ChangeReader.name);
   private readonly wakeup = new Wakeup();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly progress = new Set<() => void>();
   private cursor: ChangePosition = { transactionId: '0', id: '0' };
   private running = false;
   private loop?: Promise<void>;
   private unsubscribe?: () => void;
   private listener?: pg.Client;
-
   private readonly delay: Gauge;
 
   constructor(
@@ -76,7 +102,35 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     this.wakeup.signal();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
-    this.changes$.complete();
+  }
+
+  /** Where the reader stands: every change at or before it has been handed to the streams. */
+  get position(): ChangePosition {
+    return this.cursor;
+  }
+
+  /** Wakes the reader now (a change was just written in this process). */
+  poke(): void {
+    this.wakeup.signal();
+  }
+
+  /** Resolves once the reader has handed out every change up to `position`. */
+  async reached(position: ChangePosition, timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (isAfter(position, this.cursor)) {
+      if (Date.now() > deadline || !this.running) return false;
+      this.wakeup.signal();
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.progress.delete(done);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, 50);
+        this.progress.add(done);
+      });
+    }
+    return true;
   }
 
   private async listen(): Promise<void> {
@@ -103,78 +157,101 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async readBatch(): Promise<number> {
     const rows = await this.dataSource.query<ChangeRow[]>(
-      `SELECT id, transaction_id::text, table_schema, table_name, op, tenant_id, row, old_row, changed_at
+      `SELECT ${COLUMNS}
          FROM change_sink.changes
         WHERE (transaction_id, id) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id, id LIMIT 500`,
+        ORDER BY transaction_id, id LIMIT ${READ_BATCH}`,
       [this.cursor.transactionId, this.cursor.id],
     );
     for (const row of rows) {
       this.cursor = { transactionId: row.transaction_id, id: row.id };
       this.delay.set(Math.max(0, (Date.now() - new Date(row.changed_at).getTime()) / 1000));
-      this.changes$.next(toChange(row));
+      this.dispatch(toChange(row));
     }
+    this.progress.forEach((done) => done());
     return rows.length;
   }
 
+  private dispatch(change: CapturedChange): void {
+    for (const listener of this.listeners.get(tenantKey(change.tenantId)) ?? []) {
+      // One failing stream never stops the others.
+      try {
+        listener(change);
+      } catch (error) {
+        this.logger.error({ err: error, changeId: change.id }, 'a change stream failed');
+      }
+    }
+  }
+
+  private addListener(tenantId: string | null, listener: Listener): () => void {
+    const key = tenantKey(tenantId);
+    if (!this.listeners.has(key)) this.listeners.set(key, new Set());
+    this.listeners.get(key)!.add(listener);
+    return () => {
+      const set = this.listeners.get(key);
+      set?.delete(listener);
+      if (set?.size === 0) this.listeners.delete(key);
+    };
+  }
+
   /**
-   * The changes of one tenant's table: those committed after `after` first (a client resuming
-   * where it left off, across reconnects and restarts of this service), then live ones — without a
-   * gap or a repeat at the seam: live changes are held back until the replay reached the point
-   * where they start.
+   * The changes in `scope`: with `after`, those committed after it first (a client resuming where it
+   * left off, across reconnects, replicas and restarts), then live ones — without a gap or a repeat
+   * at the seam: live changes are held back until the replay reached the point where they start,
+   * and nothing at or before `after` is handed out.
    */
-  changesOf(table: string, tenantId: string, after?: ChangePosition): Observable<CapturedChange> {
-    const mine = filter((c: CapturedChange) => c.table === table && c.tenantId === tenantId);
-    if (!after) return this.changes$.pipe(mine);
+  stream(scope: ChangeScope, after?: ChangePosition): Observable<CapturedChange> {
+    const inScope = (c: CapturedChange) => !scope.tables || scope.tables.has(c.table);
     return new Observable<CapturedChange>((subscriber) => {
       const until = this.cursor;
       const held: CapturedChange[] = [];
-      let replaying = true;
+      let replaying = after !== undefined;
       let cancelled = false;
-      const live: Subscription = this.changes$.pipe(mine).subscribe({
-        next: (change) => (replaying ? held.push(change) : subscriber.next(change)),
-        error: (error) => subscriber.error(error),
-        complete: () => subscriber.complete(),
+      const emit = (change: CapturedChange) => {
+        if (!after || isAfter(parseCursor(change.cursor), after)) subscriber.next(change);
+      };
+      const remove = this.addListener(scope.tenantId, (change) => {
+        if (!inScope(change)) return;
+        if (replaying) held.push(change);
+        else emit(change);
       });
-      this.replay(table, tenantId, after, until).then(
-        (replayed) => {
-          if (cancelled) return;
-          // Synchronous from here to the switch: no live change can slip in between.
-          replayed.forEach((change) => subscriber.next(change));
-          held.splice(0).forEach((change) => subscriber.next(change));
-          replaying = false;
-        },
-        (error) => subscriber.error(error),
-      );
+      if (after) {
+        this.replay(scope, after, until).then(
+          (replayed) => {
+            if (cancelled) return;
+            // Synchronous from here to the switch: no live change can slip in between.
+            replayed.forEach(emit);
+            held.splice(0).forEach(emit);
+            replaying = false;
+          },
+          (error) => subscriber.error(error),
+        );
+      }
       return () => {
         cancelled = true;
-        live.unsubscribe();
+        remove();
       };
     });
   }
 
-  private async replay(table: string, tenantId: string, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
+  private async replay(scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
     const changes: CapturedChange[] = [];
     for (let from = after; isAfter(until, from); ) {
-      const page = await this.replayPage(table, tenantId, from, until);
-      changes.push(...page);
-      if (page.length < REPLAY_PAGE) break;
-      from = parseCursor(page[page.length - 1].cursor);
+      const rows = await this.dataSource.query<ChangeRow[]>(
+        `SELECT ${COLUMNS}
+           FROM change_sink.changes
+          WHERE (transaction_id, id) > ($1::xid8, $2::bigint) AND (transaction_id, id) <= ($3::xid8, $4::bigint)
+            AND tenant_id IS NOT DISTINCT FROM $5
+            AND ($6::text[] IS NULL OR ${TABLE_KEY_SQL} = ANY($6::text[]))
+          ORDER BY transaction_id, id LIMIT ${REPLAY_PAGE}`,
+        [from.transactionId, from.id, until.transactionId, until.id, scope.tenantId, scope.tables ? [...scope.tables] : null],
+      );
+      changes.push(...rows.map(toChange));
+      if (rows.length < REPLAY_PAGE) break;
+      const last = rows[rows.length - 1];
+      from = { transactionId: last.transaction_id, id: last.id };
     }
     return changes;
-  }
-
-  private async replayPage(table: string, tenantId: string, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
-    const [schema, name] = table.split('.');
-    const rows = await this.dataSource.query<ChangeRow[]>(
-      `SELECT id, transaction_id::text, table_schema, table_name, op, tenant_id, row, old_row, changed_at
-         FROM change_sink.changes
-        WHERE (transaction_id, id) > ($1::xid8, $2::bigint) AND (transaction_id, id) <= ($3::xid8, $4::bigint)
-          AND table_schema = $5 AND table_name = $6 AND tenant_id = $7
-        ORDER BY transaction_id, id LIMIT $8`,
-      [after.transactionId, after.id, until.transactionId, until.id, schema, name, tenantId, REPLAY_PAGE],
-    );
-    return rows.map(toChange);
   }
 }

@@ -2,9 +2,11 @@ import type { Observable, Subscription } from 'rxjs';
 
 /**
  * Adapts an Observable to the AsyncIterableIterator a GraphQL subscription resolver returns.
- * Values are buffered while the client is slow; `return()` (client unsubscribed) unsubscribes.
+ * graphql-ws pulls the next value only once the previous one was written, so values wait here
+ * while the client reads slowly — at most `limit` of them: past that, `onOverflow` is called and the
+ * iterator ends. `return()` (client unsubscribed) unsubscribes.
  */
-export function observableToAsyncIterator<T>(source: Observable<T>): AsyncIterableIterator<T> {
+export function observableToAsyncIterator<T>(source: Observable<T>, limit = Infinity, onOverflow?: () => void): AsyncIterableIterator<T> {
   const buffer: T[] = [];
   const waiting: Array<(result: IteratorResult<T>) => void> = [];
   let done = false;
@@ -12,15 +14,23 @@ export function observableToAsyncIterator<T>(source: Observable<T>): AsyncIterab
 
   const finish = () => {
     done = true;
-    subscription.unsubscribe();
+    subscription?.unsubscribe();
     waiting.splice(0).forEach((resolve) => resolve({ value: undefined, done: true }));
   };
 
-  const subscription: Subscription = source.subscribe({
+  let subscription: Subscription | undefined;
+  subscription = source.subscribe({
     next: (value) => {
+      if (done) return;
       const resolve = waiting.shift();
-      if (resolve) resolve({ value, done: false });
-      else buffer.push(value);
+      if (resolve) return resolve({ value, done: false });
+      if (buffer.length >= limit) {
+        buffer.length = 0;
+        finish();
+        onOverflow?.();
+        return;
+      }
+      buffer.push(value);
     },
     error: (error) => {
       failure = error;
@@ -28,6 +38,7 @@ export function observableToAsyncIterator<T>(source: Observable<T>): AsyncIterab
     },
     complete: finish,
   });
+  if (done) subscription.unsubscribe();
 
   return {
     next(): Promise<IteratorResult<T>> {

@@ -1,15 +1,17 @@
 import { Args, Context, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { filter, map } from 'rxjs';
-import { ChangeReader } from '../../capture/change-reader.js';
-import { parseCursor, type CapturedChange } from '../../capture/captured-change.js';
-import { tenantOf, type GraphqlContext } from '../graphql-principal.js';
+import { ChangeSinkConfig } from '../../change-sink.config.js';
+import { parseCursor } from '../../capture/captured-change.js';
+import type { DeliveredChange } from '../../delivery/change-policy.js';
+import { ChangeFeed } from '../../delivery/change-feed.js';
+import { CLOSE_TOO_SLOW, viewerOf, type GraphqlContext } from '../graphql-principal.js';
 import { observableToAsyncIterator } from '../observable-iterator.js';
 import { PackageUpdate, Viewer } from './package-update.model.js';
 
 export const PACKAGE_STATUS_TABLE = 'event_store.package_status';
 
-export function toPackageUpdate(change: CapturedChange): PackageUpdate {
-  const row = change.row as Record<string, string>;
+export function toPackageUpdate(change: DeliveredChange): PackageUpdate {
+  const row = change.data as Record<string, string>;
   return {
     trackingId: row.tracking_id,
     status: row.status,
@@ -17,17 +19,21 @@ export function toPackageUpdate(change: CapturedChange): PackageUpdate {
     carrierStatus: row.carrier_status,
     updatedAt: new Date(row.updated_at).toISOString(),
     eventId: row.last_event_id,
-    cursor: change.cursor,
+    cursor: change.id,
   };
 }
 
 @Resolver()
 export class PackageUpdatedResolver {
-  constructor(private readonly reader: ChangeReader) {}
+  constructor(
+    private readonly feed: ChangeFeed,
+    private readonly config: ChangeSinkConfig,
+  ) {}
 
   @Query(() => Viewer, { description: 'The authenticated caller' })
   viewer(@Context() context: GraphqlContext): Viewer {
-    return { tenantId: tenantOf(context).tenantId };
+    const viewer = viewerOf(context);
+    return { tenantId: viewer.tenantId, userId: viewer.kind === 'user' ? viewer.userId : null };
   }
 
   @Subscription(() => PackageUpdate, {
@@ -43,13 +49,16 @@ export class PackageUpdatedResolver {
     })
     after?: string,
   ): AsyncIterableIterator<PackageUpdate> {
-    const { tenantId } = tenantOf(context);
+    const viewer = viewerOf(context);
+    const position = after ? parseCursor(after) : undefined;
     return observableToAsyncIterator(
-      this.reader.changesOf(PACKAGE_STATUS_TABLE, tenantId, after ? parseCursor(after) : undefined).pipe(
-        filter((c) => c.op !== 'delete'),
+      this.feed.open(viewer, { tables: new Set([PACKAGE_STATUS_TABLE]), after: position }).pipe(
+        filter((c) => c.type !== 'delete'),
         map(toPackageUpdate),
         filter((update) => !trackingId || update.trackingId === trackingId),
       ),
+      this.config.CLIENT_BUFFER_CHANGES,
+      () => context.close?.(CLOSE_TOO_SLOW, 'Too slow: too many updates waiting; resubscribe with after to resume'),
     );
   }
 }

@@ -1,0 +1,37 @@
+import { Args, Context, Resolver, Subscription } from '@nestjs/graphql';
+import { map } from 'rxjs';
+import { ChangeSinkConfig } from '../../change-sink.config.js';
+import { parseCursor } from '../../capture/captured-change.js';
+import { ChangeFeed } from '../../delivery/change-feed.js';
+import { CLOSE_TOO_SLOW, viewerOf, type GraphqlContext } from '../graphql-principal.js';
+import { observableToAsyncIterator } from '../observable-iterator.js';
+import { Change } from './change.model.js';
+
+@Resolver()
+export class ChangesResolver {
+  constructor(
+    private readonly feed: ChangeFeed,
+    private readonly config: ChangeSinkConfig,
+  ) {}
+
+  @Subscription(() => Change, {
+    description:
+      'Every change the caller may see (the same routing, tenant and FILTERS rules as socket.io), optionally of some tables only; with `after`, first what was missed since that change',
+    resolve: (value: Change) => value,
+  })
+  changes(
+    @Context() context: GraphqlContext,
+    @Args('tables', { type: () => [String], nullable: true, description: 'Only these tables (as `table` names them)' }) tables?: string[],
+    @Args('after', { nullable: true, description: 'Resume: the changes committed after this change `id` first, then live ones' }) after?: string,
+  ): AsyncIterableIterator<Change> {
+    const viewer = viewerOf(context);
+    const position = after ? parseCursor(after) : undefined;
+    return observableToAsyncIterator(
+      this.feed.open(viewer, { tables: tables ? new Set(tables) : undefined, after: position }).pipe(
+        map((c) => ({ ...c, sourceType: c.source_type })),
+      ),
+      this.config.CLIENT_BUFFER_CHANGES,
+      () => context.close?.(CLOSE_TOO_SLOW, 'Too slow: too many changes waiting; resubscribe with after to resume'),
+    );
+  }
+}
