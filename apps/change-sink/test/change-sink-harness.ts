@@ -10,12 +10,12 @@ export interface RunningSink {
 }
 
 /** A change-sink in this process, listening on a free port, configured like an esink deployment. */
-export async function startSink(env: Record<string, string | undefined>): Promise<RunningSink> {
+export async function startSink(env: Record<string, string | undefined>, port = 0): Promise<RunningSink> {
   const app = await createChangeSinkApp(
     loadChangeSinkConfig({ LOG_LEVEL: 'silent', CHANGE_POLL_MS: '50', AUTH_RECHECK_MS: '300', ...env }),
   );
   try {
-    await app.listen(0, '127.0.0.1');
+    await app.listen(port, '127.0.0.1');
   } catch (error) {
     await app.close();
     throw error;

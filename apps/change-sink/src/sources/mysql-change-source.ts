@@ -251,7 +251,7 @@ export class MysqlChangeSource extends ChangeSource {
 
   /** Relayed outbox rows older than the retention window go. */
   private async pruneNow(): Promise<void> {
-    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    if (Date.now() - this.lastPrune < Math.min(PRUNE_EVERY_MS, this.config.MYSQL_RETENTION_SECONDS * 1000)) return;
     this.lastPrune = Date.now();
     await this.pool.query(
       `DELETE FROM ${q(this.config.MYSQL_TABLE_TARGET)} WHERE id <= ? AND created_at < NOW(6) - INTERVAL ? SECOND`,
