@@ -25,8 +25,8 @@ const STALL_MS = 2_000;
  * One socket.io client's outgoing side: each change goes out under its table's name and under
  * `changes` (esink), and what waits unsent for this client is bounded. A client that stops reading
  * makes the engine's buffer grow: with more than `limitBytes` waiting and no progress for a while
- * (or four times that, whatever the progress) it is dropped with a reason, so it never holds memory
- * or slows the others. A burst to a client that reads is not a stall.
+ * it is dropped with a reason, so it never holds memory or slows the others. A burst to a client
+ * that reads is not a stall.
  */
 export class SocketClient {
   private pendingBytes = 0;
@@ -54,7 +54,7 @@ export class SocketClient {
     }
     const size = sizeOf(change);
     const waiting = this.pendingBytes + size;
-    if ((waiting > this.limitBytes && Date.now() - this.lastProgress > STALL_MS) || waiting > 4 * this.limitBytes) {
+    if (waiting > this.limitBytes && Date.now() - this.lastProgress > STALL_MS) {
       this.drop(`Too slow: more than ${this.limitBytes} bytes of changes waiting; reconnect with auth.after to resume`);
       return;
     }

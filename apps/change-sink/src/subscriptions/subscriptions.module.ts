@@ -20,6 +20,16 @@ interface WsExtra {
   untrack?: () => void;
 }
 
+/**
+ * Closes a graphql-ws connection with a code and reason, and cuts it a second later if the close
+ * handshake has not gone through (a client that does not read never lets it through).
+ */
+function closeConnection(extra: WsExtra, code: number, reason: string): void {
+  extra.untrack?.();
+  extra.socket.close(code, reason.slice(0, 120));
+  setTimeout(() => extra.socket.terminate(), 1_000).unref();
+}
+
 /** The token a graphql-ws client sends: `authorization: Bearer …` (API keys) or `token` (esink-style user tokens). */
 const tokenOf = (params: Record<string, unknown>): string | undefined =>
   bearerToken(params.authorization ?? params.Authorization) ?? (typeof params.token === 'string' ? params.token : undefined);
@@ -46,7 +56,7 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
               } catch {
                 return false;
               }
-              extra.untrack = sessions.add(extra.viewer, (reason) => extra.socket.close(4403, reason.slice(0, 120)));
+              extra.untrack = sessions.add(extra.viewer, (reason) => closeConnection(extra, 4403, reason));
               return true;
             },
             onDisconnect: (context) => (context.extra as WsExtra).untrack?.(),
@@ -54,7 +64,7 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
           },
         },
         context: async ({ req, extra }: { req?: Request; extra?: WsExtra }): Promise<GraphqlContext> => {
-          if (extra) return { viewer: extra.viewer, close: (code, reason) => extra.socket.close(code, reason) };
+          if (extra) return { viewer: extra.viewer, close: (code, reason) => closeConnection(extra, code, reason) };
           const token = bearerToken(req?.headers.authorization);
           if (!token) return {};
           return { viewer: await authenticator.authenticate(token).catch(() => undefined) };
