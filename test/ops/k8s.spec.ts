@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '@tributary/runtime';
+import { WorkerConfig } from '../../apps/integration-worker/src/worker.config.js';
 import { APP_NAMES, APPS, configVariables, containerEnv, guaranteedEnv, mainContainer, requiredVariables, type AppName } from './ops-fixtures.js';
 import { parseDockerfile, effective, execForm, stageChain } from './dockerfile.js';
 import { containersOf, kubectlKustomize, kustomize, podSpecOf, type Resource } from './kustomize.js';
@@ -90,7 +91,7 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
       for (const app of APP_NAMES) {
         const deployment = one(resources, 'Deployment', app);
         const container = mainContainer(deployment);
-        const config = loadConfig(APPS[app].config, guaranteedEnv(containerEnv(container, resources))) as { PORT: number };
+        const config = loadConfig(APPS[app].config, guaranteedEnv(containerEnv(container, resources)));
         expect(container.ports).toEqual([{ name: 'http', containerPort: config.PORT, protocol: 'TCP' }]);
         expect(spec(one(resources, 'Service', app)).ports).toEqual([{ name: 'http', port: config.PORT, targetPort: 'http', protocol: 'TCP' }]);
         expect(container.startupProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
@@ -108,7 +109,7 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
       for (const app of APP_NAMES) {
         const deployment = one(resources, 'Deployment', app);
         const container = mainContainer(deployment);
-        const config = loadConfig(APPS[app].config, guaranteedEnv(containerEnv(container, resources))) as { SHUTDOWN_TIMEOUT_MS: number };
+        const config = loadConfig(APPS[app].config, guaranteedEnv(containerEnv(container, resources)));
         const [sleep, seconds] = container.lifecycle.preStop.exec.command;
         expect(sleep).toBe('sleep');
         const needed = Number(seconds) + config.SHUTDOWN_TIMEOUT_MS / 1000;
@@ -168,7 +169,7 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
 
     it('never scales the worker past the partitions it shares', () => {
       const worker = one(resources, 'Deployment', 'integration-worker');
-      const config = loadConfig(APPS['integration-worker'].config, guaranteedEnv(containerEnv(mainContainer(worker), resources)));
+      const config = loadConfig(WorkerConfig, guaranteedEnv(containerEnv(mainContainer(worker), resources)));
       const hpa = resources.find((r) => r.kind === 'HorizontalPodAutoscaler' && spec(r).scaleTargetRef.name === 'integration-worker')!;
       expect(spec(hpa).maxReplicas).toBeLessThanOrEqual(config.KAFKA_PARTITIONS);
       expect(spec(hpa).minReplicas).toBeGreaterThanOrEqual(1);

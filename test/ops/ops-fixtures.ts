@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { getMetadataStorage } from 'class-validator';
-import { loadConfig } from '@tributary/runtime';
+import { loadConfig, type AppConfig } from '@tributary/runtime';
 import { generateApiKey } from '@tributary/tenancy';
 import { ChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
 import { EventStoreConfig } from '../../apps/event-store/src/event-store.config.js';
@@ -8,13 +8,22 @@ import { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 import { WorkerConfig } from '../../apps/integration-worker/src/worker.config.js';
 import { containersOf, type Resource } from './kustomize.js';
 
+interface DeployableApp {
+  readonly config: new () => AppConfig;
+  /** Publishes or consumes on Kafka (reads the KAFKA_* settings). */
+  readonly kafka: boolean;
+  /** Takes traffic from outside the cluster. */
+  readonly public: boolean;
+  readonly autoscaled: boolean;
+}
+
 /** The deployable apps, their config classes, and what the manifests must give each. */
-export const APPS = {
+export const APPS: Record<'gateway' | 'event-store' | 'change-sink' | 'integration-worker', DeployableApp> = {
   gateway: { config: GatewayConfig, kafka: true, public: true, autoscaled: false },
   'event-store': { config: EventStoreConfig, kafka: true, public: false, autoscaled: false },
   'change-sink': { config: ChangeSinkConfig, kafka: false, public: true, autoscaled: true },
   'integration-worker': { config: WorkerConfig, kafka: true, public: false, autoscaled: true },
-} as const;
+};
 export type AppName = keyof typeof APPS;
 export const APP_NAMES = Object.keys(APPS) as AppName[];
 
