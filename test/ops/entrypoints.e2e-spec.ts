@@ -39,7 +39,7 @@ describe('the container commands and probes of the manifests', () => {
   const apps = new Map<AppName, AppProcess>();
 
   /** The container's environment from the manifests, pointed at this test's database and Kafka. */
-  const envFor = (resource: Resource) => ({
+  const envFor = (resource: Resource): Record<string, string> => ({
     ...guaranteedEnv(containerEnv(mainContainer(resource), resources)),
     DATABASE_URL: db.url,
     TRIBUTARY_NOTIFY_URL: db.url,
