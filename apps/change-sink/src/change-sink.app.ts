@@ -12,6 +12,12 @@ export async function createChangeSinkApp(config: ChangeSinkConfig): Promise<INe
   app.useLogger(app.get(Logger));
   configureHttpEdge(app);
   app.useWebSocketAdapter(new IoAdapter(app));
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A start-up error (a configuration naming an unknown table) must not leave pools open.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }

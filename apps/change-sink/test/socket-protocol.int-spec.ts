@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { connectSocket, createTestDatabase, eventually, readJson, type SocketClient, type TestDatabase } from '@tributary/testing';
-import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, type RunningSink } from './change-sink-harness.js';
+import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, withClient, type RunningSink } from './change-sink-harness.js';
 
 /**
  * esink's socket.io protocol against a change-sink capturing a real PostgreSQL: authentication,
@@ -158,6 +158,36 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     await db.query(`INSERT INTO docs (org, owner, body) VALUES ('acme', $1, $2)`, [erin.id, body]);
     await eventually(async () => e.of('docs'), (docs) => docs.length === 1);
     expect(e.of('docs')[0].data.body).toBe(body);
+  });
+
+  it('captures writes of an application connected as another database role, with no rights on the change table', async () => {
+    const gil = await user('acme');
+    const g = await connected(gil.token);
+    const role = `operator_app_${Math.random().toString(36).slice(2, 10)}`;
+    await db.query(`CREATE ROLE ${role}`);
+    try {
+      await db.query(`GRANT INSERT ON docs TO ${role}; GRANT USAGE ON SEQUENCE docs_id_seq TO ${role}`);
+      await db.query(`BEGIN; SET LOCAL ROLE ${role}; INSERT INTO docs (org, owner, body) VALUES ('acme', ${gil.id}, 'as another role'); COMMIT`);
+      await expect(db.query(`SET ROLE ${role}; SELECT count(*) FROM change_sink.changes`)).rejects.toThrow(/permission denied/);
+    } finally {
+      await db.query(`RESET ROLE`);
+      await db.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
+    await eventually(async () => g.of('docs').map((d) => d.data.body), (bodies) => bodies.includes('as another role'));
+  });
+
+  it('keeps each tenant’s changes behind row-level security for tenant reads', async () => {
+    const counts = async (tenant: string) =>
+      withClient(database.url, async (c) => {
+        await c.query(`BEGIN`);
+        await c.query(`SELECT set_config('tributary.tenant_id', $1, true), set_config('role', 'tributary_tenant', true)`, [tenant]);
+        const { rows } = await c.query(`SELECT count(*) AS all, count(*) FILTER (WHERE tenant_id = $1) AS own FROM change_sink.changes`, [tenant]);
+        await c.query(`ROLLBACK`);
+        return rows[0];
+      });
+    const acme = await counts('acme');
+    expect(Number(acme.all)).toBeGreaterThan(0);
+    expect(acme.all).toBe(acme.own);
   });
 
   it('resumes after the last change a client saw: what it missed first, then live ones, no gap and no repeat', async () => {

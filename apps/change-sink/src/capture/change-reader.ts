@@ -2,10 +2,11 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { ANY_COMMIT, commitSignal } from '@tributary/database';
 import { Wakeup } from '@tributary/messaging';
 import { Metrics } from '@tributary/runtime';
+import { TenantContext, withTenant } from '@tributary/tenancy';
 import pg from 'pg';
 import type { Gauge } from 'prom-client';
 import { Observable } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { formatCursor, isAfter, parseCursor, type CapturedChange, type ChangePosition } from './captured-change.js';
 
@@ -235,10 +236,20 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     });
   }
 
-  private async replay(scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
+  /**
+   * A tenant's replay reads in a tenant transaction (row-level security as the second wall); the
+   * operator database's own changes (no tenant) are not under it.
+   */
+  private replay(scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
+    if (scope.tenantId === null) return this.replayWith(this.dataSource.manager, scope, after, until);
+    const tenant = TenantContext.trusted(scope.tenantId, 'change-sink:replay');
+    return withTenant(this.dataSource, tenant, (manager) => this.replayWith(manager, scope, after, until));
+  }
+
+  private async replayWith(manager: EntityManager, scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
     const changes: CapturedChange[] = [];
     for (let from = after; isAfter(until, from); ) {
-      const rows = await this.dataSource.query<ChangeRow[]>(
+      const rows = await manager.query<ChangeRow[]>(
         `SELECT ${COLUMNS}
            FROM change_sink.changes
           WHERE (transaction_id, id) > ($1::xid8, $2::bigint) AND (transaction_id, id) <= ($3::xid8, $4::bigint)

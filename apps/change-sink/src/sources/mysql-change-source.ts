@@ -91,15 +91,22 @@ export class MysqlChangeSource extends ChangeSource {
   }
 
   async start(): Promise<void> {
-    await checkOperatorSchema(this.config, this);
-    await this.createOutbox();
-    for (const table of this.config.tableNames) await this.install(table);
+    try {
+      await checkOperatorSchema(this.config, this);
+      await this.createOutbox();
+      for (const table of this.config.tableNames) await this.install(table);
+    } catch (error) {
+      await this.pool.end().catch(() => undefined);
+      throw error;
+    }
     this.captured = true;
     this.running = true;
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
+    if (!this.captured) return;
+    this.captured = false;
     this.running = false;
     clearTimeout(this.timer);
     this.wake?.();
