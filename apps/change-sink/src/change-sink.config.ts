@@ -39,8 +39,9 @@ const list = ({ value }: { value: unknown }): unknown => {
   const text = unquote({ value });
   return typeof text === 'string' ? text.split(',').map((part) => part.trim()).filter(Boolean).join(',') : text;
 };
-const flag = ({ value }: { value: unknown }): unknown => {
-  const text = unquote({ value });
+/** Reads the raw variable: implicit conversion would already have turned any text into `true`. */
+const flag = ({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown => {
+  const text = unquote({ value: obj[key] });
   if (text === undefined || typeof text === 'boolean') return text ?? false;
   const lower = String(text).toLowerCase();
   if (['true', '1', 'yes'].includes(lower)) return true;
