@@ -2,9 +2,13 @@ import { availableParallelism } from 'node:os';
 import { describeTarget, type BenchSettings, type Measure, type MeasureResult } from './measure.js';
 import { producerThroughput, workerNoopConsume } from './kafka-throughput.bench.js';
 import { webhookIngest } from './webhook-ingest.bench.js';
+import { changeSinkGraphqlFanout, changeSinkSocketFanout, webhookToSubscription } from './change-sink.bench.js';
 
 /** Every measure `npm run bench` runs, in order. Add new ones here. */
-const measures: readonly Measure[] = [webhookIngest, workerNoopConsume, producerThroughput];
+const allMeasures: readonly Measure[] = [webhookIngest, workerNoopConsume, producerThroughput, changeSinkSocketFanout, changeSinkGraphqlFanout, webhookToSubscription];
+// BENCH_ONLY=name,name runs only those measures (function names).
+const only = process.env.BENCH_ONLY?.split(',');
+const measures = only ? allMeasures.filter((m) => only.includes(m.name)) : allMeasures;
 
 const settings: BenchSettings = {
   warmupMs: positive(process.env.BENCH_WARMUP_MS, 1_000),

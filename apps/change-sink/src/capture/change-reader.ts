@@ -145,15 +145,35 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async run(): Promise<void> {
+    let backoff = 0;
     while (this.running) {
       try {
         const read = await this.readBatch();
-        if (read > 0) continue;
+        if (read > 0) {
+          backoff = 0;
+          continue;
+        }
+        // Committed changes held back by an older transaction still running (anywhere on the
+        // server: transaction ids are server-wide): look again soon, not at the next poll.
+        if (await this.heldBack()) {
+          backoff = Math.min(Math.max(2, backoff * 2), this.config.CHANGE_POLL_MS);
+          await this.wakeup.wait(backoff);
+          continue;
+        }
       } catch (error) {
         this.logger.error({ err: error }, 'reading changes failed; retrying');
       }
+      backoff = 0;
       await this.wakeup.wait(this.config.CHANGE_POLL_MS);
     }
+  }
+
+  private async heldBack(): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ more: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM change_sink.changes WHERE (transaction_id, id) > ($1::xid8, $2::bigint)) AS more`,
+      [this.cursor.transactionId, this.cursor.id],
+    );
+    return row.more;
   }
 
   private async readBatch(): Promise<number> {

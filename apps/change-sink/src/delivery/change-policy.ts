@@ -27,6 +27,8 @@ export interface DeliveredChange {
 export class ChangePolicy {
   private readonly routing: Map<string, RoutingRule>;
   private readonly filters: Map<string, Set<string>>;
+  /** What is sent of a change does not depend on who receives it: built once, shared (and encoded once). */
+  private readonly views = new WeakMap<CapturedChange, DeliveredChange>();
 
   constructor(config: ChangeSinkConfig) {
     this.routing = config.routing;
@@ -38,7 +40,9 @@ export class ChangePolicy {
     if (change.tenantId !== viewer.tenantId) return null;
     const row = (change.op === 'delete' ? change.oldRow : change.row) ?? {};
     if (!this.allows(change, row, viewer)) return null;
-    return {
+    const cached = this.views.get(change);
+    if (cached) return cached;
+    const view: DeliveredChange = {
       id: change.cursor,
       table: change.table,
       type: change.op,
@@ -48,6 +52,8 @@ export class ChangePolicy {
       timestamp: change.changedAt.getTime(),
       version: change.version,
     };
+    this.views.set(change, view);
+    return view;
   }
 
   private allows(change: CapturedChange, row: Record<string, unknown>, viewer: Viewer): boolean {

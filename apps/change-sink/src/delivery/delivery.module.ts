@@ -5,6 +5,7 @@ import { PingController } from '../publishing/ping/ping.controller.js';
 import { PublishChange } from '../publishing/publish-change/publish-change.js';
 import { PublishController } from '../publishing/publish-change/publish.controller.js';
 import { ChangeSocketGateway } from '../socket/change-socket.gateway.js';
+import { SocketBroadcaster } from '../socket/socket-broadcaster.js';
 import { ChangeFeed } from './change-feed.js';
 import { ChangePolicy } from './change-policy.js';
 
@@ -12,7 +13,7 @@ import { ChangePolicy } from './change-policy.js';
 @Module({
   imports: [CaptureModule, AuthModule],
   controllers: [PublishController, PingController],
-  providers: [ChangePolicy, ChangeFeed, PublishChange, ChangeSocketGateway],
+  providers: [ChangePolicy, ChangeFeed, PublishChange, SocketBroadcaster, ChangeSocketGateway],
   exports: [ChangeFeed, ChangePolicy],
 })
 export class DeliveryModule {}

@@ -5,12 +5,13 @@ import {
   SubscribeMessage,
   WebSocketGateway,
   type OnGatewayConnection,
+  type OnGatewayInit,
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import { isTributaryError } from '@tributary/domain';
 import { STATUS_OF_KIND } from '@tributary/runtime';
 import type { Subscription } from 'rxjs';
-import type { Socket } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { parseCursor, type ChangePosition } from '../capture/captured-change.js';
 import { Authenticator } from '../auth/authenticator.js';
@@ -18,6 +19,7 @@ import { LiveSessions } from '../auth/live-sessions.js';
 import { userIdOf, type Viewer } from '../auth/viewer.js';
 import { ChangeFeed } from '../delivery/change-feed.js';
 import { PublishChange } from '../publishing/publish-change/publish-change.js';
+import { SocketBroadcaster } from './socket-broadcaster.js';
 import { SocketClient } from './socket-client.js';
 
 interface SocketState {
@@ -37,7 +39,7 @@ const state = (socket: Socket): SocketState => socket.data as SocketState;
  * client is dropped, and `publish` (with ALLOW_REPUBLISHING) publishes within the client's tenant.
  */
 @WebSocketGateway({ cors: { origin: true }, destroyUpgrade: false, maxHttpBufferSize: 1_000_000 })
-export class ChangeSocketGateway implements OnGatewayConnection, OnGatewayDisconnect {
+export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(ChangeSocketGateway.name);
 
   constructor(
@@ -46,7 +48,12 @@ export class ChangeSocketGateway implements OnGatewayConnection, OnGatewayDiscon
     private readonly feed: ChangeFeed,
     private readonly publisher: PublishChange,
     private readonly config: ChangeSinkConfig,
+    private readonly broadcaster: SocketBroadcaster,
   ) {}
+
+  afterInit(namespace: Namespace): void {
+    this.broadcaster.attach(namespace);
+  }
 
   async handleConnection(socket: Socket): Promise<void> {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; after?: unknown };
@@ -69,7 +76,7 @@ export class ChangeSocketGateway implements OnGatewayConnection, OnGatewayDiscon
 
     const s = state(socket);
     s.viewer = viewer;
-    s.client = new SocketClient(socket, this.config.CLIENT_BUFFER_BYTES, (reason) =>
+    s.client = new SocketClient(socket, this.broadcaster, this.config.CLIENT_BUFFER_BYTES, (reason) =>
       this.logger.warn({ sessionId: socket.id, userId: userIdOf(viewer) }, reason),
     );
     s.untrack = this.sessions.add(viewer, (reason) => s.client?.end(401, reason));

@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io';
 import type { DeliveredChange } from '../delivery/change-policy.js';
+import type { SocketBroadcaster } from './socket-broadcaster.js';
 
 const sizes = new WeakMap<object, number>();
 /** The JSON size of a change's data, computed once per change however many clients receive it. */
@@ -35,6 +36,7 @@ export class SocketClient {
 
   constructor(
     private readonly socket: Socket,
+    private readonly broadcaster: SocketBroadcaster,
     private readonly limitBytes: number,
     private readonly onDrop: (reason: string) => void,
   ) {
@@ -59,8 +61,7 @@ export class SocketClient {
       return;
     }
     this.pendingBytes += 2 * size;
-    this.socket.emit(change.table, change);
-    this.socket.emit('changes', change);
+    this.broadcaster.send(this.socket, change);
   }
 
   /** Sends `error` with the reason and closes the connection, even when the client does not read. */
