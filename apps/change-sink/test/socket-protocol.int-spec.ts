@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { connectSocket, createTestDatabase, eventually, readJson, type SocketClient, type TestDatabase } from '@tributary/testing';
+import { CaptureLifecycle } from '../src/capture/capture-lifecycle.js';
 import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, withClient, type RunningSink } from './change-sink-harness.js';
 
 /**
@@ -220,6 +221,18 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     expect(g.of('error')).toEqual([{ code: 401, message: expect.stringContaining('Unauthorized') }]);
     expect(i.socket.connected).toBe(true);
     await barrier('acme', i);
+  });
+
+  it('tells a client resuming from before the retention window that changes were pruned', async () => {
+    const pat = await user('acme');
+    const p = await connected(pat.token);
+    await db.query(`INSERT INTO docs (org, owner, body) VALUES ('acme', $1, 'old news')`, [pat.id]);
+    const [seen] = await eventually(async () => p.of('docs'), (docs) => docs.length === 1);
+    await db.query(`INSERT INTO docs (org, owner, body) VALUES ('acme', $1, 'missed, then pruned')`, [pat.id]);
+    await db.query(`UPDATE change_sink.changes SET changed_at = now() - interval '30 days'`);
+    await sink.app.get(CaptureLifecycle).prune();
+    const late = connect({ token: pat.token, after: seen.id });
+    await expect(late.ready).rejects.toEqual({ code: 400, message: expect.stringContaining('retention') });
   });
 
   it('publishes through POST /publish with esink’s codes, to one user or to everyone in the tenant', async () => {

@@ -31,11 +31,23 @@ export class CaptureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await this.source.stop();
   }
 
-  private async prune(): Promise<void> {
+  /** Deletes changes older than the retention window and remembers the newest one deleted. */
+  async prune(): Promise<void> {
     try {
-      await this.dataSource.query(`DELETE FROM change_sink.changes WHERE changed_at < now() - make_interval(secs => $1)`, [
-        this.config.CHANGE_RETENTION_SECONDS,
-      ]);
+      await this.dataSource.query(
+        `WITH gone AS (
+           DELETE FROM change_sink.changes WHERE changed_at < now() - make_interval(secs => $1) RETURNING transaction_id, id
+         ), newest AS (
+           SELECT transaction_id, id FROM gone ORDER BY transaction_id DESC, id DESC LIMIT 1
+         ), saved AS (
+           INSERT INTO change_sink.pruned (transaction_id, id) SELECT transaction_id, id FROM newest
+           ON CONFLICT (only_row) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, id = EXCLUDED.id, pruned_at = now()
+           WHERE (EXCLUDED.transaction_id, EXCLUDED.id) > (change_sink.pruned.transaction_id, change_sink.pruned.id)
+           RETURNING 1
+         )
+         SELECT count(*) AS n FROM saved`,
+        [this.config.CHANGE_RETENTION_SECONDS],
+      );
     } catch (error) {
       this.logger.warn({ err: error }, 'pruning old changes failed');
     }

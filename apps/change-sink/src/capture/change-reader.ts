@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { ANY_COMMIT, commitSignal } from '@tributary/database';
 import { Wakeup } from '@tributary/messaging';
 import { Metrics } from '@tributary/runtime';
+import { TributaryError } from '@tributary/domain';
 import { TenantContext, withTenant } from '@tributary/tenancy';
 import pg from 'pg';
 import type { Gauge } from 'prom-client';
@@ -260,7 +261,19 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
    * A tenant's replay reads in a tenant transaction (row-level security as the second wall); the
    * operator database's own changes (no tenant) are not under it.
    */
-  private replay(scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
+  /** Refuses a cursor some of whose following changes were pruned (older than the retention window). */
+  async assertResumable(after: ChangePosition): Promise<void> {
+    const [expired] = await this.dataSource.query(
+      `SELECT 1 FROM change_sink.pruned WHERE (transaction_id, id) > ($1::xid8, $2::bigint)`,
+      [after.transactionId, after.id],
+    );
+    if (expired) {
+      throw new TributaryError('invalid', 'cursor_expired', 'Changes after this cursor are older than the retention window and were pruned; start again without after');
+    }
+  }
+
+  private async replay(scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
+    await this.assertResumable(after);
     if (scope.tenantId === null) return this.replayWith(this.dataSource.manager, scope, after, until);
     const tenant = TenantContext.trusted(scope.tenantId, 'change-sink:replay');
     return withTenant(this.dataSource, tenant, (manager) => this.replayWith(manager, scope, after, until));

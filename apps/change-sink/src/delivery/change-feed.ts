@@ -15,6 +15,11 @@ export class ChangeFeed {
     private readonly policy: ChangePolicy,
   ) {}
 
+  /** Throws `cursor_expired` when changes after `after` were pruned (call before telling the client it is connected). */
+  assertResumable(after: ChangePosition): Promise<void> {
+    return this.reader.assertResumable(after);
+  }
+
   open(viewer: Viewer, options: { tables?: ReadonlySet<string>; after?: ChangePosition } = {}): Observable<DeliveredChange> {
     return new Observable<DeliveredChange>((subscriber) =>
       this.reader.stream({ tenantId: viewer.tenantId, tables: options.tables }, options.after).subscribe({

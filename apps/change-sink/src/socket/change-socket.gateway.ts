@@ -72,6 +72,13 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
       this.refuse(socket, 400, 'auth.after must be the id of a change received earlier');
       return;
     }
+    try {
+      if (after) await this.feed.assertResumable(after);
+    } catch (error) {
+      if (!isTributaryError(error)) throw error;
+      this.refuse(socket, STATUS_OF_KIND[error.kind], error.message);
+      return;
+    }
     if (!socket.connected) return;
 
     const s = state(socket);
@@ -83,6 +90,7 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
     s.feed = this.feed.open(viewer, { after }).subscribe({
       next: (change) => s.client?.send(change),
       error: (error) => {
+        if (isTributaryError(error) && error.kind !== 'internal') return s.client?.end(STATUS_OF_KIND[error.kind], error.message);
         this.logger.error({ err: error, sessionId: socket.id }, 'change stream failed');
         s.client?.end(500, 'Internal error');
       },

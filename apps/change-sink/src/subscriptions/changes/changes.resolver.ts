@@ -19,13 +19,14 @@ export class ChangesResolver {
       'Every change the caller may see (the same routing, tenant and FILTERS rules as socket.io), optionally of some tables only; with `after`, first what was missed since that change',
     resolve: (value: Change) => value,
   })
-  changes(
+  async changes(
     @Context() context: GraphqlContext,
     @Args('tables', { type: () => [String], nullable: true, description: 'Only these tables (as `table` names them)' }) tables?: string[],
     @Args('after', { nullable: true, description: 'Resume: the changes committed after this change `id` first, then live ones' }) after?: string,
-  ): AsyncIterableIterator<Change> {
+  ): Promise<AsyncIterableIterator<Change>> {
     const viewer = viewerOf(context);
     const position = after ? parseCursor(after) : undefined;
+    if (position) await this.feed.assertResumable(position);
     return observableToAsyncIterator(
       this.feed.open(viewer, { tables: tables ? new Set(tables) : undefined, after: position }).pipe(
         map((c) => ({ ...c, sourceType: c.source_type })),

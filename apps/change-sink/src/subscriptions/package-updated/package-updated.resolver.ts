@@ -40,7 +40,7 @@ export class PackageUpdatedResolver {
     description: "Pushes every change of the caller's packages (or of one package with trackingId); never another tenant's",
     resolve: (value: PackageUpdate) => value,
   })
-  packageUpdated(
+  async packageUpdated(
     @Context() context: GraphqlContext,
     @Args('trackingId', { nullable: true, description: 'Only this package' }) trackingId?: string,
     @Args('after', {
@@ -48,9 +48,10 @@ export class PackageUpdatedResolver {
       description: "Resume: first the updates committed after this `cursor` (from an update received earlier), then live ones",
     })
     after?: string,
-  ): AsyncIterableIterator<PackageUpdate> {
+  ): Promise<AsyncIterableIterator<PackageUpdate>> {
     const viewer = viewerOf(context);
     const position = after ? parseCursor(after) : undefined;
+    if (position) await this.feed.assertResumable(position);
     return observableToAsyncIterator(
       this.feed.open(viewer, { tables: new Set([PACKAGE_STATUS_TABLE]), after: position }).pipe(
         filter((c) => c.type !== 'delete'),
