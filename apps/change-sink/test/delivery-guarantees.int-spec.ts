@@ -176,6 +176,7 @@ describe('change-sink delivery guarantees', () => {
       connectionParams: { token: cal.token },
       retryAttempts: 0,
       lazy: false,
+      onNonLazyError: () => undefined,
       on: { closed: (event) => (closed = event as { code: number; reason: string }) },
     });
     client.subscribe({ query: CHANGES }, { next: () => undefined, error: () => undefined, complete: () => undefined });

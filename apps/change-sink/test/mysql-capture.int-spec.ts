@@ -1,6 +1,8 @@
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { connectSocket, createTestDatabase, createTestMysqlDatabase, eventually, type SocketClient, type TestDatabase } from '@tributary/testing';
+import { uninstallCapture } from '../src/capture/uninstall-capture.js';
+import { loadChangeSinkConfig } from '../src/change-sink.config.js';
 import { operatorEnv, startSink, type RunningSink } from './change-sink-harness.js';
 
 const mysql = await createTestMysqlDatabase();
@@ -169,5 +171,16 @@ describeMysql(`change-sink capturing MariaDB${mysql.skipped ? ` (skipped: ${mysq
     } finally {
       await admin.end();
     }
+  });
+
+  it('uninstalls its MySQL triggers and keeps the outbox', async () => {
+    await sink.close();
+    expect(await uninstallCapture(loadChangeSinkConfig(env()))).toEqual({ uninstalled: ['users', 'games', 'pushNotifications', 'targetStatuses', 'docs'] });
+    const before = await outboxCount();
+    await my.connection.query(`INSERT INTO docs (org, owner, body) VALUES ('acme', 1, 'not captured')`);
+    expect(await outboxCount()).toBe(before);
+    const [triggers] = await my.connection.query(`SELECT count(*) AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?`, [my.database]);
+    expect(Number((triggers as Array<{ n: number }>)[0].n)).toBe(0);
+    sink = await startSink(env());
   });
 });

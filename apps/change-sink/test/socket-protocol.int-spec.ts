@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { connectSocket, createTestDatabase, eventually, readJson, type SocketClient, type TestDatabase } from '@tributary/testing';
 import { CaptureLifecycle } from '../src/capture/capture-lifecycle.js';
+import { uninstallCapture } from '../src/capture/uninstall-capture.js';
+import { loadChangeSinkConfig } from '../src/change-sink.config.js';
 import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, withClient, type RunningSink } from './change-sink-harness.js';
 
 /**
@@ -305,6 +307,14 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     expect(m.of('error')).toEqual([{ code: 400, message: expect.any(String) }]);
     await barrier('other', o);
     expect(o.of('chat')).toEqual([]);
+  });
+
+  it('uninstalls its triggers (`main.js uninstall`): the tables are written as before, nothing is captured', async () => {
+    const config = loadChangeSinkConfig({ DATABASE_URL: database.url, ...operatorEnv() });
+    expect(await uninstallCapture(config)).toEqual({ uninstalled: ['users', 'games', 'pushNotifications', 'targetStatuses', 'docs'] });
+    const before = Number((await db.query(`SELECT count(*) AS n FROM change_sink.changes`)).rows[0].n);
+    await db.query(`INSERT INTO docs (org, owner, body) VALUES ('acme', 1, 'not captured')`);
+    expect(Number((await db.query(`SELECT count(*) AS n FROM change_sink.changes`)).rows[0].n)).toBe(before);
   });
 });
 

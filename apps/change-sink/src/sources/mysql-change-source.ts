@@ -122,6 +122,7 @@ export class MysqlChangeSource extends ChangeSource {
     for (const suffix of ['ai', 'au', 'ad']) await this.pool.query(`DROP TRIGGER IF EXISTS ${q(this.triggerName(table, suffix))}`);
   }
 
+  /** Also spelled out in uninstall-capture.ts. */
   private triggerName(table: string, suffix: string): string {
     return `trb_${table}`.slice(0, 60) + `_${suffix}`;
   }

@@ -13,6 +13,7 @@ import { ChangesResolver } from './changes/changes.resolver.js';
 import { JsonScalar } from './changes/json.scalar.js';
 import type { GraphqlContext } from './graphql-principal.js';
 import { PackageUpdatedResolver } from './package-updated/package-updated.resolver.js';
+import { sharedSubscribe } from './shared-subscribe.js';
 
 interface WsExtra {
   socket: WebSocket;
@@ -47,6 +48,8 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
         sortSchema: true,
         resolvers: { JSON: JsonScalar },
         subscriptions: {
+          // Read by Nest's subscription service and handed to graphql-ws (not in the option's type).
+          ...({ subscribe: sharedSubscribe } as object),
           'graphql-ws': {
             // A connection without valid credentials is refused before any subscription starts (close 4403).
             onConnect: async (context) => {

@@ -2,10 +2,19 @@ import { Args, Context, Resolver, Subscription } from '@nestjs/graphql';
 import { map } from 'rxjs';
 import { ChangeSinkConfig } from '../../change-sink.config.js';
 import { parseCursor } from '../../capture/captured-change.js';
+import type { DeliveredChange } from '../../delivery/change-policy.js';
 import { ChangeFeed } from '../../delivery/change-feed.js';
 import { CLOSE_TOO_SLOW, viewerOf, type GraphqlContext } from '../graphql-principal.js';
 import { observableToAsyncIterator } from '../observable-iterator.js';
 import { Change } from './change.model.js';
+
+/** One GraphQL view per change, shared by its subscribers (their executions are shared too, see shared-subscribe). */
+const views = new WeakMap<DeliveredChange, Change>();
+const toChange = (c: DeliveredChange): Change => {
+  let view = views.get(c);
+  if (!view) views.set(c, (view = { id: c.id, table: c.table, type: c.type, data: c.data, source: c.source, sourceType: c.source_type, timestamp: c.timestamp, version: c.version }));
+  return view;
+};
 
 @Resolver()
 export class ChangesResolver {
@@ -29,7 +38,7 @@ export class ChangesResolver {
     if (position) await this.feed.assertResumable(position);
     return observableToAsyncIterator(
       this.feed.open(viewer, { tables: tables ? new Set(tables) : undefined, after: position }).pipe(
-        map((c) => ({ ...c, sourceType: c.source_type })),
+        map(toChange),
       ),
       this.config.CLIENT_BUFFER_CHANGES,
       () => context.close?.(CLOSE_TOO_SLOW, 'Too slow: too many changes waiting; resubscribe with after to resume'),

@@ -10,9 +10,14 @@ import { PackageUpdate, Viewer } from './package-update.model.js';
 
 export const PACKAGE_STATUS_TABLE = 'event_store.package_status';
 
+const updates = new WeakMap<DeliveredChange, PackageUpdate>();
+
+/** One update per change, shared by its subscribers (their executions are shared too, see shared-subscribe). */
 export function toPackageUpdate(change: DeliveredChange): PackageUpdate {
+  const cached = updates.get(change);
+  if (cached) return cached;
   const row = change.data as Record<string, string>;
-  return {
+  const update: PackageUpdate = {
     trackingId: row.tracking_id,
     status: row.status,
     carrier: row.carrier,
@@ -21,6 +26,8 @@ export function toPackageUpdate(change: DeliveredChange): PackageUpdate {
     eventId: row.last_event_id,
     cursor: change.id,
   };
+  updates.set(change, update);
+  return update;
 }
 
 @Resolver()
