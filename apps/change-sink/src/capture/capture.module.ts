@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
+import { ChangePolicy } from '../delivery/change-policy.js';
 import { ChangeSource } from '../sources/change-source.js';
 import { MysqlChangeSource } from '../sources/mysql-change-source.js';
 import { PostgresChangeSource } from '../sources/postgres-change-source.js';
@@ -11,6 +12,7 @@ import { TriggerInstaller } from './trigger-installer.js';
 /** Capture: triggers (Postgres) or the outbox relay (MySQL) into the change table, and its reader. */
 @Module({
   providers: [
+    ChangePolicy,
     TriggerInstaller,
     ChangeReader,
     CaptureLifecycle,
@@ -21,6 +23,6 @@ import { TriggerInstaller } from './trigger-installer.js';
         config.mysql ? new MysqlChangeSource(dataSource, config) : new PostgresChangeSource(dataSource, config, installer),
     },
   ],
-  exports: [ChangeReader, TriggerInstaller, ChangeSource],
+  exports: [ChangeReader, TriggerInstaller, ChangeSource, ChangePolicy],
 })
 export class CaptureModule {}

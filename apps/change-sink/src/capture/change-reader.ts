@@ -9,6 +9,7 @@ import type { Gauge } from 'prom-client';
 import { Observable } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
+import { ChangePolicy } from '../delivery/change-policy.js';
 import { formatCursor, isAfter, parseCursor, type CapturedChange, type ChangePosition } from './captured-change.js';
 
 const REPLAY_PAGE = 1_000;
@@ -56,9 +57,17 @@ export interface ChangeScope {
   readonly tenantId: string | null;
   /** Only these tables (as events name them); all when absent. */
   readonly tables?: ReadonlySet<string>;
+  /** A user's stream gets only the changes whose audience names it (or is `*`); without, all of the tenant's. */
+  readonly userId?: string;
 }
 
 type Listener = (change: CapturedChange) => void;
+
+/** A tenant's streams: those that see everything of the tenant, and users' streams by user id. */
+interface TenantListeners {
+  readonly all: Set<Listener>;
+  readonly byUser: Map<string, Set<Listener>>;
+}
 const tenantKey = (tenantId: string | null) => tenantId ?? '';
 
 /**
@@ -72,7 +81,7 @@ const tenantKey = (tenantId: string | null) => tenantId ?? '';
 export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ChangeReader.name);
   private readonly wakeup = new Wakeup();
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new Map<string, TenantListeners>();
   private readonly progress = new Set<() => void>();
   private cursor: ChangePosition = { transactionId: '0', id: '0' };
   private running = false;
@@ -84,6 +93,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ChangeSinkConfig,
+    private readonly policy: ChangePolicy,
     metrics: Metrics,
   ) {
     this.delay = metrics.settableGauge('tributary_change_capture_delay_seconds', 'From a captured row change to its hand-off to subscribers (last change)');
@@ -195,25 +205,42 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     return rows.length;
   }
 
+  /** Hands a change to its tenant's streams that can see it: O(recipients), not O(connections). */
   private dispatch(change: CapturedChange): void {
-    for (const listener of this.listeners.get(tenantKey(change.tenantId)) ?? []) {
-      // One failing stream never stops the others.
-      try {
-        listener(change);
-      } catch (error) {
-        this.logger.error({ err: error, changeId: change.id }, 'a change stream failed');
-      }
+    const tenant = this.listeners.get(tenantKey(change.tenantId));
+    if (!tenant) return;
+    tenant.all.forEach((listener) => this.call(listener, change));
+    let audience: '*' | string[];
+    try {
+      audience = this.policy.audience(change);
+    } catch (error) {
+      this.logger.error({ err: error, changeId: change.id, table: change.table }, 'routing a change failed');
+      return;
+    }
+    if (audience === '*') tenant.byUser.forEach((listeners) => listeners.forEach((listener) => this.call(listener, change)));
+    else new Set(audience).forEach((userId) => tenant.byUser.get(userId)?.forEach((listener) => this.call(listener, change)));
+  }
+
+  private call(listener: Listener, change: CapturedChange): void {
+    // One failing stream never stops the others.
+    try {
+      listener(change);
+    } catch (error) {
+      this.logger.error({ err: error, changeId: change.id }, 'a change stream failed');
     }
   }
 
-  private addListener(tenantId: string | null, listener: Listener): () => void {
-    const key = tenantKey(tenantId);
-    if (!this.listeners.has(key)) this.listeners.set(key, new Set());
-    this.listeners.get(key)!.add(listener);
+  private addListener(scope: ChangeScope, listener: Listener): () => void {
+    const key = tenantKey(scope.tenantId);
+    let tenant = this.listeners.get(key);
+    if (!tenant) this.listeners.set(key, (tenant = { all: new Set(), byUser: new Map() }));
+    const set = scope.userId === undefined ? tenant.all : tenant.byUser.get(scope.userId) ?? new Set<Listener>();
+    if (scope.userId !== undefined) tenant.byUser.set(scope.userId, set);
+    set.add(listener);
     return () => {
-      const set = this.listeners.get(key);
-      set?.delete(listener);
-      if (set?.size === 0) this.listeners.delete(key);
+      set.delete(listener);
+      if (scope.userId !== undefined && set.size === 0) tenant.byUser.delete(scope.userId);
+      if (tenant.all.size === 0 && tenant.byUser.size === 0) this.listeners.delete(key);
     };
   }
 
@@ -233,7 +260,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
       const emit = (change: CapturedChange) => {
         if (!after || isAfter(parseCursor(change.cursor), after)) subscriber.next(change);
       };
-      const remove = this.addListener(scope.tenantId, (change) => {
+      const remove = this.addListener(scope, (change) => {
         if (!inScope(change)) return;
         if (replaying) held.push(change);
         else emit(change);

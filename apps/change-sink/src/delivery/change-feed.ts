@@ -21,8 +21,9 @@ export class ChangeFeed {
   }
 
   open(viewer: Viewer, options: { tables?: ReadonlySet<string>; after?: ChangePosition } = {}): Observable<DeliveredChange> {
+    const scope = { tenantId: viewer.tenantId, tables: options.tables, userId: viewer.kind === 'user' ? viewer.userId : undefined };
     return new Observable<DeliveredChange>((subscriber) =>
-      this.reader.stream({ tenantId: viewer.tenantId, tables: options.tables }, options.after).subscribe({
+      this.reader.stream(scope, options.after).subscribe({
         next: (change) => {
           let view: DeliveredChange | null;
           try {

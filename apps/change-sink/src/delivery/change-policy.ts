@@ -56,6 +56,20 @@ export class ChangePolicy {
     return view;
   }
 
+  /**
+   * The user ids a change can reach ('*': every user of its tenant), so that delivery looks only at
+   * those users' connections instead of testing every connection. Platform API keys are not in it:
+   * they see their whole tenant.
+   */
+  audience(change: CapturedChange): '*' | string[] {
+    if (change.targetUser !== null) return change.targetUser === '*' ? '*' : [change.targetUser];
+    const rule = this.routing.get(change.table);
+    if (rule === undefined) return [];
+    if (rule === '*') return '*';
+    const row = (change.op === 'delete' ? change.oldRow : change.row) ?? {};
+    return rule.flatMap((column) => (row[column] === null || row[column] === undefined ? [] : [String(row[column])]));
+  }
+
   private allows(change: CapturedChange, row: Record<string, unknown>, viewer: Viewer): boolean {
     if (change.targetUser !== null) return change.targetUser === '*' || (viewer.kind === 'user' && viewer.userId === change.targetUser);
     if (viewer.kind === 'tenant_key') return true;

@@ -7,13 +7,12 @@ import { PublishController } from '../publishing/publish-change/publish.controll
 import { ChangeSocketGateway } from '../socket/change-socket.gateway.js';
 import { SocketBroadcaster } from '../socket/socket-broadcaster.js';
 import { ChangeFeed } from './change-feed.js';
-import { ChangePolicy } from './change-policy.js';
 
 /** Delivery to clients: the routing policy, per-viewer feeds, esink's socket.io protocol, /publish and /ping. */
 @Module({
   imports: [CaptureModule, AuthModule],
   controllers: [PublishController, PingController],
-  providers: [ChangePolicy, ChangeFeed, PublishChange, SocketBroadcaster, ChangeSocketGateway],
-  exports: [ChangeFeed, ChangePolicy],
+  providers: [ChangeFeed, PublishChange, SocketBroadcaster, ChangeSocketGateway],
+  exports: [ChangeFeed],
 })
 export class DeliveryModule {}
