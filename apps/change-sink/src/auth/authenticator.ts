@@ -83,8 +83,9 @@ export class Authenticator {
       return await this.source.usersByToken(tokens);
     } catch (error) {
       // A token the column cannot hold (not a uuid, too long) matches no one; anything else is an outage.
-      this.logger.warn({ err: { message: (error as Error).message } }, 'token lookup failed');
+      // Only the driver's error code is logged: database messages quote the offending value, the token.
       if (/invalid input|incorrect|truncat/i.test((error as Error).message)) return [];
+      this.logger.warn({ code: (error as { code?: string }).code ?? 'unknown' }, 'token lookup failed');
       throw new TributaryError('unavailable', 'auth_unavailable', 'The token could not be checked; try again');
     }
   }
