@@ -121,5 +121,18 @@ describe('SIGTERM during load', () => {
       { timeoutMs: 30_000, intervalMs: 250 },
     );
     expect(projected).toBe(16);
+
+    // Caught up, the consumer groups report no lag on Kafka (read from the broker) and neither does the outbox relay.
+    const lagOf = async (name: AppName, group: string, topic: string) => {
+      const text = await (await fetch(`${app(name).url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`tributary_consumer_lag_messages{group="${group}",topic="${topic}",`));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+    const expectCaughtUp = (name: AppName, group: string, topic: string) =>
+      eventually(() => lagOf(name, group, topic), (lag) => lag === 0, { timeoutMs: 30_000, intervalMs: 500 });
+    await expectCaughtUp('integration-worker', 'integration-worker', 'tracking.carrier-update.received');
+    await expectCaughtUp('event-store', 'event-store', 'tracking.carrier-update.received');
+    await expectCaughtUp('event-store', 'event-store', 'tracking.package.updated');
+    await expectCaughtUp('gateway', 'kafka-relay', 'tracking.carrier-update.received');
   });
 });

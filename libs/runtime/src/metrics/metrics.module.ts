@@ -13,7 +13,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { DeliveryObservers, type DeliveryObserver, type DeliveryOutcome } from '@tributary/messaging';
+import { ConsumerLagSources, DeliveryObservers, type DeliveryObserver, type DeliveryOutcome } from '@tributary/messaging';
 
 const METRICS_APP = Symbol('METRICS_APP');
 
@@ -66,10 +66,15 @@ export class Metrics {
 }
 
 
+/**
+ * Consumer lag per group and topic: groups on the postgres log (and, in Kafka mode, the outbox
+ * relay) from the database; this app's Kafka consumer groups from the broker.
+ */
 @Injectable()
-class PostgresTransportLag {
-  constructor(metrics: Metrics, dataSource: DataSource) {
-    metrics.gauge('tributary_consumer_lag_messages', 'Messages not yet committed by a consumer group, per topic (postgres log)', ['group', 'topic'], async (set) => {
+class ConsumerLagMetrics {
+  constructor(metrics: Metrics, dataSource: DataSource, kafkaGroups: ConsumerLagSources) {
+    metrics.gauge('tributary_consumer_lag_messages', 'Messages a consumer group has not yet committed, per topic', ['group', 'topic'], async (set) => {
+      for (const { group, topic, lag } of await kafkaGroups.read()) set({ group, topic }, lag);
       const rows = await dataSource.query<{ group_id: string; topic: string; lag: string }[]>(
         `SELECT g.group_id, g.topic, sum(p.next_offset - g.committed_offset)::bigint AS lag
            FROM messaging.group_partitions g
@@ -123,7 +128,7 @@ class MetricsController {
 
 export interface MetricsOptions {
   readonly app: string;
-  /** Report the postgres log's consumer lag and dead letters (apps that use the messaging schema). */
+  /** Report consumer lag, handler outcomes and dead letters (apps that use the messaging module). */
   readonly messaging?: boolean;
 }
 
@@ -140,7 +145,7 @@ export class MetricsModule implements NestModule {
       providers: [
         { provide: METRICS_APP, useValue: options.app },
         Metrics,
-        ...(options.messaging ? [PostgresTransportLag, HandlerMetrics] : []),
+        ...(options.messaging ? [ConsumerLagMetrics, HandlerMetrics] : []),
       ],
       exports: [Metrics],
     };
