@@ -1,6 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { startTestKafka, type TestKafka } from '@tributary/testing';
-import { KafkaGroupLag, kafkaConsumerLag } from './kafka-lag.js';
+import { KafkaGroupLag, kafkaConsumerGroups, kafkaConsumerLag } from './kafka-lag.js';
 
 /** Consumer lag as the broker reports it, on the Kafka-protocol test broker (or a real Kafka with KAFKA_BROKERS). */
 describe('Kafka consumer lag', () => {
@@ -45,6 +45,9 @@ describe('Kafka consumer lag', () => {
       while (seen < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await consumer.stop(); // commits what was resolved
       expect(await source.lag()).toEqual([{ group: 'follower', topic, lag: 0 }]);
+      // The cluster lists the group that joined (the idle one never did).
+      expect(await kafkaConsumerGroups(admin)).toContain('follower');
+      expect(await kafkaConsumerGroups(admin)).not.toContain('idle');
 
       // Two more on one partition: the committed group is 2 behind there; the idle one counts all 7.
       await produce([1, 1]);

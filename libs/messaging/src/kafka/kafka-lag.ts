@@ -29,6 +29,12 @@ export async function kafkaConsumerLag(admin: Admin, groups: readonly string[], 
   return lags;
 }
 
+/** The consumer groups the cluster knows (every app's, whoever runs it), for a view of all of them. */
+export async function kafkaConsumerGroups(admin: Admin): Promise<string[]> {
+  const { groups } = await admin.listGroups();
+  return groups.filter((g) => g.protocolType === 'consumer').map((g) => g.groupId).sort();
+}
+
 /** One Kafka consumer group's lag on the topics it is subscribed to, through an admin client kept connected. */
 export class KafkaGroupLag implements ConsumerLagSource {
   private admin?: Promise<Admin>;

@@ -4,11 +4,16 @@ import {
   Header,
   Inject,
   Injectable,
+  Logger,
   Module,
+  type BeforeApplicationShutdown,
   type DynamicModule,
   type MiddlewareConsumer,
   type NestModule,
+  type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -92,6 +97,54 @@ class ConsumerLagMetrics {
   }
 }
 
+const HEARTBEAT_MS = 5_000;
+
+/**
+ * Keeps this process's row in `platform.instances` fresh (every 5 s, with the clients it holds), so
+ * the operator page can list the replicas that are up across every app; the row goes when the app
+ * starts shutting down. A process that dies leaves a row whose heartbeat goes stale.
+ */
+@Injectable()
+class InstanceHeartbeat implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('InstanceHeartbeat');
+  private readonly id: string;
+  private readonly startedAt = new Date();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(METRICS_APP) private readonly app: string,
+    private readonly metrics: Metrics,
+    private readonly dataSource: DataSource,
+  ) {
+    this.id = `${app}@${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.dataSource.query(`DELETE FROM platform.instances WHERE instance_id = $1`, [this.id]).catch(() => undefined);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const clients = this.metrics.registry.getSingleMetric('tributary_connected_clients');
+      const connected = clients ? ((await clients.get()).values[0]?.value ?? 0) : null;
+      await this.dataSource.query(
+        `INSERT INTO platform.instances (instance_id, app, host, pid, started_at, connected_clients) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now(), connected_clients = excluded.connected_clients`,
+        [this.id, this.app, hostname(), process.pid, this.startedAt, connected],
+      );
+    } catch (error) {
+      this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
+    }
+  }
+}
+
 /** Handler attempts by topic, group and outcome, with their durations (the transports report each attempt). */
 @Injectable()
 class HandlerMetrics implements DeliveryObserver {
@@ -145,6 +198,7 @@ export class MetricsModule implements NestModule {
       providers: [
         { provide: METRICS_APP, useValue: options.app },
         Metrics,
+        InstanceHeartbeat,
         ...(options.messaging ? [ConsumerLagMetrics, HandlerMetrics] : []),
       ],
       exports: [Metrics],

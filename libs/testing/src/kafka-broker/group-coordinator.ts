@@ -239,6 +239,11 @@ export class GroupCoordinator {
     for (const group of this.groups.values()) group.offsets.delete(topic);
   }
 
+  /** The groups this coordinator knows (ListGroups). */
+  list(): { groupId: string; protocolType: string }[] {
+    return [...this.groups].map(([groupId, group]) => ({ groupId, protocolType: group.protocolType ?? '' }));
+  }
+
   /** Kafka's answer for a group it does not know is state "Dead" with no members, not an error. */
   describe(groupId: string): GroupDescription {
     const group = this.groups.get(groupId);
