@@ -134,5 +134,20 @@ describe('SIGTERM during load', () => {
     await expectCaughtUp('event-store', 'event-store', 'tracking.carrier-update.received');
     await expectCaughtUp('event-store', 'event-store', 'tracking.package.updated');
     await expectCaughtUp('gateway', 'kafka-relay', 'tracking.carrier-update.received');
+
+    // The operator page's view agrees: every consumer group the broker lists, caught up.
+    const overview = await fetch(`${app('gateway').url}/ui/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({ query: '{ operatorOverview { lag { group topic lag source } } }' }),
+    }).then(readJson);
+    const kafkaLag = overview.data.operatorOverview.lag.filter((l: { source: string }) => l.source === 'kafka');
+    expect(kafkaLag).toEqual(
+      expect.arrayContaining([
+        { group: 'integration-worker', topic: 'tracking.carrier-update.received', lag: 0, source: 'kafka' },
+        { group: 'event-store', topic: 'tracking.carrier-update.received', lag: 0, source: 'kafka' },
+        { group: 'event-store', topic: 'tracking.package.updated', lag: 0, source: 'kafka' },
+      ]),
+    );
   });
 });
