@@ -3,7 +3,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { signStandardWebhook } from '../apps/gateway/src/webhooks/receive-webhook/standard-webhooks.js';
+import { Webhook } from 'standardwebhooks';
 import type { HttpLoadOptions, HttpLoadResult } from './http-load.js';
 
 const options = workerData as HttpLoadOptions;
@@ -11,6 +11,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
 const target = new URL(options.url);
 // Unique across runs too, so a delivery is never taken for a retry of an earlier one.
 const runId = randomBytes(6).toString('hex');
+const signer = options.webhookSecret ? new Webhook(options.webhookSecret) : undefined;
 
 let phase: 'warmup' | 'measure' | 'stop' = 'warmup';
 let sequence = 0;
@@ -44,7 +45,7 @@ function post(body: string, headers: Record<string, string>): Promise<Answer> {
 function nextRequest(): { body: string; headers: Record<string, string> } {
   const n = ++sequence;
   const body = options.bodyTemplate.replaceAll('{n}', String(n));
-  if (!options.webhookSecret) return { body, headers: {} };
+  if (!signer) return { body, headers: {} };
   const id = `msg_bench_${runId}_${n}`;
   const timestamp = Math.floor(Date.now() / 1000);
   return {
@@ -52,7 +53,7 @@ function nextRequest(): { body: string; headers: Record<string, string> } {
     headers: {
       'webhook-id': id,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': signStandardWebhook(options.webhookSecret, id, timestamp, body),
+      'webhook-signature': signer.sign(id, new Date(timestamp * 1000), body),
     },
   };
 }
