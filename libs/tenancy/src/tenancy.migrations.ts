@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { TENANT_ROLE, tenantIsolationSql } from './tenant-scope.js';
 
 /** Tenants and the API keys that authenticate them, read by every app that serves callers. */
 export class TenancyInit1763900000100 implements MigrationInterface {
@@ -31,6 +32,40 @@ export class TenancyInit1763900000100 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP SCHEMA tenancy CASCADE`);
+  }
+}
+
+/**
+ * The role tenant-scoped transactions switch to (`withTenant`). Roles belong to the whole server, so
+ * several databases (test runs, tenants of a shared server) may race to create it: either wins.
+ * A connecting user that is not a superuser is made a member, so it may `SET ROLE` to it.
+ */
+export class TenantRole1763999000100 implements MigrationInterface {
+  name = 'TenantRole1763999000100';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      DO $$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${TENANT_ROLE}') THEN
+          BEGIN
+            CREATE ROLE ${TENANT_ROLE} NOLOGIN NOINHERIT;
+          EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+          END;
+        END IF;
+        IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+          EXECUTE format('GRANT ${TENANT_ROLE} TO %I', current_user);
+        END IF;
+      END $$`);
+    // Tenant rows are read in tenant transactions (a tenant's own record; its API keys stay with the app's role).
+    for (const sql of tenantIsolationSql('tenancy.tenants', { column: 'id', privileges: ['SELECT'] })) await q.query(sql);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP POLICY IF EXISTS tenancy_tenants_tenant_isolation ON tenancy.tenants`);
+    await q.query(`ALTER TABLE tenancy.tenants DISABLE ROW LEVEL SECURITY`);
+    await q.query(`REVOKE ALL ON ALL TABLES IN SCHEMA tenancy FROM ${TENANT_ROLE}`);
+    await q.query(`REVOKE USAGE ON SCHEMA tenancy FROM ${TENANT_ROLE}`);
   }
 }
 
@@ -77,4 +112,28 @@ export class TenancyModel1764000000100 implements MigrationInterface {
   }
 }
 
-export const tenancyMigrations = [TenancyInit1763900000100, TenancyModel1764000000100];
+/**
+ * Row-level security on the tenancy tables the management API reads and writes in tenant
+ * transactions: users and API keys (a platform admin key, with no tenant, is never visible there),
+ * and the tenant's own row may be renamed by its owner.
+ */
+export class TenancyIsolation1764000000150 implements MigrationInterface {
+  name = 'TenancyIsolation1764000000150';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const sql of tenantIsolationSql('tenancy.users', { privileges: ['SELECT', 'INSERT', 'UPDATE'] })) await q.query(sql);
+    for (const sql of tenantIsolationSql('tenancy.api_keys', { privileges: ['SELECT', 'INSERT', 'UPDATE'] })) await q.query(sql);
+    await q.query(`GRANT UPDATE (name, updated_at) ON tenancy.tenants TO ${TENANT_ROLE}`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`REVOKE UPDATE (name, updated_at) ON tenancy.tenants FROM ${TENANT_ROLE}`);
+    for (const table of ['users', 'api_keys']) {
+      await q.query(`DROP POLICY IF EXISTS tenancy_${table}_tenant_isolation ON tenancy.${table}`);
+      await q.query(`ALTER TABLE tenancy.${table} DISABLE ROW LEVEL SECURITY`);
+      await q.query(`REVOKE ALL ON tenancy.${table} FROM ${TENANT_ROLE}`);
+    }
+  }
+}
+
+export const tenancyMigrations = [TenancyInit1763900000100, TenantRole1763999000100, TenancyModel1764000000100, TenancyIsolation1764000000150];

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantContext } from '@tributary/tenancy';
+import { withTenant, type TenantContext } from '@tributary/tenancy';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /**
- * Every read and write of a tenant's management data runs here: one transaction for the tenant,
- * on the given manager only (the embedded database runs one transaction at a time).
+ * Every read and write of a tenant's management data runs here: one transaction entered for the
+ * tenant (`withTenant`: Postgres row-level security then shows only its rows, the second wall
+ * behind the queries' own tenant filters). Inside, use only the given manager.
  */
 @Injectable()
 export class TenantTransactions {
   constructor(private readonly dataSource: DataSource) {}
 
-  run<T>(_tenant: TenantContext, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  run<T>(tenant: TenantContext, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return withTenant(this.dataSource, tenant, work);
   }
 }
