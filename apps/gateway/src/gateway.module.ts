@@ -6,6 +6,7 @@ import { messagingMigrations, MessagingModule } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { AccessModule } from './access/access.module.js';
+import { ManagementGraphqlModule } from './access/graphql.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AppsModule } from './apps/apps.module.js';
 import { gatewayMigrations } from './database/gateway.migrations.js';
@@ -41,6 +42,7 @@ export class GatewayModule {
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         AccessModule,
+        ManagementGraphqlModule,
         TenantsModule,
         UsersModule,
         ApiKeysModule,

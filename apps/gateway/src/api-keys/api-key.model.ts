@@ -15,7 +15,7 @@ export class ApiKeyView {
   name: string;
 
   @ApiProperty({ enum: TENANT_ROLES, description: "The key's role (a user's key acts with the user's current role)" })
-  @Field({ description: "owner, member or read_only (a user's key acts with the user's current role)" })
+  @Field(() => String, { description: "owner, member or read_only (a user's key acts with the user's current role)" })
   role: TenantRole;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user the key belongs to; null for a service key' })
@@ -53,7 +53,7 @@ export class CreateApiKeyBody {
   name: string;
 
   @ApiPropertyOptional({ enum: TENANT_ROLES, description: 'Required for a service key; a user key takes the user role' })
-  @Field({ nullable: true, description: 'Required for a service key; a user key takes the user role' })
+  @Field(() => String, { nullable: true, description: 'Required for a service key; a user key takes the user role' })
   @IsOptional()
   @IsIn(TENANT_ROLES)
   role?: TenantRole;

@@ -106,7 +106,7 @@ export class IssueTenantKeyBody {
   name: string;
 
   @ApiProperty({ enum: TENANT_ROLES })
-  @Field({ description: 'owner, member or read_only' })
+  @Field(() => String, { description: 'owner, member or read_only' })
   @IsIn(TENANT_ROLES)
   role: TenantRole;
 }

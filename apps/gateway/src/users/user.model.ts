@@ -19,7 +19,7 @@ export class UserView {
   name: string;
 
   @ApiProperty({ enum: TENANT_ROLES })
-  @Field({ description: 'owner, member or read_only' })
+  @Field(() => String, { description: 'owner, member or read_only' })
   role: TenantRole;
 
   @ApiProperty({ description: "False once disabled: the user's keys stop working" })
@@ -53,7 +53,7 @@ export class CreateUserBody {
   name?: string;
 
   @ApiProperty({ enum: TENANT_ROLES })
-  @Field({ description: 'owner, member or read_only' })
+  @Field(() => String, { description: 'owner, member or read_only' })
   @IsIn(TENANT_ROLES)
   role: TenantRole;
 }
@@ -68,7 +68,7 @@ export class UpdateUserBody {
   name?: string;
 
   @ApiPropertyOptional({ enum: TENANT_ROLES })
-  @Field({ nullable: true, description: "New role (the user's keys act with it at once)" })
+  @Field(() => String, { nullable: true, description: "New role (the user's keys act with it at once)" })
   @IsOptional()
   @IsIn(TENANT_ROLES)
   role?: TenantRole;

@@ -5,11 +5,12 @@ import { MemoryRateLimiter, RATE_LIMITER, type RateLimiter } from './rate-limits
 import { IngestBatcher } from './receive-webhook/ingest-batcher.js';
 import { ReceiptRetention } from './receive-webhook/receipt-retention.js';
 import { WebhookIngress } from './receive-webhook/webhook-ingress.js';
+import { WebhooksResolver } from './manage-webhooks/webhooks.resolver.js';
 
 /** Webhook ingress (`/webhooks/:id`, see WebhookIngress) and the webhooks' management API. */
 @Module({
   controllers: [WebhooksController],
-  providers: [
+  providers: [WebhooksResolver, 
     WebhooksService,
     IngestBatcher,
     WebhookIngress,

@@ -32,7 +32,7 @@ export class WebhookView {
   topic: string;
 
   @ApiProperty({ enum: VERIFIER_SCHEMES })
-  @Field({ description: 'How deliveries are authenticated: standard-webhooks, bearer, github, stripe or query-token' })
+  @Field(() => String, { description: 'How deliveries are authenticated: standard-webhooks, bearer, github, stripe or query-token' })
   verifier: VerifierScheme;
 
   @ApiProperty({ description: 'Where the sender delivers (query-token: append ?token=<secret>)' })
@@ -105,7 +105,7 @@ export class CreateWebhookBody {
   topic: string;
 
   @ApiPropertyOptional({ enum: VERIFIER_SCHEMES, default: 'standard-webhooks' })
-  @Field({ nullable: true, description: 'How deliveries are authenticated (default standard-webhooks)' })
+  @Field(() => String, { nullable: true, description: 'How deliveries are authenticated (default standard-webhooks)' })
   @IsOptional()
   @IsIn(VERIFIER_SCHEMES)
   verifier?: VerifierScheme;
