@@ -1,7 +1,9 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { WebhooksController } from './manage-webhooks/webhooks.controller.js';
 import { WebhooksService } from './manage-webhooks/webhooks.service.js';
+import { GatewayConfig } from '../gateway.config.js';
 import { MemoryRateLimiter, RATE_LIMITER, type RateLimiter } from './rate-limits/rate-limiter.js';
+import { RedisRateLimiter } from './rate-limits/redis-rate-limiter.js';
 import { IngestBatcher } from './receive-webhook/ingest-batcher.js';
 import { ReceiptRetention } from './receive-webhook/receipt-retention.js';
 import { WebhookIngress } from './receive-webhook/webhook-ingress.js';
@@ -15,7 +17,11 @@ import { WebhooksResolver } from './manage-webhooks/webhooks.resolver.js';
     IngestBatcher,
     WebhookIngress,
     ReceiptRetention,
-    { provide: RATE_LIMITER, useFactory: (): RateLimiter => new MemoryRateLimiter() },
+    {
+      provide: RATE_LIMITER,
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig): RateLimiter => (config.REDIS_URL ? new RedisRateLimiter(config.REDIS_URL) : new MemoryRateLimiter()),
+    },
   ],
   exports: [WebhooksService, WebhookIngress, ReceiptRetention],
 })
