@@ -44,7 +44,7 @@ describe('webhook ingress while the Kafka broker is down', () => {
     }
     const { webhook } = await provisionTenant(gateway.admin, 'acme');
     await kafka.outage.pause();
-    const answers = [];
+    const answers: string[] = [];
     for (const trackingId of ['OUT-1', 'OUT-2', 'OUT-3']) {
       const response = await sendStandardWebhook(webhook.url, webhook.secret, { trackingId, carrier: 'DHL', status: 'In Transit', occurredAt: '2026-11-23T10:00:00Z' });
       expect(response.status).toBe(202);

@@ -25,7 +25,7 @@ describe('two gateway replicas', () => {
     db = await createTestDatabase();
     redisUrl = await testRedisUrl();
     const secrets = testSecrets();
-    const env = redisUrl ? { REDIS_URL: redisUrl } : {};
+    const env: Record<string, string> = redisUrl ? { REDIS_URL: redisUrl } : {};
     one = await startGateway(db.url, logs, env, secrets);
     two = await startGateway(db.url, logs, env, secrets);
   });
