@@ -349,6 +349,23 @@ describe('management API /v1 (REST)', () => {
     }
   });
 
+  it('serves only its own domain (per-app API surfaces): tenancy and webhooks, over REST and GraphQL', async () => {
+    const document = await readJson(await fetch(`${gateway.base}/docs-json`));
+    const own = /^\/(v1\/(tenants|tenant|users|api-keys|apps|integrations|webhooks)(\/|$)|webhooks\/|health\/|metrics$)/;
+    for (const path of Object.keys(document.paths)) expect([path, own.test(path)]).toEqual([path, true]);
+    const schema = await readJson(
+      await fetch(`${gateway.base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${a.owner.key}` },
+        body: JSON.stringify({ query: '{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { name } } }' }),
+      }),
+    );
+    const roots = [...schema.data.__schema.queryType.fields, ...schema.data.__schema.mutationType.fields].map((f: { name: string }) => f.name);
+    for (const name of roots) expect([name, /tenant|user|apikey|app|integration|webhook|subscription/i.test(name)]).toEqual([name, true]);
+    expect(schema.data.__schema.subscriptionType).toBeNull();
+    for (const foreign of ['/v1/events', '/v1/projections', '/v1/dead-letters']) expect((await a.owner.get(foreign)).status).toBe(404);
+  });
+
   it('logs no API key or secret', () => {
     expect(logs.lines.length).toBeGreaterThan(10);
     expect(logs.leaked(secrets)).toEqual([]);
