@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageOf } from '../access/pagination.js';
 
-@ObjectType('Subscription', { description: "What the tenant paid for an integration; set by the platform's billing (admin key)" })
+@ObjectType('IntegrationSubscription', { description: "What the tenant paid for an integration; set by the platform's billing (admin key)" })
 export class SubscriptionView {
   @ApiProperty({ type: String, nullable: true })
   @Field(() => String, { nullable: true, description: 'The plan name; null before billing set one' })
