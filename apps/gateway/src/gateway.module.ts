@@ -32,6 +32,7 @@ export class GatewayModule {
         DatabaseModule.forRoot({
           name: 'gateway',
           url: config.DATABASE_URL,
+          migrate: config.MIGRATE_ON_START,
           entities: [],
           migrations: [...messagingMigrations, ...tenancyMigrations, ...gatewayMigrations],
         }),
