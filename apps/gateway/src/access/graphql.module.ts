@@ -1,0 +1,34 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApiKeys, bearerToken } from '@tributary/tenancy';
+import type { Request } from 'express';
+import { DataSource } from 'typeorm';
+import type { GraphqlContext } from './graphql-caller.js';
+
+/**
+ * GraphQL at /graphql over the same services as the REST routes (so the same checks): every
+ * request is authenticated by its `Authorization: Bearer <API key>`.
+ */
+export const managementGraphql = () =>
+  GraphQLModule.forRootAsync<ApolloDriverConfig>({
+    driver: ApolloDriver,
+    inject: [DataSource, ApiKeys],
+    useFactory: (dataSource: DataSource, apiKeys: ApiKeys): ApolloDriverConfig => ({
+      autoSchemaFile: true,
+      sortSchema: true,
+      path: '/graphql',
+      context: async ({ req }: { req: Request }): Promise<GraphqlContext> => {
+        const token = bearerToken(req.headers.authorization);
+        if (!token) return {};
+        try {
+          return { principal: await apiKeys.authenticate(dataSource, token) };
+        } catch (error) {
+          return { authError: error };
+        }
+      },
+    }),
+  });
+
+@Module({ imports: [managementGraphql()] })
+export class ManagementGraphqlModule {}
