@@ -4,6 +4,12 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { AppsModule } from '../apps/apps.module.js';
+import { IntegrationsModule } from '../integrations/integrations.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import type { GraphqlContext } from './graphql-caller.js';
 
 /**
@@ -18,6 +24,8 @@ export const managementGraphql = () =>
       autoSchemaFile: true,
       sortSchema: true,
       path: '/graphql',
+      // Only the management domain: the operator page has its own endpoint and schema.
+      include: [TenantsModule, UsersModule, ApiKeysModule, AppsModule, IntegrationsModule, WebhooksModule],
       context: async ({ req }: { req: Request }): Promise<GraphqlContext> => {
         const token = bearerToken(req.headers.authorization);
         if (!token) return {};

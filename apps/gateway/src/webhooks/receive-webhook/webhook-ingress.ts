@@ -4,6 +4,7 @@ import { isTributaryError, TributaryError } from '@tributary/domain';
 import { continueTrace, type TraceContext } from '@tributary/messaging';
 import { Metrics } from '@tributary/runtime';
 import { parsePayload } from '@tributary/topics';
+import { Subject } from 'rxjs';
 import { UUID_PATTERN } from '../../access/not-found.js';
 import { GatewayConfig } from '../../gateway.config.js';
 import { RATE_LIMITER, type RateLimiter } from '../rate-limits/rate-limiter.js';
@@ -16,6 +17,18 @@ export const INGRESS_PATH = /^\/webhooks\/([^/?#]+)\/?(?:\?(.*))?$/;
 const ROUTE = '/webhooks/:webhookId';
 const METHODS = ['GET', 'HEAD', 'POST'];
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** One delivery as answered: what the operator page lists (refusals are stored nowhere else). */
+export interface DeliveryAnswer {
+  readonly at: string;
+  readonly webhookId: string;
+  readonly status: number;
+  /** The error code of a refusal. */
+  readonly code: string | null;
+  /** The event an accepted delivery became (the original one for a repeat). */
+  readonly eventId: string | null;
+  readonly traceId: string;
+}
 
 /** An answer that is not 202: status, code, message and extra headers. */
 class Rejection extends Error {
@@ -47,6 +60,8 @@ const DECOY_KEYS = [{ key: Buffer.from('decoy-key-of-an-unknown-webhook!'), expi
 export class WebhookIngress {
   private readonly logger = new Logger('WebhookIngress');
   private readonly bodyLimit: number;
+  /** Every answer this replica gives, as it is given. */
+  readonly answered$ = new Subject<DeliveryAnswer>();
 
   constructor(
     private readonly config: GatewayConfig,
@@ -180,6 +195,14 @@ export class WebhookIngress {
       ms: Math.round(seconds * 10_000) / 10,
       ...(accepted ? { eventId: accepted.eventId, repeat: !accepted.created } : { code: (body as { error: { code: string } }).error.code }),
     };
+    this.answered$.next({
+      at: new Date().toISOString(),
+      webhookId: webhookId.slice(0, 100),
+      status,
+      code: accepted ? null : (body as { error: { code: string } }).error.code,
+      eventId: accepted?.eventId ?? null,
+      traceId: trace.traceId,
+    });
     if (status >= 500) this.logger.error(line, 'delivery failed');
     else this.logger.log(line, status === 202 ? 'delivery accepted' : 'delivery rejected');
   }
