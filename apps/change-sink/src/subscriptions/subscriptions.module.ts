@@ -46,7 +46,9 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
       useFactory: (authenticator: Authenticator, sessions: LiveSessions): ApolloDriverConfig => ({
         autoSchemaFile: true,
         sortSchema: true,
-        resolvers: { JSON: JsonScalar },
+        // Only this module's resolvers: in standalone mode other apps' GraphQL modules share the process.
+        include: [SubscriptionsModule],
+        resolvers: { ChangeData: JsonScalar },
         subscriptions: {
           // Read by Nest's subscription service and handed to graphql-ws (not in the option's type).
           ...({ subscribe: sharedSubscribe } as object),

@@ -1,7 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { JsonScalar } from './json.scalar.js';
 
-@ObjectType({ description: 'A row change (or a published change), as socket.io clients receive it under `changes`' })
+@ObjectType('TableChange', { description: 'A row change (or a published change), as socket.io clients receive it under `changes`' })
 export class Change {
   @Field(() => ID, { description: 'The change id: where it stands in commit order; pass it as `after` to resume after it' })
   id: string;

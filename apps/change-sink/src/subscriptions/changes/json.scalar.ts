@@ -17,9 +17,9 @@ function literal(node: ValueNode): unknown {
   }
 }
 
-/** Any JSON value: a changed row's columns. */
+/** Any JSON value: a changed row's columns (named for the change-sink: type names are global in standalone mode). */
 export const JsonScalar = new GraphQLScalarType({
-  name: 'JSON',
+  name: 'ChangeData',
   description: 'Any JSON value (a row: column name → value)',
   serialize: (value) => value,
   parseValue: (value) => value,
