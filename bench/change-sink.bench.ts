@@ -15,7 +15,7 @@ import { atMost, type BenchSettings, type MeasureResult } from './measure.js';
 
 /** How many clients one change-sink serves in the fan-out measures (the target: 5,000). */
 const CLIENTS = Number(process.env.BENCH_SINK_CLIENTS) || 5_000;
-const GRAPHQL_CLIENTS = Number(process.env.BENCH_SINK_GRAPHQL_CLIENTS) || 2_000;
+const GRAPHQL_CLIENTS = Number(process.env.BENCH_SINK_GRAPHQL_CLIENTS) || 5_000;
 /** Fan-out changes per second while latency is measured (each reaches every client). */
 const FANOUT_RATE = 4;
 

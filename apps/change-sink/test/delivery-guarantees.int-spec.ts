@@ -49,6 +49,11 @@ describe('change-sink delivery guarantees', () => {
     const metrics = await (await fetch(`${sink.url}/metrics`)).text();
     return Number(/^tributary_connected_clients\{[^}]*\} (\d+)$/m.exec(metrics)?.[1]);
   };
+  const dropped = async (sink: RunningSink, reason: string, transport: string) => {
+    const metrics = await (await fetch(`${sink.url}/metrics`)).text();
+    const line = metrics.split('\n').find((l) => l.startsWith('tributary_clients_dropped_total{') && l.includes(`reason="${reason}"`) && l.includes(`transport="${transport}"`));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  };
   /** Inserts 20 kB rows for `org` until the server has dropped a client (or 2,000 rows). */
   const floodUntilDropped = async (sink: RunningSink, org: string) => {
     const before = await connectedClients(sink);
@@ -137,6 +142,7 @@ describe('change-sink delivery guarantees', () => {
     // Revoking the key closes its connection within seconds.
     await q(`UPDATE tenancy.api_keys SET revoked_at = now() WHERE tenant_id = $1`, [globex.id]);
     expect(await globexKey.failed).toMatchObject({ code: 4403 });
+    expect(await dropped(sink, 'revoked', 'graphql-ws')).toBe(1);
     const refused = subscribe(`${sink.url.replace(/^http/, 'ws')}/graphql`, 'tok-nobody', CHANGES);
     subscriptions.push(refused);
     expect(await refused.failed).toMatchObject({ code: 4403 });
@@ -152,6 +158,7 @@ describe('change-sink delivery guarantees', () => {
     const tcp = (slow.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
     tcp.pause();
     const sent = await floodUntilDropped(sink, 'slow');
+    expect(await dropped(sink, 'slow', 'socket.io')).toBe(1);
     // Once it reads again, it finds the connection closed.
     tcp.resume();
     await eventually(async () => slow.disconnects.length, (n) => n === 1, { timeoutMs: 30_000 });
@@ -185,6 +192,7 @@ describe('change-sink delivery guarantees', () => {
     await new Promise((r) => setTimeout(r, 200));
     (sockets[0] as unknown as { _socket: { pause(): void } })._socket.pause();
     const sent = await floodUntilDropped(sink, 'slowgql');
+    expect(await dropped(sink, 'slow', 'graphql-ws')).toBe(1);
     (sockets[0] as unknown as { _socket: { resume(): void } })._socket.resume();
     // Its close frame (4429, with the reason) waits behind what it did not read: the server cuts the connection.
     await eventually(async () => closed, (c) => c !== undefined, { timeoutMs: 30_000 });

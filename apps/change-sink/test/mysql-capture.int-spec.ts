@@ -160,6 +160,31 @@ describeMysql(`change-sink capturing MariaDB${mysql.skipped ? ` (skipped: ${mysq
     expect(d.of('docs').map((x) => x.data.body)).toEqual(['before', 'while-down-0', 'while-down-1', 'while-down-2', 'while-down-3', 'while-down-4', 'after']);
   });
 
+  it('relays each outbox row once with two replicas running, and both serve their clients', async () => {
+    const second = await startSink(env());
+    try {
+      const [eva, fil] = [await user('acme'), await user('acme')];
+      const e = await connected({ token: eva.token });
+      const f = connectSocket(second.url, { token: fil.token });
+      clients.push(f);
+      await f.ready;
+      for (let i = 0; i < 40; i++) await my.connection.query(`INSERT INTO docs (org, owner, body) VALUES ('acme', ?, ?)`, [i % 2 ? fil.id : eva.id, `both-${i}`]);
+      await barrier('acme', e, f);
+      expect(e.of('docs').map((d) => d.data.body)).toEqual(Array.from({ length: 20 }, (_, k) => `both-${2 * k}`));
+      expect(f.of('docs').map((d) => d.data.body)).toEqual(Array.from({ length: 20 }, (_, k) => `both-${2 * k + 1}`));
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query(`SELECT count(*) AS n, count(DISTINCT source_key) AS keys FROM change_sink.changes WHERE row->>'body' LIKE 'both-%'`);
+        expect(rows[0]).toEqual({ n: '40', keys: '40' });
+      } finally {
+        await admin.end();
+      }
+    } finally {
+      await second.close();
+    }
+  });
+
   it('prunes relayed outbox rows after the retention window, keeping the cursor', async () => {
     await my.connection.query(`INSERT INTO targetStatuses (org, label) VALUES ('acme', 'to prune')`);
     await eventually(outboxCount, (n) => n === 0, { timeoutMs: 30_000, intervalMs: 250 });

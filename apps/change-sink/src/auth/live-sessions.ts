@@ -1,12 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Metrics } from '@tributary/runtime';
-import type { Gauge } from 'prom-client';
+import { Counter, type Gauge } from 'prom-client';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { Authenticator } from './authenticator.js';
 import type { Viewer } from './viewer.js';
 
 interface Session {
   readonly viewer: Viewer;
+  readonly transport: 'socket.io' | 'graphql-ws';
   readonly end: (reason: string) => void;
 }
 
@@ -22,6 +23,7 @@ export class LiveSessions implements OnApplicationBootstrap, OnApplicationShutdo
   private timer?: NodeJS.Timeout;
   private checking = false;
   private readonly connected: Gauge;
+  private readonly drops: Counter<'reason' | 'transport'>;
 
   constructor(
     private readonly authenticator: Authenticator,
@@ -29,6 +31,17 @@ export class LiveSessions implements OnApplicationBootstrap, OnApplicationShutdo
     metrics: Metrics,
   ) {
     this.connected = metrics.settableGauge('tributary_connected_clients', 'Clients connected (socket.io and graphql-ws)');
+    this.drops = new Counter({
+      name: 'tributary_clients_dropped_total',
+      help: 'Connections the change-sink closed: too slow (buffer overflow) or credentials revoked/changed',
+      labelNames: ['reason', 'transport'],
+      registers: [metrics.registry],
+    });
+  }
+
+  /** Counts a connection the service closed, by why and over what. */
+  dropped(reason: 'slow' | 'revoked', transport: 'socket.io' | 'graphql-ws'): void {
+    this.drops.inc({ reason, transport });
   }
 
   onApplicationBootstrap(): void {
@@ -45,8 +58,8 @@ export class LiveSessions implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /** Tracks a connection; call the returned function when it closes. */
-  add(viewer: Viewer, end: (reason: string) => void): () => void {
-    const session = { viewer, end };
+  add(viewer: Viewer, transport: 'socket.io' | 'graphql-ws', end: (reason: string) => void): () => void {
+    const session = { viewer, transport, end };
     this.sessions.add(session);
     this.connected.set(this.sessions.size);
     return () => {
@@ -74,6 +87,7 @@ export class LiveSessions implements OnApplicationBootstrap, OnApplicationShutdo
       for (const session of sessions) {
         if (!revoked.has(session.viewer)) continue;
         this.sessions.delete(session);
+        this.dropped('revoked', session.transport);
         try {
           session.end('Unauthorized: credentials revoked or changed');
         } catch (error) {

@@ -83,10 +83,11 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
 
     const s = state(socket);
     s.viewer = viewer;
-    s.client = new SocketClient(socket, this.broadcaster, this.config.CLIENT_BUFFER_BYTES, (reason) =>
-      this.logger.warn({ sessionId: socket.id, userId: userIdOf(viewer) }, reason),
-    );
-    s.untrack = this.sessions.add(viewer, (reason) => s.client?.end(401, reason));
+    s.client = new SocketClient(socket, this.broadcaster, this.config.CLIENT_BUFFER_BYTES, (reason) => {
+      this.sessions.dropped('slow', 'socket.io');
+      this.logger.warn({ sessionId: socket.id, userId: userIdOf(viewer) }, reason);
+    });
+    s.untrack = this.sessions.add(viewer, 'socket.io', (reason) => s.client?.end(401, reason));
     s.feed = this.feed.open(viewer, { after }).subscribe({
       next: (change) => s.client?.send(change),
       error: (error) => {

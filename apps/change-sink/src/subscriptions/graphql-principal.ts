@@ -4,8 +4,8 @@ import type { Viewer } from '../auth/viewer.js';
 /** The GraphQL context: the viewer authenticated at connection time (graphql-ws) or per request (HTTP). */
 export interface GraphqlContext {
   viewer?: Viewer;
-  /** graphql-ws only: closes the connection with a code and reason (a slow subscriber is dropped). */
-  close?: (code: number, reason: string) => void;
+  /** graphql-ws only: drops the connection of a subscriber too slow to keep up, with the reason. */
+  tooSlow?: (reason: string) => void;
 }
 
 export function viewerOf(context: GraphqlContext): Viewer {

@@ -11,7 +11,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { ChangesResolver } from './changes/changes.resolver.js';
 import { JsonScalar } from './changes/json.scalar.js';
-import type { GraphqlContext } from './graphql-principal.js';
+import { CLOSE_TOO_SLOW, type GraphqlContext } from './graphql-principal.js';
 import { PackageUpdatedResolver } from './package-updated/package-updated.resolver.js';
 import { sharedSubscribe } from './shared-subscribe.js';
 
@@ -61,7 +61,7 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
               } catch {
                 return false;
               }
-              extra.untrack = sessions.add(extra.viewer, (reason) => closeConnection(extra, 4403, reason));
+              extra.untrack = sessions.add(extra.viewer, 'graphql-ws', (reason) => closeConnection(extra, 4403, reason));
               return true;
             },
             onDisconnect: (context) => (context.extra as WsExtra).untrack?.(),
@@ -69,7 +69,15 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
           },
         },
         context: async ({ req, extra }: { req?: Request; extra?: WsExtra }): Promise<GraphqlContext> => {
-          if (extra) return { viewer: extra.viewer, close: (code, reason) => closeConnection(extra, code, reason) };
+          if (extra) {
+            return {
+              viewer: extra.viewer,
+              tooSlow: (reason) => {
+                sessions.dropped('slow', 'graphql-ws');
+                closeConnection(extra, CLOSE_TOO_SLOW, reason);
+              },
+            };
+          }
           const token = bearerToken(req?.headers.authorization);
           if (!token) return {};
           return { viewer: await authenticator.authenticate(token).catch(() => undefined) };

@@ -4,7 +4,7 @@ import { ChangeSinkConfig } from '../../change-sink.config.js';
 import { parseCursor } from '../../capture/captured-change.js';
 import type { DeliveredChange } from '../../delivery/change-policy.js';
 import { ChangeFeed } from '../../delivery/change-feed.js';
-import { CLOSE_TOO_SLOW, viewerOf, type GraphqlContext } from '../graphql-principal.js';
+import { viewerOf, type GraphqlContext } from '../graphql-principal.js';
 import { observableToAsyncIterator } from '../observable-iterator.js';
 import { PackageUpdate, Viewer } from './package-update.model.js';
 
@@ -66,7 +66,7 @@ export class PackageUpdatedResolver {
         filter((update) => !trackingId || update.trackingId === trackingId),
       ),
       this.config.CLIENT_BUFFER_CHANGES,
-      () => context.close?.(CLOSE_TOO_SLOW, 'Too slow: too many updates waiting; resubscribe with after to resume'),
+      () => context.tooSlow?.('Too slow: too many updates waiting; resubscribe with after to resume'),
     );
   }
 }
