@@ -81,7 +81,7 @@ async function fixture(users: number): Promise<Fixture> {
 }
 
 /** Connects `tokens` in waves so the handshakes do not time out on two cores. */
-async function connectSockets(url: string, tokens: string[], onChange: (event: string, change: { data: { sent_ms: number; body?: string } }) => void): Promise<Socket[]> {
+async function connectSockets(url: string, tokens: string[], onChange: (event: string, change: { data: { id: number; sent_ms: number; body?: string } }) => void): Promise<Socket[]> {
   const sockets: Socket[] = [];
   for (let i = 0; i < tokens.length; i += 200) {
     const wave = tokens.slice(i, i + 200).map(
@@ -123,13 +123,19 @@ export async function changeSinkSocketFanout(settings: BenchSettings): Promise<M
   const fx = await fixture(CLIENTS);
   const sink = await startSinkProcess(fx.db.url);
   const latencies: number[] = [];
+  const spread = new Map<number, { first: number; last: number }>();
   let routedReceived = 0;
   let sockets: Socket[] = [];
   try {
     const connectStart = Date.now();
     sockets = await connectSockets(sink.url, fx.tokens, (event, change) => {
       if (event === 'inbox') routedReceived++;
-      else if (change.data.body === 'measured') latencies.push(Date.now() - change.data.sent_ms);
+      else if (change.data.body === 'measured') {
+        const latency = Date.now() - change.data.sent_ms;
+        latencies.push(latency);
+        const seen = spread.get(change.data.id);
+        spread.set(change.data.id, { first: Math.min(seen?.first ?? Infinity, latency), last: Math.max(seen?.last ?? 0, latency) });
+      }
     });
     const connectSeconds = (Date.now() - connectStart) / 1000;
     await broadcast(fx.client, Math.max(4, Math.round((settings.warmupMs / 1000) * FANOUT_RATE)), false);
@@ -162,7 +168,10 @@ export async function changeSinkSocketFanout(settings: BenchSettings): Promise<M
       p90: percentile(sorted, 90),
       p99: percentile(sorted, 99),
       max: sorted.at(-1),
-      deliveriesPerSecond: Math.round((FANOUT_RATE * sockets.length)),
+      // Per change: its first client (the capture → reader → broadcast path) and its last one (plus the fan-out).
+      firstClientP50: percentile([...spread.values()].map((s) => s.first).sort((a, b) => a - b), 50),
+      lastClientP50: percentile([...spread.values()].map((s) => s.last).sort((a, b) => a - b), 50),
+      deliveriesPerSecond: Math.round(FANOUT_RATE * sockets.length),
       routedChangesSent: routedSent,
       routedChangesReceived: routedReceived,
       routedChangesPerSecond: Math.round(routedReceived / routedSeconds),

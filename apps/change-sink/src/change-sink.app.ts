@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { configureHttpEdge } from '@tributary/runtime';
 import { Logger } from 'nestjs-pino';
 import type { ChangeSinkConfig } from './change-sink.config.js';
@@ -12,6 +13,15 @@ export async function createChangeSinkApp(config: ChangeSinkConfig): Promise<INe
   app.useLogger(app.get(Logger));
   configureHttpEdge(app);
   app.useWebSocketAdapter(new IoAdapter(app));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tributary change-sink')
+      .setDescription('esink-compatible POST /publish and GET /ping; live changes over socket.io and graphql-ws (/graphql): see docs/change-sink.md')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
   try {
     await app.init();
   } catch (error) {

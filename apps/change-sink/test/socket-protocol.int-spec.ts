@@ -286,6 +286,10 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     await barrier('other', l);
     expect(l.of('notes')).toEqual([]);
 
+    const openapi = await readJson(await fetch(`${sink.url}/docs-json`));
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/publish', '/ping']));
+    expect(Object.keys(openapi.paths['/publish'].post.responses)).toEqual(['200', '400', '401', '403']);
+
     const ping = await fetch(`${sink.url}/ping`);
     expect({ status: ping.status, body: await ping.text(), type: ping.headers.get('content-type') }).toEqual({
       status: 200,
