@@ -39,7 +39,9 @@ const round = (n: number) => Math.round(n * 10) / 10;
 /** The change-sink as its own process (as deployed), so the clients of this process do not share its event loop. */
 async function startSinkProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/apps/change-sink/main.js'], {
+  // BENCH_SINK_PROFILE_DIR=<dir> writes a CPU profile of the change-sink process there.
+  const profile = process.env.BENCH_SINK_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SINK_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/apps/change-sink/main.js'], {
     env: { ...process.env, ...SINK_ENV, DATABASE_URL: databaseUrl, TRIBUTARY_NOTIFY_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
