@@ -115,7 +115,7 @@ describeMysql(`change-sink capturing MariaDB${mysql.skipped ? ` (skipped: ${mysq
     expect(a.of('users').filter((u) => u.type === 'update')).toEqual([
       expect.objectContaining({ data: { id: alice.id, org: 'acme', name: 'Alice' } }),
     ]);
-    // (Its own user row's insert, committed just before it connected, may reach a client too.)
+    // (Its own user row's insert may reach a client too: a MySQL change counts as committed when the relay copies it.)
     const tables = (client: SocketClient) => client.of('changes').map((c) => c.table).filter((t) => t !== 'users');
     expect(tables(b)).toEqual(['pushNotifications', 'targetStatuses']);
     expect(tables(e)).toEqual(['targetStatuses']);

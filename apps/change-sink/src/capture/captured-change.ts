@@ -38,3 +38,22 @@ export const isAfter = (a: ChangePosition, b: ChangePosition): boolean => {
   const [ax, bx] = [BigInt(a.transactionId), BigInt(b.transactionId)];
   return ax !== bx ? ax > bx : BigInt(a.id) > BigInt(b.id);
 };
+
+/** A PostgreSQL snapshot (`pg_current_snapshot()`): which transactions had committed when it was taken. */
+export interface Snapshot {
+  readonly xmin: bigint;
+  readonly xmax: bigint;
+  readonly inProgress: ReadonlySet<bigint>;
+}
+
+export function parseSnapshot(text: string): Snapshot {
+  const [xmin, xmax, xip] = text.split(':');
+  return { xmin: BigInt(xmin), xmax: BigInt(xmax), inProgress: new Set((xip ?? '').split(',').filter(Boolean).map(BigInt)) };
+}
+
+/** Whether the transaction had committed (or rolled back) when the snapshot was taken. */
+export function committedBefore(snapshot: Snapshot, transactionId: string): boolean {
+  const xid = BigInt(transactionId);
+  if (xid < snapshot.xmin) return true;
+  return xid < snapshot.xmax && !snapshot.inProgress.has(xid);
+}

@@ -10,7 +10,16 @@ import { Observable } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { ChangePolicy } from '../delivery/change-policy.js';
-import { formatCursor, isAfter, parseCursor, type CapturedChange, type ChangePosition } from './captured-change.js';
+import {
+  committedBefore,
+  formatCursor,
+  isAfter,
+  parseCursor,
+  parseSnapshot,
+  type CapturedChange,
+  type ChangePosition,
+  type Snapshot,
+} from './captured-change.js';
 
 const REPLAY_PAGE = 1_000;
 const READ_BATCH = 500;
@@ -119,6 +128,12 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   /** Where the reader stands: every change at or before it has been handed to the streams. */
   get position(): ChangePosition {
     return this.cursor;
+  }
+
+  /** What has committed now: a client connecting without `after` gets the changes committed after this. */
+  async now(): Promise<Snapshot> {
+    const [row] = await this.dataSource.query<{ snapshot: string }[]>(`SELECT pg_current_snapshot()::text AS snapshot`);
+    return parseSnapshot(row.snapshot);
   }
 
   /** Wakes the reader now (a change was just written in this process). */
@@ -248,17 +263,24 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
    * The changes in `scope`: with `after`, those committed after it first (a client resuming where it
    * left off, across reconnects, replicas and restarts), then live ones — without a gap or a repeat
    * at the seam: live changes are held back until the replay reached the point where they start,
-   * and nothing at or before `after` is handed out.
+   * and nothing at or before `after` is handed out. With `since` instead (a snapshot taken when the
+   * client connected), the changes committed after it — none that had committed before, even if
+   * the reader hands them out later.
    */
-  stream(scope: ChangeScope, after?: ChangePosition): Observable<CapturedChange> {
+  stream(scope: ChangeScope, start: { after: ChangePosition } | { since: Snapshot }): Observable<CapturedChange> {
     const inScope = (c: CapturedChange) => !scope.tables || scope.tables.has(c.table);
+    const after = 'after' in start ? start.after : undefined;
+    const since = 'since' in start ? start.since : undefined;
     return new Observable<CapturedChange>((subscriber) => {
       const until = this.cursor;
       const held: CapturedChange[] = [];
       let replaying = after !== undefined;
       let cancelled = false;
       const emit = (change: CapturedChange) => {
-        if (!after || isAfter(parseCursor(change.cursor), after)) subscriber.next(change);
+        const position = parseCursor(change.cursor);
+        if (after && !isAfter(position, after)) return;
+        if (since && committedBefore(since, position.transactionId)) return;
+        subscriber.next(change);
       };
       const remove = this.addListener(scope, (change) => {
         if (!inScope(change)) return;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { ChangeReader } from '../capture/change-reader.js';
-import type { ChangePosition } from '../capture/captured-change.js';
+import type { ChangePosition, Snapshot } from '../capture/captured-change.js';
 import type { Viewer } from '../auth/viewer.js';
 import { ChangePolicy, type DeliveredChange } from './change-policy.js';
 
@@ -15,15 +15,21 @@ export class ChangeFeed {
     private readonly policy: ChangePolicy,
   ) {}
 
-  /** Throws `cursor_expired` when changes after `after` were pruned (call before telling the client it is connected). */
-  assertResumable(after: ChangePosition): Promise<void> {
-    return this.reader.assertResumable(after);
+  /**
+   * Where a client starts: after the change it saw last (refused with `cursor_expired` when changes
+   * after it were pruned), or without one, with what commits from now on. Call it before telling
+   * the client it is connected.
+   */
+  async start(after: ChangePosition | undefined): Promise<{ after: ChangePosition } | { since: Snapshot }> {
+    if (!after) return { since: await this.reader.now() };
+    await this.reader.assertResumable(after);
+    return { after };
   }
 
-  open(viewer: Viewer, options: { tables?: ReadonlySet<string>; after?: ChangePosition } = {}): Observable<DeliveredChange> {
-    const scope = { tenantId: viewer.tenantId, tables: options.tables, userId: viewer.kind === 'user' ? viewer.userId : undefined };
+  open(viewer: Viewer, start: { after: ChangePosition } | { since: Snapshot }, tables?: ReadonlySet<string>): Observable<DeliveredChange> {
+    const scope = { tenantId: viewer.tenantId, tables, userId: viewer.kind === 'user' ? viewer.userId : undefined };
     return new Observable<DeliveredChange>((subscriber) =>
-      this.reader.stream(scope, options.after).subscribe({
+      this.reader.stream(scope, start).subscribe({
         next: (change) => {
           let view: DeliveredChange | null;
           try {

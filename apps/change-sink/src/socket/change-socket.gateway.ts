@@ -72,8 +72,9 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
       this.refuse(socket, 400, 'auth.after must be the id of a change received earlier');
       return;
     }
+    let start: Awaited<ReturnType<ChangeFeed['start']>>;
     try {
-      if (after) await this.feed.assertResumable(after);
+      start = await this.feed.start(after);
     } catch (error) {
       if (!isTributaryError(error)) throw error;
       this.refuse(socket, STATUS_OF_KIND[error.kind], error.message);
@@ -88,7 +89,7 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
       this.logger.warn({ sessionId: socket.id, userId: userIdOf(viewer) }, reason);
     });
     s.untrack = this.sessions.add(viewer, 'socket.io', (reason) => s.client?.end(401, reason));
-    s.feed = this.feed.open(viewer, { after }).subscribe({
+    s.feed = this.feed.open(viewer, start).subscribe({
       next: (change) => s.client?.send(change),
       error: (error) => {
         if (isTributaryError(error) && error.kind !== 'internal') return s.client?.end(STATUS_OF_KIND[error.kind], error.message);

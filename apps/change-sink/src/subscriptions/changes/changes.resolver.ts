@@ -35,9 +35,9 @@ export class ChangesResolver {
   ): Promise<AsyncIterableIterator<Change>> {
     const viewer = viewerOf(context);
     const position = after ? parseCursor(after) : undefined;
-    if (position) await this.feed.assertResumable(position);
+    const start = await this.feed.start(position);
     return observableToAsyncIterator(
-      this.feed.open(viewer, { tables: tables ? new Set(tables) : undefined, after: position }).pipe(
+      this.feed.open(viewer, start, tables ? new Set(tables) : undefined).pipe(
         map(toChange),
       ),
       this.config.CLIENT_BUFFER_CHANGES,

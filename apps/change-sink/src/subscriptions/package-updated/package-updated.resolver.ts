@@ -58,9 +58,9 @@ export class PackageUpdatedResolver {
   ): Promise<AsyncIterableIterator<PackageUpdate>> {
     const viewer = viewerOf(context);
     const position = after ? parseCursor(after) : undefined;
-    if (position) await this.feed.assertResumable(position);
+    const start = await this.feed.start(position);
     return observableToAsyncIterator(
-      this.feed.open(viewer, { tables: new Set([PACKAGE_STATUS_TABLE]), after: position }).pipe(
+      this.feed.open(viewer, start, new Set([PACKAGE_STATUS_TABLE])).pipe(
         filter((c) => c.type !== 'delete'),
         map(toPackageUpdate),
         filter((update) => !trackingId || update.trackingId === trackingId),
