@@ -202,6 +202,39 @@ describe('change-sink delivery guarantees', () => {
     expect(new Set(statuses().map((c) => c.id)).size).toBe(sent);
   });
 
+  it('gives a client connecting mid-stream exactly what commits after it connected: nothing before, no gap after', async () => {
+    const [sink] = sinks;
+    const owner = await user('seam');
+    let written = 0;
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        await q(`INSERT INTO docs (org, owner, body) VALUES ('seam', $1, $2)`, [owner.id, String(written)]);
+        written++;
+      }
+    })();
+    const joined: Array<{ client: SocketClient; before: number; after: number }> = [];
+    for (let i = 0; i < 12; i++) {
+      const before = written;
+      const client = await socket(sink, { token: owner.token });
+      joined.push({ client, before, after: written });
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    writing = false;
+    await writer;
+    await q(`INSERT INTO "targetStatuses" (org, label) VALUES ('seam', 'end')`);
+    for (const { client, before, after } of joined) {
+      await eventually(async () => client.of('targetStatuses').length, (n) => n === 1);
+      const got = client.of('docs').map((d) => Number(d.data.body));
+      // Contiguous up to the last row, starting somewhere between what had committed before it
+      // started connecting and what had committed once it was connected.
+      expect(got).toEqual(Array.from({ length: got.length }, (_, k) => got[0] + k));
+      expect(got.at(-1)).toBe(written - 1);
+      expect(got[0]).toBeGreaterThanOrEqual(before);
+      expect(got[0]).toBeLessThanOrEqual(after);
+    }
+  });
+
   it('serves clients from several replicas: each gets each change once, and resumes on another replica without a gap', async () => {
     const people = await Promise.all(Array.from({ length: 6 }, () => user('scale')));
     const connections = await Promise.all(people.map((p, i) => socket(sinks[i % 2], { token: p.token })));

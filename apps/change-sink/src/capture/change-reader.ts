@@ -72,6 +72,9 @@ export interface ChangeScope {
 
 type Listener = (change: CapturedChange) => void;
 
+/** Where a stream starts: after a change a client saw, or with what commits after a snapshot (being taken). */
+export type StreamStart = { readonly after: ChangePosition } | { readonly since: Promise<Snapshot> };
+
 /** A tenant's streams: those that see everything of the tenant, and users' streams by user id. */
 interface TenantListeners {
   readonly all: Set<Listener>;
@@ -263,19 +266,20 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
    * The changes in `scope`: with `after`, those committed after it first (a client resuming where it
    * left off, across reconnects, replicas and restarts), then live ones — without a gap or a repeat
    * at the seam: live changes are held back until the replay reached the point where they start,
-   * and nothing at or before `after` is handed out. With `since` instead (a snapshot taken when the
-   * client connected), the changes committed after it — none that had committed before, even if
-   * the reader hands them out later.
+   * and nothing at or before `after` is handed out. With `since` instead (the snapshot taken as the
+   * client connects), exactly the changes committed after it: the stream listens before the
+   * snapshot is taken and holds what arrives until it is known, so none is missed, and none that
+   * had committed before is handed out even if the reader gets to it later.
    */
-  stream(scope: ChangeScope, start: { after: ChangePosition } | { since: Snapshot }): Observable<CapturedChange> {
+  stream(scope: ChangeScope, start: StreamStart): Observable<CapturedChange> {
     const inScope = (c: CapturedChange) => !scope.tables || scope.tables.has(c.table);
     const after = 'after' in start ? start.after : undefined;
-    const since = 'since' in start ? start.since : undefined;
     return new Observable<CapturedChange>((subscriber) => {
       const until = this.cursor;
       const held: CapturedChange[] = [];
-      let replaying = after !== undefined;
+      let replaying = true;
       let cancelled = false;
+      let since: Snapshot | undefined;
       const emit = (change: CapturedChange) => {
         const position = parseCursor(change.cursor);
         if (after && !isAfter(position, after)) return;
@@ -287,18 +291,22 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
         if (replaying) held.push(change);
         else emit(change);
       });
-      if (after) {
-        this.replay(scope, after, until).then(
-          (replayed) => {
-            if (cancelled) return;
-            // Synchronous from here to the switch: no live change can slip in between.
-            replayed.forEach(emit);
-            held.splice(0).forEach(emit);
-            replaying = false;
-          },
-          (error) => subscriber.error(error),
-        );
-      }
+      const first: Promise<CapturedChange[]> = after
+        ? this.replay(scope, after, until)
+        : (start as { since: Promise<Snapshot> }).since.then((snapshot) => {
+            since = snapshot;
+            return [];
+          });
+      first.then(
+        (replayed) => {
+          if (cancelled) return;
+          // Synchronous from here to the switch: no live change can slip in between.
+          replayed.forEach(emit);
+          held.splice(0).forEach(emit);
+          replaying = false;
+        },
+        (error) => subscriber.error(error),
+      );
       return () => {
         cancelled = true;
         remove();

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { ChangeReader } from '../capture/change-reader.js';
-import type { ChangePosition, Snapshot } from '../capture/captured-change.js';
+import { ChangeReader, type StreamStart } from '../capture/change-reader.js';
+import type { ChangePosition } from '../capture/captured-change.js';
 import type { Viewer } from '../auth/viewer.js';
 import { ChangePolicy, type DeliveredChange } from './change-policy.js';
 
@@ -17,16 +17,16 @@ export class ChangeFeed {
 
   /**
    * Where a client starts: after the change it saw last (refused with `cursor_expired` when changes
-   * after it were pruned), or without one, with what commits from now on. Call it before telling
-   * the client it is connected.
+   * after it were pruned), or without one, with what commits from now on — open the feed at once
+   * and await `since` before telling the client it is connected.
    */
-  async start(after: ChangePosition | undefined): Promise<{ after: ChangePosition } | { since: Snapshot }> {
-    if (!after) return { since: await this.reader.now() };
+  async start(after: ChangePosition | undefined): Promise<StreamStart> {
+    if (!after) return { since: this.reader.now() };
     await this.reader.assertResumable(after);
     return { after };
   }
 
-  open(viewer: Viewer, start: { after: ChangePosition } | { since: Snapshot }, tables?: ReadonlySet<string>): Observable<DeliveredChange> {
+  open(viewer: Viewer, start: StreamStart, tables?: ReadonlySet<string>): Observable<DeliveredChange> {
     const scope = { tenantId: viewer.tenantId, tables, userId: viewer.kind === 'user' ? viewer.userId : undefined };
     return new Observable<DeliveredChange>((subscriber) =>
       this.reader.stream(scope, start).subscribe({

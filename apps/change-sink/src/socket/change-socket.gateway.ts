@@ -97,7 +97,9 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
         s.client?.end(500, 'Internal error');
       },
     });
-    // Changes reach the client only after this: the feed hands them out asynchronously.
+    // Changes reach the client only after this: the feed holds them until its start is known.
+    if ('since' in start) await start.since.catch(() => undefined);
+    if (!socket.connected) return;
     socket.emit('connected', { sessionId: socket.id, userId: userIdOf(viewer), code: 200, message: 'Connected' });
   }
 
