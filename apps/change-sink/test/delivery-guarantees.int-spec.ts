@@ -143,6 +143,14 @@ describe('change-sink delivery guarantees', () => {
     await q(`UPDATE tenancy.api_keys SET revoked_at = now() WHERE tenant_id = $1`, [globex.id]);
     expect(await globexKey.failed).toMatchObject({ code: 4403 });
     expect(await dropped(sink, 'revoked', 'graphql-ws')).toBe(1);
+    // So does disabling the tenant, on socket.io too.
+    const initech = await tenants.create(queryable, 'initech');
+    const initechSocket = await socket(sink, { token: initech.apiKey });
+    expect(await initechSocket.ready).toEqual(expect.objectContaining({ userId: `tenant:${initech.id}`, code: 200 }));
+    await q(`UPDATE tenancy.tenants SET disabled_at = now() WHERE id = $1`, [initech.id]);
+    await eventually(async () => initechSocket.disconnects.length, (n) => n === 1, { timeoutMs: 20_000 });
+    expect(initechSocket.of('error')).toEqual([{ code: 401, message: expect.stringContaining('Unauthorized') }]);
+
     const refused = subscribe(`${sink.url.replace(/^http/, 'ws')}/graphql`, 'tok-nobody', CHANGES);
     subscriptions.push(refused);
     expect(await refused.failed).toMatchObject({ code: 4403 });

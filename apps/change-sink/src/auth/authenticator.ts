@@ -53,7 +53,11 @@ export class Authenticator {
     const liveKeys = new Set<string>();
     for (let i = 0; i < keyIds.length; i += 1_000) {
       const rows = await this.dataSource.query<{ id: string }[]>(
-        `SELECT id FROM tenancy.api_keys WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL`,
+        // As ApiKeys.authenticate: a revoked key, a disabled tenant or a disabled user no longer counts.
+        `SELECT k.id FROM tenancy.api_keys k
+           LEFT JOIN tenancy.tenants t ON t.id = k.tenant_id
+           LEFT JOIN tenancy.users u ON u.id = k.user_id
+          WHERE k.id = ANY($1::uuid[]) AND k.revoked_at IS NULL AND t.disabled_at IS NULL AND u.disabled_at IS NULL`,
         [keyIds.slice(i, i + 1_000)],
       );
       rows.forEach((r) => liveKeys.add(r.id));
