@@ -76,8 +76,12 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
     try {
       start = await this.feed.start(after);
     } catch (error) {
-      if (!isTributaryError(error)) throw error;
-      this.refuse(socket, STATUS_OF_KIND[error.kind], error.message);
+      // Never rethrow from here: nothing awaits this handler, and an unhandled rejection ends the process.
+      if (isTributaryError(error)) this.refuse(socket, STATUS_OF_KIND[error.kind], error.message);
+      else {
+        this.logger.error({ err: error, sessionId: socket.id }, 'starting a change stream failed');
+        this.refuse(socket, 503, 'Service unavailable; try again');
+      }
       return;
     }
     if (!socket.connected) return;
