@@ -31,7 +31,11 @@ export interface PostgresGroupOptions {
  * (a relay forwarding in bulk) and is retried as a whole.
  */
 export type Deliver =
-  | { readonly each: (message: StoredMessage, attempt: number) => Promise<void> }
+  | {
+      readonly each: (message: StoredMessage, attempt: number) => Promise<void>;
+      /** Called with each batch read, before its messages are handed to `each` (throws: the batch is read again). */
+      readonly beforeBatch?: (messages: readonly StoredMessage[]) => Promise<void>;
+    }
   | { readonly batch: (messages: readonly StoredMessage[]) => Promise<void> };
 
 interface PartitionRef {
@@ -277,6 +281,13 @@ export class PostgresGroupConsumer {
       if ('batch' in this.delivery) {
         if (await this.deliverBatch(this.delivery.batch, batch, () => this.isOwned(ref))) offset = batch[batch.length - 1].offset + 1;
       } else {
+        try {
+          await this.delivery.beforeBatch?.(batch);
+        } catch (error) {
+          this.logger.warn(`Could not prepare ${slotOf(ref)}@${offset}: ${describeError(error).message}`);
+          await this.backoff(this.pollIntervalMs);
+          continue;
+        }
         for (const message of batch) {
           if (!this.isOwned(ref)) break;
           const done = await this.deliver(this.delivery.each, message, () => this.isOwned(ref));
