@@ -7,9 +7,11 @@ import type { CommandContext, CommandGroup, Subcommand } from './commands/comman
 import { adminKeyCommand } from './commands/admin-key.command.js';
 import { tenantCommand } from './commands/tenant.command.js';
 import { webhookCommand } from './commands/webhook.command.js';
+import { dlqCommand } from './commands/dlq.command.js';
 import { GatewayClient } from './gateway-client.js';
+import { WorkerClient } from './worker-client.js';
 
-const groups: readonly CommandGroup[] = [tenantCommand, webhookCommand, adminKeyCommand];
+const groups: readonly CommandGroup[] = [tenantCommand, webhookCommand, adminKeyCommand, dlqCommand];
 
 export interface CliResult {
   readonly exitCode: number;
@@ -25,6 +27,7 @@ export async function run(argv: readonly string[], env: Record<string, string | 
   let config: CliConfig | undefined;
   const context: CommandContext = {
     gateway: () => new GatewayClient((config ??= loadCliConfig(env, cwd))),
+    worker: () => new WorkerClient((config ??= loadCliConfig(env, cwd))),
   };
   const result = await execute(argv, context);
   // The client never puts the key in a message; this makes sure nothing else does either. (A key too
@@ -80,6 +83,7 @@ function usage(shown: readonly CommandGroup[]): string {
     '',
     'Environment:',
     '  TRIBUTARY_URL        the gateway (default http://localhost:3000)',
+    '  TRIBUTARY_WORKER_URL the integration worker (default http://localhost:3003)',
     '  TRIBUTARY_ADMIN_KEY  the platform admin key (default: the contents of ./.tributary/admin-key)',
     '',
     'Prints one JSON object on stdout. Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',

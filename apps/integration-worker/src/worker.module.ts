@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@tributary/database';
 import { messagingMigrations, MessagingModule } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
+import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
+import { AdminModule } from './admin/admin.module.js';
 import { TrackingModule } from './tracking/tracking.module.js';
 import { WorkerConfig } from './worker.config.js';
 
@@ -16,12 +18,18 @@ export class WorkerModule {
         MetricsModule.forRoot({ app: 'integration-worker', messaging: true }),
         HealthModule.forRoot(),
         DatabaseModule.forRoot({
-          name: 'integration-worker', url: config.DATABASE_URL, entities: [], migrations: [...messagingMigrations] }),
+          name: 'integration-worker',
+          url: config.DATABASE_URL,
+          entities: [],
+          migrations: [...messagingMigrations, ...tenancyMigrations],
+        }),
         MessagingModule.forRoot({
           source: 'integration-worker',
           signing: config.signing,
           transport: config.transport,
         }),
+        TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
+        AdminModule,
         TrackingModule,
       ],
     };

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
+
+/** The worker's admin API: dead letters (and, in their own modules, deployments, actions and runs). */
+@Module({ controllers: [DeadLettersController] })
+export class AdminModule {}
