@@ -4,7 +4,9 @@ import { messagingMigrations, MessagingModule } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { AdminModule } from './admin/admin.module.js';
-import { TrackingModule } from './tracking/tracking.module.js';
+import { workerMigrations } from './database/worker.migrations.js';
+import { integrations } from './integrations/integrations.js';
+import { IntegrationsModule } from './sdk/integrations.module.js';
 import { WorkerConfig } from './worker.config.js';
 
 /** The integration worker: handlers per topic, chained through the transport. */
@@ -21,7 +23,7 @@ export class WorkerModule {
           name: 'integration-worker',
           url: config.DATABASE_URL,
           entities: [],
-          migrations: [...messagingMigrations, ...tenancyMigrations],
+          migrations: [...messagingMigrations, ...tenancyMigrations, ...workerMigrations],
         }),
         MessagingModule.forRoot({
           source: 'integration-worker',
@@ -30,7 +32,10 @@ export class WorkerModule {
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         AdminModule,
-        TrackingModule,
+        IntegrationsModule.forRoot({
+          integrations,
+          retry: { maxAttempts: config.HANDLER_MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 30_000 },
+        }),
       ],
     };
   }

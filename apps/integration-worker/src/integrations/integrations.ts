@@ -1,0 +1,5 @@
+import type { IntegrationDefinition } from '../sdk/integration.js';
+import { trackingIntegration } from './tracking/tracking.integration.js';
+
+/** Every integration the worker runs: add yours here (one line), next to its folder. */
+export const integrations: readonly IntegrationDefinition[] = [trackingIntegration];
