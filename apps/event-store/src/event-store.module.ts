@@ -24,6 +24,7 @@ export class EventStoreModule {
         DatabaseModule.forRoot({
           name: 'event-store',
           url: config.DATABASE_URL,
+          migrate: config.MIGRATE_ON_START,
           entities: [],
           migrations: [...messagingMigrations, ...tenancyMigrations, EventStoreInit1763900002000],
         }),

@@ -22,6 +22,7 @@ export class WorkerModule {
         DatabaseModule.forRoot({
           name: 'integration-worker',
           url: config.DATABASE_URL,
+          migrate: config.MIGRATE_ON_START,
           entities: [],
           migrations: [...messagingMigrations, ...tenancyMigrations, ...workerMigrations],
         }),
