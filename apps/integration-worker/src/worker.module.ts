@@ -16,6 +16,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
+        { module: WorkerConfigModule, global: true, providers: [{ provide: WorkerConfig, useValue: config }], exports: [WorkerConfig] },
         loggingModule('integration-worker', config.LOG_LEVEL),
         MetricsModule.forRoot({ app: 'integration-worker', messaging: true }),
         HealthModule.forRoot(),
@@ -41,3 +42,6 @@ export class WorkerModule {
     };
   }
 }
+
+@Module({})
+class WorkerConfigModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { TrackingController } from '../tracking/tracking.controller.js';
 import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
 
 /** The worker's admin API: dead letters (and, in their own modules, deployments, actions and runs). */
-@Module({ controllers: [DeadLettersController] })
+@Module({ controllers: [DeadLettersController, TrackingController] })
 export class AdminModule {}

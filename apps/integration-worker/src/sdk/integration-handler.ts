@@ -95,6 +95,8 @@ export interface HandlerContext<O = unknown, C = Record<string, unknown>, K = Re
 }
 
 export interface OnceOptions<R> {
+  /** The effect's own idempotency key when it is not per message (e.g. one notification per transition). */
+  readonly key?: string;
   /**
    * Asked when an earlier attempt recorded its intent but not its outcome (the process died during
    * the effect): return the outcome if the effect can be shown to have happened, or — to do it

@@ -176,7 +176,7 @@ export class IntegrationRuntime {
 
   /** @internal */
   once<R>(context: RunContext, name: string, effect: (key: string) => Promise<R>, options: OnceOptions<R>): Promise<R> {
-    return this.effects.once(context.tenant.tenantId, context.idempotencyKey, name, context.route.timeoutMs, effect, options);
+    return this.effects.once(context.tenant.tenantId, options.key ?? context.idempotencyKey, name, context.route.timeoutMs, effect, options);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { Provider, Type } from '@nestjs/common';
 import type { RetryPolicy } from '@tributary/messaging';
 import type { TopicDefinition } from '@tributary/topics';
 import type { HandlerClass } from './integration-handler.js';
@@ -68,6 +68,8 @@ export interface IntegrationDefinition {
   /** class-validator class a deployment's `credentials` must satisfy (stored encrypted, never returned). */
   readonly credentials?: Type<object>;
   readonly routes: readonly Route[];
+  /** Services the handlers inject besides the platform's (DataSource, config …). */
+  readonly providers?: readonly Provider[];
 }
 
 const NAME = /^[a-z][a-z0-9-]{1,62}$/;

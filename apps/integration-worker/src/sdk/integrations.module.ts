@@ -45,6 +45,7 @@ export class IntegrationsModule {
         { provide: INTEGRATIONS, useValue: options.integrations },
         { provide: DEFAULT_RETRY, useValue: options.retry },
         ...handlers,
+        ...options.integrations.flatMap((i) => i.providers ?? []),
         IntegrationRuntime,
         RunRecorder,
         EffectJournal,
