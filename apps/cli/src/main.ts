@@ -8,10 +8,11 @@ import { adminKeyCommand } from './commands/admin-key.command.js';
 import { tenantCommand } from './commands/tenant.command.js';
 import { webhookCommand } from './commands/webhook.command.js';
 import { dlqCommand } from './commands/dlq.command.js';
+import { actionsCommand } from './commands/actions.command.js';
 import { GatewayClient } from './gateway-client.js';
 import { WorkerClient } from './worker-client.js';
 
-const groups: readonly CommandGroup[] = [tenantCommand, webhookCommand, adminKeyCommand, dlqCommand];
+const groups: readonly CommandGroup[] = [tenantCommand, webhookCommand, adminKeyCommand, dlqCommand, actionsCommand];
 
 export interface CliResult {
   readonly exitCode: number;

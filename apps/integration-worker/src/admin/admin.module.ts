@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { DeploymentsController } from '../deployments/deployments.controller.js';
+import { DeploymentsService } from '../deployments/deployments.service.js';
 import { TrackingController } from '../tracking/tracking.controller.js';
 import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
 
 /** The worker's admin API: dead letters (and, in their own modules, deployments, actions and runs). */
-@Module({ controllers: [DeadLettersController, TrackingController] })
+@Module({ controllers: [DeadLettersController, TrackingController, DeploymentsController], providers: [DeploymentsService] })
 export class AdminModule {}

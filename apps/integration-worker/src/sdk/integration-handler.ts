@@ -17,7 +17,7 @@ export const isSkipped = (value: unknown): value is Skipped => typeof value === 
 export type HandlerResult<O> = O | readonly O[] | Skipped | void | undefined;
 
 /** The deployment a handler runs for: its configuration and decrypted credentials (never log them). */
-export interface DeploymentContext<C = Record<string, unknown>, K = Record<string, string>> {
+export interface DeploymentContext<C extends object = object, K extends object = object> {
   readonly id: string;
   readonly name: string;
   readonly config: C;
@@ -57,7 +57,7 @@ export interface HandlerHttp {
 /**
  * Everything a handler gets besides its input. `O` is the handler's output type.
  */
-export interface HandlerContext<O = unknown, C = Record<string, unknown>, K = Record<string, string>> {
+export interface HandlerContext<O = unknown, C extends object = object, K extends object = object> {
   readonly tenant: TenantContext;
   readonly integration: string;
   readonly method: string;
@@ -106,8 +106,8 @@ export interface OnceOptions<R> {
 }
 
 /** One handler per topic: typed input (the topic's payload) and output (what onSuccess publishes). */
-export interface IntegrationHandler<I extends object, O extends object = never> {
-  handle(input: I, context: HandlerContext<O>): Promise<HandlerResult<O>>;
+export interface IntegrationHandler<I extends object, O extends object = never, C extends object = object, K extends object = object> {
+  handle(input: I, context: HandlerContext<O, C, K>): Promise<HandlerResult<O>>;
 }
 
 export type HandlerClass<I extends object, O extends object> = Type<IntegrationHandler<I, O>>;
