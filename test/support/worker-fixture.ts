@@ -9,6 +9,8 @@ import { createWorkerApp } from '../../apps/integration-worker/src/worker.app.js
 import { loadWorkerConfig } from '../../apps/integration-worker/src/worker.config.js';
 
 export interface RunningWorker {
+  /** The keys the worker runs with (a replica takes the same). */
+  readonly secrets: Record<string, string>;
   readonly app: INestApplication;
   readonly url: string;
   readonly db: TestDatabase;
@@ -22,12 +24,16 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** The integration worker on a fresh database, listening on a free port, consuming. */
-export async function startWorker(env: Record<string, string> = {}): Promise<RunningWorker> {
-  const db = await createTestDatabase();
+/**
+ * The integration worker on a fresh database, listening on a free port, consuming. With `replicaOf`,
+ * a second replica on the first one's database (same keys; its `stop` leaves the database).
+ */
+export async function startWorker(env: Record<string, string> = {}, replicaOf?: RunningWorker): Promise<RunningWorker> {
+  const db = replicaOf?.db ?? (await createTestDatabase());
+  const secrets = replicaOf?.secrets ?? testSecrets();
   const port = await freePort();
   const app = await createWorkerApp(
-    loadWorkerConfig({ ...testSecrets(), DATABASE_URL: db.url, LOG_LEVEL: 'silent', CONSUMER_POLL_MS: '50', ...env }),
+    loadWorkerConfig({ ...secrets, DATABASE_URL: db.url, LOG_LEVEL: 'silent', CONSUMER_POLL_MS: '50', ...env }),
   );
   await app.listen(port, '127.0.0.1');
   await app.startAllMicroservices();
@@ -35,6 +41,7 @@ export async function startWorker(env: Record<string, string> = {}): Promise<Run
   const { key: adminKey } = await app.get(ApiKeys).issue(dataSource, 'platform_admin', null, 'test admin');
   const url = `http://127.0.0.1:${port}`;
   return {
+    secrets,
     app,
     url,
     db,
@@ -66,7 +73,7 @@ export async function startWorker(env: Record<string, string> = {}): Promise<Run
     },
     async stop() {
       await app.close();
-      await db.drop();
+      if (!replicaOf) await db.drop();
     },
   };
 }

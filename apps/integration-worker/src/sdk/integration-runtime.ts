@@ -170,6 +170,10 @@ export class IntegrationRuntime {
         response: context.recorded.response,
         foreignId: context.recorded.foreignId,
       });
+      // A scheduled run that ended lets its schedule fire again (see CronScheduler's run lock).
+      if (context.start.trigger === 'schedule' && context.runId) {
+        await db.query(`UPDATE worker.schedules SET running_until = NULL WHERE last_run_id = $1`, [context.runId]);
+      }
       return result;
     });
   }
