@@ -52,6 +52,11 @@ export function withRetryPolicy<E>(error: E, policy: RetryPolicy): E {
   return error;
 }
 
+/** Whether a failure already carries a policy (its own, e.g. "come back when this lease ends"). */
+export function hasRetryPolicy(error: unknown): boolean {
+  return error !== null && typeof error === 'object' && RETRY_POLICY in error;
+}
+
 export function retryPolicyOf(error: unknown, fallback: RetryPolicy): RetryPolicy {
   const policy = error !== null && typeof error === 'object' ? (error as { [RETRY_POLICY]?: RetryPolicy })[RETRY_POLICY] : undefined;
   return policy ?? fallback;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TributaryError } from '@tributary/domain';
+import { withRetryPolicy } from '@tributary/messaging';
 import { DataSource } from 'typeorm';
 
 import type { OnceOptions } from './integration-handler.js';
@@ -24,12 +25,21 @@ export class EffectJournal {
       [key, name, tenantId, leaseMs / 1000],
     );
     if (Number(claimed[0].n) === 0) {
-      const [row] = await this.dataSource.query<{ state: string; result: { value: R } | null; expired: boolean }[]>(
-        `SELECT state, result, lease_until < now() AS expired FROM worker.effects WHERE key = $1 AND name = $2`,
+      const [row] = await this.dataSource.query<{ state: string; result: { value: R } | null; remaining_ms: number }[]>(
+        `SELECT state, result, extract(epoch FROM lease_until - now()) * 1000 AS remaining_ms FROM worker.effects WHERE key = $1 AND name = $2`,
         [key, name],
       );
       if (row.state === 'done') return row.result!.value;
-      if (!row.expired) throw new TributaryError('unavailable', 'effect_in_progress', `${name} is being done by another attempt`);
+      const remaining = Number(row.remaining_ms);
+      if (remaining > 0) {
+        // Another attempt holds the intent (or died holding it): come back around when its lease ends,
+        // without using up the handler's attempts.
+        const wait = Math.ceil(remaining) + 100;
+        throw withRetryPolicy(
+          new TributaryError('unavailable', 'effect_in_progress', `${name} is being done by another attempt`),
+          { maxAttempts: Number.MAX_SAFE_INTEGER, baseDelayMs: wait, maxDelayMs: wait },
+        );
+      }
       const known = await options.reconcile(key);
       if (known !== undefined) {
         await this.finish(key, name, known, true);

@@ -4,6 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { TributaryError } from '@tributary/domain';
 import {
   describeError,
+  hasRetryPolicy,
   Inbox,
   MessagePublisher,
   NonRetryable,
@@ -145,7 +146,7 @@ export class IntegrationRuntime {
       await this.runs
         .end(this.dataSource, id, start, { state: 'fail', durationMs: context.elapsedMs(), error })
         .catch((e) => this.logger.warn(`Could not record a failed run: ${describeError(e).message}`));
-      throw withRetryPolicy(error, { ...this.defaultRetry, ...route.retry });
+      throw hasRetryPolicy(error) ? error : withRetryPolicy(error, { ...this.defaultRetry, ...route.retry });
     }
   }
 
