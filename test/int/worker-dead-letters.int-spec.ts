@@ -36,6 +36,8 @@ describe('dead letters through the worker admin API and `tributary dlq`', () => 
     expect(status).toBe(200);
     expect(body.items.map((l: { id: string }) => l.id).sort()).toEqual([acmeLetter, globexLetter].sort());
     expect(body.items[0]).toMatchObject({ group: 'integration-worker', topic: 'tracking.carrier-update.received', errorCode: 'payload_invalid', attempts: 1, status: 'dead', redrives: 0 });
+    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    expect(metrics).toContain('tributary_dead_letters{group="integration-worker",topic="tracking.carrier-update.received",app="integration-worker"} 2');
   });
 
   it('shows a tenant only its own dead letters, on every route', async () => {

@@ -232,4 +232,31 @@ export class WorkerSchedules1764002000400 implements MigrationInterface {
   }
 }
 
-export const workerMigrations = [WorkerInit1764002000100, WorkerDeployments1764002000200, WorkerTracking1764002000300, WorkerSchedules1764002000400];
+/**
+ * Tenant keys read and redrive their own dead letters through the worker: the dead-letter queue and
+ * the retries a redrive writes to go behind row-level security too (their tenant column is text:
+ * a malformed message may carry no valid tenant id).
+ */
+export class WorkerDeadLetterIsolation1764002000500 implements MigrationInterface {
+  name = 'WorkerDeadLetterIsolation1764002000500';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const sql of tenantIsolationSql('messaging.dead_letters', { type: 'text', privileges: ['SELECT', 'UPDATE'] })) await q.query(sql);
+    for (const sql of tenantIsolationSql('messaging.deferred', { type: 'text', privileges: ['SELECT', 'INSERT'] })) await q.query(sql);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const table of ['dead_letters', 'deferred']) {
+      await q.query(`DROP POLICY IF EXISTS messaging_${table}_tenant_isolation ON messaging.${table}`);
+      await q.query(`ALTER TABLE messaging.${table} DISABLE ROW LEVEL SECURITY`);
+    }
+  }
+}
+
+export const workerMigrations = [
+  WorkerInit1764002000100,
+  WorkerDeployments1764002000200,
+  WorkerTracking1764002000300,
+  WorkerSchedules1764002000400,
+  WorkerDeadLetterIsolation1764002000500,
+];

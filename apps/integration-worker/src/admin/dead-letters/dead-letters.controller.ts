@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DeadLetterQueue } from '@tributary/messaging';
-import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
-import { DataSource } from 'typeorm';
+import { ApiKeyGuard, Caller, TenantContext, withTenant, type Principal } from '@tributary/tenancy';
+import { DataSource, type EntityManager } from 'typeorm';
 import { requireWriter, tenantScopeOf } from '../caller-scope.js';
 import { DeadLetterBody, DeadLetterDetailBody, DeadLetterListBody, ListDeadLettersQuery } from './dead-letter.dto.js';
 
@@ -26,7 +26,7 @@ export class DeadLettersController {
   @ApiResponse({ status: 401, description: 'unauthenticated' })
   async list(@Caller() caller: Principal, @Query() query: ListDeadLettersQuery): Promise<DeadLetterListBody> {
     const limit = query.limit ?? 100;
-    const items = await this.queue.list(this.dataSource, { ...query, limit, tenantId: tenantScopeOf(caller) });
+    const items = await this.scoped(caller, (db) => this.queue.list(db, { ...query, limit, tenantId: tenantScopeOf(caller) }));
     return { items, ...(items.length === limit ? { next: items[items.length - 1].id } : {}) };
   }
 
@@ -35,7 +35,7 @@ export class DeadLettersController {
   @ApiResponse({ status: 200, type: DeadLetterDetailBody })
   @ApiResponse({ status: 404, description: 'dead_letter_not_found' })
   show(@Caller() caller: Principal, @Param('id') id: string): Promise<DeadLetterDetailBody> {
-    return this.queue.get(this.dataSource, id, tenantScopeOf(caller));
+    return this.scoped(caller, (db) => this.queue.get(db, id, tenantScopeOf(caller)));
   }
 
   @Post(':id/redrive')
@@ -47,7 +47,7 @@ export class DeadLettersController {
   @ApiResponse({ status: 409, description: 'dead_letter_not_dead (already redriven, resolved or discarded)' })
   redrive(@Caller() caller: Principal, @Param('id') id: string): Promise<DeadLetterBody> {
     requireWriter(caller);
-    return this.dataSource.transaction((manager) => this.queue.redrive(manager, id, tenantScopeOf(caller)));
+    return this.scoped(caller, (db) => this.queue.redrive(db, id, tenantScopeOf(caller)));
   }
 
   @Post(':id/discard')
@@ -59,6 +59,12 @@ export class DeadLettersController {
   @ApiResponse({ status: 409, description: 'dead_letter_not_dead' })
   discard(@Caller() caller: Principal, @Param('id') id: string): Promise<DeadLetterBody> {
     requireWriter(caller);
-    return this.dataSource.transaction((manager) => this.queue.discard(manager, id, tenantScopeOf(caller)));
+    return this.scoped(caller, (db) => this.queue.discard(db, id, tenantScopeOf(caller)));
+  }
+
+  /** A tenant key works in its tenant's transaction (row-level security behind the tenant filter); the admin key across tenants. */
+  private scoped<T>(caller: Principal, work: (db: EntityManager) => Promise<T>): Promise<T> {
+    if (caller.kind === 'platform_admin') return this.dataSource.transaction(work);
+    return withTenant(this.dataSource, TenantContext.of(caller), work);
   }
 }
