@@ -5,6 +5,7 @@ import { messagingMigrations, MessagingModule } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { GatewayInit1763900001000 } from './database/gateway.migrations.js';
+import { OperatorModule } from './operator/operator.module.js';
 import { GatewayConfig } from './gateway.config.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { WebhookEntity } from './webhooks/webhook.entity.js';
@@ -37,6 +38,7 @@ export class GatewayModule {
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         TenantsModule,
         WebhooksModule,
+        OperatorModule,
       ],
     };
   }

@@ -26,3 +26,5 @@ export * from './kafka/kafka-outbox-relay.js';
 export * from './consumer/delivery-observer.js';
 export * from './consumer/durable-delivery.js';
 export * from './consumer/dead-letter-queue.js';
+export * from './consumer/consumer-lag.js';
+export * from './kafka/kafka-lag.js';
