@@ -108,7 +108,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
     const received: Envelope<CarrierUpdateReceived>[] = [];
     await member(async (envelope) => void received.push(envelope));
     const [sent] = await publish([update('PKG-ROUND')]);
-    await eventually(async () => received, (r) => r.length === 1);
+    await eventually(async () => received, (r) => r.length === 1, { timeoutMs: 30_000 });
     expect(received[0]).toEqual(sent);
     expect(received[0].data).toEqual(update('PKG-ROUND'));
     expect(received[0].data.trackingId).toBe(`T${run}-PKG-ROUND`);
@@ -206,7 +206,8 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
     let a!: INestApplication;
     a = await member(effectOnce(() => a, seen));
     const [sent] = await publish([update('PKG-TWICE')]);
-    await eventually(effects, (rows) => rows.length === 1);
+    // Kafka: the new member's first assignment may wait out the previous tests' rebalances (~10 s on the test broker).
+    await eventually(effects, (rows) => rows.length === 1, { timeoutMs: 30_000 });
     // A redelivery, as after a crash between the effect and the offset commit:
     await harness.injectRaw(sent);
     await harness.injectRaw(sent);
