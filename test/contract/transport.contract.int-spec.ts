@@ -217,7 +217,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
 
   it('keeps a retry\'s attempts and next attempt in the database, so a restarted consumer carries on counting', async () => {
     const seen: Array<[string, number]> = [];
-    const retry = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 200 };
+    const retry = { maxAttempts: 20, baseDelayMs: 300, maxDelayMs: 600 };
     const a = await member(async (_, attempt) => {
       seen.push(['a', attempt]);
       throw unavailable();

@@ -102,7 +102,7 @@ export interface ConsumerOptions {
   readonly retry?: RetryPolicy;
   /** postgres: the safety-net poll; both: the longest wait before a due retry is run. */
   readonly pollIntervalMs?: number;
-  /** How long a member owns a retry it claimed (default 5 minutes); a dead member's retries move on after it. */
+  /** How long a member owns a retry it claimed without renewing it (default 15 s, renewed while it runs); a dead member's retries move on after it. */
   readonly retryLeaseMs?: number;
   /** postgres: how long a member's partition leases last without a heartbeat. */
   readonly leaseMs?: number;

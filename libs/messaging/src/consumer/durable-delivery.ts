@@ -31,7 +31,10 @@ export interface DurableDeliveryOptions {
   readonly observer?: DeliveryObserver;
   /** Longest wait between looks for retries that are due (in-process deferrals wake it at once). */
   readonly pollIntervalMs?: number;
-  /** How long a claimed retry belongs to this member; a member that dies lets it go after this. */
+  /**
+   * How long a claimed retry belongs to this member without renewal (renewed every third of it while
+   * the handler runs): a member that dies lets its retries go after this.
+   */
   readonly leaseMs?: number;
   /** Retries run at once (each is the head of a different key). */
   readonly concurrency?: number;
@@ -134,10 +137,11 @@ export class DurableDelivery {
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
   private readonly concurrency: number;
+  private readonly holding = new Set<string>();
 
   constructor(private readonly options: DurableDeliveryOptions) {
     this.pollIntervalMs = Math.min(options.pollIntervalMs ?? 250, 1_000);
-    this.leaseMs = options.leaseMs ?? 300_000;
+    this.leaseMs = options.leaseMs ?? 15_000;
     this.concurrency = options.concurrency ?? 8;
   }
 
@@ -215,6 +219,31 @@ export class DurableDelivery {
   /** Claims due retries while there is room, each running on its own: a slow one never holds the others. */
   private async runLoop(): Promise<void> {
     const inFlight = new Set<Promise<void>>();
+    const renewal = setInterval(() => void this.renewLeases(), this.leaseMs / 3);
+    try {
+      await this.claimWhileRunning(inFlight);
+    } finally {
+      await Promise.allSettled(inFlight);
+      clearInterval(renewal);
+    }
+  }
+
+  /** Keeps the leases of the retries in hand alive, so only a dead member's retries move on. */
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.holding];
+    if (ids.length === 0) return;
+    await this.options.dataSource
+      .query(
+        `WITH r AS (
+           UPDATE messaging.deferred SET lease_until = now() + make_interval(secs => $3::float8)
+            WHERE id = ANY($1::bigint[]) AND lease_owner = $2 RETURNING 1
+         ) SELECT count(*) AS n FROM r`,
+        [ids, this.options.memberId, this.leaseMs / 1000],
+      )
+      .catch((error) => this.logger.warn(`Could not renew retry leases: ${describeError(error).message}`));
+  }
+
+  private async claimWhileRunning(inFlight: Set<Promise<void>>): Promise<void> {
     while (this.running) {
       let claimed: DeferredRow[] = [];
       const room = this.concurrency - inFlight.size;
@@ -226,7 +255,9 @@ export class DurableDelivery {
         }
       }
       for (const row of claimed) {
+        this.holding.add(row.id);
         const running: Promise<void> = this.retry(row).finally(() => {
+          this.holding.delete(row.id);
           inFlight.delete(running);
           this.wakeup.signal();
         });
@@ -234,7 +265,6 @@ export class DurableDelivery {
       }
       if (claimed.length === 0) await this.wakeup.wait(this.pollIntervalMs);
     }
-    await Promise.allSettled(inFlight);
   }
 
   /** Leases the due heads of this member's topics (any member of the group may take any of them). */

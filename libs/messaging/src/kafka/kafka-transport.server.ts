@@ -89,8 +89,8 @@ export class KafkaTransportServer extends EnvelopeServer {
     if (!this.running) return;
     this.running = false;
     this.backoffs.forEach((w) => w.signal());
-    await this.consumer?.disconnect();
-    await this.durable?.close();
+    // The retry loop stops claiming at once; the consumer finishes the message in hand and leaves the group.
+    await Promise.all([this.durable?.close(), this.consumer?.disconnect()]);
   }
 
   private async start(): Promise<void> {

@@ -89,8 +89,8 @@ export class PostgresTransportServer extends EnvelopeServer {
   }
 
   async close(): Promise<void> {
-    await this.consumer?.close();
-    await this.durable?.close();
+    // The retry loop stops claiming at once; the partitions' workers finish the message in hand.
+    await Promise.all([this.durable?.close(), this.consumer?.close()]);
   }
 }
 
