@@ -38,6 +38,8 @@ export interface DurableDeliveryOptions {
   readonly leaseMs?: number;
   /** Retries run at once (each is the head of a different key). */
   readonly concurrency?: number;
+  /** How long this member trusts what it knows of a partition's deferred keys before reading them again. */
+  readonly revalidateMs?: number;
   /** Verifies the message and hands it to its handler; throws on failure. `attempt` counts across restarts. */
   readonly run: (message: InboundMessage, attempt: number) => Promise<void>;
 }
@@ -125,7 +127,8 @@ async function promoteNext(q: Queryable, group: string, key: string): Promise<vo
  * Retries that survive restarts, with per-key order, for both transports. A message whose handler
  * fails retryably leaves the partition's main path for `messaging.deferred` with its attempt count
  * and next attempt time (exponential backoff with full jitter), and the partition moves on: later
- * messages of the same key are parked behind it (checked per batch, so other keys keep flowing),
+ * messages of the same key are parked behind it (this member knows its partitions' deferred keys,
+ * see `prepare`, so the main path costs no query per message and other keys keep flowing),
  * and this member's retry loop — or any member's of the group, after a restart — runs it when due.
  * When it succeeds or is dead-lettered, the next message of its key becomes due.
  */
@@ -138,30 +141,39 @@ export class DurableDelivery {
   private readonly leaseMs: number;
   private readonly concurrency: number;
   private readonly holding = new Set<string>();
+  private readonly partitions = new Map<string, { keys: Set<string>; loadedAt: number }>();
+  private readonly revalidateMs: number;
 
   constructor(private readonly options: DurableDeliveryOptions) {
     this.pollIntervalMs = Math.min(options.pollIntervalMs ?? 250, 1_000);
     this.leaseMs = options.leaseMs ?? 15_000;
     this.concurrency = options.concurrency ?? 8;
+    this.revalidateMs = options.revalidateMs ?? 2_000;
   }
 
   /**
-   * Updates `blocked` for a batch about to be handled: which of its keys have messages deferred
-   * (one query per batch, not per message). Keys belong to one partition, so concurrent batches of
-   * other partitions never touch the same entries.
+   * Makes sure this member knows which keys of a partition have deferred messages before handling a
+   * batch of it: loaded from the table when the partition is new to it (see `forget`) or its
+   * knowledge is older than `revalidateMs`, and kept up to date in between by this member's own
+   * deferrals. Stale knowledge is safe: a key no longer deferred only makes a message take the
+   * deferred path (due at once); a key deferred elsewhere meanwhile can only be a redrive.
    */
-  async refreshBlocked(keys: readonly string[], blocked: Set<string>): Promise<void> {
-    const unique = [...new Set(keys)];
-    if (unique.length === 0) return;
+  async prepare(topic: string, partition: number): Promise<void> {
+    const slot = slotOf(topic, partition);
+    const known = this.partitions.get(slot);
+    if (known && Date.now() - known.loadedAt < this.revalidateMs) return;
+    const loadedAt = Date.now();
     const rows = await this.options.dataSource.query<{ key: string }[]>(
-      `SELECT DISTINCT key FROM messaging.deferred WHERE group_id = $1 AND key = ANY($2::text[])`,
-      [this.options.group, unique],
+      `SELECT DISTINCT key FROM messaging.deferred WHERE group_id = $1 AND topic = $2 AND partition = $3`,
+      [this.options.group, topic, partition],
     );
-    const found = new Set(rows.map((r) => r.key));
-    for (const key of unique) {
-      if (found.has(key)) blocked.add(key);
-      else blocked.delete(key);
-    }
+    this.partitions.set(slot, { keys: new Set(rows.map((r) => r.key)), loadedAt });
+  }
+
+  /** Drops what this member knew of a partition (or of all): it was (re)assigned, so another member may have deferred meanwhile. */
+  forget(topic?: string, partition?: number): void {
+    if (topic === undefined || partition === undefined) this.partitions.clear();
+    else this.partitions.delete(slotOf(topic, partition));
   }
 
   /**
@@ -169,8 +181,10 @@ export class DurableDelivery {
    * otherwise run once; a retryable failure is deferred, any other goes to the dead letters.
    * Throws only when the database cannot record the outcome (the caller then holds the partition).
    */
-  async deliver(message: InboundMessage, blocked: Set<string>): Promise<void> {
+  async deliver(message: InboundMessage): Promise<void> {
     const { dataSource, group } = this.options;
+    await this.prepare(message.topic, message.partition);
+    const blocked = this.partitions.get(slotOf(message.topic, message.partition))!.keys;
     if (blocked.has(message.key)) {
       await dataSource.transaction((manager) => deferMessage(manager, group, message, { attempts: 0, dueInMs: 0 }));
       return;
@@ -361,6 +375,8 @@ export class DurableDelivery {
     this.options.observer?.observe(message.topic, this.options.group, outcome, (performance.now() - started) / 1000);
   }
 }
+
+const slotOf = (topic: string, partition: number) => `${topic}#${partition}`;
 
 const where = (m: InboundMessage) => `${m.topic}#${m.partition}@${m.offset}`;
 

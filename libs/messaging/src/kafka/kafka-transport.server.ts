@@ -64,7 +64,6 @@ export class KafkaTransportServer extends EnvelopeServer {
   private readonly backoffs = new Set<Wakeup>();
   private readonly retry: RetryPolicy;
   private durable?: DurableDelivery;
-  private readonly blocked = new Set<string>();
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
@@ -123,6 +122,8 @@ export class KafkaTransportServer extends EnvelopeServer {
       retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
     });
     this.consumer = consumer;
+    // A new assignment: what this member knew of its partitions' deferred keys may be stale.
+    consumer.on(consumer.events.GROUP_JOIN, () => this.durable?.forget());
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
@@ -147,10 +148,7 @@ export class KafkaTransportServer extends EnvelopeServer {
     // A database failure (not a handler's: those are deferred or dead-lettered) holds the partition.
     for (let failures = 0; ; failures++) {
       try {
-        await durable.refreshBlocked(
-          parsed.flatMap((m) => ('key' in m ? [m.key] : [])),
-          this.blocked,
-        );
+        await durable.prepare(topic, partition);
         break;
       } catch (error) {
         this.logger.warn(`Could not prepare ${topic}#${partition}: ${describeError(error).message}`);
@@ -163,7 +161,7 @@ export class KafkaTransportServer extends EnvelopeServer {
       const item = parsed[i];
       for (let failures = 0; ; failures++) {
         try {
-          if ('key' in item) await durable.deliver(item, this.blocked);
+          if ('key' in item) await durable.deliver(item);
           else await recordDeadLetter(this.options.dataSource, item.deadLetter);
           break;
         } catch (error) {

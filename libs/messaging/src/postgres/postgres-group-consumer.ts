@@ -35,6 +35,8 @@ export type Deliver =
       readonly each: (message: StoredMessage, attempt: number) => Promise<void>;
       /** Called with each batch read, before its messages are handed to `each` (throws: the batch is read again). */
       readonly beforeBatch?: (messages: readonly StoredMessage[]) => Promise<void>;
+      /** Called when this member starts reading a partition (newly assigned to it). */
+      readonly assigned?: (topic: string, partition: number) => void;
     }
   | { readonly batch: (messages: readonly StoredMessage[]) => Promise<void> };
 
@@ -266,6 +268,7 @@ export class PostgresGroupConsumer {
 
   private async consume(ref: PartitionRef): Promise<void> {
     const wakeup = this.wakeups.get(slotOf(ref))!;
+    if ('each' in this.delivery) this.delivery.assigned?.(ref.topic, ref.partition);
     const [{ committed_offset: committed }] = await this.query<{ committed_offset: string }>(
       `SELECT committed_offset FROM messaging.group_partitions WHERE group_id = $1 AND topic = $2 AND partition = $3`,
       [this.options.group, ref.topic, ref.partition],

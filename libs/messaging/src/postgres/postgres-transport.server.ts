@@ -70,13 +70,13 @@ export class PostgresTransportServer extends EnvelopeServer {
         },
       });
       this.durable = durable;
-      const blocked = new Set<string>();
       this.consumer = new PostgresGroupConsumer(
         { ...this.options, memberId, observer: undefined, retry: HOLD_ON_INFRASTRUCTURE_FAILURE },
         this.subscribedTopics,
         {
-          beforeBatch: (messages) => durable.refreshBlocked(messages.map(keyOf), blocked),
-          each: (message) => durable.deliver(inbound(message), blocked),
+          assigned: (topic, partition) => durable.forget(topic, partition),
+          beforeBatch: (messages) => durable.prepare(messages[0].topic, messages[0].partition),
+          each: (message) => durable.deliver(inbound(message)),
         },
         this.logger,
       );
