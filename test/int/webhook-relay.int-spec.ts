@@ -173,4 +173,24 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     const all = (await worker.call(worker.adminKey, 'GET', '/v1/runs')).body.items;
     expect(new Set(all.map((r: { tenantId: string }) => r.tenantId))).toEqual(new Set([acme.id, globex.id]));
   });
+
+  it('changes a deployment\'s credentials and disables an action, without ever returning a credential', async () => {
+    const NEW_TOKEN = 'relay-token-rotated-77c1e0f4';
+    const updated = await as(acme)('PATCH', `/v1/deployments/${deploymentId}`, { credentials: { token: NEW_TOKEN } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ id: deploymentId, hasCredentials: true, enabled: true });
+    expect(JSON.stringify(updated.body)).not.toContain(NEW_TOKEN);
+    const requested = await as(acme)('POST', `/v1/actions/${actionId}/runs`, { input: stateChange('PKG-ROTATED') });
+    expect(requested.status).toBe(202);
+    await eventually(async () => relayedFor('PKG-ROTATED').length, (n) => n === 2, { timeoutMs: 30_000 });
+    expect(relayedFor('PKG-ROTATED').map((r) => r.headers.authorization)).toEqual([`Bearer ${NEW_TOKEN}`, `Bearer ${NEW_TOKEN}`]);
+
+    expect((await as(acme)('PATCH', `/v1/deployments/${deploymentId}`, { credentials: { token: '' } })).body.error.code).toBe('deployment_credentials_invalid');
+    const disabled = await as(acme)('PATCH', `/v1/actions/${actionId}`, { enabled: false });
+    expect(disabled.body).toMatchObject({ id: actionId, enabled: false });
+    const refused = await as(acme)('POST', `/v1/actions/${actionId}/runs`, { input: stateChange('PKG-OFF') });
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 409, code: 'action_disabled' });
+    expect((await as(globex)('PATCH', `/v1/deployments/${deploymentId}`, { enabled: false })).status).toBe(404);
+    expect((await as(globex)('PATCH', `/v1/actions/${actionId}`, { enabled: true })).status).toBe(404);
+  });
 });

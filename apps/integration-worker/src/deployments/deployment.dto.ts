@@ -30,6 +30,40 @@ export class CreateDeploymentBody {
   allowPrivateNetwork?: boolean;
 }
 
+export class UpdateDeploymentBody {
+  @ApiPropertyOptional({ type: Object, description: 'Replaces the configuration (validated)' })
+  @IsOptional()
+  @IsObject()
+  config?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: Object, description: 'Replaces the credentials (validated, encrypted, never returned)' })
+  @IsOptional()
+  @IsObject()
+  credentials?: Record<string, unknown>;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  allowPrivateNetwork?: boolean;
+
+  @ApiPropertyOptional({ description: 'A disabled deployment runs none of its actions' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class UpdateActionBody {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  onTopic?: boolean;
+
+  @ApiPropertyOptional({ description: 'A disabled action runs neither by topic nor by schedule' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
 export class DeploymentBody {
   @ApiProperty({ format: 'uuid' })
   id: string;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
 import { requireWriter } from '../admin/caller-scope.js';
@@ -13,6 +13,8 @@ import {
   RunBody,
   RunListBody,
   RunRequestedBody,
+  UpdateActionBody,
+  UpdateDeploymentBody,
 } from './deployment.dto.js';
 import { DeploymentsService } from './deployments.service.js';
 
@@ -56,6 +58,25 @@ export class DeploymentsController {
     return this.deployments.get(caller, id);
   }
 
+  @Patch('deployments/:id')
+  @ApiOperation({ summary: 'Change a deployment: configuration, credentials (replaced, never returned), network policy, enabled' })
+  @ApiResponse({ status: 200, type: DeploymentBody })
+  @ApiResponse({ status: 400, description: 'validation_failed, deployment_config_invalid, deployment_credentials_invalid' })
+  @ApiResponse({ status: 404, description: 'deployment_not_found' })
+  update(@Caller() caller: Principal, @Param('id') id: string, @Body() body: UpdateDeploymentBody): Promise<DeploymentBody> {
+    requireWriter(caller);
+    return this.deployments.update(caller, id, body);
+  }
+
+  @Patch('actions/:id')
+  @ApiOperation({ summary: 'Enable or disable an action, or its runs on its topic' })
+  @ApiResponse({ status: 200, type: ActionBody })
+  @ApiResponse({ status: 404, description: 'action_not_found' })
+  updateAction(@Caller() caller: Principal, @Param('id') id: string, @Body() body: UpdateActionBody): Promise<ActionBody> {
+    requireWriter(caller);
+    return this.deployments.updateAction(caller, id, body);
+  }
+
   @Post('deployments/:id/actions')
   @ApiOperation({ summary: "Bind one of the integration's methods to the deployment (runs by topic, schedule or hand)" })
   @ApiResponse({ status: 201, type: ActionBody })
@@ -80,6 +101,7 @@ export class DeploymentsController {
   @ApiResponse({ status: 202, type: RunRequestedBody })
   @ApiResponse({ status: 400, description: 'validation_failed, payload_invalid' })
   @ApiResponse({ status: 404, description: 'action_not_found' })
+  @ApiResponse({ status: 409, description: 'action_disabled' })
   run(@Caller() caller: Principal, @Param('id') id: string, @Body() body: RunActionBody, @Req() request: { traceparent?: string }): Promise<RunRequestedBody> {
     requireWriter(caller);
     return this.deployments.requestRun(caller, id, body.input, request.traceparent);

@@ -11,7 +11,18 @@ import type { IntegrationDefinition } from '../sdk/integration.js';
 import { INTEGRATIONS } from '../sdk/integration-runtime.js';
 import { RunRecorder } from '../sdk/run-recorder.js';
 import { DeploymentDirectory } from './deployment-directory.js';
-import type { ActionBody, CreateActionBody, CreateDeploymentBody, DeploymentBody, IntegrationBody, ListRunsQuery, RunBody, RunRequestedBody } from './deployment.dto.js';
+import type {
+  ActionBody,
+  CreateActionBody,
+  CreateDeploymentBody,
+  DeploymentBody,
+  IntegrationBody,
+  ListRunsQuery,
+  RunBody,
+  RunRequestedBody,
+  UpdateActionBody,
+  UpdateDeploymentBody,
+} from './deployment.dto.js';
 
 interface DeploymentRow {
   id: string;
@@ -118,6 +129,43 @@ export class DeploymentsService {
     });
   }
 
+  /** Changes a deployment: what is given is validated and replaces what was stored (credentials re-sealed). */
+  async update(caller: Principal, id: string, body: UpdateDeploymentBody): Promise<DeploymentBody> {
+    const tenant = TenantContext.of(caller);
+    return withTenant(this.dataSource, tenant, async (db) => {
+      const current = await this.deployment(db, id, true);
+      const integration = this.integration(current.integration);
+      const config = body.config === undefined ? current.config : validated(integration.config, body.config, 'deployment_config_invalid', 'config');
+      const credentials = body.credentials === undefined ? undefined : validated(integration.credentials, body.credentials, 'deployment_credentials_invalid', 'credentials');
+      const sealed =
+        credentials === undefined ? current.credentials_sealed : Object.keys(credentials).length > 0 ? this.directory.seal(current.id, credentials as Record<string, string>) : null;
+      const [row] = await db.query<DeploymentRow[]>(
+        `WITH d AS (
+           UPDATE worker.deployments SET config = $2, credentials_sealed = $3, allow_private_network = $4, enabled = $5, updated_at = now()
+            WHERE id = $1 RETURNING *
+         ) SELECT * FROM d`,
+        [current.id, JSON.stringify(config), sealed, body.allowPrivateNetwork ?? current.allow_private_network, body.enabled ?? current.enabled],
+      );
+      return toDeployment(row);
+    });
+  }
+
+  async updateAction(caller: Principal, id: string, body: UpdateActionBody): Promise<ActionBody> {
+    const tenant = TenantContext.of(caller);
+    await withTenant(this.dataSource, tenant, async (db) => {
+      const rows = UUID.test(id)
+        ? await db.query<{ id: string }[]>(
+            `WITH a AS (
+               UPDATE worker.actions SET on_topic = coalesce($2, on_topic), enabled = coalesce($3, enabled) WHERE id = $1 RETURNING id
+             ) SELECT id FROM a`,
+            [id, body.onTopic ?? null, body.enabled ?? null],
+          )
+        : [];
+      if (rows.length === 0) throw new TributaryError('not_found', 'action_not_found', 'No such action');
+    });
+    return (await this.listActions(caller)).find((a) => a.id === id)!;
+  }
+
   async list(caller: Principal): Promise<DeploymentBody[]> {
     const tenant = TenantContext.of(caller);
     const rows = await withTenant(this.dataSource, tenant, (db) => db.query<DeploymentRow[]>(`SELECT * FROM worker.deployments ORDER BY created_at, id`));
@@ -177,8 +225,8 @@ export class DeploymentsService {
   async requestRun(caller: Principal, actionId: string, input: Record<string, unknown> = {}, traceparent?: string): Promise<RunRequestedBody> {
     const action = await this.scoped(caller, (db, tenantId) =>
       db
-        .query<{ id: string; tenant_id: string; integration: string; method: string; deployment_id: string }[]>(
-          `SELECT a.id, a.tenant_id, d.integration, a.method, d.id AS deployment_id
+        .query<{ id: string; tenant_id: string; integration: string; method: string; deployment_id: string; enabled: boolean }[]>(
+          `SELECT a.id, a.tenant_id, d.integration, a.method, d.id AS deployment_id, a.enabled AND d.enabled AS enabled
              FROM worker.actions a JOIN worker.deployments d ON d.id = a.deployment_id
             WHERE a.id = $1 AND ($2::uuid IS NULL OR a.tenant_id = $2)`,
           [UUID.test(actionId) ? actionId : '00000000-0000-0000-0000-000000000000', tenantId ?? null],
@@ -186,6 +234,7 @@ export class DeploymentsService {
         .then((rows) => rows[0]),
     );
     if (!action) throw new TributaryError('not_found', 'action_not_found', 'No such action');
+    if (!action.enabled) throw new TributaryError('conflict', 'action_disabled', 'The action or its deployment is disabled');
     const route = this.integration(action.integration).routes.find((r) => r.method === action.method);
     if (!route) throw new TributaryError('invalid', 'method_unknown', `${action.integration} has no method "${action.method}" any more`);
     const payload = parsePayload(route.topic, input);
@@ -233,8 +282,8 @@ export class DeploymentsService {
     return withTenant(this.dataSource, tenant, (db) => work(db, tenant.tenantId));
   }
 
-  private async deployment(db: EntityManager, id: string): Promise<DeploymentRow> {
-    const [row] = UUID.test(id) ? await db.query<DeploymentRow[]>(`SELECT * FROM worker.deployments WHERE id = $1`, [id]) : [];
+  private async deployment(db: EntityManager, id: string, lock = false): Promise<DeploymentRow> {
+    const [row] = UUID.test(id) ? await db.query<DeploymentRow[]>(`SELECT * FROM worker.deployments WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]) : [];
     if (!row) throw new TributaryError('not_found', 'deployment_not_found', 'No such deployment');
     return row;
   }
