@@ -5,6 +5,10 @@ import { CliError, EXIT_FAILED, usageError } from './cli-error.js';
 import { loadCliConfig, type CliConfig } from './cli.config.js';
 import type { CommandContext, CommandGroup, Subcommand } from './commands/command.js';
 import { adminKeyCommand } from './commands/admin-key.command.js';
+import { apikeyCommand } from './commands/apikey.command.js';
+import { appCommand } from './commands/app.command.js';
+import { integrationCommand } from './commands/integration.command.js';
+import { secretCommand } from './commands/secret.command.js';
 import { tenantCommand } from './commands/tenant.command.js';
 import { webhookCommand } from './commands/webhook.command.js';
 import { dlqCommand } from './commands/dlq.command.js';
@@ -12,7 +16,17 @@ import { actionsCommand } from './commands/actions.command.js';
 import { GatewayClient } from './gateway-client.js';
 import { WorkerClient } from './worker-client.js';
 
-const groups: readonly CommandGroup[] = [tenantCommand, webhookCommand, adminKeyCommand, dlqCommand, actionsCommand];
+const groups: readonly CommandGroup[] = [
+  tenantCommand,
+  appCommand,
+  integrationCommand,
+  webhookCommand,
+  secretCommand,
+  apikeyCommand,
+  adminKeyCommand,
+  dlqCommand,
+  actionsCommand,
+];
 
 export interface CliResult {
   readonly exitCode: number;
@@ -31,10 +45,9 @@ export async function run(argv: readonly string[], env: Record<string, string | 
     worker: () => new WorkerClient((config ??= loadCliConfig(env, cwd))),
   };
   const result = await execute(argv, context);
-  // The client never puts the key in a message; this makes sure nothing else does either. (A key too
+  // The client never puts a key in a message; this makes sure nothing else does either. (A key too
   // short to be real is left alone: replacing it would mangle the output and protect nothing.)
-  const key = config?.adminKey;
-  return key && key.length >= 16 ? redact(result, key) : result;
+  return [config?.adminKey, config?.apiKey].reduce((r, key) => (key && key.length >= 16 ? redact(r, key) : r), result);
 }
 
 async function execute(argv: readonly string[], context: CommandContext): Promise<CliResult> {
@@ -86,6 +99,7 @@ function usage(shown: readonly CommandGroup[]): string {
     '  TRIBUTARY_URL        the gateway (default http://localhost:3000)',
     '  TRIBUTARY_WORKER_URL the integration worker (default http://localhost:3003)',
     '  TRIBUTARY_ADMIN_KEY  the platform admin key (default: the contents of ./.tributary/admin-key)',
+    "  TRIBUTARY_API_KEY    a tenant's API key, for app, integration, webhook (but --tenant), secret and apikey commands",
     '',
     'Prints one JSON object on stdout. Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
     '',

@@ -4,7 +4,10 @@ import { apiError, isSuccess, type HttpAnswer } from './gateway-client.js';
 
 const TIMEOUT_MS = 30_000;
 
-/** The integration worker's admin API (dead letters, deployments, actions, runs), called with the admin key. */
+/**
+ * The integration worker's API (dead letters, deployments, actions, runs), called with the admin key —
+ * or, without one, with the tenant key of `TRIBUTARY_API_KEY` (which sees only its tenant).
+ */
 export class WorkerClient {
   constructor(private readonly config: CliConfig) {}
 
@@ -19,9 +22,10 @@ export class WorkerClient {
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
-    const { adminKey, workerUrl } = this.config;
+    const { workerUrl } = this.config;
+    const adminKey = this.config.adminKey ?? this.config.apiKey;
     if (!adminKey) {
-      throw usageError('admin_key_missing', `No admin key: set TRIBUTARY_ADMIN_KEY or write it to ./${ADMIN_KEY_FILE}`);
+      throw usageError('admin_key_missing', `No key: set TRIBUTARY_ADMIN_KEY (or write it to ./${ADMIN_KEY_FILE}) or TRIBUTARY_API_KEY`);
     }
     let response: Response;
     try {

@@ -1,5 +1,5 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
@@ -10,11 +10,12 @@ import { OperatorFeed } from './operator-feed.js';
 import { OperatorPageController } from './operator-page.controller.js';
 import { OperatorReadModel } from './operator-read-model.js';
 import { OperatorResolver } from './operator.resolver.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 /** Where the operator page's GraphQL API (HTTP and graphql-ws) is served; the page is at /ui. */
 export const OPERATOR_GRAPHQL_PATH = '/ui/graphql';
 
-@Module({ providers: [OperatorResolver, OperatorReadModel, OperatorFeed, DeliveryTap], exports: [DeliveryTap] })
+@Module({ imports: [WebhooksModule], providers: [OperatorResolver, OperatorReadModel, OperatorFeed, DeliveryTap] })
 class OperatorApiModule {}
 
 /**
@@ -63,10 +64,4 @@ class OperatorApiModule {}
   ],
   controllers: [OperatorPageController],
 })
-export class OperatorModule implements NestModule {
-  constructor(private readonly tap: DeliveryTap) {}
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply((req: Request, res: Parameters<DeliveryTap['use']>[1], next: () => void) => this.tap.use(req, res, next)).forRoutes('*');
-  }
-}
+export class OperatorModule {}
