@@ -179,13 +179,21 @@ describe('track & trace without SMTP: the local mailbox', () => {
 
   it('writes one mail per transition to the tenant\'s mailbox, readable through the API, under triple redelivery', async () => {
     await worker.call(acme.apiKey, 'PUT', '/v1/tracking/packages/PKG-M/recipient', { email: 'eve@example.com', language: 'de', consent: true });
+    // acme's own wording for deliveries in German; another tenant's template changes nothing for acme.
+    const own = await worker.call(acme.apiKey, 'PUT', '/v1/tracking/templates/delivered/de', { subject: 'ACME: {trackingId} ist da', text: '{carrier} hat {trackingId} gebracht.' });
+    expect(own.status).toBe(200);
+    await worker.call(globex.apiKey, 'PUT', '/v1/tracking/templates/delivered/de', { subject: 'GLOBEX {trackingId}', text: 'x' });
+    for (const [path, code] of [['/v1/tracking/templates/unknown/de', 'template_invalid'], ['/v1/tracking/templates/delivered/fr', 'template_invalid']]) {
+      const refused = await worker.call(acme.apiKey, 'PUT', path, { subject: 's', text: 't' });
+      expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 400, code });
+    }
     for (let i = 0; i < 3; i++) await worker.publish(Topics.carrierUpdateReceived, update('PKG-M', 'In Transit', 9), acme.id);
     const [change] = await eventually(() => published(worker, Topics.packageStateChanged.name, acme.id, 'PKG-M'), (c) => c.length === 1, { timeoutMs: 30_000 });
     await redeliver(worker, [change, change]);
     await worker.publish(Topics.carrierUpdateReceived, update('PKG-M', 'Delivered', 10), acme.id);
     const mailbox = await eventually(async () => (await worker.call(acme.apiKey, 'GET', '/v1/tracking/mailbox')).body.items, (items) => items.length >= 2, { timeoutMs: 30_000 });
     expect(mailbox.map((m: { subject: string; to: string }) => [m.subject, m.to])).toEqual([
-      ['Ihr Paket PKG-M wurde zugestellt', 'eve@example.com'],
+      ['ACME: PKG-M ist da', 'eve@example.com'],
       ['Ihr Paket PKG-M ist unterwegs', 'eve@example.com'],
     ]);
     const sent = await published(worker, Topics.notificationSent.name, acme.id, 'PKG-M');

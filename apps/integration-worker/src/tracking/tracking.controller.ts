@@ -4,7 +4,9 @@ import { TributaryError } from '@tributary/domain';
 import { ApiKeyGuard, Caller, TenantContext, withTenant, type Principal } from '@tributary/tenancy';
 import { DataSource } from 'typeorm';
 import { requireWriter } from '../admin/caller-scope.js';
-import { MailboxBody, OptOutBody, PackageBody, RecipientBody, RecipientSavedBody } from './tracking.dto.js';
+import { PACKAGE_STATUSES } from '@tributary/domain';
+import { NOTIFICATION_LANGUAGES } from '../integrations/tracking/notify-customer/notification-templates.js';
+import { MailboxBody, OptOutBody, PackageBody, RecipientBody, RecipientSavedBody, TemplateBody } from './tracking.dto.js';
 
 const TRACKING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -46,6 +48,34 @@ export class TrackingController {
       );
       return { trackingId, email: body.email, language: body.language, consent: body.consent, optedOut: row.opted_out };
     });
+  }
+
+  @Put('templates/:state/:language')
+  @ApiOperation({ summary: "The tenant's own notification for a state in a language (instead of the built-in one)" })
+  @ApiResponse({ status: 200, type: TemplateBody })
+  @ApiResponse({ status: 400, description: 'validation_failed, template_invalid' })
+  async setTemplate(
+    @Caller() caller: Principal,
+    @Param('state') state: string,
+    @Param('language') language: string,
+    @Body() body: TemplateBody,
+  ): Promise<TemplateBody> {
+    const tenant = TenantContext.of(caller);
+    requireWriter(caller);
+    if (!(PACKAGE_STATUSES as readonly string[]).includes(state) || state === 'unknown') {
+      throw new TributaryError('invalid', 'template_invalid', `No notifications for state "${state}"`);
+    }
+    if (!(NOTIFICATION_LANGUAGES as readonly string[]).includes(language)) {
+      throw new TributaryError('invalid', 'template_invalid', `Languages: ${NOTIFICATION_LANGUAGES.join(', ')}`);
+    }
+    await withTenant(this.dataSource, tenant, (db) =>
+      db.query(
+        `INSERT INTO worker.notification_templates (tenant_id, state, language, subject, body) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id, state, language) DO UPDATE SET subject = EXCLUDED.subject, body = EXCLUDED.body, updated_at = now()`,
+        [tenant.tenantId, state, language, body.subject, body.text],
+      ),
+    );
+    return { subject: body.subject, text: body.text };
   }
 
   @Post('opt-outs')

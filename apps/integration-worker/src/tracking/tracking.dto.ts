@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { NOTIFICATION_LANGUAGES } from '../integrations/tracking/notify-customer/notification-templates.js';
 
 export class RecipientBody {
@@ -77,4 +77,18 @@ export class RecipientSavedBody extends RecipientBody {
   trackingId: string;
   @ApiPropertyOptional({ description: 'The address opted out of all notifications' })
   optedOut?: boolean;
+}
+
+export class TemplateBody {
+  @ApiProperty({ example: 'Your ACME parcel {trackingId} was delivered', description: '{trackingId} and {carrier} are filled in' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  subject: string;
+
+  @ApiProperty({ example: 'Hello! {carrier} delivered your parcel {trackingId}.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10_000)
+  text: string;
 }

@@ -35,15 +35,20 @@ export const NOTIFICATION_TEMPLATES: Partial<Record<PackageStatus, Record<string
 
 export const NOTIFICATION_LANGUAGES = ['en', 'de'] as const;
 
-/** The mail for a state in a language (English when the language has no template); undefined for a state without one. */
+/**
+ * The mail for a state in a language: the tenant's own template for that state and language if it has
+ * one, else the built-in one (English when the language has none); undefined for a state without any.
+ */
 export function renderNotification(
   state: PackageStatus,
   language: string,
   values: { trackingId: string; carrier: string },
+  own?: MailTemplate,
 ): (MailTemplate & { language: string }) | undefined {
+  const fill = (text: string) => text.replaceAll('{trackingId}', values.trackingId).replaceAll('{carrier}', values.carrier.toUpperCase());
+  if (own) return { subject: fill(own.subject), text: fill(own.text), language };
   const templates = NOTIFICATION_TEMPLATES[state];
   if (!templates) return undefined;
   const chosen = templates[language] ? language : 'en';
-  const fill = (text: string) => text.replaceAll('{trackingId}', values.trackingId).replaceAll('{carrier}', values.carrier.toUpperCase());
   return { subject: fill(templates[chosen].subject), text: fill(templates[chosen].text), language: chosen };
 }

@@ -42,7 +42,11 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
     if (!recipient) return context.skip('no_recipient');
     if (!recipient.consent) return context.skip('no_consent');
     if (recipient.opted_out) return context.skip('opted_out');
-    const mail = renderNotification(change.to, recipient.language, change);
+    const [own] = await this.dataSource.query<{ subject: string; body: string }[]>(
+      `SELECT subject, body FROM worker.notification_templates WHERE tenant_id = $1 AND state = $2 AND language = $3`,
+      [tenantId, change.to, recipient.language],
+    );
+    const mail = renderNotification(change.to, recipient.language, change, own ? { subject: own.subject, text: own.body } : undefined);
     if (!mail) return context.skip('no_template');
 
     const key = `notify:${tenantId}:${change.trackingId}:${change.version}`;
