@@ -3,7 +3,7 @@ import { DatabaseModule } from '@tributary/database';
 import { messagingMigrations, MessagingModule } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
-import { AdminModule } from './admin/admin.module.js';
+import { WorkerApiModule } from './worker-api.module.js';
 import { workerMigrations } from './database/worker.migrations.js';
 import { integrations } from './integrations/integrations.js';
 import { IntegrationsModule } from './sdk/integrations.module.js';
@@ -33,7 +33,7 @@ export class WorkerModule {
           transport: config.transport,
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
-        AdminModule,
+        WorkerApiModule,
         IntegrationsModule.forRoot({
           integrations,
           retry: { maxAttempts: config.HANDLER_MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 30_000 },
