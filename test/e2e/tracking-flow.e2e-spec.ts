@@ -135,6 +135,7 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
     await eventually(
       () => count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1 AND stream_id = $2 AND type = 'tracking.package.state-changed'`, stream),
       (n) => n === 1,
+      { timeoutMs: 30_000 },
     );
     expect(await count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1 AND stream_id = $2`, stream)).toBe(3);
     expect(
@@ -165,7 +166,7 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
     await sendStandardWebhook(tenant.webhook.url, tenant.webhook.secret, update('PKG-GOOD'));
     await eventually(async () => sub.received, (r) => r.length === 1);
     // PKG-GOOD's carrier update, package update and state change; nothing of PKG-BAD.
-    await eventually(() => count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1`, [tenant.id]), (n) => n >= before + 3);
+    await eventually(() => count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1`, [tenant.id]), (n) => n >= before + 3, { timeoutMs: 30_000 });
     expect(await count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1`, [tenant.id])).toBe(before + 3);
     expect(await count(`SELECT count(*) AS n FROM messaging.messages WHERE envelope->'data'->>'trackingId' = 'PKG-BAD'`)).toBe(0);
   });
