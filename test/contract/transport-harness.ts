@@ -8,8 +8,10 @@ import {
   messagingMigrations,
   MessagingModule,
   OnMessage,
+  partitionFor,
   PostgresMessageLog,
   toKafkaMessage,
+  type RetryPolicy,
   type ConsumerOptions,
   type Envelope,
   type TransportOptions,
@@ -17,6 +19,7 @@ import {
 import { HttpErrorFilter } from '@tributary/runtime';
 import { createTestDatabase, startTestKafka, type TestDatabase, type TestKafka } from '@tributary/testing';
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
+import { Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
 /** What a test member does with each delivery; `attempt` is 1 on first delivery to that member. */
@@ -62,6 +65,8 @@ export interface TransportHarness {
   readonly databaseUrl: string;
   /** Puts a message on its topic as is (unsigned, tampered with), bypassing the publisher. */
   injectRaw(envelope: Envelope): Promise<void>;
+  /** The partition a partition key (`tenant:subject`) lands on, as the transport computes it. */
+  partitionOf(key: string): number;
 }
 
 /** An app that only publishes (in Kafka mode it also relays its outbox to Kafka). */
@@ -72,10 +77,10 @@ export async function startPublisher(harness: TransportHarness): Promise<INestAp
 }
 
 /** A member of `group` running `handle` for each message, consuming once this resolves. */
-export async function startMember(harness: TransportHarness, group: string, handle: Handle): Promise<INestApplication> {
+export async function startMember(harness: TransportHarness, group: string, handle: Handle, retry?: RetryPolicy): Promise<INestApplication> {
   const app = await NestFactory.create(ContractApp.forRoot(harness.databaseUrl, harness.transport, handle), { logger: process.env.CONTRACT_LOGS ? ['error', 'warn'] : false });
   app.useGlobalFilters(new HttpErrorFilter());
-  connectConsumer(app, { group, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, ...harness.tuning });
+  connectConsumer(app, { group, retry: retry ?? { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, pollIntervalMs: 50, ...harness.tuning });
   await app.init();
   await app.startAllMicroservices();
   return app;
@@ -107,6 +112,7 @@ export function postgresHarness(): TransportHarness {
         await dataSource.destroy();
       }
     },
+    partitionOf: (key) => partitionFor(key, 4),
   };
 }
 
@@ -139,6 +145,10 @@ export function kafkaHarness(): TransportHarness {
       } finally {
         await producer.disconnect();
       }
+    },
+    partitionOf(key) {
+      const partitionMetadata = [0, 1, 2, 3].map((partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0, offlineReplicas: [] }));
+      return Partitioners.DefaultPartitioner()({ topic: 'any', partitionMetadata, message: { key, value: null } });
     },
   };
 }

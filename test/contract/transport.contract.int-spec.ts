@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { Inbox, MessagePublisher, MessageSigner, type Envelope } from '@tributary/messaging';
+import { TributaryError } from '@tributary/domain';
+import { DeadLetterQueue, Inbox, MessagePublisher, MessageSigner, NonRetryable, type Envelope, type RetryPolicy } from '@tributary/messaging';
 import { eventually } from '@tributary/testing';
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
 import { DataSource } from 'typeorm';
@@ -37,8 +38,8 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
     );
     return sent as Envelope<CarrierUpdateReceived>[];
   };
-  const member = async (handle: Handle) => {
-    const app = await startMember(harness, group(), only(handle));
+  const member = async (handle: Handle, retry?: RetryPolicy) => {
+    const app = await startMember(harness, group(), only(handle), retry);
     members.push(app);
     return app;
   };
@@ -56,7 +57,32 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
       (r: { message_id: string }) => r.message_id,
     );
   const deadLetters = async () =>
-    publisher.get(DataSource).query(`SELECT message_id, error_code FROM messaging.dead_letters WHERE group_id = $1`, [group()]);
+    publisher
+      .get(DataSource)
+      .query(
+        `SELECT message_id, error_code FROM messaging.dead_letters WHERE group_id = $1 AND envelope->'data'->>'trackingId' LIKE $2 ORDER BY id`,
+        [group(), `${mark()}%`],
+      );
+  const deferred = async (): Promise<Array<{ message_id: string; attempts: number; error_code: string | null; due: boolean }>> =>
+    publisher
+      .get(DataSource)
+      .query(
+        `SELECT message_id, attempts, error_code, next_attempt_at IS NOT NULL AS due FROM messaging.deferred WHERE group_id = $1 ORDER BY id`,
+        [group()],
+      );
+  const TENANT = '0190f3b4-0000-7000-8000-00000000000a';
+  /** Two tracking ids of this test whose messages share a partition (so only per-key waiting lets one pass the other). */
+  const samePartition = (): [string, string] => {
+    const byPartition = new Map<number, string>();
+    for (let n = 0; ; n++) {
+      const id = `${mark()}PKG-K${n}`;
+      const partition = harness.partitionOf(`${TENANT}:${id}`);
+      const other = byPartition.get(partition);
+      if (other) return [other.slice(mark().length), id.slice(mark().length)];
+      byPartition.set(partition, id);
+    }
+  };
+  const unavailable = () => new TributaryError('unavailable', 'carrier_down', 'carrier API unavailable');
 
   beforeAll(async () => {
     await harness.setUp();
@@ -82,7 +108,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
     const received: Envelope<CarrierUpdateReceived>[] = [];
     await member(async (envelope) => void received.push(envelope));
     const [sent] = await publish([update('PKG-ROUND')]);
-    await eventually(async () => received, (r) => r.length === 1);
+    await eventually(async () => received, (r) => r.length === 1, { timeoutMs: 30_000 });
     expect(received[0]).toEqual(sent);
     expect(received[0].data).toEqual(update('PKG-ROUND'));
     expect(received[0].data.trackingId).toBe(`T${run}-PKG-ROUND`);
@@ -180,11 +206,96 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
     let a!: INestApplication;
     a = await member(effectOnce(() => a, seen));
     const [sent] = await publish([update('PKG-TWICE')]);
-    await eventually(effects, (rows) => rows.length === 1);
+    // Kafka: the new member's first assignment may wait out the previous tests' rebalances (~10 s on the test broker).
+    await eventually(effects, (rows) => rows.length === 1, { timeoutMs: 30_000 });
     // A redelivery, as after a crash between the effect and the offset commit:
     await harness.injectRaw(sent);
     await harness.injectRaw(sent);
     await eventually(async () => seen.filter((id) => id === sent.id).length, (n) => n >= 3, { timeoutMs: 30_000 });
     expect(await effects()).toEqual([sent.id]);
+  });
+
+  it('keeps a retry\'s attempts and next attempt in the database, so a restarted consumer carries on counting', async () => {
+    const seen: Array<[string, number]> = [];
+    const retry = { maxAttempts: 20, baseDelayMs: 300, maxDelayMs: 600 };
+    const a = await member(async (_, attempt) => {
+      seen.push(['a', attempt]);
+      throw unavailable();
+    }, retry);
+    const [sent] = await publish([update('PKG-RESTART')]);
+    await eventually(async () => seen.length, (n) => n >= 2, { timeoutMs: 20_000 });
+    await a.close();
+    members.splice(members.indexOf(a), 1);
+
+    // Only the database remembers the message now: its partition moved past it on the first failure.
+    const [row] = await deferred();
+    expect(row).toEqual({ message_id: sent.id, attempts: seen.length, error_code: 'carrier_down', due: true });
+    const before = seen.length;
+    await member(async (envelope, attempt) => void seen.push([envelope.id === sent.id ? 'b' : 'b-other', attempt]), retry);
+    await eventually(async () => seen.filter(([m]) => m === 'b').length, (n) => n === 1, { timeoutMs: 30_000 });
+    expect(seen).toEqual([...Array.from({ length: before }, (_, i) => ['a', i + 1]), ['b', before + 1]]);
+    await eventually(deferred, (rows) => rows.length === 0);
+    expect(await deadLetters()).toEqual([]);
+  });
+
+  it('holds later messages of a retrying key back while other keys flow, dead-letters the poison with its error, attempts and envelope, and redrives it', async () => {
+    const [poisoned, other] = samePartition();
+    const handled: string[] = [];
+    const notes: Record<string, boolean> = {};
+    let fixed = false;
+    let otherSeen!: () => void;
+    const otherHandled = new Promise<void>((resolve) => (otherSeen = resolve));
+    await member(
+      async (envelope, attempt) => {
+        const { trackingId, status } = envelope.data;
+        if (status === 'poison' && !fixed) {
+          // From the second attempt on, fail only once the other key got through: if the transport
+          // held the partition (or the key's messages) during retries, this would never resolve.
+          if (attempt >= 2) await otherHandled;
+          throw unavailable();
+        }
+        if (status === 'other') {
+          notes.otherWhilePoisonRetried = (await deferred()).some((d) => d.message_id === poison.id);
+          otherSeen();
+        }
+        if (status === 'after') notes.afterOnlyOncePoisonDead = (await deadLetters()).length === 1;
+        handled.push(`${trackingId.slice(mark().length)}/${status}`);
+      },
+      { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 },
+    );
+    const [poison] = await publish([update(poisoned, 'poison')]);
+    await eventually(deferred, (rows) => rows.some((d) => d.message_id === poison.id), { timeoutMs: 20_000 });
+    await publish([update(poisoned, 'after'), update(other, 'other')]);
+
+    await eventually(async () => handled, (h) => h.includes(`${poisoned}/after`), { timeoutMs: 30_000 });
+    expect(handled).toEqual([`${other}/other`, `${poisoned}/after`]);
+    expect(notes).toEqual({ otherWhilePoisonRetried: true, afterOnlyOncePoisonDead: true });
+
+    const dlq = new DeadLetterQueue();
+    const dataSource = publisher.get(DataSource);
+    const letter = (await dlq.list(dataSource, { group: group() })).find((l) => l.messageId === poison.id)!;
+    expect(letter).toMatchObject({ messageId: poison.id, errorCode: 'carrier_down', errorMessage: 'carrier API unavailable', attempts: 3, status: 'dead' });
+    expect((await dlq.get(dataSource, letter.id)).envelope).toEqual(poison);
+
+    fixed = true;
+    await dataSource.transaction((manager) => dlq.redrive(manager, letter.id));
+    await eventually(async () => handled, (h) => h.includes(`${poisoned}/poison`), { timeoutMs: 30_000 });
+    await eventually(async () => (await dlq.get(dataSource, letter.id)).status, (status) => status === 'resolved');
+    expect(handled).toEqual([`${other}/other`, `${poisoned}/after`, `${poisoned}/poison`]);
+    await expect(dataSource.transaction((manager) => dlq.redrive(manager, letter.id))).rejects.toMatchObject({ code: 'dead_letter_not_dead' });
+  });
+
+  it('dead-letters a NonRetryable failure at once, without retrying it', async () => {
+    const attempts: number[] = [];
+    await member(async (envelope, attempt) => {
+      attempts.push(attempt);
+      if (envelope.data.status === 'reject') throw new NonRetryable('parcel_unknown', 'The carrier does not know this parcel');
+    });
+    const [rejected] = await publish([update('PKG-REJECT', 'reject')]);
+    await publish([update('PKG-REJECT', 'later')]);
+    await eventually(async () => attempts.length, (n) => n === 2, { timeoutMs: 20_000 });
+    expect(await deadLetters()).toEqual([{ message_id: rejected.id, error_code: 'parcel_unknown' }]);
+    expect(attempts).toEqual([1, 1]);
+    expect(await deferred()).toEqual([]);
   });
 });

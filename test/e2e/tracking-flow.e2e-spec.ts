@@ -131,7 +131,13 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
 
     expect(sub.received.filter((u) => u.trackingId === 'PKG-TWICE')).toHaveLength(1);
     const stream = [tenant.id, 'tracking-PKG-TWICE'];
-    expect(await count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1 AND stream_id = $2`, stream)).toBe(2);
+    // The stream also gets the package's state change, from the worker's state machine (on its own time).
+    await eventually(
+      () => count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1 AND stream_id = $2 AND type = 'tracking.package.state-changed'`, stream),
+      (n) => n === 1,
+      { timeoutMs: 30_000 },
+    );
+    expect(await count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1 AND stream_id = $2`, stream)).toBe(3);
     expect(
       await count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1 AND stream_id = $2 AND type = 'tracking.carrier-update.received'`, stream),
     ).toBe(1);
@@ -159,7 +165,9 @@ describe.each(modes)('webhook → worker → event store → subscription (%s)',
     const sub = await watch(tenant.apiKey);
     await sendStandardWebhook(tenant.webhook.url, tenant.webhook.secret, update('PKG-GOOD'));
     await eventually(async () => sub.received, (r) => r.length === 1);
-    expect(await count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1`, [tenant.id])).toBe(before + 2);
+    // PKG-GOOD's carrier update, package update and state change; nothing of PKG-BAD.
+    await eventually(() => count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1`, [tenant.id]), (n) => n >= before + 3, { timeoutMs: 30_000 });
+    expect(await count(`SELECT count(*) AS n FROM event_store.events WHERE tenant_id = $1`, [tenant.id])).toBe(before + 3);
     expect(await count(`SELECT count(*) AS n FROM messaging.messages WHERE envelope->'data'->>'trackingId' = 'PKG-BAD'`)).toBe(0);
   });
 

@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import { usageError } from './cli-error.js';
 
 export const DEFAULT_GATEWAY_URL = 'http://localhost:3000';
+export const DEFAULT_WORKER_URL = 'http://localhost:3003';
 /** Where `npm start` leaves the platform admin key, relative to the working directory. */
 export const ADMIN_KEY_FILE = join('.tributary', 'admin-key');
 
 export interface CliConfig {
   /** The gateway's base URL, without a trailing slash. */
   readonly gatewayUrl: string;
+  /** The integration worker's base URL (dead letters, deployments, actions), without a trailing slash. */
+  readonly workerUrl: string;
   /** The platform admin key, or undefined when neither the variable nor the key file provides one. */
   readonly adminKey: string | undefined;
   /** A tenant's API key (`TRIBUTARY_API_KEY`), for the commands that act inside a tenant. */
@@ -16,8 +19,8 @@ export interface CliConfig {
 }
 
 /**
- * The CLI's configuration: `TRIBUTARY_URL`, `TRIBUTARY_ADMIN_KEY` (falling back to the key file) and
- * `TRIBUTARY_API_KEY` (a tenant's key).
+ * The CLI's configuration: `TRIBUTARY_URL`, `TRIBUTARY_WORKER_URL`, `TRIBUTARY_ADMIN_KEY` (falling back to the
+ * key file) and `TRIBUTARY_API_KEY` (a tenant's key).
  * Validated by hand rather than with class-validator: a one-shot CLI should not load the server stack.
  */
 export function loadCliConfig(env: Record<string, string | undefined>, cwd: string): CliConfig {
@@ -25,8 +28,13 @@ export function loadCliConfig(env: Record<string, string | undefined>, cwd: stri
   if (!isHttpUrl(gatewayUrl)) {
     throw usageError('config_invalid', `TRIBUTARY_URL must be an http(s) URL, got "${gatewayUrl}"`);
   }
+  const workerUrl = env.TRIBUTARY_WORKER_URL?.trim() || DEFAULT_WORKER_URL;
+  if (!isHttpUrl(workerUrl)) {
+    throw usageError('config_invalid', `TRIBUTARY_WORKER_URL must be an http(s) URL, got "${workerUrl}"`);
+  }
   return {
     gatewayUrl: gatewayUrl.replace(/\/+$/, ''),
+    workerUrl: workerUrl.replace(/\/+$/, ''),
     adminKey: env.TRIBUTARY_ADMIN_KEY?.trim() || readAdminKeyFile(cwd),
     apiKey: env.TRIBUTARY_API_KEY?.trim() || undefined,
   };

@@ -11,9 +11,22 @@ import { integrationCommand } from './commands/integration.command.js';
 import { secretCommand } from './commands/secret.command.js';
 import { tenantCommand } from './commands/tenant.command.js';
 import { webhookCommand } from './commands/webhook.command.js';
+import { dlqCommand } from './commands/dlq.command.js';
+import { actionsCommand } from './commands/actions.command.js';
 import { GatewayClient } from './gateway-client.js';
+import { WorkerClient } from './worker-client.js';
 
-const groups: readonly CommandGroup[] = [tenantCommand, appCommand, integrationCommand, webhookCommand, secretCommand, apikeyCommand, adminKeyCommand];
+const groups: readonly CommandGroup[] = [
+  tenantCommand,
+  appCommand,
+  integrationCommand,
+  webhookCommand,
+  secretCommand,
+  apikeyCommand,
+  adminKeyCommand,
+  dlqCommand,
+  actionsCommand,
+];
 
 export interface CliResult {
   readonly exitCode: number;
@@ -29,6 +42,7 @@ export async function run(argv: readonly string[], env: Record<string, string | 
   let config: CliConfig | undefined;
   const context: CommandContext = {
     gateway: () => new GatewayClient((config ??= loadCliConfig(env, cwd))),
+    worker: () => new WorkerClient((config ??= loadCliConfig(env, cwd))),
   };
   const result = await execute(argv, context);
   // The client never puts a key in a message; this makes sure nothing else does either. (A key too
@@ -83,6 +97,7 @@ function usage(shown: readonly CommandGroup[]): string {
     '',
     'Environment:',
     '  TRIBUTARY_URL        the gateway (default http://localhost:3000)',
+    '  TRIBUTARY_WORKER_URL the integration worker (default http://localhost:3003)',
     '  TRIBUTARY_ADMIN_KEY  the platform admin key (default: the contents of ./.tributary/admin-key)',
     "  TRIBUTARY_API_KEY    a tenant's API key, for app, integration, webhook (but --tenant), secret and apikey commands",
     '',

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { connectConsumer } from '@tributary/messaging';
-import { configureHttpEdge } from '@tributary/runtime';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { configureHttpEdge, validationPipe } from '@tributary/runtime';
 import { Logger } from 'nestjs-pino';
 import type { WorkerConfig } from './worker.config.js';
 import { WorkerModule } from './worker.module.js';
@@ -13,6 +14,17 @@ export async function createWorkerApp(config: WorkerConfig): Promise<INestApplic
   const app = await NestFactory.create(WorkerModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   configureHttpEdge(app);
+  app.useGlobalPipes(validationPipe());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tributary integration worker')
+      .setDescription('Dead letters, deployments, actions, runs, schedules and the tracking mailbox')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
   connectConsumer(app, {
     group: WORKER_GROUP,
     pollIntervalMs: config.CONSUMER_POLL_MS,

@@ -1,4 +1,4 @@
-import { IsInt, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { ConsumerAppConfig, loadConfig } from '@tributary/runtime';
 
 export class WorkerConfig extends ConsumerAppConfig {
@@ -7,6 +7,22 @@ export class WorkerConfig extends ConsumerAppConfig {
   @IsInt()
   @Min(1)
   HANDLER_MAX_ATTEMPTS: number = 5;
+
+  /** Base64 of 32 random bytes: encrypts deployment credentials at rest (the gateway's key). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  TRIBUTARY_ENCRYPTION_KEY?: string;
+
+  /** Where tracking notifications are sent (`smtp://user:pass@host:587`, `smtps://…`); unset: the local mailbox. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be smtp://… or smtps://…' })
+  SMTP_URL?: string;
+
+  /** The From of tracking notifications. */
+  @IsString()
+  @IsNotEmpty()
+  MAIL_FROM: string = 'Tributary <notifications@tributary.local>';
 }
 
 export const loadWorkerConfig = (env: Record<string, string | undefined>) => loadConfig(WorkerConfig, env);

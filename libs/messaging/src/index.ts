@@ -24,5 +24,7 @@ export * from './kafka/kafka-topics.js';
 export * from './kafka/kafka-transport.server.js';
 export * from './kafka/kafka-outbox-relay.js';
 export * from './consumer/delivery-observer.js';
+export * from './consumer/durable-delivery.js';
+export * from './consumer/dead-letter-queue.js';
 export * from './consumer/consumer-lag.js';
 export * from './kafka/kafka-lag.js';

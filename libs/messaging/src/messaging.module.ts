@@ -100,8 +100,10 @@ export interface ConsumerOptions {
   /** The consumer group: one per app, so each app sees every message once. */
   readonly group: string;
   readonly retry?: RetryPolicy;
-  /** postgres: the safety-net poll. */
+  /** postgres: the safety-net poll; both: the longest wait before a due retry is run. */
   readonly pollIntervalMs?: number;
+  /** How long a member owns a retry it claimed without renewing it (default 15 s, renewed while it runs); a dead member's retries move on after it. */
+  readonly retryLeaseMs?: number;
   /** postgres: how long a member's partition leases last without a heartbeat. */
   readonly leaseMs?: number;
   /** postgres: this member's id in the group (default: random). */

@@ -1,5 +1,5 @@
 import { TributaryError } from '@tributary/domain';
-import { backoffDelay, describeError, isRetryable, type RetryPolicy } from './retry-policy.js';
+import { backoffDelay, describeError, isRetryable, NonRetryable, retryPolicyOf, withRetryPolicy, type RetryPolicy } from './retry-policy.js';
 
 describe('retry policy', () => {
   const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
@@ -48,6 +48,21 @@ describe('retry policy', () => {
     it('codes anything else as handler_failed', () => {
       expect(describeError(new Error('boom'))).toEqual({ code: 'handler_failed', message: 'boom' });
       expect(describeError('boom')).toEqual({ code: 'handler_failed', message: 'boom' });
+    });
+  });
+
+  describe('a handler\'s own failures', () => {
+    it('NonRetryable is never retried and keeps its code', () => {
+      const error = new NonRetryable('parcel_unknown', 'The carrier does not know this parcel');
+      expect(isRetryable(error)).toBe(false);
+      expect(describeError(error)).toEqual({ code: 'parcel_unknown', message: 'The carrier does not know this parcel' });
+    });
+
+    it('carries the failing handler\'s policy on its error, and falls back to the default without one', () => {
+      const own: RetryPolicy = { maxAttempts: 9, baseDelayMs: 1, maxDelayMs: 2 };
+      expect(retryPolicyOf(withRetryPolicy(new Error('boom'), own), policy)).toBe(own);
+      expect(retryPolicyOf(new Error('boom'), policy)).toBe(policy);
+      expect(retryPolicyOf('not an object', policy)).toBe(policy);
     });
   });
 });

@@ -2,3 +2,8 @@ export * from './topic.js';
 export * from './registry.js';
 export * from './tracking/carrier-update-received.topic.js';
 export * from './tracking/package-updated.topic.js';
+export * from './integration/action-requested.topic.js';
+export * from './tracking/dpd-push-received.topic.js';
+export * from './tracking/easypost-event-received.topic.js';
+export * from './tracking/package-state-changed.topic.js';
+export * from './tracking/notification-sent.topic.js';

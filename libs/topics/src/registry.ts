@@ -2,11 +2,21 @@ import { TributaryError } from '@tributary/domain';
 import type { TopicDefinition } from './topic.js';
 import { carrierUpdateReceived } from './tracking/carrier-update-received.topic.js';
 import { packageUpdated } from './tracking/package-updated.topic.js';
+import { actionRequested } from './integration/action-requested.topic.js';
+import { dpdPushReceived } from './tracking/dpd-push-received.topic.js';
+import { easyPostEventReceived } from './tracking/easypost-event-received.topic.js';
+import { notificationSent } from './tracking/notification-sent.topic.js';
+import { packageStateChanged } from './tracking/package-state-changed.topic.js';
 
 /** Every topic of the platform. Add a topic by defining it next to its payload and listing it here. */
 export const Topics = {
   carrierUpdateReceived,
   packageUpdated,
+  actionRequested,
+  dpdPushReceived,
+  easyPostEventReceived,
+  packageStateChanged,
+  notificationSent,
 } as const;
 
 export const allTopics: readonly TopicDefinition[] = Object.values(Topics) as TopicDefinition[];

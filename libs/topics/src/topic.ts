@@ -13,6 +13,11 @@ export interface TopicDefinition<T extends object = object> {
   readonly payload: PayloadClass<T>;
   /** The entity id events are ordered by; the transport prefixes it with the tenant id. */
   key(payload: T): string;
+  /**
+   * A third party's own payload (a carrier's webhook): fields the class does not declare are kept
+   * rather than rejected, since the sender adds fields without asking. Declared fields still validate.
+   */
+  readonly open?: boolean;
 }
 
 export function defineTopic<T extends object>(definition: TopicDefinition<T>): TopicDefinition<T> {
@@ -30,7 +35,7 @@ export function parsePayload<T extends object>(topic: TopicDefinition<T>, data: 
     throw new TributaryError('invalid', 'payload_invalid', `${topic.name} payload must be a JSON object`);
   }
   const instance = plainToInstance(topic.payload, data);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  const errors = validateSync(instance, topic.open ? {} : { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     throw new TributaryError('invalid', 'payload_invalid', `${topic.name} payload is invalid: ${describe(errors)}`, {
       fields: errors.map((e) => e.property),

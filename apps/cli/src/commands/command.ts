@@ -1,12 +1,15 @@
 import type { ParseArgsConfig } from 'node:util';
 import { usageError } from '../cli-error.js';
 import type { GatewayClient } from '../gateway-client.js';
+import type { WorkerClient } from '../worker-client.js';
 
 export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
 
 export interface CommandContext {
   /** The management API client; configuration is read on first use, so commands that need none never fail on it. */
   gateway(): GatewayClient;
+  /** The integration worker's admin API client (dead letters, deployments, actions). */
+  worker(): WorkerClient;
 }
 
 /** One `tributary <group> <name>` command: its options (node:util parseArgs) and what it prints. */

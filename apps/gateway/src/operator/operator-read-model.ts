@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { TributaryError } from '@tributary/domain';
 import {
   createKafka,
+  DeadLetterQueue,
   kafkaConsumerGroups,
   kafkaConsumerLag,
   PostgresMessageLog,
@@ -96,7 +97,7 @@ export class OperatorReadModel implements OnApplicationShutdown {
   async deadLetters(): Promise<OperatorDeadLetter[]> {
     const rows = await this.dataSource.query<Record<string, any>[]>(
       `SELECT id::text, group_id, topic, message_id, tenant_id, error_code, error_message, attempts, dead_at
-         FROM messaging.dead_letters ORDER BY id DESC LIMIT $1`,
+         FROM messaging.dead_letters WHERE status = 'dead' ORDER BY id DESC LIMIT $1`,
       [LIST_LIMIT],
     );
     return rows.map((r) => ({
@@ -113,7 +114,7 @@ export class OperatorReadModel implements OnApplicationShutdown {
   }
 
   private async deadLetterCount(): Promise<number> {
-    const [row] = await this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM messaging.dead_letters`);
+    const [row] = await this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM messaging.dead_letters WHERE status = 'dead'`);
     return row.n;
   }
 
@@ -195,10 +196,10 @@ export class OperatorReadModel implements OnApplicationShutdown {
   }
 
   /**
-   * Sends a dead letter's message back to its topic and removes the dead letter, in one
-   * transaction. The message keeps its id, so the groups that handled it skip it (their inboxes and
-   * the event store's unique event ids) and the group that failed handles it again. Should it fail
-   * again, it is dead-lettered anew.
+   * Sends a dead letter back to the consumer group that gave it up (`DeadLetterQueue.redrive`, the
+   * same path as the worker's API and `tributary dlq redrive`): it is retried from attempt 1, in order
+   * behind its key, and the dead letter stays listed as `redriven`, then `resolved` — or `dead` again
+   * with its new error. The groups that handled it are not involved.
    */
   async redrive(id: string): Promise<RedriveResult> {
     if (!/^\d{1,18}$/.test(id)) throw new TributaryError('invalid', 'dead_letter_id_invalid', 'A dead letter id is a number');
@@ -212,8 +213,7 @@ export class OperatorReadModel implements OnApplicationShutdown {
       if (!envelope || typeof envelope.id !== 'string' || envelope.type !== row.topic) {
         throw new TributaryError('conflict', 'dead_letter_not_redrivable', `Dead letter ${id} holds no well-formed message to send again`);
       }
-      await this.log.append(manager, [envelope as Envelope]);
-      await manager.query(`WITH d AS (DELETE FROM messaging.dead_letters WHERE id = $1 RETURNING 1) SELECT count(*) FROM d`, [id]);
+      await new DeadLetterQueue().redrive(manager, id);
       return { id, topic: row.topic, messageId: envelope.id };
     });
   }

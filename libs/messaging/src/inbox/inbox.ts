@@ -15,4 +15,10 @@ export class Inbox {
     );
     return rows.length === 1;
   }
+
+  /** Whether `consumer` already handled `messageId` (a read outside any transaction: a hint that skips work, not a claim). */
+  async handled(q: Queryable, consumer: string, messageId: string): Promise<boolean> {
+    const rows = await q.query(`SELECT 1 AS found FROM messaging.inbox WHERE consumer = $1 AND message_id = $2`, [consumer, messageId]);
+    return rows.length === 1;
+  }
 }

@@ -1,11 +1,13 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
 import { recordDeadLetter } from '../consumer/dead-letters.js';
 import type { DeliveryObserver } from '../consumer/delivery-observer.js';
-import { deliverWithRetry, retryWarning } from '../consumer/deliver-with-retry.js';
+import { backoffDelay } from '../retry-policy.js';
+import { DurableDelivery, type InboundMessage } from '../consumer/durable-delivery.js';
 import { EnvelopeServer } from '../consumer/envelope-server.js';
-import type { Envelope } from '../envelope/envelope.js';
+import { partitionKeyOf, type Envelope } from '../envelope/envelope.js';
 import { Wakeup } from '../postgres/wakeup.js';
 import { defaultRetryPolicy, describeError, type RetryPolicy } from '../retry-policy.js';
 import type { MessageSigner } from '../signing/message-signer.js';
@@ -31,6 +33,10 @@ export interface KafkaTransportOptions {
   readonly maxWaitMs?: number;
   readonly observer?: DeliveryObserver;
   readonly heartbeatIntervalMs?: number;
+  /** How often this member looks for retries that are due (in-process deferrals wake it at once). */
+  readonly pollIntervalMs?: number;
+  /** How long a member owns a retry it claimed. */
+  readonly retryLeaseMs?: number;
 }
 
 /** What a handler can learn about the Kafka message it is handling (`@Ctx() ctx: KafkaEnvelopeContext`). */
@@ -57,6 +63,7 @@ export class KafkaTransportServer extends EnvelopeServer {
   private running = false;
   private readonly backoffs = new Set<Wakeup>();
   private readonly retry: RetryPolicy;
+  private durable?: DurableDelivery;
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
@@ -81,7 +88,8 @@ export class KafkaTransportServer extends EnvelopeServer {
     if (!this.running) return;
     this.running = false;
     this.backoffs.forEach((w) => w.signal());
-    await this.consumer?.disconnect();
+    // The retry loop stops claiming at once; the consumer finishes the message in hand and leaves the group.
+    await Promise.all([this.durable?.close(), this.consumer?.disconnect()]);
   }
 
   private async start(): Promise<void> {
@@ -89,6 +97,23 @@ export class KafkaTransportServer extends EnvelopeServer {
     this.running = true;
     if (topics.length === 0) return;
     await provisionKafkaTopics(this.kafka, topics, this.options.partitions, this.options.replicationFactor);
+    this.durable = new DurableDelivery({
+      dataSource: this.options.dataSource,
+      group: this.options.group,
+      topics,
+      retry: this.retry,
+      memberId: `${this.options.group}-${randomUUID()}`,
+      logger: this.logger,
+      observer: this.options.observer,
+      pollIntervalMs: this.options.pollIntervalMs,
+      leaseMs: this.options.retryLeaseMs,
+      run: async (message, attempt) => {
+        const envelope = this.options.signer.verify(message.envelope as Envelope);
+        const coordinates = { topic: message.topic, partition: message.partition, offset: String(message.offset) };
+        await this.handle(message.topic, envelope, new KafkaEnvelopeContext([coordinates, attempt]));
+      },
+    });
+    this.durable.start();
     const consumer = this.kafka.consumer({
       groupId: this.options.group,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
@@ -97,6 +122,8 @@ export class KafkaTransportServer extends EnvelopeServer {
       retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
     });
     this.consumer = consumer;
+    // A new assignment: what this member knew of its partitions' deferred keys may be stale.
+    consumer.on(consumer.events.GROUP_JOIN, () => this.durable?.forget());
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
@@ -114,27 +141,35 @@ export class KafkaTransportServer extends EnvelopeServer {
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
+    const durable = this.durable!;
+    const stillOwned = () => this.running && isRunning() && !isStale();
+    const parsed = batch.messages.map((message) => inbound(this.options.group, topic, partition, message));
     let lastBeat = Date.now();
-    for (const message of batch.messages) {
-      if (!this.running || !isRunning() || isStale()) return;
-      const where = `${topic}#${partition}@${message.offset}`;
-      const coordinates = { topic, partition, offset: message.offset };
-      const handled = await deliverWithRetry({
-        retry: this.retry,
-        attempt: async (attempt) => {
-          const envelope = this.options.signer.verify(fromKafkaMessage(message));
-          await this.handle(topic, envelope, new KafkaEnvelopeContext([coordinates, attempt]));
-        },
-        deadLetter: (error, attempts) => {
-          this.logger.error(`${where} dead-lettered after ${attempts} attempt(s): ${describeError(error).code}`);
-          return recordDeadLetter(this.options.dataSource, deadLetterOf(this.options.group, topic, partition, message, error, attempts));
-        },
-        backoff: (ms) => this.backoff(ms, heartbeat),
-        stillOwned: () => this.running && isRunning() && !isStale(),
-        onRetry: (error, attempt) => this.logger.warn(retryWarning(where, error, attempt)),
-        observe: (outcome, seconds) => this.options.observer?.observe(topic, this.options.group, outcome, seconds),
-      });
-      if (!handled) return;
+    // A database failure (not a handler's: those are deferred or dead-lettered) holds the partition.
+    for (let failures = 0; ; failures++) {
+      try {
+        await durable.prepare(topic, partition);
+        break;
+      } catch (error) {
+        this.logger.warn(`Could not prepare ${topic}#${partition}: ${describeError(error).message}`);
+        await this.backoff(backoffDelay(this.retry, failures + 1), heartbeat);
+        if (!stillOwned()) return;
+      }
+    }
+    for (const [i, message] of batch.messages.entries()) {
+      if (!stillOwned()) return;
+      const item = parsed[i];
+      for (let failures = 0; ; failures++) {
+        try {
+          if ('key' in item) await durable.deliver(item);
+          else await recordDeadLetter(this.options.dataSource, item.deadLetter);
+          break;
+        } catch (error) {
+          this.logger.warn(`${topic}#${partition}@${message.offset}: could not record the outcome: ${describeError(error).message}`);
+          await this.backoff(backoffDelay(this.retry, failures + 1), heartbeat);
+          if (!stillOwned()) return;
+        }
+      }
       resolveOffset(message.offset);
       if (Date.now() - lastBeat > 1_000) {
         lastBeat = Date.now();
@@ -159,14 +194,24 @@ export class KafkaTransportServer extends EnvelopeServer {
   }
 }
 
-function deadLetterOf(group: string, topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number) {
-  let envelope: Partial<Envelope> | { raw: string | null };
+/** The message as the durable delivery sees it, or — when it is not a CloudEvent of ours — its dead letter. */
+function inbound(group: string, topic: string, partition: number, message: KafkaMessage): InboundMessage | { deadLetter: Parameters<typeof recordDeadLetter>[1] } {
+  let envelope: Envelope;
   try {
     envelope = fromKafkaMessage(message);
-  } catch {
-    envelope = { raw: message.value?.toString('utf8') ?? null };
+  } catch (error) {
+    const raw = { raw: message.value?.toString('utf8') ?? null };
+    return {
+      deadLetter: { group, topic, partition, offset: message.offset, messageId: '', tenantId: null, key: message.key?.toString('utf8') ?? null, envelope: raw, error, attempts: 1 },
+    };
   }
-  const id = 'id' in envelope ? envelope.id : undefined;
-  const tenant = 'tenantid' in envelope ? envelope.tenantid : undefined;
-  return { group, topic, partition, offset: message.offset, messageId: id ?? '', tenantId: tenant ?? null, envelope, error, attempts };
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? partitionKeyOf(envelope),
+    messageId: envelope.id,
+    tenantId: envelope.tenantid ?? null,
+    envelope,
+  };
 }

@@ -31,7 +31,13 @@ export interface PostgresGroupOptions {
  * (a relay forwarding in bulk) and is retried as a whole.
  */
 export type Deliver =
-  | { readonly each: (message: StoredMessage, attempt: number) => Promise<void> }
+  | {
+      readonly each: (message: StoredMessage, attempt: number) => Promise<void>;
+      /** Called with each batch read, before its messages are handed to `each` (throws: the batch is read again). */
+      readonly beforeBatch?: (messages: readonly StoredMessage[]) => Promise<void>;
+      /** Called when this member starts reading a partition (newly assigned to it). */
+      readonly assigned?: (topic: string, partition: number) => void;
+    }
   | { readonly batch: (messages: readonly StoredMessage[]) => Promise<void> };
 
 interface PartitionRef {
@@ -262,6 +268,7 @@ export class PostgresGroupConsumer {
 
   private async consume(ref: PartitionRef): Promise<void> {
     const wakeup = this.wakeups.get(slotOf(ref))!;
+    if ('each' in this.delivery) this.delivery.assigned?.(ref.topic, ref.partition);
     const [{ committed_offset: committed }] = await this.query<{ committed_offset: string }>(
       `SELECT committed_offset FROM messaging.group_partitions WHERE group_id = $1 AND topic = $2 AND partition = $3`,
       [this.options.group, ref.topic, ref.partition],
@@ -277,6 +284,13 @@ export class PostgresGroupConsumer {
       if ('batch' in this.delivery) {
         if (await this.deliverBatch(this.delivery.batch, batch, () => this.isOwned(ref))) offset = batch[batch.length - 1].offset + 1;
       } else {
+        try {
+          await this.delivery.beforeBatch?.(batch);
+        } catch (error) {
+          this.logger.warn(`Could not prepare ${slotOf(ref)}@${offset}: ${describeError(error).message}`);
+          await this.backoff(this.pollIntervalMs);
+          continue;
+        }
         for (const message of batch) {
           if (!this.isOwned(ref)) break;
           const done = await this.deliver(this.delivery.each, message, () => this.isOwned(ref));

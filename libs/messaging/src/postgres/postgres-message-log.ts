@@ -14,6 +14,8 @@ export interface StoredMessage {
   readonly partition: number;
   readonly offset: number;
   readonly envelope: Envelope;
+  /** The partition key it was appended under (`tenant:subject`). */
+  readonly key?: string;
 }
 
 export interface AppendedMessage {
@@ -89,13 +91,13 @@ export class PostgresMessageLog {
   }
 
   async read(q: Queryable, topic: string, partition: number, fromOffset: number, limit: number): Promise<StoredMessage[]> {
-    const rows = await q.query<{ offset: string; envelope: Envelope }>(
-      `SELECT "offset", envelope FROM messaging.messages
+    const rows = await q.query<{ offset: string; envelope: Envelope; key: string }>(
+      `SELECT "offset", envelope, key FROM messaging.messages
         WHERE topic = $1 AND partition = $2 AND "offset" >= $3
         ORDER BY "offset" LIMIT $4`,
       [topic, partition, fromOffset, limit],
     );
-    return rows.map((r) => ({ topic, partition, offset: Number(r.offset), envelope: r.envelope }));
+    return rows.map((r) => ({ topic, partition, offset: Number(r.offset), envelope: r.envelope, key: r.key }));
   }
 
   /** Creates the topics (with the default partition count) that do not exist yet; counts never change after. */

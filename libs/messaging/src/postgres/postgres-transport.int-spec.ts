@@ -170,10 +170,13 @@ describe('postgres transport', () => {
 
   const published = async (): Promise<number> => Number((await dataSource.query(`SELECT count(*) AS n FROM messaging.messages`))[0].n);
 
-  /** Resolves once `group` has committed every message in the log. */
+  const deferred = async (group: string): Promise<number> =>
+    Number((await dataSource.query(`SELECT count(*) AS n FROM messaging.deferred WHERE group_id = $1`, [group]))[0].n);
+
+  /** Resolves once `group` has committed every message in the log and has no retry left. */
   const drained = async (group: string): Promise<void> => {
     const total = await published();
-    await eventually(() => committed(group), (n) => n === total);
+    await eventually(async () => [await committed(group), await deferred(group)], ([n, d]) => n === total && d === 0);
   };
 
   /** Who holds a live lease on each partition of `group`. */

@@ -88,9 +88,15 @@ class ConsumerLagMetrics {
       );
       for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.lag));
     });
-    metrics.gauge('tributary_dead_letters', 'Messages dead-lettered, per consumer group and topic', ['group', 'topic'], async (set) => {
+    metrics.gauge('tributary_dead_letters', 'Messages dead-lettered and not redriven or discarded, per consumer group and topic', ['group', 'topic'], async (set) => {
       const rows = await dataSource.query<{ group_id: string; topic: string; n: string }[]>(
-        `SELECT group_id, topic, count(*) AS n FROM messaging.dead_letters GROUP BY group_id, topic`,
+        `SELECT group_id, topic, count(*) AS n FROM messaging.dead_letters WHERE status = 'dead' GROUP BY group_id, topic`,
+      );
+      for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.n));
+    });
+    metrics.gauge('tributary_deferred_messages', 'Messages retrying or waiting behind a retrying message of their key, per consumer group and topic', ['group', 'topic'], async (set) => {
+      const rows = await dataSource.query<{ group_id: string; topic: string; n: string }[]>(
+        `SELECT group_id, topic, count(*) AS n FROM messaging.deferred GROUP BY group_id, topic`,
       );
       for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.n));
     });

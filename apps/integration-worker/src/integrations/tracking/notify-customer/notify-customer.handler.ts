@@ -1,0 +1,90 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { NotificationSent, PackageStateChanged } from '@tributary/topics';
+import { DataSource } from 'typeorm';
+import type { HandlerContext, HandlerResult, IntegrationHandler } from '../../../sdk/integration-handler.js';
+import { renderNotification } from './notification-templates.js';
+import { TrackingMailer } from './tracking-mailer.js';
+
+interface RecipientRow {
+  email: string;
+  language: string;
+  consent: boolean;
+  opted_out: boolean;
+}
+
+/**
+ * E-mails the package's customer once per transition, if they consented and did not opt out.
+ *
+ * Once: the notification's key is (tenant, tracking id, transition version) — the same whatever
+ * message carries the transition and however often. Without SMTP, the mail is written to the local
+ * mailbox in the transaction that claims the message and publishes `tracking.notification.sent`:
+ * exactly once. With SMTP, the send is journaled (`context.once`): the intent is committed before
+ * the mail goes out and the outcome after; a repeat finds it and sends nothing. If the worker dies
+ * after the intent was committed and before the outcome was, the notification is taken as sent
+ * (`confirmed: false`) and never sent again — see docs/integrations.md for this residual window.
+ */
+@Injectable()
+export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, NotificationSent> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly mailer: TrackingMailer,
+  ) {}
+
+  async handle(change: PackageStateChanged, context: HandlerContext<NotificationSent>): Promise<HandlerResult<NotificationSent>> {
+    const tenantId = context.tenant.tenantId;
+    const [recipient] = await this.dataSource.query<RecipientRow[]>(
+      `SELECT r.email, r.language, r.consent,
+              EXISTS (SELECT 1 FROM worker.notification_opt_outs o WHERE o.tenant_id = r.tenant_id AND o.email = lower(r.email)) AS opted_out
+         FROM worker.package_recipients r WHERE r.tenant_id = $1 AND r.tracking_id = $2`,
+      [tenantId, change.trackingId],
+    );
+    if (!recipient) return context.skip('no_recipient');
+    if (!recipient.consent) return context.skip('no_consent');
+    if (recipient.opted_out) return context.skip('opted_out');
+    const [own] = await this.dataSource.query<{ subject: string; body: string }[]>(
+      `SELECT subject, body FROM worker.notification_templates WHERE tenant_id = $1 AND state = $2 AND language = $3`,
+      [tenantId, change.to, recipient.language],
+    );
+    const mail = renderNotification(change.to, recipient.language, change, own ? { subject: own.subject, text: own.body } : undefined);
+    if (!mail) return context.skip('no_template');
+
+    const key = `notify:${tenantId}:${change.trackingId}:${change.version}`;
+    const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@notifications.tributary>`;
+    const sent: NotificationSent = {
+      trackingId: change.trackingId,
+      state: change.to,
+      version: change.version,
+      recipient: recipient.email,
+      language: mail.language,
+      channel: this.mailer.usesSmtp ? 'smtp' : 'mailbox',
+      messageId,
+      confirmed: true,
+    };
+
+    if (!this.mailer.usesSmtp) {
+      return context.commit(async (db) => {
+        await db.query(
+          `INSERT INTO worker.mailbox (id, tenant_id, message_id, sender, recipient, subject, body, tracking_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id, message_id) DO NOTHING`,
+          [randomUUID(), tenantId, messageId, this.mailer.from, recipient.email, mail.subject, mail.text, change.trackingId],
+        );
+        context.record({ foreignId: messageId });
+        return sent;
+      });
+    }
+
+    const outcome = await context.once(
+      'smtp-notification',
+      async () => {
+        const answer = await this.mailer.send({ from: this.mailer.from, to: recipient.email, ...mail, messageId, idempotencyKey: key });
+        return { confirmed: true, response: answer.response };
+      },
+      // Whether the server took the mail cannot be asked afterwards: take it as sent rather than risk a second mail.
+      { key, reconcile: async () => ({ confirmed: false, response: '' }) },
+    );
+    context.record({ foreignId: messageId, response: outcome.response });
+    context.logger.info('customer notified', { trackingId: change.trackingId, version: change.version, confirmed: outcome.confirmed });
+    return { ...sent, confirmed: outcome.confirmed };
+  }
+}

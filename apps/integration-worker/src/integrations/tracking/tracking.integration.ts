@@ -1,0 +1,58 @@
+import { Topics } from '@tributary/topics';
+import { defineIntegration, route } from '../../sdk/integration.js';
+import { AdaptDpdPush } from './adapt-dpd-push/adapt-dpd-push.handler.js';
+import { AdaptEasyPostEvent } from './adapt-easypost-event/adapt-easypost-event.handler.js';
+import { ApplyPackageUpdate } from './apply-package-update/apply-package-update.handler.js';
+import { NormalizeCarrierUpdate } from './normalize-carrier-update/normalize-carrier-update.handler.js';
+import { NotifyCustomer } from './notify-customer/notify-customer.handler.js';
+import { TrackingMailer } from './notify-customer/tracking-mailer.js';
+
+/**
+ * Track & trace: carrier webhooks (generic JSON, DPD-style, EasyPost-style) → canonical
+ * `tracking.package.updated` → package state machine → `tracking.package.state-changed` on real
+ * transitions → one customer e-mail per transition → `tracking.notification.sent`.
+ */
+export const trackingIntegration = defineIntegration({
+  name: 'tracking',
+  description: 'Carrier updates to canonical package states, package state machine, customer notifications',
+  providers: [TrackingMailer],
+  routes: [
+    route({
+      method: 'normalize-carrier-update',
+      topic: Topics.carrierUpdateReceived,
+      handler: NormalizeCarrierUpdate,
+      onSuccess: [Topics.packageUpdated],
+      description: 'Generic JSON carrier updates',
+    }),
+    route({
+      method: 'adapt-dpd-push',
+      topic: Topics.dpdPushReceived,
+      handler: AdaptDpdPush,
+      onSuccess: [Topics.packageUpdated],
+      description: 'DPD-style status pushes',
+    }),
+    route({
+      method: 'adapt-easypost-event',
+      topic: Topics.easyPostEventReceived,
+      handler: AdaptEasyPostEvent,
+      onSuccess: [Topics.packageUpdated],
+      description: 'EasyPost-style tracker events (one update per tracking detail)',
+    }),
+    route({
+      method: 'apply-package-update',
+      topic: Topics.packageUpdated,
+      handler: ApplyPackageUpdate,
+      onSuccess: [Topics.packageStateChanged],
+      description: 'The package state machine: real transitions only, never backwards',
+    }),
+    route({
+      method: 'notify-customer',
+      topic: Topics.packageStateChanged,
+      handler: NotifyCustomer,
+      onSuccess: [Topics.notificationSent],
+      retry: { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 60_000 },
+      timeoutMs: 30_000,
+      description: 'One e-mail per transition to a consenting customer',
+    }),
+  ],
+});

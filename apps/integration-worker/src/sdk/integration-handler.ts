@@ -1,0 +1,113 @@
+import type { Type } from '@nestjs/common';
+import type { TenantContext } from '@tributary/tenancy';
+import type { EntityManager } from 'typeorm';
+
+const SKIPPED = Symbol('tributary.skipped');
+
+/** A handler's "nothing to do" (recorded as a `skip` run with its reason; nothing is published). */
+export interface Skipped {
+  readonly [SKIPPED]: true;
+  readonly reason: string;
+}
+
+export const skipped = (reason: string): Skipped => ({ [SKIPPED]: true, reason });
+export const isSkipped = (value: unknown): value is Skipped => typeof value === 'object' && value !== null && SKIPPED in value;
+
+/** What a handler returns: one output, several (each published to every onSuccess target), none, or a skip. */
+export type HandlerResult<O> = O | readonly O[] | Skipped | void | undefined;
+
+/** The deployment a handler runs for: its configuration and decrypted credentials (never log them). */
+export interface DeploymentContext<C extends object = object, K extends object = object> {
+  readonly id: string;
+  readonly name: string;
+  readonly config: C;
+  readonly credentials: K;
+}
+
+/** Structured logs bound to the message (trace id, tenant, event id, integration and method on every line). */
+export interface HandlerLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What an outbound HTTP answer is, as a handler sees it. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: unknown;
+}
+
+export interface HttpRequest {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  /** Sent as JSON. */
+  readonly json?: unknown;
+  readonly timeoutMs?: number;
+  /** Attempts in all for answers 429/5xx and network failures (default 3). */
+  readonly attempts?: number;
+}
+
+/** Outbound calls with timeouts, retries honouring Retry-After, the run's Idempotency-Key and the private-address guard. */
+export interface HandlerHttp {
+  request(request: HttpRequest): Promise<HttpAnswer>;
+}
+
+/**
+ * Everything a handler gets besides its input. `O` is the handler's output type.
+ */
+export interface HandlerContext<O = unknown, C extends object = object, K extends object = object> {
+  readonly tenant: TenantContext;
+  readonly integration: string;
+  readonly method: string;
+  /** Set when the handler runs as a tenant's action (by topic, schedule or hand). */
+  readonly action?: { readonly id: string; readonly trigger: 'topic' | 'schedule' | 'manual' };
+  /** Set when the route needs a deployment. */
+  readonly deployment?: DeploymentContext<C, K>;
+  readonly messageId: string;
+  readonly topic: string;
+  readonly traceId: string;
+  readonly traceparent: string;
+  readonly correlationId: string;
+  /** 1 on first delivery; counted across restarts. */
+  readonly attempt: number;
+  /** Stable for this message × handler × action: send it to external services so a retry is recognised. */
+  readonly idempotencyKey: string;
+  readonly logger: HandlerLogger;
+  readonly http: HandlerHttp;
+  /**
+   * Runs `work` in the transaction that also claims this message in the handler's inbox and
+   * publishes what `work` returns to the route's onSuccess targets: the handler's own database
+   * effect happens exactly once. Without a call to `commit`, the runtime commits the returned output.
+   * A redelivered message that another attempt already committed gets a skip, and `work` does not run.
+   */
+  commit<R extends HandlerResult<O>>(work: (db: EntityManager) => Promise<R>): Promise<R | Skipped>;
+  /**
+   * An external effect done once per `name` and this context's idempotency key: the intent is recorded
+   * before `effect` runs and its result after; a repeat returns the recorded result without running it.
+   * See docs/integrations.md for what happens when the process dies in between.
+   */
+  once<R>(name: string, effect: (key: string) => Promise<R>, options: OnceOptions<R>): Promise<R>;
+  skip(reason: string): Skipped;
+  /** Adds the external service's id for what this run created and the answer (hashed) to the run record. */
+  record(details: { foreignId?: string; response?: unknown }): void;
+}
+
+export interface OnceOptions<R> {
+  /** The effect's own idempotency key when it is not per message (e.g. one notification per transition). */
+  readonly key?: string;
+  /**
+   * Asked when an earlier attempt recorded its intent but not its outcome (the process died during
+   * the effect): return the outcome if the effect can be shown to have happened, or — to do it
+   * again — undefined when it can be shown not to have.
+   */
+  readonly reconcile: (key: string) => Promise<R | undefined>;
+}
+
+/** One handler per topic: typed input (the topic's payload) and output (what onSuccess publishes). */
+export interface IntegrationHandler<I extends object, O extends object = never, C extends object = object, K extends object = object> {
+  handle(input: I, context: HandlerContext<O, C, K>): Promise<HandlerResult<O>>;
+}
+
+export type HandlerClass<I extends object, O extends object> = Type<IntegrationHandler<I, O>>;

@@ -1,0 +1,283 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { TributaryError } from '@tributary/domain';
+import {
+  describeError,
+  hasRetryPolicy,
+  Inbox,
+  MessagePublisher,
+  NonRetryable,
+  traceIdOf,
+  withRetryPolicy,
+  type Envelope,
+  type RetryPolicy,
+} from '@tributary/messaging';
+import { TenantContext } from '@tributary/tenancy';
+import { parsePayload, Topics, topicByName, type ActionRequested, type TopicDefinition } from '@tributary/topics';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DeploymentDirectory, type ActionTarget } from '../deployments/deployment-directory.js';
+import { EffectJournal } from './effect-journal.js';
+import type { IntegrationDefinition, Route } from './integration.js';
+import {
+  isSkipped,
+  skipped,
+  type HandlerContext,
+  type HandlerLogger,
+  type HandlerResult,
+  type IntegrationHandler,
+  type OnceOptions,
+  type Skipped,
+} from './integration-handler.js';
+import { OutboundHttp } from './outbound-http.js';
+import { RunRecorder, type RunStart } from './run-recorder.js';
+
+export const INTEGRATIONS = Symbol('INTEGRATIONS');
+export const DEFAULT_RETRY = Symbol('DEFAULT_RETRY');
+
+interface Bound {
+  readonly integration: IntegrationDefinition;
+  readonly route: Route;
+}
+
+type Trigger = 'topic' | 'schedule' | 'manual';
+
+/**
+ * Runs the integrations' handlers for each message: finds the routes of its topic (and, for
+ * per-action routes, the tenant's actions with their deployments), runs each handler in its context,
+ * commits its output to the onSuccess targets with its inbox claim and run record, and hands
+ * failures back to the transport with the handler's retry policy.
+ */
+@Injectable()
+export class IntegrationRuntime {
+  private readonly routesByTopic = new Map<string, Bound[]>();
+  private readonly routesByMethod = new Map<string, Bound>();
+  private readonly logger = new Logger('IntegrationRuntime');
+
+  constructor(
+    @Inject(INTEGRATIONS) integrations: readonly IntegrationDefinition[],
+    @Inject(DEFAULT_RETRY) private readonly defaultRetry: RetryPolicy,
+    private readonly moduleRef: ModuleRef,
+    private readonly dataSource: DataSource,
+    private readonly inbox: Inbox,
+    private readonly publisher: MessagePublisher,
+    private readonly runs: RunRecorder,
+    private readonly effects: EffectJournal,
+    private readonly directory: DeploymentDirectory,
+  ) {
+    for (const integration of integrations) {
+      for (const route of integration.routes) {
+        const bound = { integration, route };
+        this.routesByTopic.set(route.topic.name, [...(this.routesByTopic.get(route.topic.name) ?? []), bound]);
+        this.routesByMethod.set(`${integration.name}.${route.method}`, bound);
+      }
+    }
+  }
+
+  /** Every topic a handler consumes, and the action requests. */
+  static topicsOf(integrations: readonly IntegrationDefinition[]): TopicDefinition[] {
+    const topics = new Map<string, TopicDefinition>([[Topics.actionRequested.name, Topics.actionRequested as unknown as TopicDefinition]]);
+    for (const integration of integrations) for (const route of integration.routes) topics.set(route.topic.name, route.topic);
+    return [...topics.values()];
+  }
+
+  route(integration: string, method: string): Route | undefined {
+    return this.routesByMethod.get(`${integration}.${method}`)?.route;
+  }
+
+  async dispatch(envelope: Envelope, attempt: number): Promise<void> {
+    if (envelope.type === Topics.actionRequested.name) return this.runRequested(envelope, attempt);
+    const bound = this.routesByTopic.get(envelope.type) ?? [];
+    if (bound.length === 0) return;
+    const input = parsePayload(topicByName(envelope.type), envelope.data);
+    for (const { integration, route } of bound) {
+      if (route.runs === 'always') {
+        await this.run(integration, route, undefined, 'topic', input, envelope, attempt);
+        continue;
+      }
+      for (const target of await this.directory.onTopic(this.dataSource, envelope.tenantid, integration.name, route.method)) {
+        await this.run(integration, route, target, 'topic', input, envelope, attempt);
+      }
+    }
+  }
+
+  /** A scheduled or manual run: the action's method with the requested input. */
+  private async runRequested(envelope: Envelope, attempt: number): Promise<void> {
+    const request = parsePayload(Topics.actionRequested, envelope.data) as ActionRequested;
+    const target = await this.directory.action(this.dataSource, envelope.tenantid, request.actionId);
+    if (!target) throw new NonRetryable('action_not_found', 'The action does not exist or is disabled');
+    const bound = this.routesByMethod.get(`${target.integration}.${target.method}`);
+    if (!bound) throw new NonRetryable('method_unknown', `${target.integration} has no method ${target.method}`);
+    const input = parsePayload(bound.route.topic, request.input);
+    await this.run(bound.integration, bound.route, target, request.trigger, input, envelope, attempt, request.runId);
+  }
+
+  private async run(
+    integration: IntegrationDefinition,
+    route: Route,
+    target: ActionTarget | undefined,
+    trigger: Trigger,
+    input: object,
+    envelope: Envelope,
+    attempt: number,
+    runId?: string,
+  ): Promise<void> {
+    const consumer = `${integration.name}.${route.method}${target ? `:${target.actionId}` : ''}`;
+    if (await this.inbox.handled(this.dataSource, consumer, envelope.id)) return;
+    const start: RunStart = {
+      tenantId: envelope.tenantid,
+      integration: integration.name,
+      method: route.method,
+      actionId: target?.actionId,
+      deploymentId: target?.deployment.id,
+      trigger,
+      messageId: envelope.id,
+      attempt,
+    };
+    // Runs of actions (which call out) are recorded before they start; the others when they end.
+    const id = runId ?? (target ? await this.runs.begin(this.dataSource, start) : undefined);
+    const context = new RunContext(this, integration, route, target, trigger, envelope, attempt, consumer, start, id);
+    const handler = this.moduleRef.get(route.handler, { strict: false }) as IntegrationHandler<object, object>;
+    try {
+      const result = await withTimeout(handler.handle(input, context), route.timeoutMs, `${consumer} took longer than ${route.timeoutMs} ms`);
+      if (!context.committed) await context.commit(async () => result);
+    } catch (error) {
+      context.logger.warn(`${consumer} failed (attempt ${attempt})`, { errorCode: describeError(error).code });
+      await this.runs
+        .end(this.dataSource, id, start, { state: 'fail', durationMs: context.elapsedMs(), error })
+        .catch((e) => this.logger.warn(`Could not record a failed run: ${describeError(e).message}`));
+      throw hasRetryPolicy(error) ? error : withRetryPolicy(error, { ...this.defaultRetry, ...route.retry });
+    }
+  }
+
+  /** @internal the commit a RunContext performs. */
+  async commit<R>(context: RunContext, work: (db: EntityManager) => Promise<R>): Promise<R | Skipped> {
+    return this.dataSource.transaction(async (db) => {
+      if (!(await this.inbox.claim(db, context.consumer, context.messageId))) return skipped('already handled');
+      const result = await work(db);
+      const outputs = outputsOf(result as HandlerResult<object>);
+      for (const target of context.route.onSuccess) {
+        for (const output of outputs) {
+          const data = target.map(output);
+          if (data === undefined) continue;
+          await this.publisher.publish(db, target.topic, parsePayload(target.topic, data), { tenantId: context.tenant.tenantId, cause: context.envelope });
+        }
+      }
+      await this.runs.end(db, context.runId, context.start, {
+        state: isSkipped(result) ? 'skip' : 'ok',
+        durationMs: context.elapsedMs(),
+        outputs: outputs.length,
+        skipReason: isSkipped(result) ? result.reason : undefined,
+        response: context.recorded.response,
+        foreignId: context.recorded.foreignId,
+      });
+      // A scheduled run that ended lets its schedule fire again (see CronScheduler's run lock).
+      if (context.start.trigger === 'schedule' && context.runId) {
+        await db.query(`UPDATE worker.schedules SET running_until = NULL WHERE last_run_id = $1`, [context.runId]);
+      }
+      return result;
+    });
+  }
+
+  /** @internal */
+  once<R>(context: RunContext, name: string, effect: (key: string) => Promise<R>, options: OnceOptions<R>): Promise<R> {
+    return this.effects.once(context.tenant.tenantId, options.key ?? context.idempotencyKey, name, context.route.timeoutMs, effect, options);
+  }
+}
+
+function outputsOf(result: HandlerResult<object>): object[] {
+  if (result === undefined || result === null || isSkipped(result)) return [];
+  return Array.isArray(result) ? [...result] : [result as object];
+}
+
+/** The context one handler execution gets. */
+export class RunContext implements HandlerContext<object> {
+  readonly tenant: TenantContext;
+  readonly integration: string;
+  readonly method: string;
+  readonly action?: { readonly id: string; readonly trigger: Trigger };
+  readonly deployment?: ActionTarget['deployment'];
+  readonly messageId: string;
+  readonly topic: string;
+  readonly traceId: string;
+  readonly traceparent: string;
+  readonly correlationId: string;
+  readonly idempotencyKey: string;
+  readonly logger: HandlerLogger;
+  readonly http: OutboundHttp;
+  readonly recorded: { foreignId?: string; response?: unknown } = {};
+  committed = false;
+  private readonly startedAt = performance.now();
+
+  constructor(
+    private readonly runtime: IntegrationRuntime,
+    integration: IntegrationDefinition,
+    readonly route: Route,
+    target: ActionTarget | undefined,
+    trigger: Trigger,
+    readonly envelope: Envelope,
+    readonly attempt: number,
+    readonly consumer: string,
+    readonly start: RunStart,
+    readonly runId: string | undefined,
+  ) {
+    this.tenant = TenantContext.trusted(envelope.tenantid, `integration:${integration.name}`);
+    this.integration = integration.name;
+    this.method = route.method;
+    this.action = target ? { id: target.actionId, trigger } : undefined;
+    this.deployment = target?.deployment;
+    this.messageId = envelope.id;
+    this.topic = envelope.type;
+    this.traceparent = envelope.traceparent;
+    this.traceId = traceIdOf(envelope.traceparent) ?? '';
+    this.correlationId = envelope.correlationid;
+    this.idempotencyKey = `trb_${createHash('sha256').update(`${envelope.tenantid}|${consumer}|${envelope.id}`).digest('base64url').slice(0, 40)}`;
+    this.logger = boundLogger(new Logger(`${integration.name}.${route.method}`), {
+      traceId: this.traceId,
+      tenantId: envelope.tenantid,
+      eventId: envelope.id,
+      integration: integration.name,
+      method: route.method,
+      ...(target ? { actionId: target.actionId } : {}),
+    });
+    this.http = new OutboundHttp({ idempotencyKey: this.idempotencyKey, allowPrivateNetwork: target?.allowPrivateNetwork ?? false });
+  }
+
+  elapsedMs(): number {
+    return Math.round(performance.now() - this.startedAt);
+  }
+
+  commit<R extends HandlerResult<object>>(work: (db: EntityManager) => Promise<R>): Promise<R | Skipped> {
+    if (this.committed) throw new TributaryError('internal', 'commit_twice', 'A handler commits once');
+    this.committed = true;
+    return this.runtime.commit(this, work);
+  }
+
+  once<R>(name: string, effect: (key: string) => Promise<R>, options: OnceOptions<R>): Promise<R> {
+    return this.runtime.once(this, name, effect, options);
+  }
+
+  skip(reason: string): Skipped {
+    return skipped(reason);
+  }
+
+  record(details: { foreignId?: string; response?: unknown }): void {
+    Object.assign(this.recorded, details);
+  }
+}
+
+function boundLogger(logger: Logger, fields: Record<string, unknown>): HandlerLogger {
+  return {
+    info: (message, extra) => logger.log({ ...fields, ...extra }, message),
+    warn: (message, extra) => logger.warn({ ...fields, ...extra }, message),
+    error: (message, extra) => logger.error({ ...fields, ...extra }, message),
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TributaryError('unavailable', 'handler_timeout', message)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,196 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PostgresMessageLog, type Envelope } from '@tributary/messaging';
+import { eventually } from '@tributary/testing';
+import { Topics } from '@tributary/topics';
+import { run } from '../../apps/cli/src/main.js';
+import { startWorker, type RunningWorker } from '../support/worker-fixture.js';
+
+const TOKEN = 'relay-token-d8f1c0e2a9b74c55';
+
+interface Received {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Record<string, unknown>;
+}
+
+/** The tenant's own endpoint: answers 503 with Retry-After to the first call of each idempotency key, then 200. */
+async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  const seenKeys = new Set<string>();
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      const key = String(request.headers['idempotency-key']);
+      if (!seenKeys.has(key)) {
+        seenKeys.add(key);
+        response.writeHead(503, { 'retry-after': '0' }).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `ext-${received.length}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received, server };
+}
+
+describe('the docs example integration (webhook-relay), deployments, actions and runs', () => {
+  let worker: RunningWorker;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let acme: { id: string; apiKey: string };
+  let globex: { id: string; apiKey: string };
+  let deploymentId: string;
+  let actionId: string;
+
+  const as = (tenant: { apiKey: string }) => (method: string, path: string, body?: unknown) => worker.call(tenant.apiKey, method, path, body);
+  const stateChange = (trackingId: string, to = 'in_transit', version = 1) => ({
+    trackingId,
+    carrier: 'dhl',
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    to,
+    version,
+    carrierStatus: 'In Transit',
+  });
+  const relayedFor = (trackingId: string) => receiver.received.filter((r) => r.body.trackingId === trackingId);
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    worker = await startWorker();
+    acme = await worker.tenant('acme');
+    globex = await worker.tenant('globex');
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await new Promise((resolve) => receiver?.server.close(resolve));
+  });
+
+  it('creates a deployment whose credentials are stored encrypted and never come back', async () => {
+    const created = await as(acme)('POST', '/v1/deployments', {
+      integration: 'webhook-relay',
+      name: 'ops',
+      config: { url: receiver.url },
+      credentials: { token: TOKEN },
+      allowPrivateNetwork: true, // the receiver is on loopback
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      integration: 'webhook-relay',
+      name: 'ops',
+      config: { url: receiver.url },
+      hasCredentials: true,
+      allowPrivateNetwork: true,
+      enabled: true,
+      createdAt: expect.any(String),
+    });
+    deploymentId = created.body.id;
+    const [row] = await worker.dataSource.query(`SELECT credentials_sealed FROM worker.deployments WHERE id = $1`, [deploymentId]);
+    expect(row.credentials_sealed).toMatch(/^v1\./);
+    expect(row.credentials_sealed).not.toContain(TOKEN);
+    for (const answer of [await as(acme)('GET', '/v1/deployments'), await as(acme)('GET', `/v1/deployments/${deploymentId}`)]) {
+      expect(answer.status).toBe(200);
+      expect(JSON.stringify(answer.body)).not.toContain(TOKEN);
+    }
+    const action = await as(acme)('POST', `/v1/deployments/${deploymentId}/actions`, { method: 'relay-state-change' });
+    expect(action.status).toBe(201);
+    expect(action.body).toMatchObject({ method: 'relay-state-change', topic: 'tracking.package.state-changed', onTopic: true });
+    actionId = action.body.id;
+  });
+
+  it('refuses bad deployments with coded errors, never echoing a credential, and stores nothing', async () => {
+    const cases: Array<[unknown, number, string]> = [
+      [{ integration: 'nope', name: 'x' }, 400, 'integration_unknown'],
+      [{ integration: 'webhook-relay', name: 'x', config: { url: 'not a url' }, credentials: { token: TOKEN } }, 400, 'deployment_config_invalid'],
+      [{ integration: 'webhook-relay', name: 'x', config: { url: receiver.url }, credentials: { token: TOKEN, extra: `${TOKEN}-2` } }, 400, 'deployment_credentials_invalid'],
+      [{ integration: 'webhook-relay', name: 'ops', config: { url: receiver.url }, credentials: { token: TOKEN } }, 409, 'deployment_exists'],
+      [{ integration: 'webhook-relay' }, 400, 'validation_failed'],
+    ];
+    for (const [body, status, code] of cases) {
+      const answer = await as(acme)('POST', '/v1/deployments', body);
+      expect({ status: answer.status, code: answer.body.error?.code }).toEqual({ status, code });
+      expect(JSON.stringify(answer.body)).not.toContain(TOKEN);
+    }
+    const tracking = await as(acme)('POST', `/v1/deployments/${deploymentId}/actions`, { method: 'notify-customer' });
+    expect(tracking.body.error.code).toBe('method_unknown');
+    expect((await worker.dataSource.query(`SELECT count(*)::int AS n FROM worker.deployments`))[0].n).toBe(1);
+  });
+
+  it('relays a state change once, with the token and an Idempotency-Key, retrying a 503 after Retry-After, and records the run', async () => {
+    const [sent] = await Promise.all([worker.publish(Topics.packageStateChanged, stateChange('PKG-R1'), acme.id)]);
+    await eventually(async () => relayedFor('PKG-R1').length, (n) => n === 2, { timeoutMs: 30_000 });
+    const [first, second] = relayedFor('PKG-R1');
+    expect(second.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(second.headers['idempotency-key']).toMatch(/^trb_/);
+    expect(second.headers['idempotency-key']).toBe(first.headers['idempotency-key']);
+    expect(second.body).toMatchObject({ event: 'package.state_changed', tenantId: acme.id, trackingId: 'PKG-R1', to: 'in_transit' });
+
+    // Delivered again: the relay does not call again.
+    await worker.dataSource.transaction((m) => worker.app.get(PostgresMessageLog).append(m, [sent as Envelope]));
+    await worker.publish(Topics.packageStateChanged, stateChange('PKG-R1', 'delivered', 2), acme.id); // barrier on the same key
+    await eventually(async () => relayedFor('PKG-R1').length, (n) => n === 4, { timeoutMs: 30_000 });
+    expect(relayedFor('PKG-R1').map((r) => r.body.to)).toEqual(['in_transit', 'in_transit', 'delivered', 'delivered']);
+
+    const runs = await eventually(async () => (await as(acme)('GET', `/v1/runs?actionId=${actionId}`)).body.items, (items) => items.length === 2, { timeoutMs: 30_000 });
+    expect(runs.map((r: { state: string; trigger: string }) => [r.state, r.trigger])).toEqual([['ok', 'topic'], ['ok', 'topic']]);
+    expect(runs[0]).toMatchObject({ integration: 'webhook-relay', method: 'relay-state-change', foreignId: expect.stringMatching(/^ext-/), responseHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.stringify(runs)).not.toContain(TOKEN);
+  });
+
+  it('runs an action by hand through the CLI, through the same handler and run history', async () => {
+    const cli = (...argv: string[]) => run(argv, { TRIBUTARY_WORKER_URL: worker.url, TRIBUTARY_ADMIN_KEY: worker.adminKey });
+    const result = await cli('actions', 'run', '--id', actionId, '--input', JSON.stringify(stateChange('PKG-MANUAL', 'exception', 3)), '--wait');
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ actionId, trigger: 'manual', state: 'ok', foreignId: expect.stringMatching(/^ext-/) });
+    expect(relayedFor('PKG-MANUAL').at(-1)!.body).toMatchObject({ to: 'exception', version: 3 });
+    const bad = await cli('actions', 'run', '--id', actionId, '--input', JSON.stringify({ trackingId: 'X' }));
+    expect(bad.exitCode).toBe(1);
+    expect(JSON.parse(bad.stderr)).toMatchObject({ error: { code: 'payload_invalid' }, status: 400 });
+    expect((await cli('actions', 'run', '--id', 'nope')).exitCode).toBe(2);
+  });
+
+  it('refuses loopback addresses unless the deployment allows them, failing for good', async () => {
+    const closed = await as(globex)('POST', '/v1/deployments', { integration: 'webhook-relay', name: 'strict', config: { url: receiver.url }, credentials: { token: TOKEN } });
+    const action = await as(globex)('POST', `/v1/deployments/${closed.body.id}/actions`, { method: 'relay-state-change' });
+    await worker.publish(Topics.packageStateChanged, stateChange('PKG-LOCAL'), globex.id);
+    const [failed] = await eventually(async () => (await as(globex)('GET', `/v1/runs?actionId=${action.body.id}`)).body.items, (items) => items.length === 1, { timeoutMs: 30_000 });
+    expect(failed).toMatchObject({ state: 'fail', errorCode: 'address_not_allowed' });
+    expect(relayedFor('PKG-LOCAL')).toEqual([]);
+    const letters = await eventually(async () => (await worker.call(globex.apiKey, 'GET', '/v1/dead-letters')).body.items, (items) => items.length === 1);
+    expect(letters[0]).toMatchObject({ errorCode: 'address_not_allowed', attempts: 1 });
+    expect(JSON.stringify(letters)).not.toContain(TOKEN);
+  });
+
+  it("keeps every tenant's deployments, actions and runs to itself", async () => {
+    expect((await as(globex)('GET', `/v1/deployments/${deploymentId}`)).status).toBe(404);
+    expect((await as(globex)('GET', '/v1/deployments')).body.map((d: { name: string }) => d.name)).toEqual(['strict']);
+    expect((await as(globex)('GET', '/v1/actions')).body.every((a: { id: string }) => a.id !== actionId)).toBe(true);
+    expect((await as(globex)('POST', `/v1/actions/${actionId}/runs`, { input: stateChange('PKG-X') })).status).toBe(404);
+    expect((await as(globex)('POST', `/v1/deployments/${deploymentId}/actions`, { method: 'relay-state-change' })).status).toBe(404);
+    const theirs = (await as(globex)('GET', '/v1/runs')).body.items;
+    expect(theirs.every((r: { tenantId: string }) => r.tenantId === globex.id)).toBe(true);
+    const all = (await worker.call(worker.adminKey, 'GET', '/v1/runs')).body.items;
+    expect(new Set(all.map((r: { tenantId: string }) => r.tenantId))).toEqual(new Set([acme.id, globex.id]));
+  });
+
+  it('changes a deployment\'s credentials and disables an action, without ever returning a credential', async () => {
+    const NEW_TOKEN = 'relay-token-rotated-77c1e0f4';
+    const updated = await as(acme)('PATCH', `/v1/deployments/${deploymentId}`, { credentials: { token: NEW_TOKEN } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ id: deploymentId, hasCredentials: true, enabled: true });
+    expect(JSON.stringify(updated.body)).not.toContain(NEW_TOKEN);
+    const requested = await as(acme)('POST', `/v1/actions/${actionId}/runs`, { input: stateChange('PKG-ROTATED') });
+    expect(requested.status).toBe(202);
+    await eventually(async () => relayedFor('PKG-ROTATED').length, (n) => n === 2, { timeoutMs: 30_000 });
+    expect(relayedFor('PKG-ROTATED').map((r) => r.headers.authorization)).toEqual([`Bearer ${NEW_TOKEN}`, `Bearer ${NEW_TOKEN}`]);
+
+    expect((await as(acme)('PATCH', `/v1/deployments/${deploymentId}`, { credentials: { token: '' } })).body.error.code).toBe('deployment_credentials_invalid');
+    const disabled = await as(acme)('PATCH', `/v1/actions/${actionId}`, { enabled: false });
+    expect(disabled.body).toMatchObject({ id: actionId, enabled: false });
+    const refused = await as(acme)('POST', `/v1/actions/${actionId}/runs`, { input: stateChange('PKG-OFF') });
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 409, code: 'action_disabled' });
+    expect((await as(globex)('PATCH', `/v1/deployments/${deploymentId}`, { enabled: false })).status).toBe(404);
+    expect((await as(globex)('PATCH', `/v1/actions/${actionId}`, { enabled: true })).status).toBe(404);
+  });
+});
