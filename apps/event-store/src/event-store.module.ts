@@ -5,14 +5,18 @@ import { messagingMigrations, MessagingModule } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { EventStoreInit1763900002000 } from './database/event-store.migrations.js';
+import { EventStoreStreams1764001000100 } from './database/event-store-streams.migrations.js';
 import { EventStoreConfig } from './event-store.config.js';
 import { LogModule } from './log/log.module.js';
+import type { EventStorePlugin } from './plugins/event-store-plugin.js';
+import { installedPlugins } from './plugins/installed-plugins.js';
+import { PackageStatusEntity } from './projections/package-status/package-status.entity.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 
-/** The event store: the log of every topic, and the projections derived from it. */
+/** The event store: the log of every topic, the projections derived from it, and its plugins. */
 @Module({})
 export class EventStoreModule {
-  static forRoot(config: EventStoreConfig): DynamicModule {
+  static forRoot(config: EventStoreConfig, plugins: readonly EventStorePlugin[] = installedPlugins): DynamicModule {
     return {
       module: EventStoreModule,
       imports: [
@@ -24,8 +28,14 @@ export class EventStoreModule {
         DatabaseModule.forRoot({
           name: 'event-store',
           url: config.DATABASE_URL,
-          entities: [],
-          migrations: [...messagingMigrations, ...tenancyMigrations, EventStoreInit1763900002000],
+          entities: [PackageStatusEntity, ...plugins.flatMap((p) => p.entities)],
+          migrations: [
+            ...messagingMigrations,
+            ...tenancyMigrations,
+            EventStoreInit1763900002000,
+            EventStoreStreams1764001000100,
+            ...plugins.flatMap((p) => p.migrations),
+          ],
         }),
         MessagingModule.forRoot({
           source: 'event-store',
@@ -35,6 +45,7 @@ export class EventStoreModule {
         TenancyModule.forRoot({}),
         LogModule,
         ProjectionsModule,
+        ...plugins.map((p) => p.module),
       ],
     };
   }

@@ -1,0 +1,4 @@
+import type { EventStorePlugin } from './event-store-plugin.js';
+
+/** The plugins the event store runs with. Add yours here (see docs/plugins.md). */
+export const installedPlugins: readonly EventStorePlugin[] = [];
