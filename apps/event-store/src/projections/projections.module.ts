@@ -4,12 +4,26 @@ import { PackageStatusProjection } from './package-status/package-status.project
 import { ProjectionCheckpoints } from './projection-checkpoints.js';
 import { ProjectionDaemon, ProjectOnAppend } from './projection-daemon.js';
 import { ProjectionRegistry } from './projection-registry.js';
+import { ProjectionStatusController } from './projection-status/projection-status.controller.js';
+import { ProjectionStatusHandler } from './projection-status/projection-status.handler.js';
 import { ProjectionRebuilds } from './rebuild/projection-rebuilds.js';
+import { RebuildProjectionController } from './rebuild/rebuild-projection/rebuild-projection.controller.js';
+import { RebuildProjectionHandler } from './rebuild/rebuild-projection/rebuild-projection.handler.js';
 
-/** The projection machinery (live daemon, rebuilds) and the platform's own projections; plugins add theirs. */
+/** The projection machinery (live daemon, rebuilds, admin routes) and the platform's own projections; plugins add theirs. */
 @Module({
   imports: [DiscoveryModule],
-  providers: [PackageStatusProjection, ProjectionRegistry, ProjectionCheckpoints, ProjectionRebuilds, ProjectionDaemon, ProjectOnAppend],
+  controllers: [ProjectionStatusController, RebuildProjectionController],
+  providers: [
+    PackageStatusProjection,
+    ProjectionRegistry,
+    ProjectionCheckpoints,
+    ProjectionRebuilds,
+    ProjectionDaemon,
+    ProjectOnAppend,
+    ProjectionStatusHandler,
+    RebuildProjectionHandler,
+  ],
   exports: [ProjectionRegistry, ProjectionCheckpoints, ProjectionRebuilds, ProjectionDaemon],
 })
 export class ProjectionsModule {}
