@@ -22,6 +22,7 @@ export class ChangeSinkModule {
         DatabaseModule.forRoot({
           name: 'change-sink',
           url: config.DATABASE_URL,
+          migrate: config.MIGRATE_ON_START,
           entities: [],
           migrations: [...tenancyMigrations, ChangeSinkInit1763900003000],
         }),

@@ -1,9 +1,16 @@
 import 'reflect-metadata';
-import { exitOnSignals } from '@tributary/runtime';
+import { DatabaseModule, migrateDatabase } from '@tributary/database';
+import { exitOnSignals, runAppCommand } from '@tributary/runtime';
 import { createChangeSinkApp } from './change-sink.app.js';
 import { loadChangeSinkConfig } from './change-sink.config.js';
+import { ChangeSinkModule } from './change-sink.module.js';
 
 const config = loadChangeSinkConfig(process.env);
-const app = await createChangeSinkApp(config);
-exitOnSignals(app);
-await app.listen(config.PORT, '0.0.0.0');
+await runAppCommand('change-sink', process.argv.slice(2), {
+  async serve() {
+    const app = await createChangeSinkApp(config);
+    exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
+    await app.listen(config.PORT, '0.0.0.0');
+  },
+  migrate: async () => ({ applied: await migrateDatabase(DatabaseModule.optionsOf(ChangeSinkModule.forRoot(config))) }),
+});

@@ -28,6 +28,7 @@ export class EventStoreModule {
         DatabaseModule.forRoot({
           name: 'event-store',
           url: config.DATABASE_URL,
+          migrate: config.MIGRATE_ON_START,
           entities: [PackageStatusEntity, ...plugins.flatMap((p) => p.entities)],
           migrations: [
             ...messagingMigrations,

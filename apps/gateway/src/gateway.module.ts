@@ -25,6 +25,7 @@ export class GatewayModule {
         DatabaseModule.forRoot({
           name: 'gateway',
           url: config.DATABASE_URL,
+          migrate: config.MIGRATE_ON_START,
           entities: [WebhookEntity],
           migrations: [...messagingMigrations, ...tenancyMigrations, GatewayInit1763900001000],
         }),

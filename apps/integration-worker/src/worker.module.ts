@@ -16,7 +16,7 @@ export class WorkerModule {
         MetricsModule.forRoot({ app: 'integration-worker', messaging: true }),
         HealthModule.forRoot(),
         DatabaseModule.forRoot({
-          name: 'integration-worker', url: config.DATABASE_URL, entities: [], migrations: [...messagingMigrations] }),
+          name: 'integration-worker', url: config.DATABASE_URL, migrate: config.MIGRATE_ON_START, entities: [], migrations: [...messagingMigrations] }),
         MessagingModule.forRoot({
           source: 'integration-worker',
           signing: config.signing,

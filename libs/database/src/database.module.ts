@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { MixedList } from 'typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 import { CommitSignalSubscriber } from './commit-signal.js';
 import { MIGRATIONS_TABLE, runMigrations } from './migrations.js';
 
@@ -30,15 +30,38 @@ class Migrator implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (this.options.migrate === false) return;
+    if (this.options.migrate === false) return this.requireMigrated();
     const ran = await runMigrations(this.dataSource);
     if (ran.length > 0) this.logger.log({ migrations: ran }, 'migrations applied');
   }
+
+  /** Started without migrating (a migrations Job does it): refuse to run on a schema that is behind the code. */
+  private async requireMigrated(): Promise<void> {
+    const pending = await new MigrationExecutor(this.dataSource).getPendingMigrations();
+    if (pending.length === 0) return;
+    throw new Error(
+      `${pending.length} migration(s) pending (${pending.map((m) => m.name).join(', ')}) and MIGRATE_ON_START is off: ` +
+        `run the migrations first (\`node dist/apps/${this.options.name}/main.js migrate\`, the migrations Job)`,
+    );
+  }
 }
 
-/** The app's one TypeORM data source, migrated at start. Never `synchronize`. */
+/** The app's one TypeORM data source, migrated at start (unless told otherwise). Never `synchronize`. */
 @Module({})
 export class DatabaseModule {
+  /**
+   * The database options of an app's root module (one that imports `DatabaseModule.forRoot`): lets a
+   * migrations-only run use exactly the app's migrations without booting the app.
+   */
+  static optionsOf(appModule: DynamicModule): DatabaseOptions {
+    for (const imported of appModule.imports ?? []) {
+      if (!imported || typeof imported !== 'object' || !('module' in imported) || imported.module !== DatabaseModule) continue;
+      const provider = (imported.providers ?? []).find((p) => typeof p === 'object' && 'provide' in p && p.provide === DATABASE_OPTIONS);
+      if (provider && 'useValue' in provider) return provider.useValue as DatabaseOptions;
+    }
+    throw new Error('The module does not import DatabaseModule.forRoot(...)');
+  }
+
   static forRoot(options: DatabaseOptions): DynamicModule {
     return {
       module: DatabaseModule,

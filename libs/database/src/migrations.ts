@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { DatabaseOptions } from './database.module.js';
 
 /** One table records every migration of every app and lib, so each set runs once whoever starts first. */
 export const MIGRATIONS_TABLE = 'tributary_migrations';
@@ -19,5 +20,26 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
+  }
+}
+
+/**
+ * Migrations only, for a migrations Job run before a rollout: a data source with exactly the app's
+ * migrations (see `DatabaseModule.optionsOf`), migrated under the advisory lock, then closed.
+ */
+export async function migrateDatabase(options: Pick<DatabaseOptions, 'url' | 'migrations'>): Promise<string[]> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    migrations: options.migrations,
+    migrationsTableName: MIGRATIONS_TABLE,
+    synchronize: false,
+    extra: { max: 2 },
+  });
+  await dataSource.initialize();
+  try {
+    return await runMigrations(dataSource);
+  } finally {
+    await dataSource.destroy();
   }
 }

@@ -2,9 +2,9 @@ import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max,
 import type { TransportOptions } from '@tributary/messaging';
 import { Transform } from 'class-transformer';
 
-/** `true`/`1`/`yes` → true, `false`/`0`/`no`/unset → false; anything else stays as is and fails validation. */
-const envFlag = (value: unknown): unknown => {
-  if (value === undefined || typeof value === 'boolean') return value ?? false;
+/** `true`/`1`/`yes` → true, `false`/`0`/`no` → false, unset → `fallback`; anything else stays as is and fails validation. */
+const envFlag = (value: unknown, fallback = false): unknown => {
+  if (value === undefined || typeof value === 'boolean') return value ?? fallback;
   const text = String(value).toLowerCase();
   if (['true', '1', 'yes'].includes(text)) return true;
   if (['false', '0', 'no'].includes(text)) return false;
@@ -29,6 +29,22 @@ export class AppConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
+
+  /**
+   * Apply pending migrations at start (the default). Off where a migrations step runs first (the
+   * k8s Job, the compose step): the app then refuses to start while migrations are pending.
+   */
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => envFlag(obj.MIGRATE_ON_START, true))
+  @IsBoolean()
+  MIGRATE_ON_START: boolean = true;
+
+  /**
+   * On SIGTERM the app drains (readiness off, in-flight work finished, offsets committed) and exits;
+   * past this it exits anyway (code 1). Keep it below the orchestrator's grace period.
+   */
+  @IsInt()
+  @Min(1_000)
+  SHUTDOWN_TIMEOUT_MS: number = 25_000;
 }
 
 /** The config of an app that publishes or consumes signed messages. */

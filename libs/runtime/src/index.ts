@@ -7,3 +7,4 @@ export * from './app-config.js';
 export * from './health/health.module.js';
 export * from './metrics/metrics.module.js';
 export * from './shutdown.js';
+export * from './app-command.js';

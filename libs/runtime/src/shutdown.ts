@@ -1,4 +1,5 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { Server } from 'node:http';
 
 /**
  * On SIGTERM or SIGINT: close the app — readiness turns false, consumers finish the message in hand
@@ -16,6 +17,7 @@ export function exitOnSignals(app: INestApplicationContext, graceMs = 25_000): v
     }, graceMs);
     deadline.unref();
     try {
+      endKeepAlive(app);
       await app.close();
       process.exit(0);
     } catch (error) {
@@ -25,4 +27,19 @@ export function exitOnSignals(app: INestApplicationContext, graceMs = 25_000): v
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * Closing an HTTP server waits for its connections to end, and a client that keeps a connection
+ * alive with request after request never ends it: under load the drain would last until the grace
+ * period runs out. So from now on every response closes its connection (after answering it), and
+ * idle connections close at once; in-flight requests still complete.
+ */
+function endKeepAlive(app: INestApplicationContext): void {
+  const server = (app as Partial<INestApplication>).getHttpServer?.() as Server | undefined;
+  if (!server || typeof server.prependListener !== 'function') return;
+  server.prependListener('request', (_request, response) => {
+    if (!response.headersSent) response.setHeader('connection', 'close');
+  });
+  server.closeIdleConnections();
 }

@@ -5,3 +5,4 @@ export * from './secret-box.js';
 export * from './api-key.guard.js';
 export * from './tenancy.module.js';
 export * from './tenancy.migrations.js';
+export * from './tenant-scope.js';

@@ -1,0 +1,169 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig } from '@tributary/runtime';
+import { APP_NAMES, APPS, configVariables, interpolate, placeholderSecret, requiredVariables } from './ops-fixtures.js';
+import { effective, effectiveEnv, execForm, parseDockerfile, stageChain } from './dockerfile.js';
+
+const root = process.cwd();
+const dockerDir = join(root, 'docker');
+const { globalArgs, stages } = parseDockerfile(join(dockerDir, 'Dockerfile'));
+const instructionsOf = (app: string) => stageChain(stages, app).flatMap((s) => s.instructions);
+const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+
+// Compose as `docker compose` reads it: YAML merge keys, then ${VAR} interpolation from docker/.env.
+const composeText = readFileSync(join(dockerDir, 'compose.yaml'), 'utf8');
+const dotEnv = Object.fromEntries(
+  readFileSync(join(dockerDir, '.env.example'), 'utf8')
+    .split('\n')
+    .filter((l) => /^[A-Z_]+=/.test(l))
+    .map((l) => l.split('=', 2) as [string, string])
+    // The example leaves the keys for the operator to fill in: fill them as an operator would.
+    .map(([k, v]) => [k, v === '' ? placeholderSecret(k) : v]),
+);
+const compose = parse(interpolate(composeText, dotEnv), { merge: true }) as { services: Record<string, any> };
+const service = (name: string) => {
+  const s = compose.services[name];
+  if (!s) throw new Error(`compose has no service ${name}`);
+  return s;
+};
+const envOf = (s: { environment?: Record<string, unknown> }) => Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
+
+describe('the Dockerfile (docker/Dockerfile)', () => {
+  it('builds in one stage and runs on production dependencies only, as a non-root user', () => {
+    const build = stages.find((s) => s.instructions.some((i) => i.keyword === 'RUN' && i.args.includes('npm run build')));
+    expect(build).toBeDefined();
+    for (const app of APP_NAMES) {
+      const chain = stageChain(stages, app);
+      expect(chain.map((s) => s.name)).not.toContain(build!.name);
+      const runs = instructionsOf(app).filter((i) => i.keyword === 'RUN').map((i) => i.args);
+      expect(runs.some((r) => /\bnpm ci\b.*--omit=dev/.test(r))).toBe(true);
+      expect(runs.filter((r) => /\bnpm (ci|install)\b/.test(r) && !r.includes('--omit=dev'))).toEqual([]);
+      const user = effective(chain, 'USER');
+      expect(user).toMatch(/^\d+(:\d+)?$/);
+      expect(Number(user!.split(':')[0])).toBeGreaterThan(0);
+      // The runtime base is the image the build used (same Node), and a Node the project supports.
+      expect(chain[0].from).toBe(build!.from);
+      expect(interpolateArgs(chain[0].from)).toMatch(/^node:(2[0-9]|[3-9]\d)\b/);
+    }
+  });
+
+  it("gives each app a target that starts the app's entry point on its own port, with a HEALTHCHECK on /health/live", () => {
+    const script = readFileSync(join(dockerDir, 'healthcheck.mjs'), 'utf8');
+    expect(script).toContain('/health/live');
+    for (const app of APP_NAMES) {
+      const chain = stageChain(stages, app);
+      const defaultPort = new APPS[app].config().PORT;
+      expect(execForm(effective(chain, 'CMD')!)).toEqual(['node', `dist/apps/${app}/main.js`]);
+      expect(effective(chain, 'EXPOSE')).toBe(String(defaultPort));
+      expect(effectiveEnv(chain).PORT).toBe(String(defaultPort));
+      const healthcheck = effective(chain, 'HEALTHCHECK')!;
+      expect(healthcheck).toMatch(/--start-period=\d+s/);
+      expect(execForm(healthcheck)).toEqual(['node', 'docker/healthcheck.mjs']);
+      // The healthcheck script is in the image, and the app's compiled code is copied from the build.
+      const copies = instructionsOf(app).filter((i) => i.keyword === 'COPY').map((i) => i.args);
+      expect(copies).toContain('docker/healthcheck.mjs ./docker/healthcheck.mjs');
+      expect(copies).toContain(`--from=build /src/dist/apps/${app} ./dist/apps/${app}`);
+      expect(effective(chain, 'STOPSIGNAL')).toBe('SIGTERM');
+    }
+  });
+
+  it('copies only what exists in the repository and is not excluded from the build context', () => {
+    const sources = stages
+      .flatMap((s) => s.instructions)
+      .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from='))
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) {
+      expect({ source, exists: existsSync(join(root, source)) }).toEqual({ source, exists: true });
+      expect({ source, ignored: dockerignore.includes(source.split('/')[0]) }).toEqual({ source, ignored: false });
+    }
+    for (const heavy of ['node_modules', 'dist', '.git', 'docker/.env']) expect(dockerignore).toContain(heavy);
+  });
+});
+
+describe('the compose file (docker/compose.yaml)', () => {
+  it('runs Kafka in KRaft mode from the official image, PostgreSQL and MariaDB, each with a health check', () => {
+    const kafka = service('kafka');
+    expect(kafka.image).toMatch(/^apache\/kafka:\d+\.\d+\.\d+$/);
+    expect(kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    expect(Object.keys(compose.services).filter((s) => /zookeeper/i.test(s))).toEqual([]);
+    expect(service('postgres').image).toMatch(/^postgres:\d+/);
+    expect(service('mariadb').image).toMatch(/^mariadb:\d+/);
+    for (const name of ['kafka', 'postgres', 'mariadb']) expect(service(name).healthcheck.test.length).toBeGreaterThan(0);
+  });
+
+  it("builds each app from its Dockerfile target and sets only variables of the app's config, every required one", () => {
+    for (const app of APP_NAMES) {
+      const s = service(app);
+      expect(resolve(dockerDir, s.build.context)).toBe(root);
+      expect(s.build.dockerfile).toBe('docker/Dockerfile');
+      expect(s.build.target).toBe(app);
+      expect(stages.map((x) => x.name)).toContain(app);
+      const env = envOf(s);
+      const type = APPS[app].config;
+      expect({ app, unknown: Object.keys(env).filter((v) => !configVariables(type).includes(v)) }).toEqual({ app, unknown: [] });
+      expect(requiredVariables(type, env).filter((v) => !(v in env))).toEqual([]);
+      expect(() => loadConfig(type, env)).not.toThrow();
+    }
+  });
+
+  it('wires the apps to the PostgreSQL and Kafka services it runs', () => {
+    const postgres = service('postgres').environment;
+    for (const app of APP_NAMES) {
+      const env = envOf(service(app));
+      const url = new URL(env.DATABASE_URL);
+      expect([url.hostname, url.port || '5432', decodeURIComponent(url.username), decodeURIComponent(url.password), url.pathname.slice(1)]).toEqual([
+        'postgres',
+        '5432',
+        postgres.POSTGRES_USER,
+        postgres.POSTGRES_PASSWORD,
+        postgres.POSTGRES_DB,
+      ]);
+      if (!APPS[app].kafka) continue;
+      expect(env.TRIBUTARY_TRANSPORT).toBe('kafka');
+      expect(service('kafka').environment.KAFKA_ADVERTISED_LISTENERS).toContain(`PLAINTEXT://${env.KAFKA_BROKERS}`);
+    }
+    // Every app that signs or verifies messages shares one key.
+    const keys = new Set(APP_NAMES.filter((a) => APPS[a].kafka).map((a) => envOf(service(a)).TRIBUTARY_SIGNING_KEY));
+    expect(keys.size).toBe(1);
+  });
+
+  it('migrates each app and creates the topics before the apps start, and the apps do not migrate themselves', () => {
+    for (const app of APP_NAMES) {
+      const s = service(app);
+      const migrate = service(`migrate-${app}`);
+      expect(migrate.image).toBe(s.image);
+      expect(migrate.command).toEqual(['node', `dist/apps/${app}/main.js`, 'migrate']);
+      expect(migrate.restart).toBe('no');
+      expect(envOf(migrate)).toEqual(envOf(s));
+      expect(s.depends_on[`migrate-${app}`]).toEqual({ condition: 'service_completed_successfully' });
+      if (APPS[app].kafka) expect(s.depends_on['kafka-topics']).toEqual({ condition: 'service_completed_successfully' });
+      expect(loadConfig(APPS[app].config, envOf(s)).MIGRATE_ON_START).toBe(false);
+    }
+    const topics = service('kafka-topics');
+    expect(topics.command.slice(1)).toEqual([`dist/apps/gateway/main.js`, 'kafka-topics']);
+    expect(topics.depends_on.kafka).toEqual({ condition: 'service_healthy' });
+  });
+
+  it("publishes each app's port, and waits longer than the app's drain before killing it", () => {
+    for (const app of APP_NAMES) {
+      const s = service(app);
+      const config = loadConfig(APPS[app].config, envOf(s));
+      expect(s.ports).toEqual([`127.0.0.1:${config.PORT}:${config.PORT}`]);
+      const grace = /^(\d+)s$/.exec(s.stop_grace_period)!;
+      expect(Number(grace[1]) * 1000).toBeGreaterThan(config.SHUTDOWN_TIMEOUT_MS);
+    }
+  });
+
+  it('refuses to start without the keys instead of running with made-up ones', () => {
+    for (const key of ['TRIBUTARY_SIGNING_KEY', 'TRIBUTARY_ENCRYPTION_KEY', 'TRIBUTARY_ADMIN_KEY']) {
+      const { [key]: _, ...without } = dotEnv;
+      expect(() => interpolate(composeText, without)).toThrow(key);
+    }
+  });
+});
+
+function interpolateArgs(text: string): string {
+  return text.replace(/\$\{(\w+)\}/g, (_, name: string) => globalArgs[name] ?? '');
+}
