@@ -6,7 +6,9 @@ import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { EventStoreInit1763900002000 } from './database/event-store.migrations.js';
 import { EventStoreStreams1764001000100 } from './database/event-store-streams.migrations.js';
+import { EventStoreTenantIsolation1764001000200 } from './database/event-store-tenant-isolation.migrations.js';
 import { EventStoreConfig } from './event-store.config.js';
+import { EventStoreGraphqlModule } from './graphql/event-store-graphql.module.js';
 import { LogModule } from './log/log.module.js';
 import type { EventStorePlugin } from './plugins/event-store-plugin.js';
 import { installedPlugins } from './plugins/installed-plugins.js';
@@ -35,6 +37,7 @@ export class EventStoreModule {
             ...tenancyMigrations,
             EventStoreInit1763900002000,
             EventStoreStreams1764001000100,
+            EventStoreTenantIsolation1764001000200,
             ...plugins.flatMap((p) => p.migrations),
           ],
         }),
@@ -44,6 +47,7 @@ export class EventStoreModule {
           transport: config.transport,
         }),
         TenancyModule.forRoot({}),
+        EventStoreGraphqlModule,
         LogModule,
         ProjectionsModule,
         ...plugins.map((p) => p.module),

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { PackageStatusProjection } from './package-status/package-status.projection.js';
+import { QueryPackagesController } from './package-status/query-packages/query-packages.controller.js';
+import { GetPackageHandler, ListPackagesHandler } from './package-status/query-packages/query-packages.handler.js';
+import { QueryPackagesResolver } from './package-status/query-packages/query-packages.resolver.js';
 import { ProjectionCheckpoints } from './projection-checkpoints.js';
 import { ProjectionDaemon, ProjectOnAppend } from './projection-daemon.js';
 import { ProjectionRegistry } from './projection-registry.js';
@@ -13,9 +16,12 @@ import { RebuildProjectionHandler } from './rebuild/rebuild-projection/rebuild-p
 /** The projection machinery (live daemon, rebuilds, admin routes) and the platform's own projections; plugins add theirs. */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [ProjectionStatusController, RebuildProjectionController],
+  controllers: [ProjectionStatusController, RebuildProjectionController, QueryPackagesController],
   providers: [
     PackageStatusProjection,
+    ListPackagesHandler,
+    GetPackageHandler,
+    QueryPackagesResolver,
     ProjectionRegistry,
     ProjectionCheckpoints,
     ProjectionRebuilds,
