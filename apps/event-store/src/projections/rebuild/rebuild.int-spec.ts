@@ -30,6 +30,22 @@ function updates(tenantId: string, count: number, prefix = 'PKG'): Array<{ tenan
   });
 }
 
+/** Build events of a few builds, out of order, for the builds plugin's projection. */
+function buildEvents(tenantId: string): Array<{ tenantId: string; stream: string; event: NewEvent }> {
+  const project = randomUUID();
+  return Array.from({ length: 30 }, (_, i) => {
+    const buildId = `00000000-0000-4000-8000-00000000000${i % 5}`;
+    const at = new Date(Date.UTC(2026, 0, 1, 10, (i * 11) % 60)).toISOString();
+    const [type, data] = [
+      [Topics.buildCreated.name, { buildId, projectId: project, createdAt: at, branchName: `b${i}` }],
+      [Topics.buildUpdated.name, { buildId, projectId: project, updatedAt: at, status: `s${i}` }],
+      [Topics.buildDiskUsageUpdated.name, { buildId, projectId: project, measuredAt: at, realBytes: i * 10, virtualBytes: i * 100 }],
+      [Topics.buildReaped.name, { buildId, projectId: project, reapedAt: at }],
+    ][i % 4] as [string, object];
+    return { tenantId, stream: `build-${buildId}`, event: { eventId: uuidv7(), type, topicVersion: 1, data, metadata: {}, occurredAt: at } };
+  });
+}
+
 // A projection plugin of the test's own, in two versions, to see a version change rebuild it.
 @Entity({ schema: 'event_store', name: 'test_carrier_counts' })
 class CarrierCountEntity {
@@ -110,7 +126,7 @@ describe('projection rebuilds', () => {
     fixture = await eventStoreFixture();
     store = await fixture.start(env, [...installedPlugins, carrierCountsPlugin(1)]);
     adminKey = await fixture.adminKey(store.dataSource);
-    await append([...updates(tenants[0], 120), ...updates(tenants[1], 60)]);
+    await append([...updates(tenants[0], 120), ...buildEvents(tenants[0]), ...updates(tenants[1], 60), ...buildEvents(tenants[1])]);
   });
 
   afterAll(() => fixture?.drop());
