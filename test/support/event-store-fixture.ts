@@ -18,6 +18,8 @@ export interface RunningEventStore {
 
 export interface EventStoreFixture {
   readonly db: TestDatabase;
+  /** The signing and encryption keys the event store runs with (to sign messages for it). */
+  readonly secrets: Record<string, string>;
   /** Boots the event store on the fixture's database (several times, for restarts). */
   start(env?: Record<string, string>, plugins?: readonly EventStorePlugin[]): Promise<RunningEventStore>;
   /** A tenant and its owner API key, made directly in the database. */
@@ -33,6 +35,7 @@ export async function eventStoreFixture(): Promise<EventStoreFixture> {
   const running: RunningEventStore[] = [];
   return {
     db,
+    secrets,
     async start(env = {}, plugins) {
       const port = await freePort();
       const config = loadEventStoreConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', PORT: String(port), ...secrets, ...env });
