@@ -3,18 +3,21 @@ import { join } from 'node:path';
 import { usageError } from './cli-error.js';
 
 export const DEFAULT_GATEWAY_URL = 'http://localhost:3000';
+export const DEFAULT_EVENT_STORE_URL = 'http://localhost:3001';
 /** Where `npm start` leaves the platform admin key, relative to the working directory. */
 export const ADMIN_KEY_FILE = join('.tributary', 'admin-key');
 
 export interface CliConfig {
   /** The gateway's base URL, without a trailing slash. */
   readonly gatewayUrl: string;
+  /** The event store's base URL (projection admin), without a trailing slash. */
+  readonly eventStoreUrl: string;
   /** The platform admin key, or undefined when neither the variable nor the key file provides one. */
   readonly adminKey: string | undefined;
 }
 
 /**
- * The CLI's configuration: `TRIBUTARY_URL` and `TRIBUTARY_ADMIN_KEY`, falling back to the key file.
+ * The CLI's configuration: `TRIBUTARY_URL`, `TRIBUTARY_EVENT_STORE_URL` and `TRIBUTARY_ADMIN_KEY`, falling back to the key file.
  * Validated by hand rather than with class-validator: a one-shot CLI should not load the server stack.
  */
 export function loadCliConfig(env: Record<string, string | undefined>, cwd: string): CliConfig {
@@ -22,8 +25,13 @@ export function loadCliConfig(env: Record<string, string | undefined>, cwd: stri
   if (!isHttpUrl(gatewayUrl)) {
     throw usageError('config_invalid', `TRIBUTARY_URL must be an http(s) URL, got "${gatewayUrl}"`);
   }
+  const eventStoreUrl = env.TRIBUTARY_EVENT_STORE_URL?.trim() || DEFAULT_EVENT_STORE_URL;
+  if (!isHttpUrl(eventStoreUrl)) {
+    throw usageError('config_invalid', `TRIBUTARY_EVENT_STORE_URL must be an http(s) URL, got "${eventStoreUrl}"`);
+  }
   return {
     gatewayUrl: gatewayUrl.replace(/\/+$/, ''),
+    eventStoreUrl: eventStoreUrl.replace(/\/+$/, ''),
     adminKey: env.TRIBUTARY_ADMIN_KEY?.trim() || readAdminKeyFile(cwd),
   };
 }

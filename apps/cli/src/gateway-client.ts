@@ -47,17 +47,29 @@ export class GatewayClient {
 }
 
 /** POSTs a JSON body and reads the answer whatever its status; only an unreachable server throws. */
-export async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+export function post(url: string, body: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  return request('POST', url, { body, headers });
+}
+
+/**
+ * Sends a request and reads the answer whatever its status; only an unreachable server throws
+ * (`<service>_unreachable`).
+ */
+export async function request(
+  method: 'GET' | 'POST',
+  url: string,
+  options: { body?: string; headers?: Record<string, string>; service?: string } = {},
+): Promise<HttpAnswer> {
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-      body,
+      method,
+      headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), accept: 'application/json', ...options.headers },
+      body: options.body,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    throw new CliError(EXIT_FAILED, 'gateway_unreachable', `Cannot reach ${new URL(url).origin}: ${reasonOf(error)}`);
+    throw new CliError(EXIT_FAILED, `${options.service ?? 'gateway'}_unreachable`, `Cannot reach ${new URL(url).origin}: ${reasonOf(error)}`);
   }
   const text = await response.text();
   return { status: response.status, body: parseJson(text) ?? text };
@@ -72,7 +84,7 @@ export function apiError({ status, body }: HttpAnswer): CliError {
     traceId?: unknown;
   };
   const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
-  const message = typeof error?.message === 'string' ? error.message : `The gateway answered ${status}`;
+  const message = typeof error?.message === 'string' ? error.message : `The server answered ${status}`;
   return new CliError(EXIT_FAILED, code, message, { status, ...(typeof traceId === 'string' ? { traceId } : {}) });
 }
 
