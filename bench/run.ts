@@ -1,10 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { describeTarget, type BenchSettings, type Measure, type MeasureResult } from './measure.js';
+import { eventStoreAppend, projectionRebuild } from './event-store.bench.js';
 import { producerThroughput, workerNoopConsume } from './kafka-throughput.bench.js';
 import { webhookIngest } from './webhook-ingest.bench.js';
 
 /** Every measure `npm run bench` runs, in order. Add new ones here. */
-const measures: readonly Measure[] = [webhookIngest, workerNoopConsume, producerThroughput];
+const allMeasures: readonly Measure[] = [webhookIngest, workerNoopConsume, producerThroughput, eventStoreAppend, projectionRebuild];
+// BENCH_ONLY=eventStoreAppend,projectionRebuild runs only those (by function name).
+const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const measures = only ? allMeasures.filter((m) => only.includes(m.name)) : allMeasures;
 
 const settings: BenchSettings = {
   warmupMs: positive(process.env.BENCH_WARMUP_MS, 1_000),
