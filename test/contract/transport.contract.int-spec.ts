@@ -180,7 +180,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
     let a!: INestApplication;
     a = await member(effectOnce(() => a, seen));
     const [sent] = await publish([update('PKG-TWICE')]);
-    await eventually(effects, (rows) => rows.length === 1);
+    await eventually(effects, (rows) => rows.length === 1, { timeoutMs: 30_000 });
     // A redelivery, as after a crash between the effect and the offset commit:
     await harness.injectRaw(sent);
     await harness.injectRaw(sent);
