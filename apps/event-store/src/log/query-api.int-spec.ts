@@ -178,6 +178,7 @@ describe('the event store query API (REST and GraphQL), scoped to the caller’s
       const past = await call(acme.apiKey, 'GET', `/v1/events?to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&type=tracking.package.updated`);
       expect(past.body.events).toHaveLength(ids.length);
       expect(await call(acme.apiKey, 'GET', '/v1/events?after=12')).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+      expect(await call(acme.apiKey, 'GET', '/v1/events?type=no.such.topic')).toMatchObject({ status: 400, body: { error: { code: 'topic_unknown' } } });
       expect((await call(acme.apiKey, 'GET', `/v1/events/${ids[0]}`)).body.eventId).toBe(ids[0]);
       expect(await call(acme.apiKey, 'GET', '/v1/events/nope')).toMatchObject({ status: 400, body: { error: { code: 'event_id_invalid' } } });
     });

@@ -6,6 +6,7 @@ import { GetPackageHandler, ListPackagesHandler } from './package-status/query-p
 import { QueryPackagesResolver } from './package-status/query-packages/query-packages.resolver.js';
 import { ProjectionCheckpoints } from './projection-checkpoints.js';
 import { ProjectionDaemon, ProjectOnAppend } from './projection-daemon.js';
+import { ProjectionMetrics } from './projection-metrics.js';
 import { ProjectionRegistry } from './projection-registry.js';
 import { ProjectionStatusController } from './projection-status/projection-status.controller.js';
 import { ProjectionStatusHandler } from './projection-status/projection-status.handler.js';
@@ -27,6 +28,7 @@ import { RebuildProjectionHandler } from './rebuild/rebuild-projection/rebuild-p
     ProjectionRebuilds,
     ProjectionDaemon,
     ProjectOnAppend,
+    ProjectionMetrics,
     ProjectionStatusHandler,
     RebuildProjectionHandler,
   ],

@@ -1,6 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { TributaryError } from '@tributary/domain';
 import { TenantContext, withTenant } from '@tributary/tenancy';
+import { isTopicName } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import { EventLog } from '../event-log.js';
 import { pageSize } from '../log.views.js';
@@ -26,6 +27,8 @@ export class ReadAllHandler implements IQueryHandler<ReadAll> {
   async execute({ caller, filter }: ReadAll): Promise<AllPage> {
     const tenant = TenantContext.of(caller);
     const after = filter.after ? parseLogCursor(filter.after) : LOG_START;
+    const unknown = filter.types?.find((type) => !isTopicName(type));
+    if (unknown) throw new TributaryError('invalid', 'topic_unknown', `Unknown event type "${unknown}"`);
     const options = { types: filter.types, from: dateOf('from', filter.from), to: dateOf('to', filter.to), after, limit: pageSize(filter.limit) };
     const events = await withTenant(this.dataSource, tenant, (manager) => this.log.readAll(manager, { ...options, tenantId: tenant.tenantId }));
     return { events, cursor: events.at(-1)?.cursor ?? formatLogCursor(after) };

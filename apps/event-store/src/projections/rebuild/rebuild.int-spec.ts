@@ -149,6 +149,8 @@ describe('projection rebuilds', () => {
     const asTenant = await fetch(`${store.url}/v1/projections`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });
     expect({ status: asTenant.status, code: (await readJson(asTenant)).error.code }).toEqual({ status: 403, code: 'admin_required' });
     expect((await fetch(`${store.url}/v1/projections`)).status).toBe(401);
+    const metrics = await (await fetch(`${store.url}/metrics`)).text();
+    expect(metrics).toMatch(/tributary_projection_lag_events\{projection="package_status",app="event-store"\} 0/);
     expect(await admin('GET', '/v1/projections/nope')).toMatchObject({ status: 404, body: { error: { code: 'projection_not_found' } } });
     expect(await admin('POST', '/v1/projections/nope/rebuild', {})).toMatchObject({ status: 404, body: { error: { code: 'projection_not_found' } } });
     expect(await admin('POST', '/v1/projections/package_status/rebuild', { restart: 'yes' })).toMatchObject({
