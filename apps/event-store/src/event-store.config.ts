@@ -19,7 +19,7 @@ export class EventStoreConfig extends ConsumerAppConfig {
   @IsInt()
   @Min(1)
   @Max(50_000)
-  REBUILD_BATCH_SIZE: number = 5_000;
+  REBUILD_BATCH_SIZE: number = 10_000;
 }
 
 export const loadEventStoreConfig = (env: Record<string, string | undefined>) => loadConfig(EventStoreConfig, env);

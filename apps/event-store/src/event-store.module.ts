@@ -4,6 +4,7 @@ import { DatabaseModule } from '@tributary/database';
 import { messagingMigrations, MessagingModule } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
+import { EventStoreAppendFunction1764001000400 } from './database/event-store-append.migrations.js';
 import { EventStoreInit1763900002000 } from './database/event-store.migrations.js';
 import { EventStoreStreams1764001000100 } from './database/event-store-streams.migrations.js';
 import { EventStoreTenantIsolation1764001000200 } from './database/event-store-tenant-isolation.migrations.js';
@@ -38,6 +39,7 @@ export class EventStoreModule {
             EventStoreInit1763900002000,
             EventStoreStreams1764001000100,
             EventStoreTenantIsolation1764001000200,
+            EventStoreAppendFunction1764001000400,
             ...plugins.flatMap((p) => p.migrations),
           ],
         }),

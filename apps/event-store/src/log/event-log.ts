@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@tributary/database';
 import { TributaryError } from '@tributary/domain';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { satisfies, wrongExpectedVersion, type ExpectedVersion } from './expected-version.js';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { wrongExpectedVersion, type ExpectedVersion } from './expected-version.js';
 import { EVENT_COLUMNS, LOG_START, toStoredEvent, type EventRow, type LogCursor, type StoredEvent } from './stored-event.js';
 
 /** An event to append; its id makes the append idempotent. */
@@ -25,9 +25,6 @@ export interface AppendOutcome {
   readonly appended: boolean;
 }
 
-/** Statements stay below PostgreSQL's 65,535 parameters (7 per event). */
-const MAX_EVENTS_PER_STATEMENT = 5_000;
-
 /**
  * The append-only log: streams of events per tenant, each with a version for optimistic concurrency,
  * and one global order readers can follow without ever skipping an event committed late.
@@ -36,104 +33,39 @@ const MAX_EVENTS_PER_STATEMENT = 5_000;
 export class EventLog {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Appends in a transaction of its own. See `appendIn`. */
+  /** Appends in a statement of its own (atomic: one transaction). See `appendIn`. */
   appendToStream(tenantId: string, streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendOutcome> {
-    return this.dataSource.transaction((manager) => this.appendIn(manager, tenantId, streamId, events, expected));
+    return this.appendIn(this.dataSource, tenantId, streamId, events, expected);
   }
 
   /**
-   * Appends `events` to a stream on the caller's transaction, after checking the stream's version
-   * against `expected` (a mismatch throws `wrong_expected_version`, kind conflict). The stream's row
-   * stays locked until the transaction ends, so concurrent appenders to one stream take turns and at
-   * most one of several with the same expected version succeeds. Appending event ids that are all
-   * already in this stream changes nothing and returns the original events; a mix of stored and new
-   * ids, or ids stored elsewhere, is `event_id_conflict`.
+   * Appends `events` to a stream, on the caller's transaction when `q` is one, after checking the
+   * stream's version against `expected` (a mismatch throws `wrong_expected_version`, kind conflict).
+   * The stream's row stays locked until the transaction ends, so concurrent appenders to one stream
+   * take turns and at most one of several with the same expected version succeeds. Appending event
+   * ids that are all already in this stream changes nothing and returns the original events; a mix
+   * of stored and new ids, or ids stored elsewhere, is `event_id_conflict`. One statement: the
+   * database function `event_store.append_to_stream` (see its migration).
    */
-  async appendIn(
-    manager: EntityManager,
-    tenantId: string,
-    streamId: string,
-    events: readonly NewEvent[],
-    expected: ExpectedVersion,
-  ): Promise<AppendOutcome> {
+  async appendIn(q: Queryable, tenantId: string, streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendOutcome> {
     if (events.length === 0) throw new TributaryError('invalid', 'events_empty', 'An append needs at least one event');
-    const [{ version }] = await manager.query<{ version: number }[]>(
-      `INSERT INTO event_store.streams AS s (tenant_id, stream_id, version) VALUES ($1, $2, 0)
-       ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = s.version
-       RETURNING version`,
-      [tenantId, streamId],
+    const payload = JSON.stringify(
+      events.map((e) => ({ eventId: e.eventId, type: e.type, topicVersion: e.topicVersion, data: e.data, metadata: e.metadata, occurredAt: e.occurredAt })),
     );
-    const repeated = await this.repeated(manager, tenantId, streamId, events);
-    if (repeated) return repeated;
-    if (!satisfies(expected, version)) throw wrongExpectedVersion(streamId, expected, version);
-
-    const stored: StoredEvent[] = [];
-    for (let start = 0; start < events.length; start += MAX_EVENTS_PER_STATEMENT) {
-      const chunk = events.slice(start, start + MAX_EVENTS_PER_STATEMENT);
-      stored.push(...(await this.insert(manager, tenantId, streamId, version + start, chunk)));
-    }
-    return { streamId, streamVersion: version + events.length, events: stored, appended: true };
-  }
-
-  private async repeated(
-    manager: EntityManager,
-    tenantId: string,
-    streamId: string,
-    events: readonly NewEvent[],
-  ): Promise<AppendOutcome | undefined> {
-    const rows = await manager.query<EventRow[]>(`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE event_id = ANY($1::uuid[])`, [
-      events.map((e) => e.eventId),
-    ]);
-    if (rows.length === 0) return undefined;
-    const sameStream = rows.every((r) => r.tenant_id === tenantId && r.stream_id === streamId);
-    if (rows.length !== events.length || !sameStream) throw eventIdConflict();
-    const byId = new Map(rows.map((r) => [r.event_id, toStoredEvent(r)]));
-    const originals = events.map((e) => byId.get(e.eventId)!);
-    return { streamId, streamVersion: Math.max(...originals.map((e) => e.streamVersion)), events: originals, appended: false };
-  }
-
-  private async insert(
-    manager: EntityManager,
-    tenantId: string,
-    streamId: string,
-    versionBefore: number,
-    events: readonly NewEvent[],
-  ): Promise<StoredEvent[]> {
-    const params: unknown[] = [tenantId, streamId, versionBefore + events.length];
-    const values = events.map((event, i) => {
-      const at = params.length;
-      params.push(
-        event.eventId,
-        versionBefore + i + 1,
-        event.type,
-        event.topicVersion,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-        event.occurredAt,
-      );
-      return `($${at + 1}::uuid, $1::uuid, $2, $${at + 2}::int, $${at + 3}, $${at + 4}::int, $${at + 5}::jsonb, $${at + 6}::jsonb, $${at + 7}::timestamptz)`;
-    });
+    let rows: (EventRow & { appended: boolean })[];
     try {
-      const rows = await manager.query<EventRow[]>(
-        `WITH inserted AS (
-           INSERT INTO event_store.events
-             (event_id, tenant_id, stream_id, stream_version, type, topic_version, data, metadata, occurred_at)
-           VALUES ${values.join(', ')}
-           RETURNING ${EVENT_COLUMNS}
-         ), bumped AS (
-           UPDATE event_store.streams SET version = $3, updated_at = now() WHERE tenant_id = $1 AND stream_id = $2
-         )
-         SELECT * FROM inserted ORDER BY stream_version`,
-        params,
+      rows = await q.query<EventRow & { appended: boolean }>(
+        `SELECT ${EVENT_COLUMNS}, appended FROM event_store.append_to_stream($1, $2, $3, $4::jsonb)`,
+        [tenantId, streamId, String(expected), payload],
       );
-      return rows.map(toStoredEvent);
     } catch (error) {
-      // Another transaction stored one of these ids in another stream meanwhile.
-      if (error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'events_event_id_key') {
-        throw eventIdConflict();
-      }
-      throw error;
+      throw appendError(error, streamId, expected);
     }
+    const stored = rows.map(toStoredEvent);
+    if (rows[0]?.appended) return { streamId, streamVersion: stored[stored.length - 1].streamVersion, events: stored, appended: true };
+    const byId = new Map(stored.map((e) => [e.eventId, e]));
+    const originals = events.map((e) => byId.get(e.eventId.toLowerCase())!);
+    return { streamId, streamVersion: Math.max(...originals.map((e) => e.streamVersion)), events: originals, appended: false };
   }
 
   /** A stream's version (0 when it has no events) and timestamps, or undefined when it does not exist. */
@@ -242,6 +174,14 @@ const toStreamInfo = (row: StreamRow): StreamInfo => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
+
+/** The append function's coded failures (and a duplicate id racing in from another stream) as domain errors. */
+function appendError(error: unknown, streamId: string, expected: ExpectedVersion): unknown {
+  const driver = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string; detail?: string }) : undefined;
+  if (driver?.code === 'TB001') return wrongExpectedVersion(streamId, expected, Number(driver.detail));
+  if (driver?.code === 'TB002' || (driver?.code === '23505' && driver.constraint === 'events_event_id_key')) return eventIdConflict();
+  return error;
+}
 
 const eventIdConflict = () =>
   new TributaryError(

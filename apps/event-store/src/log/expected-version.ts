@@ -13,19 +13,6 @@ export function isExpectedVersion(value: unknown): value is ExpectedVersion {
   return (EXPECTED_VERSION_KEYWORDS as readonly unknown[]).includes(value);
 }
 
-export function satisfies(expected: ExpectedVersion, actual: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no-stream':
-      return actual === 0;
-    case 'stream-exists':
-      return actual > 0;
-    default:
-      return actual === expected;
-  }
-}
-
 export function wrongExpectedVersion(streamId: string, expected: ExpectedVersion, actual: number): TributaryError {
   return new TributaryError(
     'conflict',

@@ -7,33 +7,39 @@ import { PackageStatusEntity } from './package-status.entity.js';
  * The latest state of each package. Updates compete by when they happened, then by log position:
  * the greatest (occurredAt, position) wins whatever order they are applied in, so an update that
  * arrives late never overwrites a newer one, a replay changes nothing, and a rebuild equals the live
- * table. A batch is reduced to one winner per package in the statement itself.
+ * table. One statement per batch: it reads the batch's candidates back from the log by position
+ * (cheaper than sending their fields again), keeps one winner per package and upserts it.
  */
 @Projection({ name: 'package_status', version: 2, entities: [PackageStatusEntity], events: [Topics.packageUpdated] })
 export class PackageStatusProjection implements ProjectionHandler {
   async handle(events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
-    const updates = events.map((e) => ({ event: e, data: e.data as unknown as PackageUpdated }));
     await context.manager.query(
       `INSERT INTO ${context.table(PackageStatusEntity)} AS p
          (tenant_id, tracking_id, status, carrier, carrier_status, updated_at, last_event_id, last_position)
        SELECT DISTINCT ON (tenant_id, tracking_id) *
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::uuid[], $8::bigint[])
-           AS e (tenant_id, tracking_id, status, carrier, carrier_status, updated_at, last_event_id, last_position)
+         FROM (SELECT e.tenant_id, e.data->>'trackingId' AS tracking_id, e.data->>'status' AS status, e.data->>'carrier' AS carrier,
+                      e.data->>'carrierStatus' AS carrier_status, (e.data->>'occurredAt')::timestamptz AS updated_at,
+                      e.event_id AS last_event_id, e.position AS last_position
+                 FROM event_store.events e WHERE e.position = ANY ($1::bigint[])) AS e
         ORDER BY tenant_id, tracking_id, updated_at DESC, last_position DESC
        ON CONFLICT (tenant_id, tracking_id) DO UPDATE
          SET status = EXCLUDED.status, carrier = EXCLUDED.carrier, carrier_status = EXCLUDED.carrier_status,
              updated_at = EXCLUDED.updated_at, last_event_id = EXCLUDED.last_event_id, last_position = EXCLUDED.last_position
        WHERE (p.updated_at, p.last_position) < (EXCLUDED.updated_at, EXCLUDED.last_position)`,
-      [
-        updates.map((u) => u.event.tenantId),
-        updates.map((u) => u.data.trackingId),
-        updates.map((u) => u.data.status),
-        updates.map((u) => u.data.carrier),
-        updates.map((u) => u.data.carrierStatus),
-        updates.map((u) => u.data.occurredAt),
-        updates.map((u) => u.event.eventId),
-        updates.map((u) => u.event.position),
-      ],
+      [latestCandidates(events).map((e) => e.position)],
     );
   }
+}
+
+/**
+ * The events of a batch that may be their package's latest: those less than a millisecond older
+ * than the latest one seen for the package (JavaScript dates stop at milliseconds; the statement
+ * then compares the exact times). The others could not win, so they need not be read back.
+ */
+export function latestCandidates(events: readonly StoredEvent[]): StoredEvent[] {
+  const keyOf = (e: StoredEvent) => `${e.tenantId}/${(e.data as unknown as PackageUpdated).trackingId}`;
+  const times = events.map((e) => Date.parse((e.data as unknown as PackageUpdated).occurredAt));
+  const latest = new Map<string, number>();
+  events.forEach((e, i) => latest.set(keyOf(e), Math.max(latest.get(keyOf(e)) ?? -Infinity, times[i])));
+  return events.filter((e, i) => times[i] >= latest.get(keyOf(e))! - 1);
 }

@@ -88,7 +88,9 @@ describe('projection rebuilds', () => {
   let store: RunningEventStore;
   let adminKey: string;
   const tenants = [randomUUID(), randomUUID()];
-  const env = { PROJECTION_POLL_MS: '50', REBUILD_BATCH_SIZE: '7', PROJECTION_BATCH_SIZE: '20' };
+  // One event per rebuild transaction: a rebuild of this log takes hundreds of transactions, so a
+  // test that stops it right after starting it catches it half-way.
+  const env = { PROJECTION_POLL_MS: '50', REBUILD_BATCH_SIZE: '1', PROJECTION_BATCH_SIZE: '20' };
 
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${store.url}${path}`, {
@@ -181,16 +183,18 @@ describe('projection rebuilds', () => {
     await store.dataSource.query(`UPDATE event_store.package_status SET status = 'damaged' WHERE tracking_id = 'PKG-1'`);
     const before = await snapshot('event_store.package_status');
     await admin('POST', '/v1/projections/package_status/rebuild', { restart: true });
-    await eventually(() => status('package_status'), (s) => s.rebuild.processed > 0);
     const release = await holdRebuilds();
-    const half = await status('package_status');
-    expect(half).toMatchObject({ state: 'rebuilding', rebuild: { status: 'building' } });
-    expect(half.rebuild.processed).toBeLessThan(half.rebuild.total);
-    expect(await snapshot('event_store.package_status')).toEqual(before);
-    // New events still reach the live table during the rebuild.
-    await append(updates(tenants[0], 3, 'NEW'));
-    await eventually(() => store.dataSource.query(`SELECT count(*)::int AS n FROM event_store.package_status WHERE tracking_id LIKE 'NEW-%'`), (r) => r[0].n === 2);
-    await release();
+    try {
+      const half = await status('package_status');
+      expect(half).toMatchObject({ state: 'rebuilding', rebuild: { status: 'building' } });
+      expect(half.rebuild.processed).toBeLessThan(half.rebuild.total);
+      expect(await snapshot('event_store.package_status')).toEqual(before);
+      // New events still reach the live table during the rebuild.
+      await append(updates(tenants[0], 3, 'NEW'));
+      await eventually(() => store.dataSource.query(`SELECT count(*)::int AS n FROM event_store.package_status WHERE tracking_id LIKE 'NEW-%'`), (r) => r[0].n === 2);
+    } finally {
+      await release();
+    }
     await rebuilt('package_status');
     const after = await snapshot('event_store.package_status');
     expect(after.find((r: { tracking_id: string }) => r.tracking_id === 'PKG-1').status).not.toBe('damaged');
@@ -202,13 +206,16 @@ describe('projection rebuilds', () => {
     await caughtUp('package_status');
     const reference = await snapshot('event_store.package_status');
     await admin('POST', '/v1/projections/package_status/rebuild', { restart: true });
-    await eventually(() => status('package_status'), (s) => s.rebuild.processed > 0);
     // Freeze it half-way, then stop the app (the batch in hand finishes once released).
     const release = await holdRebuilds();
-    const interrupted = await status('package_status');
-    const closed = store.close();
-    await release();
-    await closed;
+    let interrupted;
+    try {
+      interrupted = await status('package_status');
+    } finally {
+      const closed = store.close();
+      await release();
+      await closed;
+    }
 
     store = await fixture.start(env, [...installedPlugins, carrierCountsPlugin(1)]);
     const done = await rebuilt('package_status');
