@@ -28,6 +28,13 @@ export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
     { ...shared, displayName: 'int', testMatch: ['**/*.int-spec.ts'], slowTestThreshold: 30, setupFilesAfterEnv: ['<rootDir>/test/setup/int.js'] },
-    { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], slowTestThreshold: 60, setupFilesAfterEnv: ['<rootDir>/test/setup/e2e.js'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['**/*.e2e-spec.ts'],
+      slowTestThreshold: 60,
+      globalSetup: '<rootDir>/test/setup/e2e-global.js',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/e2e.js'],
+    },
   ],
 };

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 
 export interface HttpLoadOptions {
   /** Where every request is POSTed. */
@@ -19,21 +19,23 @@ export interface HttpLoadResult {
   readonly failed: number;
   readonly seconds: number;
   readonly statuses: Readonly<Record<string, number>>;
-  /** The first non-2xx answer or error seen, to explain a low rate. */
-  readonly firstFailure?: string;
+  /** Latency percentiles of the measured window, in ms. */
+  readonly latencyMs: Readonly<{ p50: number; p99: number }>;
 }
 
 /**
- * Drives `concurrency` keep-alive clients against `url` from a worker thread, so the load generator
- * runs on its own core instead of sharing the event loop with the server under test.
+ * Drives `concurrency` keep-alive connections against `url` with autocannon, from a child process
+ * so the load generator runs on its own core instead of sharing the event loop with the server
+ * under test (not a worker thread: autocannon takes a worker thread for one of its own). Every request is built (and signed) by the worker, for the baseline too, so both
+ * runs pay the same client-side cost.
  */
 export function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./http-load.worker.js', import.meta.url), { workerData: options });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`load worker exited with ${code}`));
+    const child = fork(new URL('./http-load.worker.js', import.meta.url), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (result) => resolve(result as HttpLoadResult));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
     });
   });
 }

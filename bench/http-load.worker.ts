@@ -1,96 +1,51 @@
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { parentPort, workerData } from 'node:worker_threads';
-import { signStandardWebhook } from '../apps/gateway/src/webhooks/receive-webhook/standard-webhooks.js';
+import autocannon from 'autocannon';
+import { Webhook } from 'standardwebhooks';
 import type { HttpLoadOptions, HttpLoadResult } from './http-load.js';
 
-const options = workerData as HttpLoadOptions;
-const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-const target = new URL(options.url);
+const options = JSON.parse(process.argv[2]) as HttpLoadOptions;
 // Unique across runs too, so a delivery is never taken for a retry of an earlier one.
 const runId = randomBytes(6).toString('hex');
-
-let phase: 'warmup' | 'measure' | 'stop' = 'warmup';
+const signer = options.webhookSecret ? new Webhook(options.webhookSecret) : undefined;
 let sequence = 0;
-let succeeded = 0;
-let failed = 0;
-let firstFailure: string | undefined;
-const statuses: Record<string, number> = {};
 
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
-
-function post(body: string, headers: Record<string, string>): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      target,
-      { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function nextRequest(): { body: string; headers: Record<string, string> } {
+/** A new body (and, for webhooks, a new webhook-id and signature) for every request autocannon sends. */
+function setupRequest(request: autocannon.Request): autocannon.Request {
   const n = ++sequence;
   const body = options.bodyTemplate.replaceAll('{n}', String(n));
-  if (!options.webhookSecret) return { body, headers: {} };
-  const id = `msg_bench_${runId}_${n}`;
-  const timestamp = Math.floor(Date.now() / 1000);
-  return {
-    body,
-    headers: {
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signStandardWebhook(options.webhookSecret, id, timestamp, body),
-    },
-  };
-}
-
-function record(key: string, ok: boolean, failure?: string): void {
-  if (phase !== 'measure') return;
-  statuses[key] = (statuses[key] ?? 0) + 1;
-  if (ok) succeeded++;
-  else {
-    failed++;
-    firstFailure ??= failure;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (signer) {
+    const id = `msg_bench_${runId}_${n}`;
+    const timestamp = new Date();
+    headers['webhook-id'] = id;
+    headers['webhook-timestamp'] = String(Math.floor(timestamp.getTime() / 1000));
+    headers['webhook-signature'] = signer.sign(id, timestamp, body);
   }
+  return { ...request, method: 'POST', body, headers };
 }
 
-async function client(): Promise<void> {
-  while (phase !== 'stop') {
-    const { body, headers } = nextRequest();
-    try {
-      const answer = await post(body, headers);
-      const ok = answer.status >= 200 && answer.status < 300;
-      record(String(answer.status), ok, `${answer.status} ${answer.body.slice(0, 300)}`);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      record(code, false, `${code}: ${(error as Error).message}`);
-      await sleep(10); // a refused connection fails at once; do not spin
-    }
-  }
-}
+const load = (seconds: number) =>
+  autocannon({
+    url: options.url,
+    connections: options.concurrency,
+    duration: seconds,
+    pipelining: 1,
+    requests: [{ setupRequest }],
+  });
 
-const clients = Array.from({ length: options.concurrency }, () => client());
-await sleep(options.warmupMs);
-phase = 'measure';
-const started = performance.now();
-await sleep(options.durationMs);
-phase = 'stop';
-const seconds = (performance.now() - started) / 1000;
-await Promise.all(clients);
-agent.destroy();
-
-const result: HttpLoadResult = { rate: succeeded / seconds, succeeded, failed, seconds, statuses, firstFailure };
-parentPort!.postMessage(result);
+await load(Math.max(1, options.warmupMs / 1000));
+const measured = await load(Math.max(1, options.durationMs / 1000));
+const statuses: Record<string, number> = {};
+for (const [code, count] of Object.entries(measured.statusCodeStats ?? {})) statuses[code] = (count as { count: number }).count;
+if (measured.errors) statuses.errors = measured.errors;
+if (measured.timeouts) statuses.timeouts = measured.timeouts;
+const succeeded = measured['2xx'];
+const result: HttpLoadResult = {
+  rate: succeeded / measured.duration,
+  succeeded,
+  failed: measured.non2xx + measured.errors,
+  seconds: measured.duration,
+  statuses,
+  latencyMs: { p50: measured.latency.p50, p99: measured.latency.p99 },
+};
+process.send!(result, () => process.exit(0));

@@ -16,9 +16,13 @@ const settings: BenchSettings = {
   concurrency: positive(process.env.BENCH_CONCURRENCY, 32),
 };
 
+// BENCH_ONLY=webhookIngest,… runs only the named measures (their function names).
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const selected = only?.length ? measures.filter((m) => only.includes(m.name)) : measures;
+
 const results: MeasureResult[] = [];
 const failures: { name: string; error: string }[] = [];
-for (const measure of measures) {
+for (const measure of selected) {
   try {
     results.push(await measure(settings));
   } catch (error) {

@@ -75,7 +75,7 @@ describe('npm start (the built standalone platform as a process) and the CLI', (
 
     const env = { TRIBUTARY_URL: started.gateway, TRIBUTARY_ADMIN_KEY: started.adminKey };
     const tenant = await cli(['tenant', 'create', '--name', 'acme'], env);
-    expect(tenant).toEqual({ id: expect.any(String), name: 'acme', apiKey: expect.stringMatching(/^trb_/) });
+    expect(tenant).toMatchObject({ id: expect.any(String), name: 'acme', enabled: true, apiKey: expect.stringMatching(/^trb_/) });
     const webhook = await cli(['webhook', 'create', '--tenant', tenant.id, '--topic', 'tracking.carrier-update.received'], env);
     expect(webhook).toMatchObject({ id: expect.any(String), url: `${started.gateway}/webhooks/${webhook.id}`, secret: expect.stringMatching(/^whsec_/) });
 

@@ -121,5 +121,33 @@ describe('SIGTERM during load', () => {
       { timeoutMs: 30_000, intervalMs: 250 },
     );
     expect(projected).toBe(16);
+
+    // Caught up, the consumer groups report no lag on Kafka (read from the broker) and neither does the outbox relay.
+    const lagOf = async (name: AppName, group: string, topic: string) => {
+      const text = await (await fetch(`${app(name).url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`tributary_consumer_lag_messages{group="${group}",topic="${topic}",`));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+    const expectCaughtUp = (name: AppName, group: string, topic: string) =>
+      eventually(() => lagOf(name, group, topic), (lag) => lag === 0, { timeoutMs: 30_000, intervalMs: 500 });
+    await expectCaughtUp('integration-worker', 'integration-worker', 'tracking.carrier-update.received');
+    await expectCaughtUp('event-store', 'event-store', 'tracking.carrier-update.received');
+    await expectCaughtUp('event-store', 'event-store', 'tracking.package.updated');
+    await expectCaughtUp('gateway', 'kafka-relay', 'tracking.carrier-update.received');
+
+    // The operator page's view agrees: every consumer group the broker lists, caught up.
+    const overview = await fetch(`${app('gateway').url}/ui/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({ query: '{ operatorOverview { lag { group topic lag source } } }' }),
+    }).then(readJson);
+    const kafkaLag = overview.data.operatorOverview.lag.filter((l: { source: string }) => l.source === 'kafka');
+    expect(kafkaLag).toEqual(
+      expect.arrayContaining([
+        { group: 'integration-worker', topic: 'tracking.carrier-update.received', lag: 0, source: 'kafka' },
+        { group: 'event-store', topic: 'tracking.carrier-update.received', lag: 0, source: 'kafka' },
+        { group: 'event-store', topic: 'tracking.package.updated', lag: 0, source: 'kafka' },
+      ]),
+    );
   });
 });

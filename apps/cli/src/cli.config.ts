@@ -14,10 +14,13 @@ export interface CliConfig {
   readonly eventStoreUrl: string;
   /** The platform admin key, or undefined when neither the variable nor the key file provides one. */
   readonly adminKey: string | undefined;
+  /** A tenant's API key (`TRIBUTARY_API_KEY`), for the commands that act inside a tenant. */
+  readonly apiKey: string | undefined;
 }
 
 /**
- * The CLI's configuration: `TRIBUTARY_URL`, `TRIBUTARY_EVENT_STORE_URL` and `TRIBUTARY_ADMIN_KEY`, falling back to the key file.
+ * The CLI's configuration: `TRIBUTARY_URL`, `TRIBUTARY_EVENT_STORE_URL`, `TRIBUTARY_ADMIN_KEY` (falling back
+ * to the key file) and `TRIBUTARY_API_KEY` (a tenant's key).
  * Validated by hand rather than with class-validator: a one-shot CLI should not load the server stack.
  */
 export function loadCliConfig(env: Record<string, string | undefined>, cwd: string): CliConfig {
@@ -33,6 +36,7 @@ export function loadCliConfig(env: Record<string, string | undefined>, cwd: stri
     gatewayUrl: gatewayUrl.replace(/\/+$/, ''),
     eventStoreUrl: eventStoreUrl.replace(/\/+$/, ''),
     adminKey: env.TRIBUTARY_ADMIN_KEY?.trim() || readAdminKeyFile(cwd),
+    apiKey: env.TRIBUTARY_API_KEY?.trim() || undefined,
   };
 }
 

@@ -43,11 +43,7 @@ export class EventStoreClient {
     if (!adminKey) {
       throw usageError('admin_key_missing', `No admin key: set TRIBUTARY_ADMIN_KEY or write it to ./${ADMIN_KEY_FILE}`);
     }
-    const answer = await request(method, `${eventStoreUrl}${path}`, {
-      body: body === undefined ? undefined : JSON.stringify(body),
-      headers: { authorization: `Bearer ${adminKey}` },
-      service: 'event_store',
-    });
+    const answer = await request(method, `${eventStoreUrl}${path}`, body === undefined ? undefined : JSON.stringify(body), { authorization: `Bearer ${adminKey}` }, 'event_store');
     if (!isSuccess(answer)) throw apiError(answer);
     return answer.body as T;
   }

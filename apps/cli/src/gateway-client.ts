@@ -3,73 +3,64 @@ import { ADMIN_KEY_FILE, type CliConfig } from './cli.config.js';
 
 const TIMEOUT_MS = 30_000;
 
-export interface TenantCreated {
-  readonly id: string;
-  readonly name: string;
-  readonly apiKey: string;
-}
-
-export interface WebhookCreated {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly topic: string;
-  readonly url: string;
-  readonly secret: string;
-}
-
 export interface HttpAnswer {
   readonly status: number;
   /** The parsed JSON body, or the raw text when the body is not JSON. */
   readonly body: unknown;
 }
 
-/** The management API, called with the platform admin key. */
+/** Who a call is made as: the platform admin key, or the tenant key of `TRIBUTARY_API_KEY`. */
+export type Caller = 'admin' | 'tenant';
+
+/** The management API: JSON in, JSON out, errors as the API wrote them. */
 export class GatewayClient {
   constructor(private readonly config: CliConfig) {}
 
-  createTenant(name: string): Promise<TenantCreated> {
-    return this.admin('/v1/tenants', { name });
-  }
+  get = <T = unknown>(caller: Caller, path: string) => this.call<T>(caller, 'GET', path);
+  post = <T = unknown>(caller: Caller, path: string, body: object) => this.call<T>(caller, 'POST', path, body);
+  patch = <T = unknown>(caller: Caller, path: string, body: object) => this.call<T>(caller, 'PATCH', path, body);
+  put = <T = unknown>(caller: Caller, path: string, body: object) => this.call<T>(caller, 'PUT', path, body);
+  delete = <T = unknown>(caller: Caller, path: string) => this.call<T>(caller, 'DELETE', path);
 
-  createWebhook(tenantId: string, topic: string): Promise<WebhookCreated> {
-    return this.admin(`/v1/tenants/${encodeURIComponent(tenantId)}/webhooks`, { topic });
-  }
-
-  private async admin<T>(path: string, body: object): Promise<T> {
-    const { adminKey, gatewayUrl } = this.config;
-    if (!adminKey) {
-      throw usageError('admin_key_missing', `No admin key: set TRIBUTARY_ADMIN_KEY or write it to ./${ADMIN_KEY_FILE}`);
-    }
-    const answer = await post(`${gatewayUrl}${path}`, JSON.stringify(body), { authorization: `Bearer ${adminKey}` });
+  private async call<T>(caller: Caller, method: string, path: string, body?: object): Promise<T> {
+    const answer = await request(method, `${this.config.gatewayUrl}${path}`, body === undefined ? undefined : JSON.stringify(body), {
+      authorization: `Bearer ${this.keyOf(caller)}`,
+    });
     if (!isSuccess(answer)) throw apiError(answer);
     return answer.body as T;
+  }
+
+  private keyOf(caller: Caller): string {
+    if (caller === 'admin') {
+      if (!this.config.adminKey) throw usageError('admin_key_missing', `No admin key: set TRIBUTARY_ADMIN_KEY or write it to ./${ADMIN_KEY_FILE}`);
+      return this.config.adminKey;
+    }
+    if (!this.config.apiKey) throw usageError('api_key_missing', "No tenant API key: set TRIBUTARY_API_KEY to one of the tenant's keys");
+    return this.config.apiKey;
   }
 }
 
 /** POSTs a JSON body and reads the answer whatever its status; only an unreachable server throws. */
-export function post(url: string, body: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
-  return request('POST', url, { body, headers });
-}
+export const post = (url: string, body: string, headers: Record<string, string> = {}) => request('POST', url, body, headers);
 
-/**
- * Sends a request and reads the answer whatever its status; only an unreachable server throws
- * (`<service>_unreachable`).
- */
+/** Sends a request and reads the answer whatever its status; only an unreachable `service` throws (`<service>_unreachable`). */
 export async function request(
-  method: 'GET' | 'POST',
+  method: string,
   url: string,
-  options: { body?: string; headers?: Record<string, string>; service?: string } = {},
+  body: string | undefined,
+  headers: Record<string, string>,
+  service = 'gateway',
 ): Promise<HttpAnswer> {
   let response: Response;
   try {
     response = await fetch(url, {
       method,
-      headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), accept: 'application/json', ...options.headers },
-      body: options.body,
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    throw new CliError(EXIT_FAILED, `${options.service ?? 'gateway'}_unreachable`, `Cannot reach ${new URL(url).origin}: ${reasonOf(error)}`);
+    throw new CliError(EXIT_FAILED, `${service}_unreachable`, `Cannot reach ${new URL(url).origin}: ${reasonOf(error)}`);
   }
   const text = await response.text();
   return { status: response.status, body: parseJson(text) ?? text };

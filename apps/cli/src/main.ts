@@ -5,13 +5,26 @@ import { CliError, EXIT_FAILED, usageError } from './cli-error.js';
 import { loadCliConfig, type CliConfig } from './cli.config.js';
 import type { CommandContext, CommandGroup, Subcommand } from './commands/command.js';
 import { adminKeyCommand } from './commands/admin-key.command.js';
+import { apikeyCommand } from './commands/apikey.command.js';
+import { appCommand } from './commands/app.command.js';
+import { integrationCommand } from './commands/integration.command.js';
+import { secretCommand } from './commands/secret.command.js';
 import { tenantCommand } from './commands/tenant.command.js';
 import { webhookCommand } from './commands/webhook.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
 import { EventStoreClient } from './event-store-client.js';
 import { GatewayClient } from './gateway-client.js';
 
-const groups: readonly CommandGroup[] = [tenantCommand, webhookCommand, adminKeyCommand, projectionsCommand];
+const groups: readonly CommandGroup[] = [
+  tenantCommand,
+  appCommand,
+  integrationCommand,
+  webhookCommand,
+  secretCommand,
+  apikeyCommand,
+  adminKeyCommand,
+  projectionsCommand,
+];
 
 export interface CliIo {
   /** Receives progress reports of long-running commands (default: dropped). */
@@ -38,10 +51,9 @@ export async function run(argv: readonly string[], env: Record<string, string | 
     pollIntervalMs: io.pollIntervalMs ?? 500,
   };
   const result = await execute(argv, context);
-  // The client never puts the key in a message; this makes sure nothing else does either. (A key too
+  // The client never puts a key in a message; this makes sure nothing else does either. (A key too
   // short to be real is left alone: replacing it would mangle the output and protect nothing.)
-  const key = config?.adminKey;
-  return key && key.length >= 16 ? redact(result, key) : result;
+  return [config?.adminKey, config?.apiKey].reduce((r, key) => (key && key.length >= 16 ? redact(r, key) : r), result);
 }
 
 async function execute(argv: readonly string[], context: CommandContext): Promise<CliResult> {
@@ -105,6 +117,7 @@ function usage(shown: readonly CommandGroup[]): string {
     '  TRIBUTARY_URL              the gateway (default http://localhost:3000)',
     '  TRIBUTARY_EVENT_STORE_URL  the event store, for `projections` (default http://localhost:3001)',
     '  TRIBUTARY_ADMIN_KEY        the platform admin key (default: the contents of ./.tributary/admin-key)',
+    "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret and apikey commands",
     '',
     'Prints one JSON object on stdout. Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
     '',

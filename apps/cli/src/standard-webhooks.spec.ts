@@ -1,4 +1,4 @@
-import { isWebhookSecret, signDelivery, signStandardWebhook } from './standard-webhooks.js';
+import { isWebhookSecret, signDelivery } from './standard-webhooks.js';
 
 // The example from the Standard Webhooks specification's reference implementations.
 const vector = {
@@ -10,10 +10,6 @@ const vector = {
 };
 
 describe('Standard Webhooks sender', () => {
-  it('signs the specification example to its published signature', () => {
-    expect(signStandardWebhook(vector.secret, vector.id, vector.timestamp, vector.body)).toBe(vector.signature);
-  });
-
   it('puts the id, timestamp and signature in the three headers', () => {
     expect(signDelivery(vector.secret, vector.body, vector.id, vector.timestamp)).toEqual({
       headers: { 'webhook-id': vector.id, 'webhook-timestamp': String(vector.timestamp), 'webhook-signature': vector.signature },

@@ -1,31 +1,49 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { configureHttpEdge, validationPipe } from '@tributary/runtime';
 import { ApiKeys, isApiKeyFormat } from '@tributary/tenancy';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
+import { ErrorBody } from './access/api-docs.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
+import { describeIngress } from './webhooks/receive-webhook/ingress-openapi.js';
+import { WebhookIngress } from './webhooks/receive-webhook/webhook-ingress.js';
 
 /** Builds the gateway (migrated, not yet listening). `main.ts` and the standalone runner both use it. */
-export async function createGatewayApp(config: GatewayConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(GatewayModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+export async function createGatewayApp(config: GatewayConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(GatewayModule.forRoot(config, options.logDestination), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
-  configureHttpEdge(app, { rawBodyPaths: ['/webhooks'], bodyLimit: config.WEBHOOK_BODY_LIMIT });
+  configureHttpEdge(app, { bodyLimit: config.WEBHOOK_BODY_LIMIT });
   app.useGlobalPipes(validationPipe());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Tributary gateway')
-      .setDescription('Webhook ingress and the management API')
+      .setDescription('Webhook ingress and the management API of the tenancy domain: tenants, users, API keys, apps, integrations, webhooks')
       .setVersion('1')
       .addBearerAuth()
       .build(),
+    { extraModels: [ErrorBody] },
   );
+  describeIngress(document);
   SwaggerModule.setup('docs', app, document);
   await app.init();
+  serveIngressFirst(app.getHttpServer() as Server, app.get(WebhookIngress));
   return app;
+}
+
+/** Deliveries are answered by WebhookIngress straight from node:http; every other request goes to Nest. */
+function serveIngressFirst(server: Server, ingress: WebhookIngress): void {
+  const others = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (ingress.claims(request)) return ingress.handle(request, response);
+    for (const listener of others) listener.call(server, request, response);
+  });
 }
 
 /**

@@ -26,8 +26,34 @@ export class GatewayConfig extends MessagingAppConfig {
   @Min(1)
   WEBHOOK_TOLERANCE_SECONDS: number = 300;
 
-  @IsString()
+  /** Largest accepted body: bytes, or with a unit (`512kb`, `1mb`). */
+  @Matches(/^\d+(b|kb|mb)?$/i, { message: 'WEBHOOK_BODY_LIMIT must be a size like 1048576, 512kb or 1mb' })
   WEBHOOK_BODY_LIMIT: string = '1mb';
+
+  /** How long a `webhook-id` (or a delivery's digest) is remembered: a repeat within it gets the original answer. */
+  @IsInt()
+  @Min(60)
+  WEBHOOK_IDEMPOTENCY_WINDOW_SECONDS: number = 86_400;
+
+  /** Accepted deliveries per second per webhook, unless the webhook sets its own. */
+  @IsInt()
+  @Min(1)
+  WEBHOOK_RATE_LIMIT_PER_SECOND: number = 1_000;
+
+  /** Accepted deliveries per second over all of a tenant's webhooks, unless the tenant sets its own. */
+  @IsInt()
+  @Min(1)
+  TENANT_RATE_LIMIT_PER_SECOND: number = 5_000;
+
+  /** Redis shared by the gateway replicas for rate limits (`redis://host:port/db`); unset: limits per instance, in memory. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  get bodyLimitBytes(): number {
+    const [, digits, unit] = /^(\d+)(b|kb|mb)?$/i.exec(this.WEBHOOK_BODY_LIMIT)!;
+    return Number(digits) * ({ b: 1, kb: 1024, mb: 1024 * 1024 }[(unit ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb']);
+  }
 }
 
 export const loadGatewayConfig = (env: Record<string, string | undefined>) => loadConfig(GatewayConfig, env);

@@ -1,24 +1,32 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from '@tributary/database';
 import { messagingMigrations, MessagingModule } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
-import { GatewayInit1763900001000 } from './database/gateway.migrations.js';
+import { AccessModule } from './access/access.module.js';
+import { ManagementGraphqlModule } from './access/graphql.module.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AppsModule } from './apps/apps.module.js';
+import { gatewayMigrations } from './database/gateway.migrations.js';
+import { OperatorModule } from './operator/operator.module.js';
 import { GatewayConfig } from './gateway.config.js';
+import { IntegrationsModule } from './integrations/integrations.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
-import { WebhookEntity } from './webhooks/webhook.entity.js';
+import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
-/** The gateway: webhook ingress and the management API. */
+/** The gateway: webhook ingress and the management API of the tenancy domain (tenants, users, keys, apps, integrations, webhooks). */
 @Module({})
 export class GatewayModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  /** `logDestination`: where the logs go (stdout by default; tests read them). */
+  static forRoot(config: GatewayConfig, logDestination?: DestinationStream): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
         { module: GatewayConfigModule, global: true, providers: [{ provide: GatewayConfig, useValue: config }], exports: [GatewayConfig] },
-        loggingModule('gateway', config.LOG_LEVEL),
+        loggingModule('gateway', config.LOG_LEVEL, logDestination),
         MetricsModule.forRoot({ app: 'gateway', messaging: true }),
         HealthModule.forRoot(),
         CqrsModule.forRoot(),
@@ -26,8 +34,8 @@ export class GatewayModule {
           name: 'gateway',
           url: config.DATABASE_URL,
           migrate: config.MIGRATE_ON_START,
-          entities: [WebhookEntity],
-          migrations: [...messagingMigrations, ...tenancyMigrations, GatewayInit1763900001000],
+          entities: [],
+          migrations: [...messagingMigrations, ...tenancyMigrations, ...gatewayMigrations],
         }),
         MessagingModule.forRoot({
           source: 'gateway',
@@ -35,8 +43,15 @@ export class GatewayModule {
           transport: config.transport,
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
+        AccessModule,
+        ManagementGraphqlModule,
         TenantsModule,
+        UsersModule,
+        ApiKeysModule,
+        AppsModule,
+        IntegrationsModule,
         WebhooksModule,
+        OperatorModule,
       ],
     };
   }

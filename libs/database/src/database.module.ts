@@ -3,7 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { MixedList } from 'typeorm';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { CommitSignalSubscriber } from './commit-signal.js';
-import { MIGRATIONS_TABLE, runMigrations } from './migrations.js';
+import { migrationsOf, MIGRATIONS_TABLE, runMigrations } from './migrations.js';
 
 export interface DatabaseOptions {
   /** The owning app: names its data source (several apps share a process in standalone mode). */
@@ -72,7 +72,7 @@ export class DatabaseModule {
           type: 'postgres',
           url: options.url,
           entities: options.entities,
-          migrations: options.migrations,
+          migrations: migrationsOf(options),
           migrationsTableName: MIGRATIONS_TABLE,
           subscribers: [CommitSignalSubscriber],
           synchronize: false,

@@ -3,3 +3,4 @@ export * from './migrations.js';
 export * from './database.module.js';
 export * from './embedded-postgres.js';
 export * from './queryable.js';
+export * from './platform.migrations.js';

@@ -1,5 +1,13 @@
 import { DataSource } from 'typeorm';
 import type { DatabaseOptions } from './database.module.js';
+import { platformMigrations } from './platform.migrations.js';
+
+/** An app's migrations and the platform's (tables every app shares, such as `platform.instances`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const migrationsOf = (options: Pick<DatabaseOptions, 'migrations'>): Function[] => [
+  ...(Array.isArray(options.migrations) ? options.migrations : Object.values(options.migrations)),
+  ...platformMigrations,
+];
 
 /** One table records every migration of every app and lib, so each set runs once whoever starts first. */
 export const MIGRATIONS_TABLE = 'tributary_migrations';
@@ -31,7 +39,7 @@ export async function migrateDatabase(options: Pick<DatabaseOptions, 'url' | 'mi
   const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
-    migrations: options.migrations,
+    migrations: migrationsOf(options),
     migrationsTableName: MIGRATIONS_TABLE,
     synchronize: false,
     extra: { max: 2 },

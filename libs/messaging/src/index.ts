@@ -24,3 +24,5 @@ export * from './kafka/kafka-topics.js';
 export * from './kafka/kafka-transport.server.js';
 export * from './kafka/kafka-outbox-relay.js';
 export * from './consumer/delivery-observer.js';
+export * from './consumer/consumer-lag.js';
+export * from './kafka/kafka-lag.js';

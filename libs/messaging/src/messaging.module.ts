@@ -9,10 +9,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { allTopics } from '@tributary/topics';
+import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { ConsumerLagSources } from './consumer/consumer-lag.js';
 import { DeliveryObservers } from './consumer/delivery-observer.js';
 import { Inbox } from './inbox/inbox.js';
 import { createKafka } from './kafka/kafka-connection.js';
+import { KafkaGroupLag } from './kafka/kafka-lag.js';
 import { KafkaOutboxRelay } from './kafka/kafka-outbox-relay.js';
 import { KafkaTransportServer } from './kafka/kafka-transport.server.js';
 import { MessagePublisher } from './message-publisher.js';
@@ -85,9 +88,10 @@ export class MessagingModule {
         },
         Inbox,
         DeliveryObservers,
+        ConsumerLagSources,
         MessagingLifecycle,
       ],
-      exports: [TRANSPORT_OPTIONS, MessageSigner, PostgresMessageLog, MessagePublisher, Inbox, DeliveryObservers],
+      exports: [TRANSPORT_OPTIONS, MessageSigner, PostgresMessageLog, MessagePublisher, Inbox, DeliveryObservers, ConsumerLagSources],
     };
   }
 }
@@ -135,6 +139,10 @@ export function connectConsumer(app: INestApplication, options: ConsumerOptions)
           signer,
         })
       : new PostgresTransportServer({ ...options, observer, listenUrl: transport.listenUrl, dataSource, signer, log: app.get(PostgresMessageLog) });
+  if (strategy instanceof KafkaTransportServer) {
+    // The group's lag lives on the broker; metrics ask it at scrape time.
+    app.get(ConsumerLagSources).add(new KafkaGroupLag(strategy.unwrap<Kafka>(), options.group, () => [...strategy.getHandlers().keys()]));
+  }
   app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   return strategy;
 }

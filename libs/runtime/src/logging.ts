@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
 
 /** Headers whose values never reach a log line. */
 export const REDACTED_PATHS = [
@@ -12,17 +13,19 @@ export const REDACTED_PATHS = [
   'req.query.token',
 ];
 
-/** Structured JSON logs (pino) carrying the app name and, for HTTP work, the trace id. */
-export function loggingModule(app: string, level: string): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level,
-      base: { app },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { traceId?: string }).traceId ?? '',
-      customProps: (req: IncomingMessage) => ({ traceId: (req as IncomingMessage & { traceId?: string }).traceId }),
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/health/ready' },
-      quietReqLogger: true,
-    },
-  });
+/**
+ * Structured JSON logs (pino) carrying the app name and, for HTTP work, the trace id. `destination`
+ * defaults to stdout; tests pass a stream to read what was logged.
+ */
+export function loggingModule(app: string, level: string, destination?: DestinationStream): DynamicModule {
+  const options = {
+    level,
+    base: { app },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { traceId?: string }).traceId ?? '',
+    customProps: (req: IncomingMessage) => ({ traceId: (req as IncomingMessage & { traceId?: string }).traceId }),
+    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/health/ready' },
+    quietReqLogger: true,
+  };
+  return LoggerModule.forRoot({ pinoHttp: destination ? [options, destination] : options });
 }

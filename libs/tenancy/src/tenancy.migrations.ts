@@ -69,4 +69,71 @@ export class TenantRole1763999000100 implements MigrationInterface {
   }
 }
 
-export const tenancyMigrations = [TenancyInit1763900000100, TenantRole1763999000100];
+/**
+ * The full tenancy model: tenants can be disabled and carry their own ingress rate limit; users
+ * belong to one tenant with a role; an API key may belong to a user (it then acts with the user's
+ * current role and dies with the user) or stand alone as a service key with its own role.
+ */
+export class TenancyModel1764000000100 implements MigrationInterface {
+  name = 'TenancyModel1764000000100';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      ALTER TABLE tenancy.tenants
+        ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now(),
+        ADD COLUMN disabled_at timestamptz,
+        ADD COLUMN rate_limit_per_second integer CHECK (rate_limit_per_second > 0)`);
+    await q.query(`CREATE INDEX tenants_created ON tenancy.tenants (created_at, id)`);
+    await q.query(`
+      CREATE TABLE tenancy.users (
+        id uuid PRIMARY KEY,
+        tenant_id uuid NOT NULL REFERENCES tenancy.tenants (id),
+        email text NOT NULL CHECK (length(email) BETWEEN 3 AND 320),
+        name text NOT NULL DEFAULT '' CHECK (length(name) <= 200),
+        role text NOT NULL CHECK (role IN ('owner', 'member', 'read_only')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        disabled_at timestamptz,
+        UNIQUE (tenant_id, id)
+      )`);
+    await q.query(`CREATE UNIQUE INDEX users_tenant_email ON tenancy.users (tenant_id, lower(email))`);
+    await q.query(`CREATE INDEX users_tenant_created ON tenancy.users (tenant_id, created_at, id)`);
+    await q.query(`ALTER TABLE tenancy.api_keys ADD COLUMN user_id uuid`);
+    // (tenant_id, user_id) → users: a key can only belong to a user of its own tenant.
+    await q.query(`ALTER TABLE tenancy.api_keys ADD FOREIGN KEY (tenant_id, user_id) REFERENCES tenancy.users (tenant_id, id)`);
+    await q.query(`CREATE INDEX api_keys_tenant_created ON tenancy.api_keys (tenant_id, created_at, id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE tenancy.api_keys DROP COLUMN user_id`);
+    await q.query(`DROP TABLE tenancy.users`);
+    await q.query(`DROP INDEX tenancy.tenants_created`);
+    await q.query(`ALTER TABLE tenancy.tenants DROP COLUMN updated_at, DROP COLUMN disabled_at, DROP COLUMN rate_limit_per_second`);
+  }
+}
+
+/**
+ * Row-level security on the tenancy tables the management API reads and writes in tenant
+ * transactions: users and API keys (a platform admin key, with no tenant, is never visible there),
+ * and the tenant's own row may be renamed by its owner.
+ */
+export class TenancyIsolation1764000000150 implements MigrationInterface {
+  name = 'TenancyIsolation1764000000150';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const sql of tenantIsolationSql('tenancy.users', { privileges: ['SELECT', 'INSERT', 'UPDATE'] })) await q.query(sql);
+    for (const sql of tenantIsolationSql('tenancy.api_keys', { privileges: ['SELECT', 'INSERT', 'UPDATE'] })) await q.query(sql);
+    await q.query(`GRANT UPDATE (name, updated_at) ON tenancy.tenants TO ${TENANT_ROLE}`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`REVOKE UPDATE (name, updated_at) ON tenancy.tenants FROM ${TENANT_ROLE}`);
+    for (const table of ['users', 'api_keys']) {
+      await q.query(`DROP POLICY IF EXISTS tenancy_${table}_tenant_isolation ON tenancy.${table}`);
+      await q.query(`ALTER TABLE tenancy.${table} DISABLE ROW LEVEL SECURITY`);
+      await q.query(`REVOKE ALL ON tenancy.${table} FROM ${TENANT_ROLE}`);
+    }
+  }
+}
+
+export const tenancyMigrations = [TenancyInit1763900000100, TenantRole1763999000100, TenancyModel1764000000100, TenancyIsolation1764000000150];

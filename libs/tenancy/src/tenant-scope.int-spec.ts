@@ -25,6 +25,7 @@ describe('withTenant: row-level security as the second wall', () => {
     await dataSource.query(`CREATE SCHEMA rls_test`);
     await dataSource.query(`CREATE TABLE rls_test.notes (id serial PRIMARY KEY, tenant_id uuid NOT NULL, body text NOT NULL)`);
     for (const sql of tenantIsolationSql('rls_test.notes')) await dataSource.query(sql);
+    await dataSource.query(`CREATE TABLE rls_test.ungranted (id serial PRIMARY KEY, tenant_id uuid NOT NULL)`);
     await dataSource.query(`INSERT INTO tenancy.tenants (id, name) VALUES ($1, 'a'), ($2, 'b')`, [tenantA.tenantId, tenantB.tenantId]);
     await dataSource.query(`INSERT INTO rls_test.notes (tenant_id, body) VALUES ($1, 'a1'), ($1, 'a2'), ($2, 'b1')`, [
       tenantA.tenantId,
@@ -70,7 +71,7 @@ describe('withTenant: row-level security as the second wall', () => {
   });
 
   it('denies tables that were never granted to the tenant role', async () => {
-    await expect(withTenant(dataSource, tenantA, (m) => m.query(`SELECT * FROM tenancy.api_keys`))).rejects.toThrow(/permission denied/);
+    await expect(withTenant(dataSource, tenantA, (m) => m.query(`SELECT * FROM rls_test.ungranted`))).rejects.toThrow(/permission denied/);
   });
 
   it('leaves the pooled connection as it was once the transaction ends', async () => {

@@ -7,3 +7,4 @@ export * from './webhook-sender.js';
 export * from './test.config.js';
 export * from './kafka-broker/kafka-broker.js';
 export * from './test-kafka.js';
+export * from './test-redis.js';

@@ -6,10 +6,13 @@ export interface TestEnvironment {
   readonly CI?: string;
   /** A real Kafka to run the Kafka suites against instead of the in-memory test broker. */
   readonly KAFKA_BROKERS?: string;
+  /** Redis for the suites that share rate limits between gateways (default redis://127.0.0.1:6379). */
+  readonly TEST_REDIS_URL?: string;
 }
 
 export const testEnvironment = (): TestEnvironment => ({
   TEST_DATABASE_URL: process.env.TEST_DATABASE_URL,
   CI: process.env.CI,
   KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+  TEST_REDIS_URL: process.env.TEST_REDIS_URL,
 });

@@ -39,3 +39,44 @@ export function requiredOption(values: OptionValues, name: string): string {
   }
   return value;
 }
+
+export function optionalOption(values: OptionValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** `--enabled true|false`. */
+export function booleanOption(values: OptionValues, name: string): boolean | undefined {
+  const value = optionalOption(values, name);
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') throw usageError('option_invalid', `--${name} must be true or false`);
+  return value === 'true';
+}
+
+/** A positive whole number option. */
+export function integerOption(values: OptionValues, name: string, min = 1): number | undefined {
+  const value = optionalOption(values, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw usageError('option_invalid', `--${name} must be a whole number of at least ${min}`);
+  return Number(value);
+}
+
+/** `?limit=&after=` from the list options. */
+export function pageQuery(values: OptionValues, extra: Record<string, string | undefined> = {}): string {
+  const params = new URLSearchParams();
+  const limit = integerOption(values, 'limit');
+  if (limit !== undefined) params.set('limit', String(limit));
+  const after = optionalOption(values, 'after');
+  if (after) params.set('after', after);
+  for (const [name, value] of Object.entries(extra)) if (value) params.set(name, value);
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
+
+/** Only the options given: a PATCH changes what the command line names, nothing else. */
+export const defined = (fields: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+
+export const PAGE_OPTIONS = { limit: { type: 'string' }, after: { type: 'string' } } as const;
+
+export const id = (value: string) => encodeURIComponent(value);

@@ -1,6 +1,15 @@
 import { Module } from '@nestjs/common';
-import { CreateTenantController } from './create-tenant/create-tenant.controller.js';
-import { CreateTenantHandler } from './create-tenant/create-tenant.handler.js';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { IntegrationsModule } from '../integrations/integrations.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { OwnTenantController, TenantsController } from './tenants.controller.js';
+import { TenantsService } from './tenants.service.js';
+import { TenantsResolver } from './tenants.resolver.js';
 
-@Module({ controllers: [CreateTenantController], providers: [CreateTenantHandler] })
+@Module({
+  imports: [ApiKeysModule, IntegrationsModule, WebhooksModule],
+  controllers: [TenantsController, OwnTenantController],
+  providers: [TenantsResolver, TenantsService],
+  exports: [TenantsService],
+})
 export class TenantsModule {}

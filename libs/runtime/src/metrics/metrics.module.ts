@@ -4,16 +4,21 @@ import {
   Header,
   Inject,
   Injectable,
+  Logger,
   Module,
+  type BeforeApplicationShutdown,
   type DynamicModule,
   type MiddlewareConsumer,
   type NestModule,
+  type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { DeliveryObservers, type DeliveryObserver, type DeliveryOutcome } from '@tributary/messaging';
+import { ConsumerLagSources, DeliveryObservers, type DeliveryObserver, type DeliveryOutcome } from '@tributary/messaging';
 
 const METRICS_APP = Symbol('METRICS_APP');
 
@@ -66,10 +71,15 @@ export class Metrics {
 }
 
 
+/**
+ * Consumer lag per group and topic: groups on the postgres log (and, in Kafka mode, the outbox
+ * relay) from the database; this app's Kafka consumer groups from the broker.
+ */
 @Injectable()
-class PostgresTransportLag {
-  constructor(metrics: Metrics, dataSource: DataSource) {
-    metrics.gauge('tributary_consumer_lag_messages', 'Messages not yet committed by a consumer group, per topic (postgres log)', ['group', 'topic'], async (set) => {
+class ConsumerLagMetrics {
+  constructor(metrics: Metrics, dataSource: DataSource, kafkaGroups: ConsumerLagSources) {
+    metrics.gauge('tributary_consumer_lag_messages', 'Messages a consumer group has not yet committed, per topic', ['group', 'topic'], async (set) => {
+      for (const { group, topic, lag } of await kafkaGroups.read()) set({ group, topic }, lag);
       const rows = await dataSource.query<{ group_id: string; topic: string; lag: string }[]>(
         `SELECT g.group_id, g.topic, sum(p.next_offset - g.committed_offset)::bigint AS lag
            FROM messaging.group_partitions g
@@ -84,6 +94,54 @@ class PostgresTransportLag {
       );
       for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.n));
     });
+  }
+}
+
+const HEARTBEAT_MS = 5_000;
+
+/**
+ * Keeps this process's row in `platform.instances` fresh (every 5 s, with the clients it holds), so
+ * the operator page can list the replicas that are up across every app; the row goes when the app
+ * starts shutting down. A process that dies leaves a row whose heartbeat goes stale.
+ */
+@Injectable()
+class InstanceHeartbeat implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('InstanceHeartbeat');
+  private readonly id: string;
+  private readonly startedAt = new Date();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(METRICS_APP) private readonly app: string,
+    private readonly metrics: Metrics,
+    private readonly dataSource: DataSource,
+  ) {
+    this.id = `${app}@${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.dataSource.query(`DELETE FROM platform.instances WHERE instance_id = $1`, [this.id]).catch(() => undefined);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const clients = this.metrics.registry.getSingleMetric('tributary_connected_clients');
+      const connected = clients ? ((await clients.get()).values[0]?.value ?? 0) : null;
+      await this.dataSource.query(
+        `INSERT INTO platform.instances (instance_id, app, host, pid, started_at, connected_clients) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now(), connected_clients = excluded.connected_clients`,
+        [this.id, this.app, hostname(), process.pid, this.startedAt, connected],
+      );
+    } catch (error) {
+      this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
+    }
   }
 }
 
@@ -123,7 +181,7 @@ class MetricsController {
 
 export interface MetricsOptions {
   readonly app: string;
-  /** Report the postgres log's consumer lag and dead letters (apps that use the messaging schema). */
+  /** Report consumer lag, handler outcomes and dead letters (apps that use the messaging module). */
   readonly messaging?: boolean;
 }
 
@@ -140,7 +198,8 @@ export class MetricsModule implements NestModule {
       providers: [
         { provide: METRICS_APP, useValue: options.app },
         Metrics,
-        ...(options.messaging ? [PostgresTransportLag, HandlerMetrics] : []),
+        InstanceHeartbeat,
+        ...(options.messaging ? [ConsumerLagMetrics, HandlerMetrics] : []),
       ],
       exports: [Metrics],
     };

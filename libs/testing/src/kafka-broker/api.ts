@@ -17,6 +17,7 @@ export const ApiKey = {
   LeaveGroup: 13,
   SyncGroup: 14,
   DescribeGroups: 15,
+  ListGroups: 16,
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,

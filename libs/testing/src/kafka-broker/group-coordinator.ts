@@ -96,6 +96,8 @@ class Group {
   state: GroupState = 'Empty';
   generationId = 0;
   protocolType: string | null = null;
+  /** The protocol type of its last members: Kafka still lists an Empty group (with its offsets) under it. */
+  lastProtocolType = '';
   protocol: string | null = null;
   leaderId: string | null = null;
   rebalanceTimer?: NodeJS.Timeout;
@@ -239,6 +241,11 @@ export class GroupCoordinator {
     for (const group of this.groups.values()) group.offsets.delete(topic);
   }
 
+  /** The groups this coordinator knows (ListGroups). */
+  list(): { groupId: string; protocolType: string }[] {
+    return [...this.groups].map(([groupId, group]) => ({ groupId, protocolType: group.protocolType ?? group.lastProtocolType }));
+  }
+
   /** Kafka's answer for a group it does not know is state "Dead" with no members, not an error. */
   describe(groupId: string): GroupDescription {
     const group = this.groups.get(groupId);
@@ -311,7 +318,7 @@ export class GroupCoordinator {
       request.rebalanceTimeoutMs,
       request.protocols,
     );
-    if (group.members.size === 0) group.protocolType = request.protocolType;
+    if (group.members.size === 0) group.protocolType = group.lastProtocolType = request.protocolType;
     group.members.set(member.id, member);
     this.log(`group ${group.id}: ${member.id} joins`);
     const reply = this.awaitJoin(member, signal);

@@ -4,6 +4,7 @@ import { apiVersions, unsupportedApiVersions } from './apis/api-versions.js';
 import { createTopics } from './apis/create-topics.js';
 import { deleteTopics } from './apis/delete-topics.js';
 import { describeGroups } from './apis/describe-groups.js';
+import { listGroups } from './apis/list-groups.js';
 import { fetch } from './apis/fetch.js';
 import { findCoordinator } from './apis/find-coordinator.js';
 import { heartbeat } from './apis/heartbeat.js';
@@ -62,6 +63,7 @@ const APIS: readonly ApiHandler[] = [
   leaveGroup,
   syncGroup,
   describeGroups,
+  listGroups,
   apiVersions,
   createTopics,
   deleteTopics,

@@ -2,12 +2,18 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { MessagePublisher, uuidv7, type OutgoingMessage } from '@tributary/messaging';
 import type { TopicDefinition } from '@tributary/topics';
 import { DataSource } from 'typeorm';
-import type { WebhookAccepted } from './receive-webhook.command.js';
+import { GatewayConfig } from '../../gateway.config.js';
+
+export interface WebhookAccepted {
+  readonly eventId: string;
+  /** False when the delivery repeats an earlier message id: the original event is answered. */
+  readonly created: boolean;
+}
 
 export interface Delivery {
   readonly webhookId: string;
   readonly tenantId: string;
-  /** The sender's `webhook-id`. */
+  /** The sender's `webhook-id` (or what identifies a delivery in the webhook's scheme). */
   readonly messageId: string;
   readonly topic: TopicDefinition;
   readonly payload: object;
@@ -38,6 +44,7 @@ export class IngestBatcher implements OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: MessagePublisher,
+    private readonly config: GatewayConfig,
   ) {}
 
   submit(delivery: Delivery): Promise<WebhookAccepted> {
@@ -65,20 +72,34 @@ export class IngestBatcher implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * One transaction: claim each (webhook, message id) once — a receipt older than the idempotency
+   * window is taken over, as if it had been swept — publish the winners, answer repeats with the
+   * event of the receipt that was there first.
+   */
   private store(batch: Pending[]): Promise<WebhookAccepted[]> {
     return this.dataSource.transaction(async (manager) => {
-      const inserted = await manager.query<{ webhook_id: string; message_id: string }[]>(
-        `INSERT INTO gateway.webhook_receipts (webhook_id, message_id, event_id)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[])
-         ON CONFLICT (webhook_id, message_id) DO NOTHING RETURNING webhook_id, message_id`,
-        [batch.map((p) => p.delivery.webhookId), batch.map((p) => p.delivery.messageId), batch.map((p) => p.eventId)],
-      );
-      const fresh = new Set(inserted.map((r) => key(r.webhook_id, r.message_id)));
-      const winners = new Map<string, Pending>();
+      const first = new Map<string, Pending>();
       for (const p of batch) {
         const k = key(p.delivery.webhookId, p.delivery.messageId);
-        if (fresh.has(k) && !winners.has(k)) winners.set(k, p);
+        if (!first.has(k)) first.set(k, p);
       }
+      const claims = [...first.values()];
+      const inserted = await manager.query<{ webhook_id: string; message_id: string }[]>(
+        `INSERT INTO gateway.webhook_receipts AS r (webhook_id, message_id, event_id)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[])
+         ON CONFLICT (webhook_id, message_id) DO UPDATE SET event_id = excluded.event_id, received_at = now()
+           WHERE r.received_at < now() - make_interval(secs => $4)
+         RETURNING webhook_id, message_id`,
+        [
+          claims.map((p) => p.delivery.webhookId),
+          claims.map((p) => p.delivery.messageId),
+          claims.map((p) => p.eventId),
+          this.config.WEBHOOK_IDEMPOTENCY_WINDOW_SECONDS,
+        ],
+      );
+      const fresh = new Set(inserted.map((r) => key(r.webhook_id, r.message_id)));
+      const winners = new Map([...first].filter(([k]) => fresh.has(k)));
       await this.publisher.publishAll(manager, [...winners.values()].map(toMessage));
       const repeats = batch.filter((p) => winners.get(key(p.delivery.webhookId, p.delivery.messageId)) !== p);
       const originals = await this.originalEvents(manager, repeats);

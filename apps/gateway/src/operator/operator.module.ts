@@ -1,0 +1,67 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApiKeys, bearerToken } from '@tributary/tenancy';
+import type { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { DeliveryTap } from './delivery-tap.js';
+import type { OperatorContext } from './operator-access.js';
+import { OperatorFeed } from './operator-feed.js';
+import { OperatorPageController } from './operator-page.controller.js';
+import { OperatorReadModel } from './operator-read-model.js';
+import { OperatorResolver } from './operator.resolver.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+
+/** Where the operator page's GraphQL API (HTTP and graphql-ws) is served; the page is at /ui. */
+export const OPERATOR_GRAPHQL_PATH = '/ui/graphql';
+
+@Module({ imports: [WebhooksModule], providers: [OperatorResolver, OperatorReadModel, OperatorFeed, DeliveryTap] })
+class OperatorApiModule {}
+
+/**
+ * The operator page at /ui (a static page: it holds no data) and its own GraphQL endpoint at
+ * /ui/graphql, where everything is behind the platform admin key: queries and the redrive over HTTP
+ * with `Authorization: Bearer`, live updates over graphql-ws with the key in `connectionParams`
+ * (a connection without the admin key is refused).
+ */
+@Module({
+  imports: [
+    OperatorApiModule,
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      inject: [DataSource, ApiKeys],
+      useFactory: (dataSource: DataSource, apiKeys: ApiKeys): ApolloDriverConfig => ({
+        path: OPERATOR_GRAPHQL_PATH,
+        include: [OperatorApiModule],
+        autoSchemaFile: true,
+        sortSchema: true,
+        // Errors carry their code and message, never a stack trace.
+        includeStacktraceInErrorResponses: false,
+        subscriptions: {
+          'graphql-ws': {
+            path: OPERATOR_GRAPHQL_PATH,
+            onConnect: async (context) => {
+              const params = (context.connectionParams ?? {}) as Record<string, unknown>;
+              try {
+                const principal = await apiKeys.authenticate(dataSource, bearerToken(params.authorization ?? params.Authorization));
+                if (principal.kind !== 'platform_admin') return false;
+                (context.extra as OperatorContext).principal = principal;
+                return true;
+              } catch {
+                return false;
+              }
+            },
+          },
+        },
+        context: async ({ req, extra }: { req?: Request; extra?: OperatorContext }): Promise<OperatorContext> => {
+          if (extra) return { principal: extra.principal };
+          const token = bearerToken(req?.headers.authorization);
+          if (!token) return {};
+          return { principal: await apiKeys.authenticate(dataSource, token).catch(() => undefined) };
+        },
+      }),
+    }),
+  ],
+  controllers: [OperatorPageController],
+})
+export class OperatorModule {}

@@ -1,0 +1,260 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isTributaryError, TributaryError } from '@tributary/domain';
+import { continueTrace, type TraceContext } from '@tributary/messaging';
+import { Metrics } from '@tributary/runtime';
+import { parsePayload } from '@tributary/topics';
+import { Subject } from 'rxjs';
+import { UUID_PATTERN } from '../../access/not-found.js';
+import { GatewayConfig } from '../../gateway.config.js';
+import { RATE_LIMITER, type RateLimiter } from '../rate-limits/rate-limiter.js';
+import { decoyVerifierFor } from '../verifiers/verifiers.js';
+import type { IncomingDelivery } from '../verifiers/webhook-verifier.js';
+import { activeKeys, refusal, WebhookDirectory, type ResolvedWebhook } from '../webhook-directory.js';
+import { IngestBatcher } from './ingest-batcher.js';
+
+export const INGRESS_PATH = /^\/webhooks\/([^/?#]+)\/?(?:\?(.*))?$/;
+const ROUTE = '/webhooks/:webhookId';
+const METHODS = ['GET', 'HEAD', 'POST'];
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** One delivery as answered: what the operator page lists (refusals are stored nowhere else). */
+export interface DeliveryAnswer {
+  readonly at: string;
+  readonly webhookId: string;
+  readonly status: number;
+  /** The error code of a refusal. */
+  readonly code: string | null;
+  /** The event an accepted delivery became (the original one for a repeat). */
+  readonly eventId: string | null;
+  readonly traceId: string;
+}
+
+/** An answer that is not 202: status, code, message and extra headers. */
+class Rejection extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, rate_limited: 429 };
+
+// Decoy secrets: an unknown webhook is verified against one, so it costs what a wrong secret costs.
+const DECOY_KEYS = [{ key: Buffer.from('decoy-key-of-an-unknown-webhook!'), expiresAt: null }];
+
+/**
+ * The ingress contract on `/webhooks/:webhookId`, served straight from node:http ahead of the Nest
+ * pipeline (the management API keeps express and Nest): at thousands of deliveries a second the
+ * framework's per-request work would cost more than verifying and storing. The order of checks is
+ * part of the contract: what can be answered without knowing the webhook (405, 413, 415) is, the
+ * same way for every id; then the signature, with unknown ids verified against a decoy so 404
+ * costs what 401 does; only an authenticated sender learns anything about the webhook (403, 405
+ * for its scheme's methods, 429, 400).
+ */
+@Injectable()
+export class WebhookIngress {
+  private readonly logger = new Logger('WebhookIngress');
+  private readonly bodyLimit: number;
+  /** Every answer this replica gives, as it is given. */
+  readonly answered$ = new Subject<DeliveryAnswer>();
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly webhooks: WebhookDirectory,
+    private readonly batcher: IngestBatcher,
+    private readonly metrics: Metrics,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+  ) {
+    this.bodyLimit = config.bodyLimitBytes;
+  }
+
+  /** Whether the request is a delivery (everything else goes to the Nest application). */
+  claims(request: IncomingMessage): boolean {
+    return request.url !== undefined && request.url.startsWith('/webhooks/') && INGRESS_PATH.test(request.url);
+  }
+
+  handle(request: IncomingMessage, response: ServerResponse): void {
+    const started = performance.now();
+    const trace = continueTrace(header(request, 'traceparent'));
+    response.setHeader('x-trace-id', trace.traceId);
+    const [, rawId, query] = INGRESS_PATH.exec(request.url!)!;
+    const webhookId = safeDecode(rawId);
+    this.receive(request, webhookId, new URLSearchParams(query ?? ''), trace).then(
+      (accepted) => this.answer(request, response, started, trace, webhookId, 202, { eventId: accepted.eventId, traceId: trace.traceId }, accepted),
+      (error: unknown) => this.reject(request, response, started, trace, webhookId, error),
+    );
+  }
+
+  private async receive(request: IncomingMessage, webhookId: string, query: URLSearchParams, trace: TraceContext) {
+    const method = request.method ?? 'GET';
+    if (!METHODS.includes(method)) {
+      request.resume();
+      throw new Rejection(405, 'method_not_allowed', `${method} is not allowed here`, { allow: METHODS.join(', ') });
+    }
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > this.bodyLimit) throw new Rejection(413, 'payload_too_large', `Body exceeds ${this.config.WEBHOOK_BODY_LIMIT}`);
+    const contentType = request.headers['content-type'];
+    const hasBody = declared > 0 || request.headers['transfer-encoding'] !== undefined;
+    if (method === 'POST' && hasBody && !(contentType && JSON_TYPE.test(contentType))) {
+      request.resume();
+      throw new Rejection(415, 'unsupported_media_type', 'Deliveries must be application/json');
+    }
+    const body = await readBody(request, this.bodyLimit, this.config.WEBHOOK_BODY_LIMIT);
+    const delivery: IncomingDelivery = { method, headers: request.headers, body, query };
+
+    const now = Date.now();
+    const cached = this.webhooks.cached(webhookId, now);
+    const webhook = cached !== undefined ? cached : UUID_PATTERN.test(webhookId) ? await this.webhooks.find(webhookId) : null;
+    const messageId = this.verify(webhook, delivery, now);
+    if (!webhook) throw new Rejection(404, 'webhook_not_found', 'No such webhook');
+
+    if (!webhook.verifier.methods.includes(method)) {
+      throw new Rejection(405, 'method_not_allowed', `${webhook.verifier.scheme} webhooks are called with ${webhook.verifier.methods.join(' or ')}`, {
+        allow: webhook.verifier.methods.join(', '),
+      });
+    }
+    const refused = refusal(webhook, now);
+    if (refused) throw refused;
+    await this.limit(webhook);
+    const payload = parsePayload(webhook.topic, method === 'GET' ? fromQuery(query) : parseJson(body));
+    return this.batcher.submit({
+      webhookId: webhook.id,
+      tenantId: webhook.tenantId,
+      messageId,
+      topic: webhook.topic,
+      payload,
+      traceparent: trace.traceparent,
+    });
+  }
+
+  /** Verifies against the webhook's active secrets, or a decoy when there is no such webhook. */
+  private verify(webhook: ResolvedWebhook | null, delivery: IncomingDelivery, now: number): string {
+    const verifier = webhook?.verifier ?? decoyVerifierFor(delivery);
+    const keys = webhook ? activeKeys(webhook, now) : DECOY_KEYS;
+    try {
+      return verifier.verify(delivery, keys, this.config.WEBHOOK_TOLERANCE_SECONDS, Math.floor(now / 1000));
+    } catch (error) {
+      if (!webhook) throw new Rejection(404, 'webhook_not_found', 'No such webhook');
+      throw error;
+    }
+  }
+
+  private async limit(webhook: ResolvedWebhook): Promise<void> {
+    const own = await this.limiter.take(`w:${webhook.id}`, webhook.rateLimitPerSecond ?? this.config.WEBHOOK_RATE_LIMIT_PER_SECOND);
+    if (!own.allowed) throw tooMany('This webhook', own.retryAfterSeconds);
+    const tenant = await this.limiter.take(`t:${webhook.tenantId}`, webhook.tenantRateLimitPerSecond ?? this.config.TENANT_RATE_LIMIT_PER_SECOND);
+    if (!tenant.allowed) throw tooMany("This webhook's tenant", tenant.retryAfterSeconds);
+  }
+
+  private reject(request: IncomingMessage, response: ServerResponse, started: number, trace: TraceContext, webhookId: string, error: unknown): void {
+    let status = 500;
+    let code = 'internal';
+    let message = 'Internal error';
+    let headers: Record<string, string> = {};
+    if (error instanceof Rejection) {
+      ({ status, code, message, headers } = error);
+    } else if (isTributaryError(error) && STATUS[error.kind]) {
+      ({ code, message } = error);
+      status = STATUS[error.kind];
+    } else {
+      this.logger.error({ err: error, traceId: trace.traceId, webhookId }, 'delivery failed');
+    }
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    // A rejected body may still be arriving: close the connection rather than read it.
+    if (!request.complete) response.setHeader('connection', 'close');
+    const details = isTributaryError(error) && error.details ? { details: error.details } : {};
+    this.answer(request, response, started, trace, webhookId, status, { error: { code, message, ...details }, traceId: trace.traceId });
+  }
+
+  private answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    started: number,
+    trace: TraceContext,
+    webhookId: string,
+    status: number,
+    body: object,
+    accepted?: { eventId: string; created: boolean },
+  ): void {
+    const json = JSON.stringify(body);
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+    response.end(json);
+    const seconds = (performance.now() - started) / 1000;
+    const method = request.method ?? 'GET';
+    this.metrics.httpRequests.inc({ method, route: ROUTE, status: String(status) });
+    this.metrics.httpDuration.observe({ method, route: ROUTE }, seconds);
+    const line = {
+      traceId: trace.traceId,
+      webhookId: webhookId.slice(0, 64),
+      status,
+      ms: Math.round(seconds * 10_000) / 10,
+      ...(accepted ? { eventId: accepted.eventId, repeat: !accepted.created } : { code: (body as { error: { code: string } }).error.code }),
+    };
+    this.answered$.next({
+      at: new Date().toISOString(),
+      webhookId: webhookId.slice(0, 100),
+      status,
+      code: accepted ? null : (body as { error: { code: string } }).error.code,
+      eventId: accepted?.eventId ?? null,
+      traceId: trace.traceId,
+    });
+    if (status >= 500) this.logger.error(line, 'delivery failed');
+    else this.logger.log(line, status === 202 ? 'delivery accepted' : 'delivery rejected');
+  }
+}
+
+const tooMany = (who: string, retryAfterSeconds: number) =>
+  new Rejection(429, 'rate_limited', `${who} exceeds its rate limit; retry after ${retryAfterSeconds} s`, { 'retry-after': String(retryAfterSeconds) });
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function readBody(request: IncomingMessage, limit: number, limitText: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.off('data', onData);
+        request.resume();
+        reject(new Rejection(413, 'payload_too_large', `Body exceeds ${limitText}`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new TributaryError('invalid', 'invalid_json', 'Body is not valid JSON');
+  }
+}
+
+/** A GET delivery's payload: its query parameters but the token (the first value of a repeated name). */
+function fromQuery(query: URLSearchParams): Record<string, string> {
+  const payload: Record<string, string> = {};
+  for (const [name, value] of query) if (name !== 'token' && !(name in payload)) payload[name] = value;
+  return payload;
+}
