@@ -5,10 +5,7 @@ import { producerThroughput, workerNoopConsume } from './kafka-throughput.bench.
 import { webhookIngest } from './webhook-ingest.bench.js';
 
 /** Every measure `npm run bench` runs, in order. Add new ones here. */
-const allMeasures: readonly Measure[] = [webhookIngest, workerNoopConsume, producerThroughput, eventStoreAppend, projectionRebuild];
-// BENCH_ONLY=eventStoreAppend,projectionRebuild runs only those (by function name).
-const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
-const measures = only ? allMeasures.filter((m) => only.includes(m.name)) : allMeasures;
+const measures: readonly Measure[] = [webhookIngest, workerNoopConsume, producerThroughput, eventStoreAppend, projectionRebuild];
 
 const settings: BenchSettings = {
   warmupMs: positive(process.env.BENCH_WARMUP_MS, 1_000),

@@ -19,17 +19,20 @@ function literal(node: ValueNode): unknown {
   }
 }
 
-/** A JSON object (event data and metadata): passed through as is. */
+/**
+ * A JSON object (event data and metadata): passed through as is. Named for this app: in the
+ * standalone process every app's GraphQL types share one registry, and the gateway has a `JSONObject` of its own.
+ */
 export const JsonObjectScalar = new GraphQLScalarType({
-  name: 'JSONObject',
-  description: 'A JSON object',
+  name: 'EventStoreJSON',
+  description: 'A JSON object (event data and metadata, build configuration)',
   serialize: (value) => value,
   parseValue: (value) => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError('JSONObject must be an object');
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError('EventStoreJSON must be an object');
     return value;
   },
   parseLiteral: (node) => {
-    if (node.kind !== Kind.OBJECT) throw new TypeError('JSONObject must be an object');
+    if (node.kind !== Kind.OBJECT) throw new TypeError('EventStoreJSON must be an object');
     return literal(node);
   },
 });
