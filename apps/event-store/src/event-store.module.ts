@@ -49,7 +49,7 @@ export class EventStoreModule {
           transport: config.transport,
         }),
         TenancyModule.forRoot({}),
-        EventStoreGraphqlModule,
+        EventStoreGraphqlModule.forRoot([LogModule, ProjectionsModule, ...plugins.map((p) => p.module)]),
         LogModule,
         ProjectionsModule,
         ...plugins.map((p) => p.module),

@@ -1,5 +1,5 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
@@ -8,24 +8,28 @@ import type { GraphqlContext } from './graphql-context.js';
 
 /**
  * GraphQL over HTTP at /graphql (queries and mutations; resolvers come from the features and the
- * plugins). The caller's API key (`Authorization: Bearer …`) is checked per request; resolvers
- * refuse to work without a principal.
+ * plugins, the modules `include`d). The caller's API key (`Authorization: Bearer …`) is checked per
+ * request; resolvers refuse to work without a principal.
  */
-@Module({
-  imports: [
-    GraphQLModule.forRootAsync<ApolloDriverConfig>({
-      driver: ApolloDriver,
-      inject: [DataSource, ApiKeys],
-      useFactory: (dataSource: DataSource, apiKeys: ApiKeys): ApolloDriverConfig => ({
-        autoSchemaFile: true,
-        sortSchema: true,
-        context: async ({ req }: { req: Request }): Promise<GraphqlContext> => {
-          const token = bearerToken(req.headers.authorization);
-          if (!token) return {};
-          return { principal: await apiKeys.authenticate(dataSource, token).catch(() => undefined) };
-        },
-      }),
+@Module({})
+export class EventStoreGraphqlModule {
+  static forRoot(include: Type[]): DynamicModule {
+    return { module: EventStoreGraphqlModule, imports: [graphqlModule(include)] };
+  }
+}
+
+const graphqlModule = (include: Type[]) =>
+  GraphQLModule.forRootAsync<ApolloDriverConfig>({
+    driver: ApolloDriver,
+    inject: [DataSource, ApiKeys],
+    useFactory: (dataSource: DataSource, apiKeys: ApiKeys): ApolloDriverConfig => ({
+      include,
+      autoSchemaFile: true,
+      sortSchema: true,
+      context: async ({ req }: { req: Request }): Promise<GraphqlContext> => {
+        const token = bearerToken(req.headers.authorization);
+        if (!token) return {};
+        return { principal: await apiKeys.authenticate(dataSource, token).catch(() => undefined) };
+      },
     }),
-  ],
-})
-export class EventStoreGraphqlModule {}
+  });

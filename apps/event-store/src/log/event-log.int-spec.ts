@@ -141,8 +141,10 @@ describe('the event log', () => {
 
     it('never lets a catching-up reader skip or repeat an event, whatever order writers commit in', async () => {
       if (fixture.db.kind === 'embedded') return console.warn('skipped: the embedded database runs one transaction at a time');
+      // A tenant of its own: its $all holds only this test's events.
+      const tenant = randomUUID();
       const seen: StoredEvent[] = [];
-      let cursor = parseLogCursor((await lastCursor()) ?? '0.0');
+      let cursor = LOG_START;
       const readOn = async () => {
         for (;;) {
           const page = await log.readAll(dataSource, { tenantId: tenant, after: cursor, limit: 2 });
@@ -184,10 +186,5 @@ describe('the event log', () => {
       expect(seen.map((e) => (e.data as { trackingId: string }).trackingId)).toEqual(['PKG-1', 'PKG-2', 'PKG-3', 'PKG-4']);
       expect(new Set(seen.map((e) => e.eventId)).size).toBe(4);
     });
-
-    const lastCursor = async () => {
-      const page = await log.readAll(dataSource, { tenantId: tenant, after: LOG_START, limit: 100_000 });
-      return page.at(-1)?.cursor;
-    };
   });
 });

@@ -6,7 +6,7 @@ import type { StreamInfo } from './event-log.js';
 import type { StoredEvent } from './stored-event.js';
 
 /** An event as the query API shows it (REST and GraphQL). The tenant is the caller's, so it is left out. */
-@ObjectType('Event', { description: 'An event of the log' })
+@ObjectType('StoredEvent', { description: 'An event of the log' })
 export class EventView {
   @ApiProperty({ format: 'uuid' })
   @Field(() => ID, { description: 'Unique; appending it again is a no-op' })
@@ -67,7 +67,7 @@ export const toEventView = (event: StoredEvent): EventView => ({
   recordedAt: event.recordedAt.toISOString(),
 });
 
-@ObjectType('Stream', { description: "A stream of the caller's tenant" })
+@ObjectType('EventStream', { description: "A stream of the caller's tenant" })
 export class StreamView {
   @ApiProperty({ example: 'tracking-PKG-1' })
   @Field({ description: 'The stream id' })

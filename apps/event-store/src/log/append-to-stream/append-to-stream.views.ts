@@ -17,7 +17,7 @@ export class AppendedEventView {
   cursor: string;
 }
 
-@ObjectType('AppendResult', { description: 'The outcome of an append' })
+@ObjectType('AppendToStreamResult', { description: 'The outcome of an append' })
 export class AppendResultView {
   @ApiProperty()
   @Field({ description: 'The stream appended to' })

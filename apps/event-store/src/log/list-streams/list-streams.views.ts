@@ -2,7 +2,7 @@ import { Field, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 import { StreamView } from '../log.views.js';
 
-@ObjectType('StreamList', { description: "A page of the tenant's streams, in id order" })
+@ObjectType('EventStreamList', { description: "A page of the tenant's streams, in id order" })
 export class StreamListView {
   @ApiProperty({ type: [StreamView] })
   @Field(() => [StreamView], { description: 'The streams' })

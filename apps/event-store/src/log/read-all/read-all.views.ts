@@ -2,7 +2,7 @@ import { Field, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 import { EventView } from '../log.views.js';
 
-@ObjectType('EventPage', { description: "A page of the tenant's $all, in commit order" })
+@ObjectType('StoredEventPage', { description: "A page of the tenant's $all, in commit order" })
 export class EventPageView {
   @ApiProperty({ type: [EventView] })
   @Field(() => [EventView], { description: 'Events in commit order' })

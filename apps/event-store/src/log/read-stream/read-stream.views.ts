@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 import { EventView } from '../log.views.js';
 
-@ObjectType('StreamEvents', { description: 'A page of a stream, by version' })
+@ObjectType('EventStreamPage', { description: 'A page of a stream, by version' })
 export class StreamEventsView {
   @ApiProperty()
   @Field({ description: 'The stream' })

@@ -4,7 +4,7 @@ import { JsonObjectScalar } from '../../graphql/json.scalar.js';
 import type { BuildEntity } from './build.entity.js';
 
 /** A build as probo-db's API returned it (same field names), with when its disk usage was measured. */
-@ObjectType('Build', { description: 'A CI build (the builds projection, probo-db compatible)' })
+@ObjectType('BuildRecord', { description: 'A CI build (the builds projection, probo-db compatible)' })
 export class BuildView {
   @ApiProperty({ format: 'uuid' }) @Field(() => ID, { description: 'The build id' }) buildId: string;
   @ApiProperty({ format: 'uuid' }) @Field(() => ID, { description: 'Its project' }) projectId: string;

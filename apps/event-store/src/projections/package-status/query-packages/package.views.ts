@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { PACKAGE_STATUSES } from '@tributary/domain';
 import type { PackageStatusEntity } from '../package-status.entity.js';
 
-@ObjectType('Package', { description: "A package's latest known state (the package_status projection)" })
+@ObjectType('PackageStatus', { description: "A package's latest known state (the package_status projection)" })
 export class PackageView {
   @ApiProperty()
   @Field({ description: "The carrier's tracking id" })
@@ -34,7 +34,7 @@ export const toPackageView = (row: PackageStatusEntity): PackageView => ({
   eventId: row.lastEventId,
 });
 
-@ObjectType('PackageList', { description: "A page of the tenant's packages in tracking-id order" })
+@ObjectType('PackageStatusList', { description: "A page of the tenant's packages in tracking-id order" })
 export class PackageListView {
   @ApiProperty({ type: [PackageView] })
   @Field(() => [PackageView], { description: 'The packages' })
