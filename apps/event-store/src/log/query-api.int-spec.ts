@@ -201,6 +201,29 @@ describe('the event store query API (REST and GraphQL), scoped to the caller’s
     });
   });
 
+  it('writes each update that wins in turn, even several of one package in one batch (the change-sink pushes every row change)', async () => {
+    await store.dataSource.query(`
+      CREATE TABLE public.package_writes (n serial, op text, status text);
+      CREATE FUNCTION public.note_package_write() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO public.package_writes (op, status) VALUES (TG_OP, NEW.status); RETURN NULL; END $$;
+      CREATE TRIGGER note_package_write AFTER INSERT OR UPDATE ON event_store.package_status
+        FOR EACH ROW WHEN (NEW.tracking_id = 'ROUNDS') EXECUTE FUNCTION public.note_package_write()`);
+    const events = [
+      update('ROUNDS', 'pre_transit', '2026-11-23T08:00:00Z'),
+      update('ROUNDS', 'in_transit', '2026-11-23T09:00:00Z'),
+      update('ROUNDS', 'delivered', '2026-11-23T07:00:00Z'), // older than what came before: loses
+      update('ROUNDS', 'out_for_delivery', '2026-11-23T10:00:00Z'),
+    ];
+    expect((await append(acme.apiKey, 'tracking-ROUNDS', { events })).status).toBe(201);
+    await eventually(() => call(acme.apiKey, 'GET', '/v1/packages/ROUNDS'), (r) => r.body.status === 'out_for_delivery');
+    const writes = await store.dataSource.query(`SELECT op, status FROM public.package_writes ORDER BY n`);
+    expect(writes).toEqual([
+      { op: 'INSERT', status: 'pre_transit' },
+      { op: 'UPDATE', status: 'in_transit' },
+      { op: 'UPDATE', status: 'out_for_delivery' },
+    ]);
+  });
+
   describe('tenant isolation', () => {
     it('never shows tenant B’s streams, events or packages to tenant A over REST', async () => {
       await eventually(() => call(globex.apiKey, 'GET', '/v1/packages/GLOBEX-ONLY'), (r) => r.status === 200);
