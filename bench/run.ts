@@ -3,9 +3,19 @@ import { describeTarget, type BenchSettings, type Measure, type MeasureResult } 
 import { eventStoreAppend, projectionRebuild } from './event-store.bench.js';
 import { producerThroughput, workerNoopConsume } from './kafka-throughput.bench.js';
 import { webhookIngest } from './webhook-ingest.bench.js';
+import { changeSinkGraphqlFanout, changeSinkSocketFanout, webhookToSubscription } from './change-sink.bench.js';
 
 /** Every measure `npm run bench` runs, in order. Add new ones here. */
-const measures: readonly Measure[] = [webhookIngest, workerNoopConsume, producerThroughput, eventStoreAppend, projectionRebuild];
+const measures: readonly Measure[] = [
+  webhookIngest,
+  workerNoopConsume,
+  producerThroughput,
+  changeSinkSocketFanout,
+  changeSinkGraphqlFanout,
+  webhookToSubscription,
+  eventStoreAppend,
+  projectionRebuild,
+];
 
 const settings: BenchSettings = {
   warmupMs: positive(process.env.BENCH_WARMUP_MS, 1_000),

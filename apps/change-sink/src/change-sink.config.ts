@@ -1,10 +1,111 @@
-import { IsInt, Matches, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { AppConfig, loadConfig } from '@tributary/runtime';
 
+const NAME = '[A-Za-z_][A-Za-z0-9_$]*';
+const TABLE = `${NAME}(\\.${NAME})?`;
+const TABLE_LIST = new RegExp(`^${TABLE}(,${TABLE})*$`);
+const COLUMN_LIST = new RegExp(`^${TABLE}\\.${NAME}(,${TABLE}\\.${NAME})*$`);
+const IDENTIFIER = new RegExp(`^${NAME}$`);
+
+/** A table's routing rule: `*` (everyone in the tenant) or the columns compared with the user's id. */
+export type RoutingRule = '*' | readonly string[];
+
+/**
+ * esink's values are often written with quotes around them (`TABLE_NAMES='users,games'` in a
+ * compose file keeps the quotes): one pair of surrounding quotes and the blanks around commas are dropped.
+ */
+const unquote = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  const match = /^(['"])(.*)\1$/s.exec(trimmed);
+  return match ? match[2].trim() : trimmed;
+};
+const list = ({ value }: { value: unknown }): unknown => {
+  const text = unquote({ value });
+  return typeof text === 'string' ? text.split(',').map((part) => part.trim()).filter(Boolean).join(',') : text;
+};
+/** Reads the raw variable: implicit conversion would already have turned any text into `true`. */
+const flag = ({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown => {
+  const text = unquote({ value: obj[key] });
+  if (text === undefined || typeof text === 'boolean') return text ?? false;
+  const lower = String(text).toLowerCase();
+  if (['true', '1', 'yes'].includes(lower)) return true;
+  if (['false', '0', 'no', ''].includes(lower)) return false;
+  return text;
+};
+
+/** `TABLE_AUTH_COLUMN_ROUTING`: JSON `{ "table": "column" | ["column", …] | "*" }`. */
+export function parseRouting(text: string | undefined): Map<string, RoutingRule> {
+  const routing = new Map<string, RoutingRule>();
+  if (!text) return routing;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error('TABLE_AUTH_COLUMN_ROUTING must be JSON: {"table": "column" | ["column", …] | "*"}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('TABLE_AUTH_COLUMN_ROUTING must be a JSON object: {"table": "column" | ["column", …] | "*"}');
+  }
+  for (const [table, rule] of Object.entries(parsed)) {
+    if (!new RegExp(`^${TABLE}$`).test(table)) throw new Error(`TABLE_AUTH_COLUMN_ROUTING: "${table}" is not a table name`);
+    const columns = rule === '*' ? '*' : typeof rule === 'string' ? [rule] : rule;
+    if (columns !== '*' && !(Array.isArray(columns) && columns.length > 0 && columns.every((c) => typeof c === 'string' && IDENTIFIER.test(c)))) {
+      throw new Error(`TABLE_AUTH_COLUMN_ROUTING: the rule of "${table}" must be "*", a column name or a non-empty list of column names`);
+    }
+    routing.set(tableKey(table), columns as RoutingRule);
+  }
+  return routing;
+}
+
+/** How a table is named in events and rules: `users` for `public.users`, `schema.table` otherwise. */
+export const tableKey = (name: string): string => (name.startsWith('public.') ? name.slice('public.'.length) : name);
+
+@ValidatorConstraint({ name: 'routing' })
+class RoutingConstraint implements ValidatorConstraintInterface {
+  private message = '';
+
+  validate(value: unknown): boolean {
+    try {
+      parseRouting(value as string | undefined);
+      return true;
+    } catch (error) {
+      this.message = (error as Error).message;
+      return false;
+    }
+  }
+
+  defaultMessage(_: ValidationArguments): string {
+    return this.message;
+  }
+}
+
+/**
+ * The change-sink's settings. esink's variables are accepted under their own names and meaning
+ * (TABLE_NAMES, AUTH_TABLE, AUTH_COLUMN, FILTERS, TABLE_AUTH_COLUMN_ROUTING, SECURITY_TOKEN,
+ * DEFAULT_SOURCE, ALLOW_REPUBLISHING, POSTGRES_DATABASE_URL, MYSQL_*); what they name in the
+ * database (tables, columns) is checked against it at start.
+ */
 export class ChangeSinkConfig extends AppConfig {
   override PORT = 3002;
 
-  /** Comma-separated `schema.table` names whose row changes are captured and pushed. */
+  /** Platform tables (`schema.table`) captured besides the operator's: the event store's projections. */
+  @Transform(list)
   @Matches(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)*$/, {
     message: 'CAPTURE_TABLES must be a comma-separated list of schema.table names',
   })
@@ -14,9 +115,210 @@ export class ChangeSinkConfig extends AppConfig {
   @Min(10)
   CHANGE_POLL_MS: number = 250;
 
+  /** esink: the operator's tables to capture (in the MySQL database when MYSQL_DATABASE is set). */
+  @IsOptional()
+  @Transform(list)
+  @Matches(TABLE_LIST, { message: 'TABLE_NAMES must be a comma-separated list of table names' })
+  TABLE_NAMES?: string;
+
+  /** esink: the table whose AUTH_COLUMN holds the clients' tokens. */
+  @IsOptional()
+  @Transform(unquote)
+  @Matches(new RegExp(`^${TABLE}$`), { message: 'AUTH_TABLE must be a table name' })
+  AUTH_TABLE?: string;
+
+  @IsOptional()
+  @Transform(unquote)
+  @Matches(IDENTIFIER, { message: 'AUTH_COLUMN must be a column name' })
+  AUTH_COLUMN?: string;
+
+  /** The user id compared by the routing (esink: `user.id`). */
+  @Transform(unquote)
+  @Matches(IDENTIFIER, { message: 'AUTH_ID_COLUMN must be a column name' })
+  AUTH_ID_COLUMN: string = 'id';
+
+  /**
+   * The column holding the tenant in the operator's tables and in AUTH_TABLE. Unset: the operator's
+   * database is one tenant of its own (its users see its tables, never the platform tenants' data).
+   */
+  @IsOptional()
+  @Transform(unquote)
+  @Matches(IDENTIFIER, { message: 'TENANT_COLUMN must be a column name' })
+  TENANT_COLUMN?: string;
+
+  /** esink: `table.column,…` removed from every change before it is sent. */
+  @IsOptional()
+  @Transform(list)
+  @Matches(COLUMN_LIST, { message: 'FILTERS must be a comma-separated list of table.column' })
+  FILTERS?: string;
+
+  @IsOptional()
+  @Transform(unquote)
+  @Validate(RoutingConstraint)
+  TABLE_AUTH_COLUMN_ROUTING?: string;
+
+  /** esink: the token POST /publish requires; unset disables the route (403). */
+  @IsOptional()
+  @Transform(unquote)
+  @IsString()
+  @IsNotEmpty()
+  SECURITY_TOKEN?: string;
+
+  @Transform(unquote)
+  @IsString()
+  @IsNotEmpty()
+  DEFAULT_SOURCE: string = 'API';
+
+  @Transform(flag)
+  @IsBoolean()
+  ALLOW_REPUBLISHING: boolean = false;
+
+  /** esink's name for the database to capture: the change-sink's own database when DATABASE_URL is unset. */
+  @IsOptional()
+  @Transform(unquote)
+  @IsString()
+  POSTGRES_DATABASE_URL?: string;
+
+  /** Set: the operator's tables (TABLE_NAMES, AUTH_TABLE) are in this MySQL/MariaDB database. */
+  @IsOptional()
+  @Transform(unquote)
+  @Matches(IDENTIFIER, { message: 'MYSQL_DATABASE must be a database name' })
+  MYSQL_DATABASE?: string;
+
+  @Transform(unquote)
+  @IsString()
+  MYSQL_HOST: string = '127.0.0.1';
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  MYSQL_PORT: number = 3306;
+
+  @Transform(unquote)
+  @IsString()
+  MYSQL_USERNAME: string = 'root';
+
+  @IsOptional()
+  @Transform(unquote)
+  @IsString()
+  MYSQL_PASSWORD?: string;
+
+  /** The MySQL outbox the capture triggers write to. Created if missing, never dropped. */
+  @Transform(unquote)
+  @Matches(IDENTIFIER, { message: 'MYSQL_TABLE_TARGET must be a table name' })
+  MYSQL_TABLE_TARGET: string = 'tributary_outbox';
+
+  /** The slowest MySQL outbox poll (esink: 4× a second); under load it polls again at once. */
+  @IsInt()
+  @Min(10)
+  @Max(250)
+  MYSQL_POLL_MS: number = 250;
+
+  /** Delivered outbox rows older than this are deleted. */
+  @IsInt()
+  @Min(1)
+  MYSQL_RETENTION_SECONDS: number = 3_600;
+
+  /** How far back a client can resume (changes older than this are pruned). */
+  @IsInt()
+  @Min(60)
+  CHANGE_RETENTION_SECONDS: number = 7 * 24 * 3_600;
+
+  /** HS256 secret: tokens are JWTs (user id in `sub`) instead of AUTH_TABLE lookups. */
+  @IsOptional()
+  @Transform(unquote)
+  @IsString()
+  @IsNotEmpty()
+  JWT_SECRET?: string;
+
+  /** A JWKS endpoint verifying JWT tokens (RS256/ES256…). */
+  @IsOptional()
+  @Transform(unquote)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  JWKS_URL?: string;
+
+  @Transform(unquote)
+  @IsString()
+  JWT_USER_CLAIM: string = 'sub';
+
+  /** The JWT claim holding the tenant (with TENANT_COLUMN). */
+  @Transform(unquote)
+  @IsString()
+  JWT_TENANT_CLAIM: string = 'tenant_id';
+
+  /** How often live connections' credentials are checked again (revoked → disconnected). */
+  @IsInt()
+  @Min(100)
+  AUTH_RECHECK_MS: number = 2_000;
+
+  /** Bytes a socket.io client may have waiting unsent before it is dropped as too slow. */
+  @IsInt()
+  @Min(1_024)
+  CLIENT_BUFFER_BYTES: number = 8 * 1024 * 1024;
+
+  /** Changes a graphql-ws subscription may have waiting before it is dropped as too slow. */
+  @IsInt()
+  @Min(1)
+  CLIENT_BUFFER_CHANGES: number = 10_000;
+
   get captureTables(): string[] {
     return this.CAPTURE_TABLES.split(',');
   }
+
+  /** The operator's tables, as named in events (`users`, `schema.table`). */
+  get tableNames(): string[] {
+    return this.TABLE_NAMES ? this.TABLE_NAMES.split(',').map(tableKey) : [];
+  }
+
+  get routing(): Map<string, RoutingRule> {
+    return parseRouting(this.TABLE_AUTH_COLUMN_ROUTING);
+  }
+
+  get filters(): Map<string, Set<string>> {
+    const filters = new Map<string, Set<string>>();
+    for (const entry of this.FILTERS ? this.FILTERS.split(',') : []) {
+      const dot = entry.lastIndexOf('.');
+      const table = tableKey(entry.slice(0, dot));
+      if (!filters.has(table)) filters.set(table, new Set());
+      filters.get(table)!.add(entry.slice(dot + 1));
+    }
+    return filters;
+  }
+
+  get mysql(): { database: string; host: string; port: number; user: string; password?: string } | undefined {
+    if (!this.MYSQL_DATABASE) return undefined;
+    return { database: this.MYSQL_DATABASE, host: this.MYSQL_HOST, port: this.MYSQL_PORT, user: this.MYSQL_USERNAME, password: this.MYSQL_PASSWORD };
+  }
+
+  get jwt(): { secret?: string; jwksUrl?: string } | undefined {
+    return this.JWT_SECRET || this.JWKS_URL ? { secret: this.JWT_SECRET, jwksUrl: this.JWKS_URL } : undefined;
+  }
 }
 
-export const loadChangeSinkConfig = (env: Record<string, string | undefined>) => loadConfig(ChangeSinkConfig, env);
+/**
+ * Rules that span variables: the routing and FILTERS may name only captured tables, a token
+ * table needs its column, DATABASE_URL falls back to esink's POSTGRES_DATABASE_URL.
+ */
+export function loadChangeSinkConfig(env: Record<string, string | undefined>): ChangeSinkConfig {
+  const databaseUrl = env.DATABASE_URL || env.POSTGRES_DATABASE_URL;
+  const config = loadConfig(ChangeSinkConfig, { ...env, DATABASE_URL: databaseUrl });
+  const problems: string[] = [];
+  if (env.DATABASE_URL && config.POSTGRES_DATABASE_URL && config.POSTGRES_DATABASE_URL !== env.DATABASE_URL) {
+    problems.push('POSTGRES_DATABASE_URL: the change-sink captures the database it runs on; set it equal to DATABASE_URL or leave one of them unset');
+  }
+  const captured = new Set([...config.tableNames, ...config.captureTables.map(tableKey)]);
+  for (const table of config.routing.keys()) {
+    if (!captured.has(table)) problems.push(`TABLE_AUTH_COLUMN_ROUTING: "${table}" is not in TABLE_NAMES`);
+  }
+  for (const table of config.filters.keys()) {
+    if (!captured.has(table)) problems.push(`FILTERS: "${table}" is not in TABLE_NAMES`);
+  }
+  if (config.AUTH_TABLE && !config.AUTH_COLUMN) problems.push('AUTH_COLUMN: required with AUTH_TABLE');
+  if (config.AUTH_COLUMN && !config.AUTH_TABLE) problems.push('AUTH_TABLE: required with AUTH_COLUMN');
+  if (config.JWT_SECRET && config.JWKS_URL) problems.push('JWT_SECRET: set either JWT_SECRET or JWKS_URL, not both');
+  if (config.mysql && config.tableNames.some((t) => t.includes('.'))) {
+    problems.push('TABLE_NAMES: with MYSQL_DATABASE, name the tables without a schema');
+  }
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return config;
+}

@@ -4,11 +4,14 @@ import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { ChangeSinkConfig } from './change-sink.config.js';
 import { ChangeSinkInit1763900003000 } from './database/change-sink.migrations.js';
+import { ChangeSinkCapture1764003000000 } from './database/change-sink-capture.migrations.js';
+import { ChangeSinkIsolation1764003000100 } from './database/change-sink-isolation.migrations.js';
+import { ChangeSinkRetention1764003000200 } from './database/change-sink-retention.migrations.js';
 import { CaptureModule } from './capture/capture.module.js';
 import { CaptureReadiness } from './capture/capture.readiness.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 
-/** The change-sink: captured table changes, pushed live to authorized clients. */
+/** The change-sink: captured table changes, pushed live to authorized clients (socket.io and graphql-ws). */
 @Module({})
 export class ChangeSinkModule {
   static forRoot(config: ChangeSinkConfig): DynamicModule {
@@ -24,7 +27,7 @@ export class ChangeSinkModule {
           url: config.DATABASE_URL,
           migrate: config.MIGRATE_ON_START,
           entities: [],
-          migrations: [...tenancyMigrations, ChangeSinkInit1763900003000],
+          migrations: [...tenancyMigrations, ChangeSinkInit1763900003000, ChangeSinkCapture1764003000000, ChangeSinkIsolation1764003000100, ChangeSinkRetention1764003000200],
         }),
         TenancyModule.forRoot({}),
         SubscriptionsModule,

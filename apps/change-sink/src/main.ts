@@ -3,6 +3,7 @@ import { DatabaseModule, migrateDatabase } from '@tributary/database';
 import { exitOnSignals, runAppCommand } from '@tributary/runtime';
 import { createChangeSinkApp } from './change-sink.app.js';
 import { loadChangeSinkConfig } from './change-sink.config.js';
+import { uninstallCapture } from './capture/uninstall-capture.js';
 import { ChangeSinkModule } from './change-sink.module.js';
 
 const config = loadChangeSinkConfig(process.env);
@@ -13,4 +14,5 @@ await runAppCommand('change-sink', process.argv.slice(2), {
     await app.listen(config.PORT, '0.0.0.0');
   },
   migrate: async () => ({ applied: await migrateDatabase(DatabaseModule.optionsOf(ChangeSinkModule.forRoot(config))) }),
+  uninstall: () => uninstallCapture(config),
 });

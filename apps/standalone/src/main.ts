@@ -12,7 +12,7 @@ Tributary is running (${platform.database === 'embedded' ? `embedded PostgreSQL 
 
   gateway        ${urls.gateway}        webhooks: POST /webhooks/:id   admin API: /v1   OpenAPI: ${urls.gateway}/docs
   event-store    ${urls.eventStore}
-  change-sink    ${urls.changeSink}        GraphQL + subscriptions: ${urls.graphqlWs}
+  change-sink    ${urls.changeSink}        GraphQL + subscriptions: ${urls.graphqlWs}   socket.io (esink): ${urls.changeSink}
   worker         ${urls.worker}
 
   admin key      ${platform.adminKey}

@@ -8,3 +8,5 @@ export * from './test.config.js';
 export * from './kafka-broker/kafka-broker.js';
 export * from './test-kafka.js';
 export * from './test-redis.js';
+export * from './test-mysql.js';
+export * from './socket-io-client.js';

@@ -2,6 +2,8 @@
 export interface TestEnvironment {
   /** PostgreSQL to create test databases next to; its database name must contain "test". */
   readonly TEST_DATABASE_URL?: string;
+  /** MariaDB/MySQL to create test databases next to; its database name must contain "test". */
+  readonly TEST_MYSQL_URL?: string;
   /** `true` on CI: a missing service fails instead of falling back or skipping. */
   readonly CI?: string;
   /** A real Kafka to run the Kafka suites against instead of the in-memory test broker. */
@@ -12,6 +14,7 @@ export interface TestEnvironment {
 
 export const testEnvironment = (): TestEnvironment => ({
   TEST_DATABASE_URL: process.env.TEST_DATABASE_URL,
+  TEST_MYSQL_URL: process.env.TEST_MYSQL_URL,
   CI: process.env.CI,
   KAFKA_BROKERS: process.env.KAFKA_BROKERS,
   TEST_REDIS_URL: process.env.TEST_REDIS_URL,

@@ -1,6 +1,28 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ChangeSinkConfig } from '../change-sink.config.js';
+import { ChangePolicy } from '../delivery/change-policy.js';
+import { ChangeSource } from '../sources/change-source.js';
+import { MysqlChangeSource } from '../sources/mysql-change-source.js';
+import { PostgresChangeSource } from '../sources/postgres-change-source.js';
+import { CaptureLifecycle } from './capture-lifecycle.js';
 import { ChangeReader } from './change-reader.js';
 import { TriggerInstaller } from './trigger-installer.js';
 
-@Module({ providers: [TriggerInstaller, ChangeReader], exports: [ChangeReader, TriggerInstaller] })
+/** Capture: triggers (Postgres) or the outbox relay (MySQL) into the change table, and its reader. */
+@Module({
+  providers: [
+    ChangePolicy,
+    TriggerInstaller,
+    ChangeReader,
+    CaptureLifecycle,
+    {
+      provide: ChangeSource,
+      inject: [DataSource, ChangeSinkConfig, TriggerInstaller],
+      useFactory: (dataSource: DataSource, config: ChangeSinkConfig, installer: TriggerInstaller): ChangeSource =>
+        config.mysql ? new MysqlChangeSource(dataSource, config) : new PostgresChangeSource(dataSource, config, installer),
+    },
+  ],
+  exports: [ChangeReader, TriggerInstaller, ChangeSource, ChangePolicy],
+})
 export class CaptureModule {}

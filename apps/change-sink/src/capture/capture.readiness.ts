@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ReadinessCheck } from '@tributary/runtime';
+import { ChangeSource } from '../sources/change-source.js';
 import { TriggerInstaller } from './trigger-installer.js';
 
 /** The change-sink is ready once every configured table is captured. */
@@ -7,10 +8,13 @@ import { TriggerInstaller } from './trigger-installer.js';
 export class CaptureReadiness implements ReadinessCheck {
   readonly name = 'capture';
 
-  constructor(private readonly installer: TriggerInstaller) {}
+  constructor(
+    private readonly installer: TriggerInstaller,
+    @Inject(ChangeSource) private readonly source: ChangeSource,
+  ) {}
 
   async check(): Promise<Record<string, unknown>> {
-    const missing = this.installer.missing;
+    const missing = [...new Set([...this.installer.missing, ...this.source.missing()])];
     if (missing.length > 0) throw new Error(`not captured yet: ${missing.join(', ')}`);
     return {};
   }

@@ -12,6 +12,12 @@ export interface CapturedChange {
   readonly row: Record<string, unknown> | null;
   readonly oldRow: Record<string, unknown> | null;
   readonly changedAt: Date;
+  /** `database` for captured rows; for published ones, the publisher's `source` (or DEFAULT_SOURCE). */
+  readonly source: string;
+  readonly sourceType: 'postgres' | 'mysql' | 'api';
+  readonly version: number;
+  /** Published changes go to this user id (`*`: everyone in the tenant) instead of by routing. */
+  readonly targetUser: string | null;
 }
 
 /** A position in the change table: the writing transaction's id, then the change id (commit order). */
@@ -32,3 +38,22 @@ export const isAfter = (a: ChangePosition, b: ChangePosition): boolean => {
   const [ax, bx] = [BigInt(a.transactionId), BigInt(b.transactionId)];
   return ax !== bx ? ax > bx : BigInt(a.id) > BigInt(b.id);
 };
+
+/** A PostgreSQL snapshot (`pg_current_snapshot()`): which transactions had committed when it was taken. */
+export interface Snapshot {
+  readonly xmin: bigint;
+  readonly xmax: bigint;
+  readonly inProgress: ReadonlySet<bigint>;
+}
+
+export function parseSnapshot(text: string): Snapshot {
+  const [xmin, xmax, xip] = text.split(':');
+  return { xmin: BigInt(xmin), xmax: BigInt(xmax), inProgress: new Set((xip ?? '').split(',').filter(Boolean).map(BigInt)) };
+}
+
+/** Whether the transaction had committed (or rolled back) when the snapshot was taken. */
+export function committedBefore(snapshot: Snapshot, transactionId: string): boolean {
+  const xid = BigInt(transactionId);
+  if (xid < snapshot.xmin) return true;
+  return xid < snapshot.xmax && !snapshot.inProgress.has(xid);
+}

@@ -2,14 +2,27 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { ANY_COMMIT, commitSignal } from '@tributary/database';
 import { Wakeup } from '@tributary/messaging';
 import { Metrics } from '@tributary/runtime';
+import { TributaryError } from '@tributary/domain';
+import { TenantContext, withTenant } from '@tributary/tenancy';
 import pg from 'pg';
 import type { Gauge } from 'prom-client';
-import { filter, Observable, Subject, type Subscription } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { Observable } from 'rxjs';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
-import { formatCursor, isAfter, parseCursor, type CapturedChange, type ChangePosition } from './captured-change.js';
+import { ChangePolicy } from '../delivery/change-policy.js';
+import {
+  committedBefore,
+  formatCursor,
+  isAfter,
+  parseCursor,
+  parseSnapshot,
+  type CapturedChange,
+  type ChangePosition,
+  type Snapshot,
+} from './captured-change.js';
 
 const REPLAY_PAGE = 1_000;
+const READ_BATCH = 500;
 
 interface ChangeRow {
   id: string;
@@ -21,41 +34,78 @@ interface ChangeRow {
   row: Record<string, unknown> | null;
   old_row: Record<string, unknown> | null;
   changed_at: Date;
+  source: string;
+  source_type: CapturedChange['sourceType'];
+  version: number;
+  target_user: string | null;
 }
+
+const COLUMNS = `id, transaction_id::text, table_schema, table_name, op, tenant_id, row, old_row, changed_at,
+                 source, source_type, version, target_user`;
+/** The table as events name it: `users` for public (and MySQL / published) tables, `schema.table` otherwise. */
+const TABLE_KEY_SQL = `CASE WHEN table_schema IN ('public', '') THEN table_name ELSE table_schema || '.' || table_name END`;
 
 const toChange = (row: ChangeRow): CapturedChange => ({
   id: row.id,
   cursor: formatCursor({ transactionId: row.transaction_id, id: row.id }),
-  table: `${row.table_schema}.${row.table_name}`,
+  table: row.table_schema === 'public' || row.table_schema === '' ? row.table_name : `${row.table_schema}.${row.table_name}`,
   op: row.op,
   tenantId: row.tenant_id,
   row: row.row,
   oldRow: row.old_row,
-  changedAt: row.changed_at,
+  changedAt: new Date(row.changed_at),
+  source: row.source,
+  sourceType: row.source_type,
+  version: row.version,
+  targetUser: row.target_user,
 });
 
+/** Whose changes a stream carries. */
+export interface ChangeScope {
+  /** One tenant's changes only; null is the operator database's own (it has no tenant column). */
+  readonly tenantId: string | null;
+  /** Only these tables (as events name them); all when absent. */
+  readonly tables?: ReadonlySet<string>;
+  /** A user's stream gets only the changes whose audience names it (or is `*`); without, all of the tenant's. */
+  readonly userId?: string;
+}
+
+type Listener = (change: CapturedChange) => void;
+
+/** Where a stream starts: after a change a client saw, or with what commits after a snapshot (being taken). */
+export type StreamStart = { readonly after: ChangePosition } | { readonly since: Promise<Snapshot> };
+
+/** A tenant's streams: those that see everything of the tenant, and users' streams by user id. */
+interface TenantListeners {
+  readonly all: Set<Listener>;
+  readonly byUser: Map<string, Set<Listener>>;
+}
+const tenantKey = (tenantId: string | null) => tenantId ?? '';
+
 /**
- * Reads `change_sink.changes` in commit order and hands each change to `changes$`. Reads are
- * gap-safe — (transaction id, id) order, stopping at the oldest running transaction — so a change
- * committed late is still delivered. Woken by commits in this process, by NOTIFY from other
- * processes on a real server, and by a short poll.
+ * Reads `change_sink.changes` in commit order and hands each change to the streams of its tenant.
+ * Reads are gap-safe — (transaction id, id) order, stopping at the oldest running transaction — so
+ * a change committed late is still delivered. Woken by commits in this process, by NOTIFY from
+ * other processes on a real server, and by a short poll. Every replica runs its own reader over the
+ * shared table and serves its own clients.
  */
 @Injectable()
 export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly changes$ = new Subject<CapturedChange>();
   private readonly logger = new Logger(ChangeReader.name);
   private readonly wakeup = new Wakeup();
+  private readonly listeners = new Map<string, TenantListeners>();
+  private readonly progress = new Set<() => void>();
   private cursor: ChangePosition = { transactionId: '0', id: '0' };
   private running = false;
   private loop?: Promise<void>;
   private unsubscribe?: () => void;
   private listener?: pg.Client;
-
   private readonly delay: Gauge;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ChangeSinkConfig,
+    private readonly policy: ChangePolicy,
     metrics: Metrics,
   ) {
     this.delay = metrics.settableGauge('tributary_change_capture_delay_seconds', 'From a captured row change to its hand-off to subscribers (last change)');
@@ -76,7 +126,41 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     this.wakeup.signal();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
-    this.changes$.complete();
+  }
+
+  /** Where the reader stands: every change at or before it has been handed to the streams. */
+  get position(): ChangePosition {
+    return this.cursor;
+  }
+
+  /** What has committed now: a client connecting without `after` gets the changes committed after this. */
+  async now(): Promise<Snapshot> {
+    const [row] = await this.dataSource.query<{ snapshot: string }[]>(`SELECT pg_current_snapshot()::text AS snapshot`);
+    return parseSnapshot(row.snapshot);
+  }
+
+  /** Wakes the reader now (a change was just written in this process). */
+  poke(): void {
+    this.wakeup.signal();
+  }
+
+  /** Resolves once the reader has handed out every change up to `position`. */
+  async reached(position: ChangePosition, timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (isAfter(position, this.cursor)) {
+      if (Date.now() > deadline || !this.running) return false;
+      this.wakeup.signal();
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.progress.delete(done);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, 50);
+        this.progress.add(done);
+      });
+    }
+    return true;
   }
 
   private async listen(): Promise<void> {
@@ -90,91 +174,185 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async run(): Promise<void> {
+    let backoff = 0;
     while (this.running) {
       try {
         const read = await this.readBatch();
-        if (read > 0) continue;
+        if (read > 0) {
+          backoff = 0;
+          continue;
+        }
+        // Committed changes held back by an older transaction still running (anywhere on the
+        // server: transaction ids are server-wide): look again soon, not at the next poll.
+        if (await this.heldBack()) {
+          backoff = Math.min(Math.max(2, backoff * 2), this.config.CHANGE_POLL_MS);
+          await this.wakeup.wait(backoff);
+          continue;
+        }
       } catch (error) {
         this.logger.error({ err: error }, 'reading changes failed; retrying');
       }
+      backoff = 0;
       await this.wakeup.wait(this.config.CHANGE_POLL_MS);
     }
   }
 
+  private async heldBack(): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ more: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM change_sink.changes WHERE (transaction_id, id) > ($1::xid8, $2::bigint)) AS more`,
+      [this.cursor.transactionId, this.cursor.id],
+    );
+    return row.more;
+  }
+
   private async readBatch(): Promise<number> {
     const rows = await this.dataSource.query<ChangeRow[]>(
-      `SELECT id, transaction_id::text, table_schema, table_name, op, tenant_id, row, old_row, changed_at
+      `SELECT ${COLUMNS}
          FROM change_sink.changes
         WHERE (transaction_id, id) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id, id LIMIT 500`,
+        ORDER BY transaction_id, id LIMIT ${READ_BATCH}`,
       [this.cursor.transactionId, this.cursor.id],
     );
     for (const row of rows) {
       this.cursor = { transactionId: row.transaction_id, id: row.id };
       this.delay.set(Math.max(0, (Date.now() - new Date(row.changed_at).getTime()) / 1000));
-      this.changes$.next(toChange(row));
+      this.dispatch(toChange(row));
     }
+    this.progress.forEach((done) => done());
     return rows.length;
   }
 
+  /** Hands a change to its tenant's streams that can see it: O(recipients), not O(connections). */
+  private dispatch(change: CapturedChange): void {
+    const tenant = this.listeners.get(tenantKey(change.tenantId));
+    if (!tenant) return;
+    tenant.all.forEach((listener) => this.call(listener, change));
+    let audience: '*' | string[];
+    try {
+      audience = this.policy.audience(change);
+    } catch (error) {
+      this.logger.error({ err: error, changeId: change.id, table: change.table }, 'routing a change failed');
+      return;
+    }
+    if (audience === '*') tenant.byUser.forEach((listeners) => listeners.forEach((listener) => this.call(listener, change)));
+    else new Set(audience).forEach((userId) => tenant.byUser.get(userId)?.forEach((listener) => this.call(listener, change)));
+  }
+
+  private call(listener: Listener, change: CapturedChange): void {
+    // One failing stream never stops the others.
+    try {
+      listener(change);
+    } catch (error) {
+      this.logger.error({ err: error, changeId: change.id }, 'a change stream failed');
+    }
+  }
+
+  private addListener(scope: ChangeScope, listener: Listener): () => void {
+    const key = tenantKey(scope.tenantId);
+    let tenant = this.listeners.get(key);
+    if (!tenant) this.listeners.set(key, (tenant = { all: new Set(), byUser: new Map() }));
+    const set = scope.userId === undefined ? tenant.all : tenant.byUser.get(scope.userId) ?? new Set<Listener>();
+    if (scope.userId !== undefined) tenant.byUser.set(scope.userId, set);
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (scope.userId !== undefined && set.size === 0) tenant.byUser.delete(scope.userId);
+      if (tenant.all.size === 0 && tenant.byUser.size === 0) this.listeners.delete(key);
+    };
+  }
+
   /**
-   * The changes of one tenant's table: those committed after `after` first (a client resuming
-   * where it left off, across reconnects and restarts of this service), then live ones — without a
-   * gap or a repeat at the seam: live changes are held back until the replay reached the point
-   * where they start.
+   * The changes in `scope`: with `after`, those committed after it first (a client resuming where it
+   * left off, across reconnects, replicas and restarts), then live ones — without a gap or a repeat
+   * at the seam: live changes are held back until the replay reached the point where they start,
+   * and nothing at or before `after` is handed out. With `since` instead (the snapshot taken as the
+   * client connects), exactly the changes committed after it: the stream listens before the
+   * snapshot is taken and holds what arrives until it is known, so none is missed, and none that
+   * had committed before is handed out even if the reader gets to it later.
    */
-  changesOf(table: string, tenantId: string, after?: ChangePosition): Observable<CapturedChange> {
-    const mine = filter((c: CapturedChange) => c.table === table && c.tenantId === tenantId);
-    if (!after) return this.changes$.pipe(mine);
+  stream(scope: ChangeScope, start: StreamStart): Observable<CapturedChange> {
+    const inScope = (c: CapturedChange) => !scope.tables || scope.tables.has(c.table);
+    const after = 'after' in start ? start.after : undefined;
     return new Observable<CapturedChange>((subscriber) => {
       const until = this.cursor;
       const held: CapturedChange[] = [];
       let replaying = true;
       let cancelled = false;
-      const live: Subscription = this.changes$.pipe(mine).subscribe({
-        next: (change) => (replaying ? held.push(change) : subscriber.next(change)),
-        error: (error) => subscriber.error(error),
-        complete: () => subscriber.complete(),
+      let since: Snapshot | undefined;
+      const emit = (change: CapturedChange) => {
+        const position = parseCursor(change.cursor);
+        if (after && !isAfter(position, after)) return;
+        if (since && committedBefore(since, position.transactionId)) return;
+        subscriber.next(change);
+      };
+      const remove = this.addListener(scope, (change) => {
+        if (!inScope(change)) return;
+        if (replaying) held.push(change);
+        else emit(change);
       });
-      this.replay(table, tenantId, after, until).then(
+      const first: Promise<CapturedChange[]> = after
+        ? this.replay(scope, after, until)
+        : (start as { since: Promise<Snapshot> }).since.then((snapshot) => {
+            since = snapshot;
+            return [];
+          });
+      first.then(
         (replayed) => {
           if (cancelled) return;
           // Synchronous from here to the switch: no live change can slip in between.
-          replayed.forEach((change) => subscriber.next(change));
-          held.splice(0).forEach((change) => subscriber.next(change));
+          replayed.forEach(emit);
+          held.splice(0).forEach(emit);
           replaying = false;
         },
         (error) => subscriber.error(error),
       );
       return () => {
         cancelled = true;
-        live.unsubscribe();
+        remove();
       };
     });
   }
 
-  private async replay(table: string, tenantId: string, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
-    const changes: CapturedChange[] = [];
-    for (let from = after; isAfter(until, from); ) {
-      const page = await this.replayPage(table, tenantId, from, until);
-      changes.push(...page);
-      if (page.length < REPLAY_PAGE) break;
-      from = parseCursor(page[page.length - 1].cursor);
+  /**
+   * A tenant's replay reads in a tenant transaction (row-level security as the second wall); the
+   * operator database's own changes (no tenant) are not under it.
+   */
+  /** Refuses a cursor some of whose following changes were pruned (older than the retention window). */
+  async assertResumable(after: ChangePosition): Promise<void> {
+    const [expired] = await this.dataSource.query(
+      `SELECT 1 FROM change_sink.pruned WHERE (transaction_id, id) > ($1::xid8, $2::bigint)`,
+      [after.transactionId, after.id],
+    );
+    if (expired) {
+      throw new TributaryError('invalid', 'cursor_expired', 'Changes after this cursor are older than the retention window and were pruned; start again without after');
     }
-    return changes;
   }
 
-  private async replayPage(table: string, tenantId: string, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
-    const [schema, name] = table.split('.');
-    const rows = await this.dataSource.query<ChangeRow[]>(
-      `SELECT id, transaction_id::text, table_schema, table_name, op, tenant_id, row, old_row, changed_at
-         FROM change_sink.changes
-        WHERE (transaction_id, id) > ($1::xid8, $2::bigint) AND (transaction_id, id) <= ($3::xid8, $4::bigint)
-          AND table_schema = $5 AND table_name = $6 AND tenant_id = $7
-        ORDER BY transaction_id, id LIMIT $8`,
-      [after.transactionId, after.id, until.transactionId, until.id, schema, name, tenantId, REPLAY_PAGE],
-    );
-    return rows.map(toChange);
+  private async replay(scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
+    await this.assertResumable(after);
+    if (scope.tenantId === null) return this.replayWith(this.dataSource.manager, scope, after, until);
+    const tenant = TenantContext.trusted(scope.tenantId, 'change-sink:replay');
+    return withTenant(this.dataSource, tenant, (manager) => this.replayWith(manager, scope, after, until));
+  }
+
+  private async replayWith(manager: EntityManager, scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
+    const changes: CapturedChange[] = [];
+    for (let from = after; isAfter(until, from); ) {
+      const rows = await manager.query<ChangeRow[]>(
+        `SELECT ${COLUMNS}
+           FROM change_sink.changes
+          WHERE (transaction_id, id) > ($1::xid8, $2::bigint) AND (transaction_id, id) <= ($3::xid8, $4::bigint)
+            AND tenant_id IS NOT DISTINCT FROM $5
+            AND ($6::text[] IS NULL OR ${TABLE_KEY_SQL} = ANY($6::text[]))
+          ORDER BY transaction_id, id LIMIT ${REPLAY_PAGE}`,
+        [from.transactionId, from.id, until.transactionId, until.id, scope.tenantId, scope.tables ? [...scope.tables] : null],
+      );
+      changes.push(...rows.map(toChange));
+      if (rows.length < REPLAY_PAGE) break;
+      const last = rows[rows.length - 1];
+      from = { transactionId: last.transaction_id, id: last.id };
+    }
+    return changes;
   }
 }

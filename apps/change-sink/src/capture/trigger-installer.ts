@@ -3,16 +3,18 @@ import { DataSource } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 
 const TRIGGER = 'tributary_capture';
-const quoted = (name: string) => name.split('.').map((part) => `"${part}"`).join('.');
+const quoted = (name: string) => name.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
- * Installs the capture trigger on every configured table. A table that does not exist yet (its
- * owning app has not migrated) is retried until it does; the others are captured meanwhile.
+ * Installs the capture trigger (`change_sink.capture(tenant column)`) on Postgres tables. The
+ * platform's tables (CAPTURE_TABLES) may not exist yet when the change-sink starts (their owning app
+ * has not migrated): they are retried until they do, the others are captured meanwhile.
  */
 @Injectable()
 export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TriggerInstaller.name);
-  private readonly pending = new Set<string>();
+  private readonly pending = new Map<string, string>();
   private retry?: NodeJS.Timeout;
 
   constructor(
@@ -21,7 +23,7 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.config.captureTables.forEach((t) => this.pending.add(t));
+    this.config.captureTables.forEach((t) => this.pending.set(t, 'tenant_id'));
     await this.installPending();
     if (this.pending.size > 0) this.retry = setInterval(() => void this.installPending(), 1000);
   }
@@ -32,7 +34,16 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
 
   /** Tables not captured yet (the readiness check reports them). */
   get missing(): string[] {
-    return [...this.pending];
+    return [...this.pending.keys()];
+  }
+
+  /** Captures `table` now; `tenantColumn` '' when its rows carry no tenant. */
+  async install(table: string, tenantColumn: string): Promise<void> {
+    await this.dataSource.query(
+      `CREATE OR REPLACE TRIGGER ${TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON ${quoted(table)}
+       FOR EACH ROW EXECUTE FUNCTION change_sink.capture(${literal(tenantColumn)})`,
+    );
+    this.logger.log({ table }, 'capturing changes');
   }
 
   async uninstall(table: string): Promise<void> {
@@ -40,18 +51,18 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async installPending(): Promise<void> {
-    for (const table of [...this.pending]) {
-      const [{ exists }] = await this.dataSource.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]);
-      if (!exists) {
-        this.logger.warn({ table }, 'capture table does not exist yet; retrying');
-        continue;
+    for (const [table, tenantColumn] of [...this.pending]) {
+      try {
+        const [{ exists }] = await this.dataSource.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]);
+        if (!exists) {
+          this.logger.warn({ table }, 'capture table does not exist yet; retrying');
+          continue;
+        }
+        await this.install(table, tenantColumn);
+        this.pending.delete(table);
+      } catch (error) {
+        this.logger.error({ err: error, table }, 'installing the capture trigger failed; retrying');
       }
-      await this.dataSource.query(
-        `CREATE OR REPLACE TRIGGER ${TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON ${quoted(table)}
-         FOR EACH ROW EXECUTE FUNCTION change_sink.capture()`,
-      );
-      this.pending.delete(table);
-      this.logger.log({ table }, 'capturing changes');
     }
     if (this.pending.size === 0) clearInterval(this.retry);
   }

@@ -1,12 +1,17 @@
 import { TributaryError } from '@tributary/domain';
-import { TenantContext, type Principal } from '@tributary/tenancy';
+import type { Viewer } from '../auth/viewer.js';
 
-/** The GraphQL context: the principal authenticated at connection time (graphql-ws) or per request (HTTP). */
+/** The GraphQL context: the viewer authenticated at connection time (graphql-ws) or per request (HTTP). */
 export interface GraphqlContext {
-  principal?: Principal;
+  viewer?: Viewer;
+  /** graphql-ws only: drops the connection of a subscriber too slow to keep up, with the reason. */
+  tooSlow?: (reason: string) => void;
 }
 
-export function tenantOf(context: GraphqlContext): TenantContext {
-  if (!context.principal) throw new TributaryError('unauthenticated', 'unauthenticated', 'A valid API key is required');
-  return TenantContext.of(context.principal);
+export function viewerOf(context: GraphqlContext): Viewer {
+  if (!context.viewer) throw new TributaryError('unauthenticated', 'unauthenticated', 'A valid API key or token is required');
+  return context.viewer;
 }
+
+/** Close code for a subscriber dropped because it reads too slowly. */
+export const CLOSE_TOO_SLOW = 4429;

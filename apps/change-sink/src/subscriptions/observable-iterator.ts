@@ -1,26 +1,41 @@
 import type { Observable, Subscription } from 'rxjs';
 
+/** A subscriber with `limit` values waiting that has taken none for this long is too slow. */
+const STALL_MS = 2_000;
+
 /**
  * Adapts an Observable to the AsyncIterableIterator a GraphQL subscription resolver returns.
- * Values are buffered while the client is slow; `return()` (client unsubscribed) unsubscribes.
+ * graphql-ws pulls the next value only once the previous one was written, so values wait here
+ * while the client reads slowly. With `limit` of them waiting and no pull for a while (or ten times
+ * `limit`, whatever the pace), `onOverflow` is called and the iterator ends: a burst to a client
+ * that reads is not a stall. `return()` (client unsubscribed) unsubscribes.
  */
-export function observableToAsyncIterator<T>(source: Observable<T>): AsyncIterableIterator<T> {
+export function observableToAsyncIterator<T>(source: Observable<T>, limit = Infinity, onOverflow?: () => void): AsyncIterableIterator<T> {
   const buffer: T[] = [];
+  let lastPull = Date.now();
   const waiting: Array<(result: IteratorResult<T>) => void> = [];
   let done = false;
   let failure: unknown;
 
   const finish = () => {
     done = true;
-    subscription.unsubscribe();
+    subscription?.unsubscribe();
     waiting.splice(0).forEach((resolve) => resolve({ value: undefined, done: true }));
   };
 
-  const subscription: Subscription = source.subscribe({
+  let subscription: Subscription | undefined;
+  subscription = source.subscribe({
     next: (value) => {
+      if (done) return;
       const resolve = waiting.shift();
-      if (resolve) resolve({ value, done: false });
-      else buffer.push(value);
+      if (resolve) return resolve({ value, done: false });
+      if ((buffer.length >= limit && Date.now() - lastPull > STALL_MS) || buffer.length >= 10 * limit) {
+        buffer.length = 0;
+        finish();
+        onOverflow?.();
+        return;
+      }
+      buffer.push(value);
     },
     error: (error) => {
       failure = error;
@@ -28,9 +43,11 @@ export function observableToAsyncIterator<T>(source: Observable<T>): AsyncIterab
     },
     complete: finish,
   });
+  if (done) subscription.unsubscribe();
 
   return {
     next(): Promise<IteratorResult<T>> {
+      lastPull = Date.now();
       if (buffer.length > 0) return Promise.resolve({ value: buffer.shift()!, done: false });
       if (failure) return Promise.reject(failure);
       if (done) return Promise.resolve({ value: undefined, done: true });

@@ -1,60 +1,90 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { Metrics } from '@tributary/runtime';
-import { ApiKeys, bearerToken } from '@tributary/tenancy';
+import { bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
-import { DataSource } from 'typeorm';
-import { CaptureModule } from '../capture/capture.module.js';
-import type { GraphqlContext } from './graphql-principal.js';
+import type { WebSocket } from 'ws';
+import { AuthModule } from '../auth/auth.module.js';
+import { Authenticator } from '../auth/authenticator.js';
+import { LiveSessions } from '../auth/live-sessions.js';
+import type { Viewer } from '../auth/viewer.js';
+import { DeliveryModule } from '../delivery/delivery.module.js';
+import { ChangesResolver } from './changes/changes.resolver.js';
+import { JsonScalar } from './changes/json.scalar.js';
+import { CLOSE_TOO_SLOW, type GraphqlContext } from './graphql-principal.js';
 import { PackageUpdatedResolver } from './package-updated/package-updated.resolver.js';
+import { sharedSubscribe } from './shared-subscribe.js';
 
 interface WsExtra {
-  principal?: GraphqlContext['principal'];
+  socket: WebSocket;
+  viewer?: Viewer;
+  untrack?: () => void;
 }
+
+/**
+ * Closes a graphql-ws connection with a code and reason, and cuts it a second later if the close
+ * handshake has not gone through (a client that does not read never lets it through).
+ */
+function closeConnection(extra: WsExtra, code: number, reason: string): void {
+  extra.untrack?.();
+  extra.socket.close(code, reason.slice(0, 120));
+  setTimeout(() => extra.socket.terminate(), 1_000).unref();
+}
+
+/** The token a graphql-ws client sends: `authorization: Bearer …` (API keys) or `token` (esink-style user tokens). */
+const tokenOf = (params: Record<string, unknown>): string | undefined =>
+  bearerToken(params.authorization ?? params.Authorization) ?? (typeof params.token === 'string' ? params.token : undefined);
 
 @Module({
   imports: [
-    CaptureModule,
+    AuthModule,
+    DeliveryModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [DataSource, ApiKeys, Metrics],
-      useFactory: (dataSource: DataSource, apiKeys: ApiKeys, metrics: Metrics): ApolloDriverConfig => {
-        const connected = metrics.settableGauge('tributary_connected_clients', 'Clients connected over graphql-ws');
-        return {
+      imports: [AuthModule],
+      inject: [Authenticator, LiveSessions],
+      useFactory: (authenticator: Authenticator, sessions: LiveSessions): ApolloDriverConfig => ({
         autoSchemaFile: true,
         sortSchema: true,
+        // Only this module's resolvers: in standalone mode other apps' GraphQL modules share the process.
+        include: [SubscriptionsModule],
+        resolvers: { ChangeData: JsonScalar },
         subscriptions: {
+          // Read by Nest's subscription service and handed to graphql-ws (not in the option's type).
+          ...({ subscribe: sharedSubscribe } as object),
           'graphql-ws': {
-            // A connection without a valid key is refused before any subscription starts (close 4403).
+            // A connection without valid credentials is refused before any subscription starts (close 4403).
             onConnect: async (context) => {
-              const params = (context.connectionParams ?? {}) as Record<string, unknown>;
+              const extra = context.extra as WsExtra;
               try {
-                (context.extra as WsExtra).principal = await apiKeys.authenticate(
-                  dataSource,
-                  bearerToken(params.authorization ?? params.Authorization),
-                );
-                connected.inc();
-                return true;
+                extra.viewer = await authenticator.authenticate(tokenOf((context.connectionParams ?? {}) as Record<string, unknown>));
               } catch {
                 return false;
               }
+              extra.untrack = sessions.add(extra.viewer, 'graphql-ws', (reason) => closeConnection(extra, 4403, reason));
+              return true;
             },
-            onDisconnect: (context) => {
-              if ((context.extra as WsExtra).principal) connected.dec();
-            },
+            onDisconnect: (context) => (context.extra as WsExtra).untrack?.(),
+            onClose: (context) => (context.extra as WsExtra).untrack?.(),
           },
         },
         context: async ({ req, extra }: { req?: Request; extra?: WsExtra }): Promise<GraphqlContext> => {
-          if (extra) return { principal: extra.principal };
+          if (extra) {
+            return {
+              viewer: extra.viewer,
+              tooSlow: (reason) => {
+                sessions.dropped('slow', 'graphql-ws');
+                closeConnection(extra, CLOSE_TOO_SLOW, reason);
+              },
+            };
+          }
           const token = bearerToken(req?.headers.authorization);
           if (!token) return {};
-          return { principal: await apiKeys.authenticate(dataSource, token).catch(() => undefined) };
+          return { viewer: await authenticator.authenticate(token).catch(() => undefined) };
         },
-      };
-      },
+      }),
     }),
   ],
-  providers: [PackageUpdatedResolver],
+  providers: [PackageUpdatedResolver, ChangesResolver],
 })
 export class SubscriptionsModule {}

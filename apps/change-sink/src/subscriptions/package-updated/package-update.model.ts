@@ -24,8 +24,11 @@ export class PackageUpdate {
   cursor: string;
 }
 
-@ObjectType({ description: 'Who the caller is, as established by its API key' })
+@ObjectType({ description: 'Who the caller is, as established by its API key or token' })
 export class Viewer {
-  @Field(() => ID, { description: "The caller's tenant" })
-  tenantId: string;
+  @Field(() => ID, { nullable: true, description: "The caller's tenant (null for the operator database's own users without TENANT_COLUMN)" })
+  tenantId: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The user id, for a user token (null for a platform API key)' })
+  userId: string | null;
 }

@@ -1,40 +1,53 @@
 import { Args, Context, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { filter, map } from 'rxjs';
-import { ChangeReader } from '../../capture/change-reader.js';
-import { parseCursor, type CapturedChange } from '../../capture/captured-change.js';
-import { tenantOf, type GraphqlContext } from '../graphql-principal.js';
+import { ChangeSinkConfig } from '../../change-sink.config.js';
+import { parseCursor } from '../../capture/captured-change.js';
+import type { DeliveredChange } from '../../delivery/change-policy.js';
+import { ChangeFeed } from '../../delivery/change-feed.js';
+import { viewerOf, type GraphqlContext } from '../graphql-principal.js';
 import { observableToAsyncIterator } from '../observable-iterator.js';
 import { PackageUpdate, Viewer } from './package-update.model.js';
 
 export const PACKAGE_STATUS_TABLE = 'event_store.package_status';
 
-export function toPackageUpdate(change: CapturedChange): PackageUpdate {
-  const row = change.row as Record<string, string>;
-  return {
+const updates = new WeakMap<DeliveredChange, PackageUpdate>();
+
+/** One update per change, shared by its subscribers (their executions are shared too, see shared-subscribe). */
+export function toPackageUpdate(change: DeliveredChange): PackageUpdate {
+  const cached = updates.get(change);
+  if (cached) return cached;
+  const row = change.data as Record<string, string>;
+  const update: PackageUpdate = {
     trackingId: row.tracking_id,
     status: row.status,
     carrier: row.carrier,
     carrierStatus: row.carrier_status,
     updatedAt: new Date(row.updated_at).toISOString(),
     eventId: row.last_event_id,
-    cursor: change.cursor,
+    cursor: change.id,
   };
+  updates.set(change, update);
+  return update;
 }
 
 @Resolver()
 export class PackageUpdatedResolver {
-  constructor(private readonly reader: ChangeReader) {}
+  constructor(
+    private readonly feed: ChangeFeed,
+    private readonly config: ChangeSinkConfig,
+  ) {}
 
   @Query(() => Viewer, { description: 'The authenticated caller' })
   viewer(@Context() context: GraphqlContext): Viewer {
-    return { tenantId: tenantOf(context).tenantId };
+    const viewer = viewerOf(context);
+    return { tenantId: viewer.tenantId, userId: viewer.kind === 'user' ? viewer.userId : null };
   }
 
   @Subscription(() => PackageUpdate, {
     description: "Pushes every change of the caller's packages (or of one package with trackingId); never another tenant's",
     resolve: (value: PackageUpdate) => value,
   })
-  packageUpdated(
+  async packageUpdated(
     @Context() context: GraphqlContext,
     @Args('trackingId', { nullable: true, description: 'Only this package' }) trackingId?: string,
     @Args('after', {
@@ -42,14 +55,18 @@ export class PackageUpdatedResolver {
       description: "Resume: first the updates committed after this `cursor` (from an update received earlier), then live ones",
     })
     after?: string,
-  ): AsyncIterableIterator<PackageUpdate> {
-    const { tenantId } = tenantOf(context);
+  ): Promise<AsyncIterableIterator<PackageUpdate>> {
+    const viewer = viewerOf(context);
+    const position = after ? parseCursor(after) : undefined;
+    const start = await this.feed.start(position);
     return observableToAsyncIterator(
-      this.reader.changesOf(PACKAGE_STATUS_TABLE, tenantId, after ? parseCursor(after) : undefined).pipe(
-        filter((c) => c.op !== 'delete'),
+      this.feed.open(viewer, start, new Set([PACKAGE_STATUS_TABLE])).pipe(
+        filter((c) => c.type !== 'delete'),
         map(toPackageUpdate),
         filter((update) => !trackingId || update.trackingId === trackingId),
       ),
+      this.config.CLIENT_BUFFER_CHANGES,
+      () => context.tooSlow?.('Too slow: too many updates waiting; resubscribe with after to resume'),
     );
   }
 }

@@ -1,0 +1,40 @@
+import { createConnection } from 'mysql2/promise';
+import pg from 'pg';
+import { tableKey, type ChangeSinkConfig } from '../change-sink.config.js';
+
+const pgQuoted = (name: string) => name.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
+const myQuoted = (name: string) => `\`${name.replace(/`/g, '``')}\``;
+
+/**
+ * `main.js uninstall`: removes the capture triggers from every configured table (TABLE_NAMES and
+ * CAPTURE_TABLES), leaving the tables, the change table and the MySQL outbox as they are. Tables
+ * that do not exist are skipped. Run it with the service stopped; it reinstalls them at start.
+ */
+export async function uninstallCapture(config: ChangeSinkConfig): Promise<{ uninstalled: string[] }> {
+  const uninstalled: string[] = [];
+  const client = new pg.Client({ connectionString: config.DATABASE_URL });
+  await client.connect();
+  try {
+    const postgresTables = [...config.captureTables, ...(config.mysql ? [] : config.tableNames)];
+    for (const table of postgresTables) {
+      const { rows } = await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [pgQuoted(table)]);
+      if (!rows[0].exists) continue;
+      await client.query(`DROP TRIGGER IF EXISTS tributary_capture ON ${pgQuoted(table)}`);
+      uninstalled.push(tableKey(table));
+    }
+  } finally {
+    await client.end();
+  }
+  const mysql = config.mysql;
+  if (!mysql) return { uninstalled };
+  const connection = await createConnection({ host: mysql.host, port: mysql.port, user: mysql.user, password: mysql.password, database: mysql.database });
+  try {
+    for (const table of config.tableNames) {
+      for (const suffix of ['ai', 'au', 'ad']) await connection.query(`DROP TRIGGER IF EXISTS ${myQuoted(`trb_${table}`.slice(0, 60) + `_${suffix}`)}`);
+      uninstalled.push(table);
+    }
+  } finally {
+    await connection.end();
+  }
+  return { uninstalled };
+}

@@ -1,0 +1,140 @@
+import pg from 'pg';
+import { freePort } from '@tributary/database';
+import {
+  connectSocket,
+  createTestDatabase,
+  createTestMysqlDatabase,
+  eventually,
+  sleep,
+  type SocketClient,
+  type TestDatabase,
+  type TestMysqlDatabase,
+} from '@tributary/testing';
+import { AppProcess } from '../../../test/support/app-process.js';
+import { OPERATOR_SCHEMA_SQL, operatorEnv } from './change-sink-harness.js';
+
+const MYSQL_SCHEMA = `
+  CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, org VARCHAR(32) NOT NULL, name VARCHAR(64) NOT NULL, token VARCHAR(128) UNIQUE, password VARCHAR(64));
+  CREATE TABLE games (id INT AUTO_INCREMENT PRIMARY KEY, org VARCHAR(32) NOT NULL, hostUserId INT, title TEXT);
+  CREATE TABLE pushNotifications (id INT AUTO_INCREMENT PRIMARY KEY, org VARCHAR(32) NOT NULL, userID INT, senderID INT, recipientID INT, body TEXT);
+  CREATE TABLE targetStatuses (id INT AUTO_INCREMENT PRIMARY KEY, org VARCHAR(32) NOT NULL, label VARCHAR(128));
+  CREATE TABLE docs (id INT AUTO_INCREMENT PRIMARY KEY, org VARCHAR(32) NOT NULL, owner INT, body MEDIUMTEXT);
+`;
+
+/** The operator's database, PostgreSQL or MariaDB, behind one small interface. */
+interface OperatorDatabase {
+  exec(sql: string, params?: unknown[]): Promise<unknown[]>;
+  /** How the `targetStatuses` table is spelled in SQL. */
+  readonly statuses: string;
+  readonly env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+const mysql = await createTestMysqlDatabase();
+
+const variants: Array<[string, boolean]> = [
+  ['PostgreSQL', true],
+  [`MariaDB${mysql.skipped ? ` (skipped: ${mysql.skipped})` : ''}`, mysql.database !== null],
+];
+
+/**
+ * The change-sink as its own process, killed with SIGKILL in the middle of a stream of row changes
+ * and started again: every client, reconnecting by itself with the id of the last change it saw,
+ * receives every change it may see, none twice on its connection.
+ */
+describe.each(variants)('change-sink killed and restarted mid-stream (%s)', (_, available) => {
+  const run = available ? it : it.skip;
+  let database: TestDatabase;
+  let operator: OperatorDatabase;
+  let sink: AppProcess;
+  const clients: SocketClient[] = [];
+
+  beforeAll(async () => {
+    if (!available) return;
+    database = await createTestDatabase();
+    operator = _.startsWith('PostgreSQL') ? await postgresOperator(database) : await mysqlOperator(mysql.database!);
+    sink = new AppProcess('change-sink', await freePort(), {
+      DATABASE_URL: database.url,
+      TRIBUTARY_NOTIFY_URL: database.url,
+      ...operatorEnv(),
+      ...operator.env,
+      LOG_LEVEL: 'warn',
+    });
+    await sink.start();
+  });
+
+  afterAll(async () => {
+    clients.forEach((c) => c.close());
+    await sink?.stop();
+    await operator?.close();
+    await database?.drop();
+  });
+
+  run('delivers every change to every reconnecting client exactly once per connection', async () => {
+    const people = [];
+    for (let i = 0; i < 4; i++) {
+      const token = `tok-restart-${i}-${Math.random().toString(36).slice(2)}`;
+      await operator.exec(`INSERT INTO users (org, name, token) VALUES ('acme', 'p${i}', '${token}')`);
+      const [row] = (await operator.exec(`SELECT id FROM users WHERE token = '${token}'`)) as Array<{ id: number }>;
+      people.push({ id: Number(row.id), token });
+    }
+    const sessions = people.map((person) => {
+      let last: string | undefined;
+      const client = connectSocket(sink.url, () => ({ token: person.token, ...(last ? { after: last } : {}) }), { reconnection: true });
+      client.socket.on('changes', (change: { id: string }) => (last = change.id));
+      clients.push(client);
+      return { person, client };
+    });
+    await Promise.all(sessions.map((s) => s.client.ready));
+
+    const total = 120;
+    const writer = (async () => {
+      for (let i = 0; i < total; i++) {
+        const owner = people[i % people.length];
+        await operator.exec(`INSERT INTO docs (org, owner, body) VALUES ('acme', ${owner.id}, 'doc-${i}')`);
+        await sleep(15);
+      }
+    })();
+    await eventually(async () => sessions[0].client.of('docs').length, (n) => n >= 10, { timeoutMs: 30_000 });
+    await sink.kill();
+    await sleep(500);
+    await sink.start();
+    await writer;
+    await operator.exec(`INSERT INTO ${operator.statuses} (org, label) VALUES ('acme', 'end')`);
+
+    for (const [index, { client }] of sessions.entries()) {
+      await eventually(async () => client.of('targetStatuses').some((c) => c.data.label === 'end'), Boolean, { timeoutMs: 60_000 });
+      const expected = Array.from({ length: total }, (_, i) => i).filter((i) => i % people.length === index).map((i) => `doc-${i}`);
+      expect(client.of('docs').map((d) => d.data.body)).toEqual(expected);
+      // It really was cut off and came back.
+      expect(client.disconnects.length).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
+async function postgresOperator(database: TestDatabase): Promise<OperatorDatabase> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  await client.query(OPERATOR_SCHEMA_SQL);
+  return { exec: (sql, params) => client.query(sql, params).then((r) => r.rows), statuses: '"targetStatuses"', env: {}, close: () => client.end() };
+}
+
+async function mysqlOperator(my: TestMysqlDatabase): Promise<OperatorDatabase> {
+  await my.connection.query(MYSQL_SCHEMA);
+  return {
+    async exec(sql, params) {
+      const [rows] = await my.connection.query(sql, params);
+      return rows as unknown[];
+    },
+    statuses: 'targetStatuses',
+    env: {
+      MYSQL_DATABASE: my.database,
+      MYSQL_HOST: my.host,
+      MYSQL_PORT: String(my.port),
+      MYSQL_USERNAME: my.user,
+      ...(my.password ? { MYSQL_PASSWORD: my.password } : {}),
+      MYSQL_TABLE_TARGET: 'esink_pubsub',
+    },
+    close: () => my.drop(),
+  };
+}
