@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describeTarget, type BenchSettings, type Measure, type MeasureResult } from './measure.js';
+import { eventStoreAppend, projectionRebuild } from './event-store.bench.js';
 import { producerThroughput, workerNoopConsume } from './kafka-throughput.bench.js';
 import { webhookIngest } from './webhook-ingest.bench.js';
 import { changeSinkGraphqlFanout, changeSinkSocketFanout, webhookToSubscription } from './change-sink.bench.js';
@@ -12,6 +13,8 @@ const measures: readonly Measure[] = [
   changeSinkSocketFanout,
   changeSinkGraphqlFanout,
   webhookToSubscription,
+  eventStoreAppend,
+  projectionRebuild,
 ];
 
 const settings: BenchSettings = {

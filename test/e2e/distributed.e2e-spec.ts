@@ -88,6 +88,10 @@ describe('the four apps as processes over Kafka', () => {
     }
     // All at once, as a rollout would: migrations serialize on their advisory lock.
     await Promise.all([...apps.values()].map((a) => a.start()));
+    // Listening is not ready: the change-sink captures the event store's table only once that app has created it.
+    for (const a of apps.values()) {
+      await eventually(() => fetch(`${a.url}/health/ready`).then((r) => r.status), (status) => status === 200, { timeoutMs: 60_000, intervalMs: 100 });
+    }
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
   });

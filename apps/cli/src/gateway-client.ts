@@ -43,7 +43,14 @@ export class GatewayClient {
 /** POSTs a JSON body and reads the answer whatever its status; only an unreachable server throws. */
 export const post = (url: string, body: string, headers: Record<string, string> = {}) => request('POST', url, body, headers);
 
-async function request(method: string, url: string, body: string | undefined, headers: Record<string, string>): Promise<HttpAnswer> {
+/** Sends a request and reads the answer whatever its status; only an unreachable `service` throws (`<service>_unreachable`). */
+export async function request(
+  method: string,
+  url: string,
+  body: string | undefined,
+  headers: Record<string, string>,
+  service = 'gateway',
+): Promise<HttpAnswer> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -53,7 +60,7 @@ async function request(method: string, url: string, body: string | undefined, he
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    throw new CliError(EXIT_FAILED, 'gateway_unreachable', `Cannot reach ${new URL(url).origin}: ${reasonOf(error)}`);
+    throw new CliError(EXIT_FAILED, `${service}_unreachable`, `Cannot reach ${new URL(url).origin}: ${reasonOf(error)}`);
   }
   const text = await response.text();
   return { status: response.status, body: parseJson(text) ?? text };
@@ -68,7 +75,7 @@ export function apiError({ status, body }: HttpAnswer): CliError {
     traceId?: unknown;
   };
   const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
-  const message = typeof error?.message === 'string' ? error.message : `The gateway answered ${status}`;
+  const message = typeof error?.message === 'string' ? error.message : `The server answered ${status}`;
   return new CliError(EXIT_FAILED, code, message, { status, ...(typeof traceId === 'string' ? { traceId } : {}) });
 }
 

@@ -1,3 +1,4 @@
+import { progressLine } from './commands/projections.command.js';
 import { run } from './main.js';
 
 // Command-line handling only: every case here fails or answers before anything is sent.
@@ -44,6 +45,10 @@ describe('tributary command line', () => {
     ['a secret without whsec_', ['webhook', 'send', '--url', 'http://x/webhooks/1', '--secret', 'abc', '--data', '{}'], 'option_invalid'],
     ['data that is not JSON', ['webhook', 'send', '--url', 'http://x/webhooks/1', '--secret', 'whsec_AAAA', '--data', '{'], 'option_invalid'],
     ['a url that is not http', ['webhook', 'send', '--url', 'ftp://x', '--secret', 'whsec_AAAA', '--data', '{}'], 'option_invalid'],
+    ['a rebuild without a projection name', ['projections', 'rebuild'], 'argument_missing'],
+    ['two projection names', ['projections', 'status', 'a', 'b'], 'option_invalid'],
+    ['an argument to projections list', ['projections', 'list', 'all'], 'option_invalid'],
+    ['an unknown rebuild option', ['projections', 'rebuild', 'builds', '--force'], 'option_invalid'],
   ])('exits 2 on %s', async (_, argv, code) => {
     const result = await run(argv, env);
     expect(result).toMatchObject({ exitCode: 2, stdout: '' });
@@ -54,6 +59,20 @@ describe('tributary command line', () => {
     const result = await run(['tenant', 'create', '--name', 'a'], { ...env, TRIBUTARY_URL: 'localhost:3000' });
     expect(result.exitCode).toBe(2);
     expect(errorOf(result.stderr).code).toBe('config_invalid');
+  });
+
+  it('exits 2 on a TRIBUTARY_EVENT_STORE_URL that is not a URL', async () => {
+    const result = await run(['projections', 'list'], { ...env, TRIBUTARY_EVENT_STORE_URL: 'event-store:3001' });
+    expect(result.exitCode).toBe(2);
+    expect(errorOf(result.stderr).code).toBe('config_invalid');
+  });
+
+  it('draws a rebuild progress bar', () => {
+    const status = (processed: number, total: number) =>
+      ({ name: 'builds', version: 1, liveVersion: 1, state: 'rebuilding', lag: 0, rebuild: { status: 'building', reason: 'requested', targetVersion: 1, processed, total, error: null } }) as const;
+    expect(progressLine(status(4_000, 10_000))).toBe('builds [############------------------]  40%  4,000/10,000 events');
+    expect(progressLine(status(0, 0))).toBe('builds [##############################] 100%  0/0 events');
+    expect(progressLine(status(10_000, 10_000))).toBe('builds [##############################] 100%  10,000/10,000 events');
   });
 
   it('never echoes the secret in an error', async () => {

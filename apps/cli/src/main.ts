@@ -13,6 +13,8 @@ import { tenantCommand } from './commands/tenant.command.js';
 import { webhookCommand } from './commands/webhook.command.js';
 import { dlqCommand } from './commands/dlq.command.js';
 import { actionsCommand } from './commands/actions.command.js';
+import { projectionsCommand } from './commands/projections.command.js';
+import { EventStoreClient } from './event-store-client.js';
 import { GatewayClient } from './gateway-client.js';
 import { WorkerClient } from './worker-client.js';
 
@@ -26,7 +28,14 @@ const groups: readonly CommandGroup[] = [
   adminKeyCommand,
   dlqCommand,
   actionsCommand,
+  projectionsCommand,
 ];
+
+export interface CliIo {
+  /** Receives progress reports of long-running commands (default: dropped). */
+  readonly progress?: (line: string, done: boolean) => void;
+  readonly pollIntervalMs?: number;
+}
 
 export interface CliResult {
   readonly exitCode: number;
@@ -38,11 +47,14 @@ export interface CliResult {
  * Runs one command. Pure of process state so tests can drive it: stdout gets exactly one JSON
  * object (or the usage text for `help`), stderr gets `{ error: { code, message }, ... }`.
  */
-export async function run(argv: readonly string[], env: Record<string, string | undefined>, cwd = process.cwd()): Promise<CliResult> {
+export async function run(argv: readonly string[], env: Record<string, string | undefined>, cwd = process.cwd(), io: CliIo = {}): Promise<CliResult> {
   let config: CliConfig | undefined;
   const context: CommandContext = {
     gateway: () => new GatewayClient((config ??= loadCliConfig(env, cwd))),
     worker: () => new WorkerClient((config ??= loadCliConfig(env, cwd))),
+    eventStore: () => new EventStoreClient((config ??= loadCliConfig(env, cwd))),
+    progress: io.progress ?? (() => undefined),
+    pollIntervalMs: io.pollIntervalMs ?? 500,
   };
   const result = await execute(argv, context);
   // The client never puts a key in a message; this makes sure nothing else does either. (A key too
@@ -72,14 +84,26 @@ async function execute(argv: readonly string[], context: CommandContext): Promis
 }
 
 function parseOptions(subcommand: Subcommand, args: readonly string[]) {
+  let parsed;
   try {
-    return parseArgs({ args: [...args], options: { ...subcommand.options, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+    parsed = parseArgs({
+      args: [...args],
+      options: { ...subcommand.options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: (subcommand.positionals?.length ?? 0) > 0,
+    });
   } catch (error) {
     if (String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
       throw usageError('option_invalid', `${(error as Error).message}; usage: tributary ${subcommand.usage}`);
     }
     throw error;
   }
+  const names = subcommand.positionals ?? [];
+  if (parsed.values.help !== true && parsed.positionals.length !== names.length) {
+    const code = parsed.positionals.length < names.length ? 'argument_missing' : 'option_invalid';
+    throw usageError(code, `Expected ${names.map((n) => `<${n}>`).join(' ') || 'no arguments'}; usage: tributary ${subcommand.usage}`);
+  }
+  return { ...parsed.values, ...Object.fromEntries(names.map((name, i) => [name, parsed.positionals[i]])) };
 }
 
 const isHelp = (arg: string) => arg === 'help' || arg === '--help' || arg === '-h';
@@ -96,10 +120,11 @@ function usage(shown: readonly CommandGroup[]): string {
     '  tributary help',
     '',
     'Environment:',
-    '  TRIBUTARY_URL        the gateway (default http://localhost:3000)',
-    '  TRIBUTARY_WORKER_URL the integration worker (default http://localhost:3003)',
-    '  TRIBUTARY_ADMIN_KEY  the platform admin key (default: the contents of ./.tributary/admin-key)',
-    "  TRIBUTARY_API_KEY    a tenant's API key, for app, integration, webhook (but --tenant), secret and apikey commands",
+    '  TRIBUTARY_URL              the gateway (default http://localhost:3000)',
+    '  TRIBUTARY_WORKER_URL       the integration worker, for `dlq` and `actions` (default http://localhost:3003)',
+    '  TRIBUTARY_EVENT_STORE_URL  the event store, for `projections` (default http://localhost:3001)',
+    '  TRIBUTARY_ADMIN_KEY        the platform admin key (default: the contents of ./.tributary/admin-key)',
+    "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret and apikey commands",
     '',
     'Prints one JSON object on stdout. Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
     '',
@@ -112,10 +137,25 @@ function redact(result: CliResult, secret: string): CliResult {
 
 /** The process entry: `bin/tributary.js` calls it, and so does `node dist/apps/cli/src/main.js`. */
 export async function main(): Promise<void> {
-  const result = await run(process.argv.slice(2), process.env);
+  const result = await run(process.argv.slice(2), process.env, process.cwd(), { progress: stderrProgress() });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
+}
+
+/** A progress bar redrawn in place in a terminal; elsewhere (logs, CI) a line at every tenth. */
+function stderrProgress(): (line: string, done: boolean) => void {
+  let lastTenth = -1;
+  return (line, done) => {
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r${line}${done ? '\n' : ''}`);
+      return;
+    }
+    const tenth = Math.floor(Number(/(\d+)%/.exec(line)?.[1] ?? 0) / 10);
+    if (!done && tenth === lastTenth) return;
+    lastTenth = tenth;
+    process.stderr.write(`${line}\n`);
+  };
 }
 
 function isEntryPoint(): boolean {

@@ -1,18 +1,39 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { connectConsumer } from '@tributary/messaging';
 import { configureHttpEdge } from '@tributary/runtime';
 import { Logger } from 'nestjs-pino';
 import type { EventStoreConfig } from './event-store.config.js';
 import { EventStoreModule } from './event-store.module.js';
+import type { EventStorePlugin } from './plugins/event-store-plugin.js';
+import { installedPlugins } from './plugins/installed-plugins.js';
 
 export const EVENT_STORE_GROUP = 'event-store';
 
+export interface EventStoreAppOptions {
+  /** The plugins to run with (default: `installedPlugins`). */
+  readonly plugins?: readonly EventStorePlugin[];
+}
+
 /** Builds the event store with its consumer connected; `startAllMicroservices()` starts consuming. */
-export async function createEventStoreApp(config: EventStoreConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(EventStoreModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+export async function createEventStoreApp(config: EventStoreConfig, options: EventStoreAppOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(EventStoreModule.forRoot(config, options.plugins ?? installedPlugins), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   configureHttpEdge(app);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tributary event store')
+      .setDescription("The log (streams and $all), projections and their plugins' routes; every read is scoped to the caller's tenant")
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
   connectConsumer(app, { group: EVENT_STORE_GROUP, pollIntervalMs: config.CONSUMER_POLL_MS });
   await app.init();
   return app;

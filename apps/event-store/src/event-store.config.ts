@@ -1,4 +1,4 @@
-import { IsInt, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { ConsumerAppConfig, loadConfig } from '@tributary/runtime';
 
 export class EventStoreConfig extends ConsumerAppConfig {
@@ -8,6 +8,18 @@ export class EventStoreConfig extends ConsumerAppConfig {
   @IsInt()
   @Min(10)
   PROJECTION_POLL_MS: number = 1000;
+
+  /** Events a live projection applies per transaction. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  PROJECTION_BATCH_SIZE: number = 500;
+
+  /** Events a rebuild applies to its shadow tables per transaction (its resume granularity). */
+  @IsInt()
+  @Min(1)
+  @Max(50_000)
+  REBUILD_BATCH_SIZE: number = 10_000;
 }
 
 export const loadEventStoreConfig = (env: Record<string, string | undefined>) => loadConfig(EventStoreConfig, env);

@@ -4,15 +4,22 @@ import { DatabaseModule } from '@tributary/database';
 import { messagingMigrations, MessagingModule } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
+import { EventStoreAppendFunction1764001000400 } from './database/event-store-append.migrations.js';
 import { EventStoreInit1763900002000 } from './database/event-store.migrations.js';
+import { EventStoreStreams1764001000100 } from './database/event-store-streams.migrations.js';
+import { EventStoreTenantIsolation1764001000200 } from './database/event-store-tenant-isolation.migrations.js';
 import { EventStoreConfig } from './event-store.config.js';
+import { EventStoreGraphqlModule } from './graphql/event-store-graphql.module.js';
 import { LogModule } from './log/log.module.js';
+import type { EventStorePlugin } from './plugins/event-store-plugin.js';
+import { installedPlugins } from './plugins/installed-plugins.js';
+import { PackageStatusEntity } from './projections/package-status/package-status.entity.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 
-/** The event store: the log of every topic, and the projections derived from it. */
+/** The event store: the log of every topic, the projections derived from it, and its plugins. */
 @Module({})
 export class EventStoreModule {
-  static forRoot(config: EventStoreConfig): DynamicModule {
+  static forRoot(config: EventStoreConfig, plugins: readonly EventStorePlugin[] = installedPlugins): DynamicModule {
     return {
       module: EventStoreModule,
       imports: [
@@ -25,8 +32,16 @@ export class EventStoreModule {
           name: 'event-store',
           url: config.DATABASE_URL,
           migrate: config.MIGRATE_ON_START,
-          entities: [],
-          migrations: [...messagingMigrations, ...tenancyMigrations, EventStoreInit1763900002000],
+          entities: [PackageStatusEntity, ...plugins.flatMap((p) => p.entities)],
+          migrations: [
+            ...messagingMigrations,
+            ...tenancyMigrations,
+            EventStoreInit1763900002000,
+            EventStoreStreams1764001000100,
+            EventStoreTenantIsolation1764001000200,
+            EventStoreAppendFunction1764001000400,
+            ...plugins.flatMap((p) => p.migrations),
+          ],
         }),
         MessagingModule.forRoot({
           source: 'event-store',
@@ -34,8 +49,10 @@ export class EventStoreModule {
           transport: config.transport,
         }),
         TenancyModule.forRoot({}),
+        EventStoreGraphqlModule.forRoot([LogModule, ProjectionsModule, ...plugins.map((p) => p.module)]),
         LogModule,
         ProjectionsModule,
+        ...plugins.map((p) => p.module),
       ],
     };
   }

@@ -1,4 +1,8 @@
 import { TributaryError } from '@tributary/domain';
+import { buildCreated } from './builds/build-created.topic.js';
+import { buildDiskUsageUpdated } from './builds/build-disk-usage-updated.topic.js';
+import { buildReaped } from './builds/build-reaped.topic.js';
+import { buildUpdated } from './builds/build-updated.topic.js';
 import type { TopicDefinition } from './topic.js';
 import { carrierUpdateReceived } from './tracking/carrier-update-received.topic.js';
 import { packageUpdated } from './tracking/package-updated.topic.js';
@@ -17,6 +21,10 @@ export const Topics = {
   easyPostEventReceived,
   packageStateChanged,
   notificationSent,
+  buildCreated,
+  buildUpdated,
+  buildDiskUsageUpdated,
+  buildReaped,
 } as const;
 
 export const allTopics: readonly TopicDefinition[] = Object.values(Topics) as TopicDefinition[];

@@ -42,9 +42,29 @@ describe('topic registry', () => {
   });
 
   it('finds topics by name and refuses unknown ones', () => {
-    expect(allTopics.map((t) => t.name)).toEqual(expect.arrayContaining(['tracking.carrier-update.received', 'tracking.package.updated', 'integration.action.requested']));
+    expect(allTopics.map((t) => t.name)).toEqual(expect.arrayContaining(['tracking.carrier-update.received', 'tracking.package.updated', 'integration.action.requested', 'build.created', 'build.updated', 'build.disk-usage.updated', 'build.reaped']));
     expect(new Set(allTopics.map((t) => t.name)).size).toBe(allTopics.length);
     expect(topicByName('tracking.package.updated')).toBe(Topics.packageUpdated);
     expect(codeOf(() => topicByName('tracking.nope'))).toMatchObject({ code: 'topic_unknown' });
+  });
+
+  describe('build events (probo-db)', () => {
+    const ids = { buildId: '51246265-be28-4af3-8148-22ebdd46eab2', projectId: '651f7cc3-af8c-4db1-995e-fac844f467dc' };
+
+    it('keys every build event by its build', () => {
+      const usage = parsePayload(Topics.buildDiskUsageUpdated, { ...ids, measuredAt: '2017-06-12T13:45:35.391Z', realBytes: 13462483, virtualBytes: 1512017490 });
+      expect(Topics.buildDiskUsageUpdated.key(usage)).toBe(ids.buildId);
+      const created = parsePayload(Topics.buildCreated, { ...ids, createdAt: '2017-06-12T13:44:07.145Z', branchName: 'features/test', pullRequestNumber: 7, config: { image: 'lamp' } });
+      expect(created).toMatchObject({ branchName: 'features/test', config: { image: 'lamp' } });
+    });
+
+    it.each([
+      ['a build id that is not a UUID', Topics.buildUpdated, { ...ids, buildId: '123', updatedAt: '2017-06-12T13:45:35Z', status: 'success' }, ['buildId']],
+      ['a missing project', Topics.buildReaped, { buildId: ids.buildId, reapedAt: '2017-06-12T13:45:35Z' }, ['projectId']],
+      ['negative bytes', Topics.buildDiskUsageUpdated, { ...ids, measuredAt: '2017-06-12T13:45:35Z', realBytes: -1, virtualBytes: 0 }, ['realBytes']],
+      ['an update without its time', Topics.buildUpdated, { ...ids, status: 'success' }, ['updatedAt']],
+    ])('rejects %s', (_, topic, data, fields) => {
+      expect(codeOf(() => parsePayload(topic as typeof Topics.buildUpdated, data))).toEqual({ code: 'payload_invalid', fields });
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import { usageError } from '../cli-error.js';
+import type { EventStoreClient } from '../event-store-client.js';
 import type { GatewayClient } from '../gateway-client.js';
 import type { WorkerClient } from '../worker-client.js';
 
@@ -10,6 +11,12 @@ export interface CommandContext {
   gateway(): GatewayClient;
   /** The integration worker's admin API client (dead letters, deployments, actions). */
   worker(): WorkerClient;
+  /** The event store's admin API client (projections). */
+  eventStore(): EventStoreClient;
+  /** Progress of a long-running command, for a human (stderr); `done` on the last report. */
+  progress(line: string, done: boolean): void;
+  /** How long to wait between polls of a long-running operation. */
+  readonly pollIntervalMs: number;
 }
 
 /** One `tributary <group> <name>` command: its options (node:util parseArgs) and what it prints. */
@@ -17,6 +24,8 @@ export interface Subcommand {
   readonly usage: string;
   readonly summary: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** Names of required positional arguments, in order (their values land in `values` under these names). */
+  readonly positionals?: readonly string[];
   /** Returns the one JSON object printed on stdout. */
   run(values: OptionValues, context: CommandContext): Promise<object>;
 }

@@ -1,20 +1,21 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { EventStoreConfig } from '../event-store.config.js';
 import { EventAppended } from '../log/append-event/event-appended.event.js';
-import { EVENT_COLUMNS, toStoredEvent, type EventRow } from '../log/stored-event.js';
-import { PROJECTIONS, type Projection } from './projection.js';
-
-const BATCH = 500;
+import { ProjectionCheckpoints } from './projection-checkpoints.js';
+import { ProjectionRegistry, type RegisteredProjection } from './projection-registry.js';
+import { applyNextWindow } from './projection-window.js';
+import { ProjectionRebuilds } from './rebuild/projection-rebuilds.js';
 
 /**
- * Keeps every projection caught up with the log. Each batch runs in one transaction that locks the
- * projection's checkpoint row, applies the events and moves the checkpoint — so replicas never
- * apply the same batch concurrently and a crash loses or repeats nothing. Events are read in
- * (transaction id, position) order up to the oldest transaction still running: every event before
- * that point is committed or gone for good, so one committed late is never skipped. Appends in this process trigger a run at
- * once (EventAppended on the EventBus); a timer covers appends by other replicas.
+ * Keeps every projection's live tables caught up with the log. Each batch runs in one transaction
+ * that locks the projection's checkpoint row, applies the events and moves the checkpoint — so
+ * replicas never apply the same batch concurrently and a crash loses or repeats nothing. Events are
+ * read in commit order up to the oldest transaction still running (see `applyNextWindow`). Appends
+ * in this process trigger a run at once (EventAppended on the EventBus); a timer covers appends by
+ * other replicas. A projection whose live tables were built by another version is left as it is
+ * until its rebuild swaps the new tables in.
  */
 @Injectable()
 export class ProjectionDaemon implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,11 +27,22 @@ export class ProjectionDaemon implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(PROJECTIONS) private readonly projections: Projection[],
+    private readonly registry: ProjectionRegistry,
+    private readonly checkpoints: ProjectionCheckpoints,
+    private readonly rebuilds: ProjectionRebuilds,
     private readonly config: EventStoreConfig,
-  ) {}
+  ) {
+    rebuilds.onSwapped(() => this.trigger());
+  }
 
   async onApplicationBootstrap(): Promise<void> {
+    for (const projection of this.registry.all) {
+      const checkpoint = await this.checkpoints.ensure(this.dataSource, projection);
+      if (checkpoint.version !== projection.version) {
+        await this.rebuilds.request(projection.name, checkpoint.version === 0 ? 'new-projection' : 'version-change');
+      }
+    }
+    this.rebuilds.resumeAll();
     await this.catchUpAll();
     this.timer = setInterval(() => this.trigger(), this.config.PROJECTION_POLL_MS);
   }
@@ -60,47 +72,20 @@ export class ProjectionDaemon implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async catchUpAll(): Promise<void> {
-    for (const projection of this.projections) {
-      while (!this.stopped && (await this.catchUpBatch(projection)) === BATCH);
+    const batch = this.config.PROJECTION_BATCH_SIZE;
+    for (const projection of this.registry.all) {
+      while (!this.stopped && (await this.catchUpBatch(projection, batch)) === batch);
     }
   }
 
-  private catchUpBatch(projection: Projection): Promise<number> {
+  private catchUpBatch(projection: RegisteredProjection, batch: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const checkpoint = await this.lockCheckpoint(manager, projection);
-      const rows = await manager.query<(EventRow & { transaction_id: string })[]>(
-        `SELECT ${EVENT_COLUMNS}, transaction_id FROM event_store.events
-          WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          ORDER BY transaction_id, position LIMIT $3`,
-        [checkpoint.transactionId, checkpoint.position, BATCH],
-      );
-      if (rows.length === 0) return 0;
-      for (const row of rows) {
-        if (projection.handles.includes(row.type)) await projection.apply(manager, toStoredEvent(row));
-      }
-      const last = rows[rows.length - 1];
-      await manager.query(
-        `UPDATE event_store.projection_checkpoints SET transaction_id = $2, position = $3, updated_at = now() WHERE name = $1`,
-        [projection.name, last.transaction_id, last.position],
-      );
-      return rows.length;
+      const checkpoint = await this.checkpoints.lock(manager, projection.name);
+      if (!checkpoint || checkpoint.version !== projection.version) return 0;
+      const window = await applyNextWindow(manager, projection, checkpoint, batch, 'live');
+      if (window.last) await this.checkpoints.advance(manager, projection.name, window.last);
+      return window.size;
     });
-  }
-
-  private async lockCheckpoint(
-    manager: EntityManager,
-    projection: Projection,
-  ): Promise<{ transactionId: string; position: string }> {
-    await manager.query(
-      `INSERT INTO event_store.projection_checkpoints (name, version) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
-      [projection.name, projection.version],
-    );
-    const [row] = await manager.query<{ transaction_id: string; position: string }[]>(
-      `SELECT transaction_id, position FROM event_store.projection_checkpoints WHERE name = $1 FOR UPDATE`,
-      [projection.name],
-    );
-    return { transactionId: row.transaction_id, position: row.position };
   }
 }
 

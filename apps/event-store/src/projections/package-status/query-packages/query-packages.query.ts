@@ -1,0 +1,27 @@
+import { Query } from '@nestjs/cqrs';
+import type { Principal } from '@tributary/tenancy';
+import type { PackageStatusEntity } from '../package-status.entity.js';
+
+export interface PackageList {
+  readonly packages: readonly PackageStatusEntity[];
+  readonly next: string | null;
+}
+
+/** The caller's packages in tracking-id order, optionally in one status. */
+export class ListPackages extends Query<PackageList> {
+  constructor(
+    readonly caller: Principal,
+    readonly options: { readonly status?: string; readonly after?: string; readonly limit?: number },
+  ) {
+    super();
+  }
+}
+
+export class GetPackage extends Query<PackageStatusEntity> {
+  constructor(
+    readonly caller: Principal,
+    readonly trackingId: string,
+  ) {
+    super();
+  }
+}
