@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { freePort } from '@tributary/database';
-import { createTestDatabase, readJson, testSecrets, type TestDatabase } from '@tributary/testing';
+import { createTestDatabase, LogCapture, readJson, testSecrets, type TestDatabase } from '@tributary/testing';
 import { DataSource } from 'typeorm';
 import { createGatewayApp, ensureAdminKey } from '../../apps/gateway/src/gateway.app.js';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config.js';
@@ -10,22 +10,6 @@ export interface Answer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly body: any;
   readonly headers: Headers;
-}
-
-/** Every log line the gateways of a test file wrote, to assert on (e.g. that no secret is in one). */
-export class LogCapture {
-  readonly lines: string[] = [];
-
-  /** A pino destination. */
-  write(chunk: string): boolean {
-    this.lines.push(...String(chunk).split('\n').filter(Boolean));
-    return true;
-  }
-
-  /** The given secrets that appear in some line (expected: none). */
-  leaked(secrets: readonly string[]): string[] {
-    return secrets.filter((s) => s.length >= 8 && this.lines.some((line) => line.includes(s)));
-  }
 }
 
 /** A JSON client of the management API with one key. */
@@ -100,4 +84,4 @@ export async function provisionTenant(admin: Api, name: string, webhook: Record<
   return { tenant, owner, app, integration, webhook: created as { id: string; url: string; secret: string; verifier: string } };
 }
 
-export { createTestDatabase, readJson, type TestDatabase };
+export { createTestDatabase, LogCapture, readJson, type TestDatabase };

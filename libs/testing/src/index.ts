@@ -10,3 +10,4 @@ export * from './test-kafka.js';
 export * from './test-redis.js';
 export * from './test-mysql.js';
 export * from './socket-io-client.js';
+export * from './log-capture.js';

@@ -1,31 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { testRedisUrl } from '@tributary/testing';
+import { testRedis } from '@tributary/testing';
 import { MemoryRateLimiter } from './rate-limiter.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 
+const redis = await testRedis();
+const itWithRedis = redis.url ? it : it.skip;
+
 /** Two limiters on one Redis behave as one: what one replica let through counts for the other. */
-describe('RedisRateLimiter', () => {
-  let url: string | undefined;
+describe(`RedisRateLimiter${redis.skipped ? ` (Redis cases skipped: ${redis.skipped})` : ''}`, () => {
   let now = 5_000_000;
   const clock = () => now;
   const limiters: RedisRateLimiter[] = [];
-
-  beforeAll(async () => {
-    url = await testRedisUrl();
-  });
 
   afterAll(async () => {
     await Promise.all(limiters.map((l) => l.close()));
   });
 
   const replica = () => {
-    const limiter = new RedisRateLimiter(url!, clock);
+    const limiter = new RedisRateLimiter(redis.url!, clock);
     limiters.push(limiter);
     return limiter;
   };
 
-  it('shares one budget between replicas, and agrees with the in-memory limiter step for step', async () => {
-    if (!url) return;
+  itWithRedis('shares one budget between replicas, and agrees with the in-memory limiter step for step', async () => {
     const [a, b] = [replica(), replica()];
     const memory = new MemoryRateLimiter(clock);
     const key = `w:${randomUUID()}`;
@@ -38,8 +35,7 @@ describe('RedisRateLimiter', () => {
     await memory.close();
   });
 
-  it('refuses on one replica what the other used up, with the seconds to wait', async () => {
-    if (!url) return;
+  itWithRedis('refuses on one replica what the other used up, with the seconds to wait', async () => {
     const [a, b] = [replica(), replica()];
     const key = `t:${randomUUID()}`;
     expect((await a.take(key, 1)).allowed).toBe(true);

@@ -1,5 +1,5 @@
 import { createKafka } from '@tributary/messaging';
-import { eventually, readJson, sendStandardWebhook, startTestKafka, type TestKafka } from '@tributary/testing';
+import { eventually, readJson, sendStandardWebhook, startTestKafka, testSecrets, type TestKafka } from '@tributary/testing';
 import { Logger } from '@nestjs/common';
 import type { Consumer } from 'kafkajs';
 import {
@@ -23,11 +23,16 @@ describe('webhook ingress while the Kafka broker is down', () => {
   let gateway: RunningGateway;
   let consumer: Consumer | undefined;
   const received = new Map<string, string>();
+  const logs = new LogCapture();
+  const keys = testSecrets();
+  /** Every key and secret the gateway was given or handed out: none may be in a log line. */
+  const secrets: string[] = [keys.TRIBUTARY_SIGNING_KEY, keys.TRIBUTARY_ENCRYPTION_KEY];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     kafka = await startTestKafka();
-    gateway = await startGateway(db.url, new LogCapture(), { TRIBUTARY_TRANSPORT: 'kafka', KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_PARTITIONS: '2' });
+    gateway = await startGateway(db.url, logs, { TRIBUTARY_TRANSPORT: 'kafka', KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_PARTITIONS: '2' }, keys);
+    secrets.push(gateway.admin.key!);
   });
 
   afterAll(async () => {
@@ -42,7 +47,8 @@ describe('webhook ingress while the Kafka broker is down', () => {
       console.warn('KAFKA_BROKERS points at a real Kafka, which cannot be paused from here: outage case skipped');
       return;
     }
-    const { webhook } = await provisionTenant(gateway.admin, 'acme');
+    const { webhook, tenant } = await provisionTenant(gateway.admin, 'acme');
+    secrets.push(tenant.apiKey, webhook.secret);
     await kafka.outage.pause();
     const answers: string[] = [];
     for (const trackingId of ['OUT-1', 'OUT-2', 'OUT-3']) {
@@ -65,5 +71,10 @@ describe('webhook ingress while the Kafka broker is down', () => {
     });
     await eventually(async () => answers.filter((id) => received.has(id)).length, (n) => n === 3, { timeoutMs: 60_000, intervalMs: 200 });
     expect(JSON.parse(received.get(answers[0])!)).toMatchObject({ trackingId: 'OUT-1' });
+  });
+
+  it('logs no key, token or webhook secret through the outage and the recovery', () => {
+    expect(logs.lines.length).toBeGreaterThan(0);
+    expect(logs.leaked(secrets)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readJson, sendStandardWebhook, testRedisUrl, testSecrets } from '@tributary/testing';
+import { readJson, sendStandardWebhook, testRedis, testSecrets } from '@tributary/testing';
 import { Redis } from 'ioredis';
 import {
   createTestDatabase,
@@ -13,21 +13,30 @@ import { ReceiptRetention } from './receipt-retention.js';
 
 const payload = { trackingId: 'PKG-R', carrier: 'DHL', status: 'In Transit', occurredAt: '2026-11-23T10:00:00Z' };
 
+const redis = await testRedis();
+const itWithRedis = redis.url ? it : it.skip;
+
 /** Two gateway replicas over one database (and one Redis): what a sender sees does not depend on which one answers. */
-describe('two gateway replicas', () => {
+describe(`two gateway replicas${redis.skipped ? ` (Redis cases skipped: ${redis.skipped})` : ''}`, () => {
   let db: TestDatabase;
-  let redisUrl: string | undefined;
   let one: RunningGateway;
   let two: RunningGateway;
   const logs = new LogCapture();
+  /** Every key and secret the replicas were given or handed out: none may be in a log line. */
+  const secrets: string[] = [];
+  const provision = async (...args: Parameters<typeof provisionTenant>) => {
+    const provisioned = await provisionTenant(...args);
+    secrets.push(provisioned.tenant.apiKey, provisioned.webhook.secret);
+    return provisioned;
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    redisUrl = await testRedisUrl();
-    const secrets = testSecrets();
-    const env: Record<string, string> = redisUrl ? { REDIS_URL: redisUrl } : {};
-    one = await startGateway(db.url, logs, env, secrets);
-    two = await startGateway(db.url, logs, env, secrets);
+    const keys = testSecrets();
+    const env: Record<string, string> = redis.url ? { REDIS_URL: redis.url } : {};
+    one = await startGateway(db.url, logs, env, keys);
+    two = await startGateway(db.url, logs, env, keys);
+    secrets.push(keys.TRIBUTARY_SIGNING_KEY, keys.TRIBUTARY_ENCRYPTION_KEY, one.admin.key!, two.admin.key!);
   });
 
   afterAll(async () => {
@@ -41,7 +50,7 @@ describe('two gateway replicas', () => {
   const via = (gateway: RunningGateway, url: string) => url.replace(/^http:\/\/127\.0\.0\.1:\d+/, gateway.base);
 
   it('answers a webhook-id repeated on the other replica with the original event, also when both get it at once', async () => {
-    const { webhook } = await provisionTenant(one.admin, 'acme');
+    const { webhook } = await provision(one.admin, 'acme');
     const body = { ...payload, trackingId: 'PKG-TWO' };
     const first = await readJson(await sendStandardWebhook(via(one, webhook.url), webhook.secret, body, { id: 'msg_twice' }));
     const second = await readJson(await sendStandardWebhook(via(two, webhook.url), webhook.secret, body, { id: 'msg_twice' }));
@@ -54,7 +63,7 @@ describe('two gateway replicas', () => {
   });
 
   it('forgets a webhook-id once it is older than the idempotency window, and the retention deletes old receipts', async () => {
-    const { webhook } = await provisionTenant(one.admin, 'window');
+    const { webhook } = await provision(one.admin, 'window');
     const body = { ...payload, trackingId: 'PKG-OLD' };
     const first = await readJson(await sendStandardWebhook(via(one, webhook.url), webhook.secret, body, { id: 'msg_old' }));
     await one.dataSource.query(`UPDATE gateway.webhook_receipts SET received_at = now() - interval '2 days' WHERE webhook_id = $1`, [webhook.id]);
@@ -73,14 +82,13 @@ describe('two gateway replicas', () => {
     expect(left.map((r: { message_id: string }) => r.message_id)).toEqual(['msg_old']);
   });
 
-  it('shares rate limits through Redis: what one replica accepted counts on the other', async () => {
-    if (!redisUrl) return;
+  itWithRedis('shares rate limits through Redis: what one replica accepted counts on the other', async () => {
     // A limit of 1/s: the first delivery on replica one uses the budget, so replica two refuses the
     // next one — unless a second passed in between (a very slow machine), then try again.
     let refusedOnTwo: Response | undefined;
     let webhookId = '';
     for (let attempt = 0; attempt < 3 && !refusedOnTwo; attempt++) {
-      const { webhook } = await provisionTenant(one.admin, `limited ${attempt}`, { rateLimitPerSecond: 1 });
+      const { webhook } = await provision(one.admin, `limited ${attempt}`, { rateLimitPerSecond: 1 });
       webhookId = webhook.id;
       expect((await sendStandardWebhook(via(one, webhook.url), webhook.secret, payload)).status).toBe(202);
       const answer = await sendStandardWebhook(via(two, webhook.url), webhook.secret, payload);
@@ -88,11 +96,16 @@ describe('two gateway replicas', () => {
     }
     expect(refusedOnTwo?.status).toBe(429);
     expect(Number(refusedOnTwo!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    const redis = new Redis(redisUrl);
+    const client = new Redis(redis.url!);
     try {
-      expect(await redis.exists(`tributary:rl:w:${webhookId}`)).toBe(1);
+      expect(await client.exists(`tributary:rl:w:${webhookId}`)).toBe(1);
     } finally {
-      redis.disconnect();
+      client.disconnect();
     }
+  });
+
+  it('logs no key, token or webhook secret on either replica', () => {
+    expect(logs.lines.length).toBeGreaterThan(0);
+    expect(logs.leaked(secrets)).toEqual([]);
   });
 });
