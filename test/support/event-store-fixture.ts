@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { freePort } from '@tributary/database';
 import { ApiKeys, Tenants } from '@tributary/tenancy';
 import { createTestDatabase, testSecrets, type TestDatabase } from '@tributary/testing';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { createEventStoreApp } from '../../apps/event-store/src/event-store.app.js';
 import { loadEventStoreConfig } from '../../apps/event-store/src/event-store.config.js';
@@ -20,8 +21,11 @@ export interface EventStoreFixture {
   readonly db: TestDatabase;
   /** The signing and encryption keys the event store runs with (to sign messages for it). */
   readonly secrets: Record<string, string>;
-  /** Boots the event store on the fixture's database (several times, for restarts). */
-  start(env?: Record<string, string>, plugins?: readonly EventStorePlugin[]): Promise<RunningEventStore>;
+  /**
+   * Boots the event store on the fixture's database (several times, for restarts). With `logs`, it
+   * logs at debug level into them (silent otherwise).
+   */
+  start(env?: Record<string, string>, plugins?: readonly EventStorePlugin[], logs?: DestinationStream): Promise<RunningEventStore>;
   /** A tenant and its owner API key, made directly in the database. */
   tenant(dataSource: DataSource, name: string): Promise<{ id: string; apiKey: string }>;
   adminKey(dataSource: DataSource): Promise<string>;
@@ -36,10 +40,10 @@ export async function eventStoreFixture(): Promise<EventStoreFixture> {
   return {
     db,
     secrets,
-    async start(env = {}, plugins) {
+    async start(env = {}, plugins, logs) {
       const port = await freePort();
-      const config = loadEventStoreConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', PORT: String(port), ...secrets, ...env });
-      const app = await createEventStoreApp(config, { plugins });
+      const config = loadEventStoreConfig({ DATABASE_URL: db.url, LOG_LEVEL: logs ? 'debug' : 'silent', PORT: String(port), ...secrets, ...env });
+      const app = await createEventStoreApp(config, { plugins, logDestination: logs });
       await app.listen(port, '127.0.0.1');
       await app.startAllMicroservices();
       let closed = false;

@@ -4,12 +4,13 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { configureHttpEdge } from '@tributary/runtime';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { ChangeSinkConfig } from './change-sink.config.js';
 import { ChangeSinkModule } from './change-sink.module.js';
 
 /** Builds the change-sink: GraphQL over HTTP and graphql-ws at /graphql, socket.io at /socket.io, /publish, /ping. */
-export async function createChangeSinkApp(config: ChangeSinkConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(ChangeSinkModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+export async function createChangeSinkApp(config: ChangeSinkConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(ChangeSinkModule.forRoot(config, options.logDestination), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   configureHttpEdge(app);
   app.useWebSocketAdapter(new IoAdapter(app));

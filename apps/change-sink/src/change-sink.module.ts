@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { DatabaseModule } from '@tributary/database';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
@@ -14,12 +15,13 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 /** The change-sink: captured table changes, pushed live to authorized clients (socket.io and graphql-ws). */
 @Module({})
 export class ChangeSinkModule {
-  static forRoot(config: ChangeSinkConfig): DynamicModule {
+  /** `logDestination`: where the logs go (stdout by default; tests read them). */
+  static forRoot(config: ChangeSinkConfig, logDestination?: DestinationStream): DynamicModule {
     return {
       module: ChangeSinkModule,
       imports: [
         { module: ChangeSinkConfigModule, global: true, providers: [{ provide: ChangeSinkConfig, useValue: config }], exports: [ChangeSinkConfig] },
-        loggingModule('change-sink', config.LOG_LEVEL),
+        loggingModule('change-sink', config.LOG_LEVEL, logDestination),
         MetricsModule.forRoot({ app: 'change-sink' }),
         HealthModule.forRoot({ imports: [CaptureModule], checks: [CaptureReadiness] }),
         DatabaseModule.forRoot({

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { createChangeSinkApp } from '../src/change-sink.app.js';
 import { loadChangeSinkConfig } from '../src/change-sink.config.js';
 
@@ -9,10 +10,14 @@ export interface RunningSink {
   close(): Promise<void>;
 }
 
-/** A change-sink in this process, listening on a free port, configured like an esink deployment. */
-export async function startSink(env: Record<string, string | undefined>, port = 0): Promise<RunningSink> {
+/**
+ * A change-sink in this process, listening on a free port, configured like an esink deployment.
+ * With `logs`, it logs at debug level into them (silent otherwise).
+ */
+export async function startSink(env: Record<string, string | undefined>, port = 0, logs?: DestinationStream): Promise<RunningSink> {
   const app = await createChangeSinkApp(
-    loadChangeSinkConfig({ LOG_LEVEL: 'silent', CHANGE_POLL_MS: '50', AUTH_RECHECK_MS: '300', ...env }),
+    loadChangeSinkConfig({ LOG_LEVEL: logs ? 'debug' : 'silent', CHANGE_POLL_MS: '50', AUTH_RECHECK_MS: '300', ...env }),
+    { logDestination: logs },
   );
   try {
     await app.listen(port, '127.0.0.1');

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
-import { connectSocket, createTestDatabase, eventually, type SocketClient, type TestDatabase } from '@tributary/testing';
+import { connectSocket, createTestDatabase, eventually, LogCapture, type SocketClient, type TestDatabase } from '@tributary/testing';
 import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, type RunningSink } from './change-sink-harness.js';
 
 /** Tokens verified as JWTs (JWT_SECRET, JWKS_URL) instead of looked up in AUTH_TABLE. */
@@ -15,8 +15,12 @@ describe('change-sink JWT authentication', () => {
   const clients: SocketClient[] = [];
   const secret = new TextEncoder().encode('a-long-shared-secret-for-hs256-tokens');
   let rsa: Awaited<ReturnType<typeof generateKeyPair>>;
+  /** Both sinks' log lines, at debug level: neither the JWT secret nor a token may be in one. */
+  const logs = new LogCapture();
+  const tokens: string[] = [];
 
   const connect = (sink: RunningSink, token: string) => {
+    tokens.push(token);
     const client = connectSocket(sink.url, { token });
     clients.push(client);
     return client;
@@ -32,8 +36,8 @@ describe('change-sink JWT authentication', () => {
     jwks = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const env = { DATABASE_URL: database.url, ...operatorEnv() };
-    hmacSink = await startSink({ ...env, JWT_SECRET: new TextDecoder().decode(secret) });
-    jwksSink = await startSink({ ...env, JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks` });
+    hmacSink = await startSink({ ...env, JWT_SECRET: new TextDecoder().decode(secret) }, 0, logs);
+    jwksSink = await startSink({ ...env, JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks` }, 0, logs);
   });
 
   afterAll(async () => {
@@ -83,5 +87,11 @@ describe('change-sink JWT authentication', () => {
     expect(await ok.ready).toEqual(expect.objectContaining({ userId: '504', code: 200 }));
     const stranger = await generateKeyPair('RS256');
     await expect(connect(jwksSink, await sign(stranger.privateKey)).ready).rejects.toEqual({ code: 401, message: 'Unauthorized' });
+  });
+
+  it('logs neither the JWT secret nor a token, valid, forged or expired', () => {
+    expect(logs.lines.length).toBeGreaterThan(0);
+    expect(tokens.length).toBeGreaterThanOrEqual(8);
+    expect(logs.leaked([new TextDecoder().decode(secret), 'another-secret-another-secret-xx', ...tokens])).toEqual([]);
   });
 });

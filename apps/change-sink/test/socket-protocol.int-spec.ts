@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { connectSocket, createTestDatabase, eventually, readJson, type SocketClient, type TestDatabase } from '@tributary/testing';
+import { connectSocket, createTestDatabase, eventually, LogCapture, readJson, type SocketClient, type TestDatabase } from '@tributary/testing';
 import { CaptureLifecycle } from '../src/capture/capture-lifecycle.js';
 import { uninstallCapture } from '../src/capture/uninstall-capture.js';
 import { loadChangeSinkConfig } from '../src/change-sink.config.js';
@@ -16,10 +16,16 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
   let sink: RunningSink;
   const clients: SocketClient[] = [];
   let nextUser = 0;
+  /** Every line the change-sink logs, at debug level: none may hold a token, SECURITY_TOKEN, a password column or the database password. */
+  const logs = new LogCapture();
+  const DB_PASSWORD = `pw-${Math.random().toString(36).slice(2)}-never-logged`;
+  const ROW_PASSWORD = 'hunter2-row-password-filtered';
+  const secrets: string[] = ['publish-secret', DB_PASSWORD, ROW_PASSWORD];
 
   const user = async (org: string, name = `user${++nextUser}`) => {
     const token = `tok-${org}-${name}-${Math.random().toString(36).slice(2)}`;
-    const { rows } = await db.query(`INSERT INTO users (org, name, token, password) VALUES ($1, $2, $3, 'hunter2') RETURNING id`, [org, name, token]);
+    secrets.push(token);
+    const { rows } = await db.query(`INSERT INTO users (org, name, token, password) VALUES ($1, $2, $3, $4) RETURNING id`, [org, name, token, ROW_PASSWORD]);
     return { id: rows[0].id as number, org, token };
   };
   const connect = (auth: Record<string, unknown> | (() => Record<string, unknown>), reconnection = false) => {
@@ -46,7 +52,10 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     await db.query(OPERATOR_SCHEMA_SQL);
-    sink = await startSink({ DATABASE_URL: database.url, ...operatorEnv() });
+    // The server trusts local connections, so a password in the URL is accepted (and must never be logged).
+    const databaseUrl = new URL(database.url);
+    databaseUrl.password = DB_PASSWORD;
+    sink = await startSink({ DATABASE_URL: databaseUrl.toString(), ...operatorEnv() }, 0, logs);
   });
 
   afterAll(async () => {
@@ -317,6 +326,20 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     const before = Number((await db.query(`SELECT count(*) AS n FROM change_sink.changes`)).rows[0].n);
     await db.query(`INSERT INTO docs (org, owner, body) VALUES ('acme', 1, 'not captured')`);
     expect(Number((await db.query(`SELECT count(*) AS n FROM change_sink.changes`)).rows[0].n)).toBe(before);
+  });
+
+  it('logs at debug level without a token, the SECURITY_TOKEN, a filtered password or the database password', async () => {
+    // A refused token and a refused publish are logged too.
+    const refused = connect({ token: `${secrets.at(-1)}-wrong` });
+    await expect(refused.ready).rejects.toEqual({ code: 401, message: 'Unauthorized' });
+    const publish = await fetch(`${sink.url}/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { x: 1 }, type: 'insert', securityToken: 'publish-secret-but-wrong', userId: '*', table: 't', tenantId: 'acme' }),
+    });
+    expect(publish.status).toBe(401);
+    expect(logs.records().some((r) => r.msg === 'request completed' && (r.res as { statusCode: number }).statusCode === 401)).toBe(true);
+    expect(logs.leaked([...secrets, `${secrets.at(-1)}-wrong`, 'publish-secret-but-wrong'])).toEqual([]);
   });
 });
 

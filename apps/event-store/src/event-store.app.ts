@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { connectConsumer } from '@tributary/messaging';
 import { configureHttpEdge } from '@tributary/runtime';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { EventStoreConfig } from './event-store.config.js';
 import { EventStoreModule } from './event-store.module.js';
 import type { EventStorePlugin } from './plugins/event-store-plugin.js';
@@ -14,11 +15,13 @@ export const EVENT_STORE_GROUP = 'event-store';
 export interface EventStoreAppOptions {
   /** The plugins to run with (default: `installedPlugins`). */
   readonly plugins?: readonly EventStorePlugin[];
+  /** Where the logs go (stdout by default; tests read them). */
+  readonly logDestination?: DestinationStream;
 }
 
 /** Builds the event store with its consumer connected; `startAllMicroservices()` starts consuming. */
 export async function createEventStoreApp(config: EventStoreConfig, options: EventStoreAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(EventStoreModule.forRoot(config, options.plugins ?? installedPlugins), {
+  const app = await NestFactory.create(EventStoreModule.forRoot(config, options.plugins ?? installedPlugins, options.logDestination), {
     bodyParser: false,
     bufferLogs: true,
   });

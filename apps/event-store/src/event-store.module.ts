@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from '@tributary/database';
 import { messagingMigrations, MessagingModule } from '@tributary/messaging';
@@ -19,12 +20,13 @@ import { ProjectionsModule } from './projections/projections.module.js';
 /** The event store: the log of every topic, the projections derived from it, and its plugins. */
 @Module({})
 export class EventStoreModule {
-  static forRoot(config: EventStoreConfig, plugins: readonly EventStorePlugin[] = installedPlugins): DynamicModule {
+  /** `logDestination`: where the logs go (stdout by default; tests read them). */
+  static forRoot(config: EventStoreConfig, plugins: readonly EventStorePlugin[] = installedPlugins, logDestination?: DestinationStream): DynamicModule {
     return {
       module: EventStoreModule,
       imports: [
         { module: EventStoreConfigModule, global: true, providers: [{ provide: EventStoreConfig, useValue: config }], exports: [EventStoreConfig] },
-        loggingModule('event-store', config.LOG_LEVEL),
+        loggingModule('event-store', config.LOG_LEVEL, logDestination),
         MetricsModule.forRoot({ app: 'event-store', messaging: true }),
         HealthModule.forRoot(),
         CqrsModule.forRoot(),

@@ -1,6 +1,6 @@
 import { ApiKeys, TenantContext, withTenant } from '@tributary/tenancy';
 import { uuidv7 } from '@tributary/messaging';
-import { eventually, readJson } from '@tributary/testing';
+import { eventually, LogCapture, readJson } from '@tributary/testing';
 import { eventStoreFixture, type EventStoreFixture, type RunningEventStore } from '../../../../test/support/event-store-fixture.js';
 
 const update = (trackingId: string, status = 'in_transit', occurredAt = '2026-11-23T10:00:00Z') => ({
@@ -15,6 +15,9 @@ describe('the event store query API (REST and GraphQL), scoped to the caller’s
   let acme: { id: string; apiKey: string };
   let globex: { id: string; apiKey: string };
   let adminKey: string;
+  /** Every line the event store logs, at debug level: none may hold a key, a signing or encryption key, or the database password. */
+  const logs = new LogCapture();
+  const DB_PASSWORD = `pw-${Math.random().toString(36).slice(2)}-never-logged`;
 
   const call = async (key: string | undefined, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${store.url}${path}`, {
@@ -38,7 +41,10 @@ describe('the event store query API (REST and GraphQL), scoped to the caller’s
 
   beforeAll(async () => {
     fixture = await eventStoreFixture();
-    store = await fixture.start({ PROJECTION_POLL_MS: '50' });
+    // The server trusts local connections, so a password in the URL is accepted (and must never be logged).
+    const databaseUrl = new URL(fixture.db.url);
+    databaseUrl.password = DB_PASSWORD;
+    store = await fixture.start({ PROJECTION_POLL_MS: '50', DATABASE_URL: databaseUrl.toString() }, undefined, logs);
     acme = await fixture.tenant(store.dataSource, 'acme');
     globex = await fixture.tenant(store.dataSource, 'globex');
     adminKey = await fixture.adminKey(store.dataSource);
@@ -328,5 +334,16 @@ describe('the event store query API (REST and GraphQL), scoped to the caller’s
         '/v1/projections/{name}/rebuild',
       ]),
     );
+  });
+
+  it('logs every request with its trace id, at debug level, and never a key, the signing or encryption key, or the database password', async () => {
+    // Refused and failing requests are logged too, on REST and GraphQL.
+    expect((await append(acme.apiKey, 'tracking-LOGGED', { expectedVersion: 7, events: [update('LOGGED')] })).status).toBe(409);
+    expect((await call(`${acme.apiKey}x`, 'GET', '/v1/streams')).status).toBe(401);
+    expect((await graphql(`${globex.apiKey}x`, '{ streams { next } }')).errors[0].extensions.code).toBe('unauthenticated');
+    const requests = logs.records().filter((r) => r.msg === 'request completed') as Array<{ traceId?: string; req: { url: string }; res: { statusCode: number } }>;
+    expect(requests.map((r) => [r.req.url, r.res.statusCode])).toEqual(expect.arrayContaining([['/v1/streams/tracking-LOGGED/events', 409], ['/v1/streams', 401]]));
+    expect(requests.every((r) => typeof r.traceId === 'string' && r.traceId.length === 32)).toBe(true);
+    expect(logs.leaked([acme.apiKey, globex.apiKey, adminKey, `${acme.apiKey}x`, `${globex.apiKey}x`, fixture.secrets.TRIBUTARY_SIGNING_KEY, fixture.secrets.TRIBUTARY_ENCRYPTION_KEY, DB_PASSWORD])).toEqual([]);
   });
 });
