@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PostgresMessageLog, type Envelope } from '@tributary/messaging';
-import { eventually } from '@tributary/testing';
+import { eventually, forgottenFilterView, tenantTables } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
 import { run } from '../../apps/cli/src/main.js';
 import { startWorker, type RunningWorker } from '../support/worker-fixture.js';
@@ -192,5 +193,45 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 409, code: 'action_disabled' });
     expect((await as(globex)('PATCH', `/v1/deployments/${deploymentId}`, { enabled: false })).status).toBe(404);
     expect((await as(globex)('PATCH', `/v1/actions/${actionId}`, { enabled: true })).status).toBe(404);
+  });
+
+  it('row-level security: a query that forgets its tenant filter sees only its tenant’s rows of every worker tenant table', async () => {
+    // Two fresh tenants with a row in every tenant table (written as the app's own role, as consumers do).
+    const [one, two] = [await worker.tenant('rls-one'), await worker.tenant('rls-two')];
+    const seeded: string[] = [];
+    const seed = async (table: string, sql: string, params: unknown[]) => {
+      await worker.dataSource.query(sql, params);
+      if (!seeded.includes(table)) seeded.push(table);
+    };
+    for (const [index, { id: tenant }] of [one, two].entries()) {
+      const [deployment, action, schedule] = [randomUUID(), randomUUID(), randomUUID()];
+      await seed('worker.runs', `INSERT INTO worker.runs (id, tenant_id, integration, method, trigger, state) VALUES ($1, $2, 'webhook-relay', 'relay-state-change', 'manual', 'ok')`, [randomUUID(), tenant]);
+      await seed('worker.effects', `INSERT INTO worker.effects (key, name, tenant_id, state, lease_until) VALUES ($1, 'rls', $2, 'done', now())`, [`rls-${tenant}`, tenant]);
+      await seed('worker.deployments', `INSERT INTO worker.deployments (id, tenant_id, integration, name) VALUES ($1, $2, 'webhook-relay', 'rls')`, [deployment, tenant]);
+      await seed('worker.actions', `INSERT INTO worker.actions (id, tenant_id, deployment_id, method, on_topic, enabled) VALUES ($1, $2, $3, 'relay-state-change', false, false)`, [action, tenant, deployment]);
+      await seed('worker.schedules', `INSERT INTO worker.schedules (id, tenant_id, action_id, cron, time_zone, timeout_ms, enabled, next_fire_at) VALUES ($1, $2, $3, '0 0 1 1 *', 'UTC', 1000, false, now() + interval '1 year')`, [schedule, tenant, action]);
+      await seed('worker.schedule_firings', `INSERT INTO worker.schedule_firings (schedule_id, tick, tenant_id, outcome, run_id, fired_by) VALUES ($1, now(), $2, 'fired', $3, 'rls-test')`, [schedule, tenant, randomUUID()]);
+      await seed('worker.tracked_packages', `INSERT INTO worker.tracked_packages (tenant_id, tracking_id, carrier, status, status_at, version) VALUES ($1, 'RLS-1', 'dhl', 'in_transit', now(), 1)`, [tenant]);
+      await seed('worker.package_events', `INSERT INTO worker.package_events (tenant_id, tracking_id, status, occurred_at, carrier, carrier_status, message_id, outcome) VALUES ($1, 'RLS-1', 'in_transit', now(), 'dhl', 'In Transit', $2, 'applied')`, [tenant, randomUUID()]);
+      await seed('worker.package_recipients', `INSERT INTO worker.package_recipients (tenant_id, tracking_id, email, language, consent) VALUES ($1, 'RLS-1', 'rls@example.com', 'en', true)`, [tenant]);
+      await seed('worker.notification_opt_outs', `INSERT INTO worker.notification_opt_outs (tenant_id, email) VALUES ($1, 'rls@example.com')`, [tenant]);
+      await seed('worker.mailbox', `INSERT INTO worker.mailbox (id, tenant_id, message_id, sender, recipient, subject, body, tracking_id) VALUES ($1, $2, 'rls', 'a@example.com', 'b@example.com', 's', 'b', 'RLS-1')`, [randomUUID(), tenant]);
+      await seed('worker.notification_templates', `INSERT INTO worker.notification_templates (tenant_id, state, language, subject, body) VALUES ($1, 'delivered', 'en', 's', 'b')`, [tenant]);
+      await seed('messaging.dead_letters', `INSERT INTO messaging.dead_letters (group_id, topic, partition, "offset", message_id, tenant_id, envelope, error_code, error_message, attempts) VALUES ('rls-test', 'rls', 0, $1, 'rls', $2, '{}', 'rls', 'rls', 1)`, [index, tenant]);
+      await seed('messaging.deferred', `INSERT INTO messaging.deferred (group_id, key, topic, partition, "offset", message_id, tenant_id, envelope) VALUES ('rls-test', 'rls', 'rls', 0, $1, 'rls', $2, '{}')`, [index, tenant]);
+    }
+    // Every table with tenant rows is seeded: a new tenant table makes this fail until it is covered here.
+    const tables = await tenantTables(worker.dataSource, ['worker', 'messaging']);
+    expect(tables.map((t) => t.name).sort()).toEqual([...seeded].sort());
+    // A table a tenant transaction can reach has row-level security on.
+    expect(tables.filter((t) => t.reachable && !t.rowLevelSecurity)).toEqual([]);
+
+    const view = await forgottenFilterView(worker.dataSource, ['worker', 'messaging'], [one.id, two.id]);
+    for (const [table, seen] of Object.entries(view)) {
+      for (const [tenant, tenants] of Object.entries(seen)) expect([table, tenant, tenants]).toEqual([table, tenant, tenants === 'denied' ? 'denied' : [tenant]]);
+    }
+    // Reached by tenant transactions (the tenant API), so behind row-level security rather than denied.
+    const reachable = Object.entries(view).filter(([, seen]) => seen[one.id] !== 'denied').map(([table]) => table);
+    expect(reachable).toEqual(expect.arrayContaining(['worker.deployments', 'worker.actions', 'worker.runs', 'worker.schedules', 'messaging.dead_letters', 'worker.mailbox', 'worker.tracked_packages']));
   });
 });

@@ -11,3 +11,4 @@ export * from './test-redis.js';
 export * from './test-mysql.js';
 export * from './socket-io-client.js';
 export * from './log-capture.js';
+export * from './tenant-isolation.js';

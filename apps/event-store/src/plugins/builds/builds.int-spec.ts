@@ -1,5 +1,5 @@
 import { MessagePublisher, uuidv7 } from '@tributary/messaging';
-import { eventually, readJson } from '@tributary/testing';
+import { eventually, forgottenFilterView, readJson, tenantTables } from '@tributary/testing';
 import { Topics, type TopicDefinition } from '@tributary/topics';
 import { eventStoreFixture, type EventStoreFixture, type RunningEventStore } from '../../../../../test/support/event-store-fixture.js';
 
@@ -207,5 +207,19 @@ describe('the builds plugin (probo-db parity)', () => {
     expect(own.data.build).toEqual({ buildId: B1 });
     expect(own.data.projectDiskUsage).toEqual({ bytesReal: 234567 + 77, activeBuilds: 2 });
     expect((await graphql(acme.apiKey, `{ build(id: "123") { buildId } }`)).errors[0].extensions.code).toBe('build_id_invalid');
+  });
+
+  it('row-level security: a query that forgets its tenant filter sees only its tenant’s builds (and rows of every event store tenant table)', async () => {
+    const [{ tenants }] = await store.dataSource.query(`SELECT count(DISTINCT tenant_id)::int AS tenants FROM event_store.builds`);
+    expect(tenants).toBe(2);
+    const tables = await tenantTables(store.dataSource, ['event_store']);
+    expect(tables.filter((t) => t.reachable && !t.rowLevelSecurity)).toEqual([]);
+    const view = await forgottenFilterView(store.dataSource, ['event_store'], [acme.id, globex.id]);
+    expect(view['event_store.builds']).toEqual({ [acme.id]: [acme.id], [globex.id]: [globex.id] });
+    for (const [table, seen] of Object.entries(view)) {
+      for (const [tenant, tenants] of Object.entries(seen)) {
+        expect([table, tenant, tenants]).toEqual([table, tenant, tenants === 'denied' || tenants.length === 0 ? tenants : [tenant]]);
+      }
+    }
   });
 });
