@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eventually } from '@tributary/testing';
+import { CronScheduler } from '../../apps/integration-worker/src/schedules/cron-scheduler.js';
 import { startWorker, type RunningWorker } from '../support/worker-fixture.js';
 
 /** An endpoint that answers 200 at once, except for tracking ids starting with HANG (never answered until the end). */
@@ -64,12 +65,17 @@ describe('the cron scheduler', () => {
     await a?.stop();
   });
 
-  it('fires each tick exactly once across two replicas, through the handler, and picks changes up without a restart', async () => {
+  it('fires each tick exactly once with two live replicas competing for it, through the handler, and picks changes up without a restart', async () => {
     const created = await api('POST', `/v1/actions/${actionId}/schedules`, { cron: '* * * * * *', timeZone: 'Europe/Berlin', input: input('PKG-CRON'), timeoutMs: 60_000 });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ cron: '* * * * * *', timeZone: 'Europe/Berlin', enabled: true, running: false });
     const id = created.body.id;
-    await eventually(() => firings(id), (f) => f.filter((x) => x.outcome === 'fired').length >= 5, { timeoutMs: 30_000 });
+    // Both replicas are live and compete for the same schedule: each wins some of its ticks.
+    const replicas = [a, b].map((r) => r.app.get(CronScheduler).instance);
+    expect(new Set(replicas).size).toBe(2);
+    const firedBy = (f: Array<{ outcome: string; fired_by: string }>) => new Set(f.filter((x) => x.outcome === 'fired').map((x) => x.fired_by));
+    const early = await eventually(() => firings(id), (f) => f.filter((x) => x.outcome === 'fired').length >= 5 && firedBy(f).size === 2, { timeoutMs: 60_000 });
+    expect([...firedBy(early)].sort()).toEqual([...replicas].sort());
 
     const changed = await api('PATCH', `/v1/schedules/${id}`, { input: input('PKG-CRON-CHANGED') });
     expect(changed.status).toBe(200);
@@ -81,9 +87,17 @@ describe('the cron scheduler', () => {
       (rows: Array<{ state: string }>) => rows.length >= fired.length && rows.every((r) => r.state === 'ok'),
       { timeoutMs: 30_000 },
     );
-    const ticks = fired.map((f) => new Date(f.tick).getTime());
-    expect(new Set(ticks).size).toBe(ticks.length);
-    ticks.forEach((t) => expect(t % 1000).toBe(0));
+    const ticks = fired.map((f) => new Date(f.tick).toISOString());
+    ticks.forEach((t) => expect(new Date(t).getTime() % 1000).toBe(0));
+    // Exactly one firing per tick, whichever replica took it: one action request published per fired
+    // tick — never two for a tick, never one for a tick that has no firing.
+    const requested: Array<{ tick: string; n: number }> = await a.dataSource.query(
+      `SELECT envelope->'data'->>'scheduledFor' AS tick, count(*)::int AS n FROM messaging.messages
+        WHERE topic = 'integration.action.requested' AND envelope->'data'->>'actionId' = $1 AND envelope->'data'->>'trigger' = 'schedule'
+        GROUP BY 1 ORDER BY 1`,
+      [actionId],
+    );
+    expect(requested).toEqual(ticks.map((tick) => ({ tick, n: 1 })));
     // One run, and one call to the endpoint, per fired tick — never two, whichever replica fired it.
     expect(runs.length).toBe(fired.length);
     const cronCalls = receiver.calls.filter((c) => c.trackingId.startsWith('PKG-CRON'));
@@ -132,12 +146,21 @@ describe('the cron scheduler', () => {
       [tenant.apiKey, { cron: 5 }, 400, 'validation_failed'],
       [other.apiKey, { cron: '* * * * *', input: input('X') }, 404, 'action_not_found'],
     ];
+    const stored = async () => (await a.dataSource.query(`SELECT count(*)::int AS n FROM worker.schedules`))[0].n as number;
+    const before = await stored();
     for (const [key, body, status, code] of cases) {
       const answer = await a.call(key, 'POST', `/v1/actions/${actionId}/schedules`, body);
       expect({ status: answer.status, code: answer.body.error?.code }).toEqual({ status, code });
     }
+    // Nothing of a refused schedule was stored.
+    expect(await stored()).toBe(before);
     expect((await a.call(other.apiKey, 'GET', '/v1/schedules')).body).toEqual([]);
     const mine = (await api('GET', '/v1/schedules')).body;
     expect((await a.call(other.apiKey, 'PATCH', `/v1/schedules/${mine[0].id}`, { enabled: true })).status).toBe(404);
+    // A refused change leaves the schedule as it was.
+    const refused = await api('PATCH', `/v1/schedules/${mine[0].id}`, { cron: '61 * * * *', input: input('PKG-NEVER') });
+    expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 400, code: 'schedule_invalid' });
+    expect((await api('GET', '/v1/schedules')).body).toEqual(mine);
+    expect(await stored()).toBe(before);
   });
 });

@@ -12,9 +12,14 @@ const TOKEN = 'relay-token-d8f1c0e2a9b74c55';
 interface Received {
   readonly headers: IncomingHttpHeaders;
   readonly body: Record<string, unknown>;
+  /** When the call arrived, on the receiver's clock (ms). */
+  readonly at: number;
 }
 
-/** The tenant's own endpoint: answers 503 with Retry-After to the first call of each idempotency key, then 200. */
+/**
+ * The tenant's own endpoint: answers 503 with Retry-After to the first call of each idempotency key
+ * (1 s for package PKG-R1, 0 otherwise, to keep the suite short), then 200.
+ */
 async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
   const received: Received[] = [];
   const seenKeys = new Set<string>();
@@ -22,11 +27,12 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; ser
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
-      received.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      received.push({ headers: request.headers, body, at: performance.now() });
       const key = String(request.headers['idempotency-key']);
       if (!seenKeys.has(key)) {
         seenKeys.add(key);
-        response.writeHead(503, { 'retry-after': '0' }).end();
+        response.writeHead(503, { 'retry-after': body.trackingId === 'PKG-R1' ? '1' : '0' }).end();
         return;
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `ext-${received.length}` }));
@@ -122,6 +128,8 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     const [sent] = await Promise.all([worker.publish(Topics.packageStateChanged, stateChange('PKG-R1'), acme.id)]);
     await eventually(async () => relayedFor('PKG-R1').length, (n) => n === 2, { timeoutMs: 30_000 });
     const [first, second] = relayedFor('PKG-R1');
+    // The retry came no sooner than the Retry-After (1 s, less timer granularity) after the 503, on the receiver's clock.
+    expect(second.at - first.at).toBeGreaterThanOrEqual(950);
     expect(second.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(second.headers['idempotency-key']).toMatch(/^trb_/);
     expect(second.headers['idempotency-key']).toBe(first.headers['idempotency-key']);
@@ -133,7 +141,12 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     await eventually(async () => relayedFor('PKG-R1').length, (n) => n === 4, { timeoutMs: 30_000 });
     expect(relayedFor('PKG-R1').map((r) => r.body.to)).toEqual(['in_transit', 'in_transit', 'delivered', 'delivered']);
 
-    const runs = await eventually(async () => (await as(acme)('GET', `/v1/runs?actionId=${actionId}`)).body.items, (items) => items.length === 2, { timeoutMs: 30_000 });
+    // A run is recorded (`init`) before its call and ended after it: wait for both to end.
+    const runs = await eventually(
+      async () => (await as(acme)('GET', `/v1/runs?actionId=${actionId}`)).body.items,
+      (items: Array<{ state: string; trigger: string }>) => items.length === 2 && items.every((r) => r.state !== 'init'),
+      { timeoutMs: 30_000 },
+    );
     expect(runs.map((r: { state: string; trigger: string }) => [r.state, r.trigger])).toEqual([['ok', 'topic'], ['ok', 'topic']]);
     expect(runs[0]).toMatchObject({ integration: 'webhook-relay', method: 'relay-state-change', foreignId: expect.stringMatching(/^ext-/), responseHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(JSON.stringify(runs)).not.toContain(TOKEN);

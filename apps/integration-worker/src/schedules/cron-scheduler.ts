@@ -44,7 +44,8 @@ interface DueRow {
 export class CronScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CronScheduler.name);
   private readonly wakeup = new Wakeup();
-  private readonly instance = `scheduler-${randomUUID()}`;
+  /** This replica's scheduler, as `worker.schedule_firings.fired_by` names it. */
+  readonly instance = `scheduler-${randomUUID()}`;
   private running = false;
   private loop?: Promise<void>;
   private unsubscribe?: () => void;

@@ -63,6 +63,12 @@ export class OutboundHttp implements HandlerHttp {
       if (!retryable) return this.accept(answer!);
       if (attempt >= attempts) {
         if (answer) throw new TributaryError('unavailable', 'upstream_unavailable', `${url.host} answered ${answer.status}`, { status: answer.status });
+        if (failure instanceof AttemptTimedOut) {
+          throw new TributaryError('unavailable', 'upstream_timeout', `${url.host} did not answer within ${failure.timeoutMs} ms (${attempts} attempts)`, {
+            timeoutMs: failure.timeoutMs,
+            attempts,
+          });
+        }
         throw new TributaryError('unavailable', 'upstream_unreachable', `${url.host}: ${(failure as Error).message}`);
       }
       await sleep(this.delayBefore(attempt, answer));
@@ -98,12 +104,25 @@ export class OutboundHttp implements HandlerHttp {
       ...lowerCase(request.headers ?? {}),
     };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const timeoutMs = request.timeoutMs ?? 10_000;
     return new Promise<HttpAnswer>((resolve, reject) => {
-      const outgoing = send(url, { method: request.method ?? (body ? 'POST' : 'GET'), headers, lookup: this.guardedLookup(), timeout: request.timeoutMs ?? 10_000 }, (response) => {
-        readBody(response).then(resolve, reject);
+      let timedOut = false;
+      const settle = <T>(done: (value: T) => void) => (value: T) => {
+        clearTimeout(deadline);
+        done(value);
+      };
+      // However the attempt ends once the deadline hit (a socket error, an aborted body), it timed out.
+      const fail = settle((error: unknown) => reject(timedOut ? new AttemptTimedOut(timeoutMs) : error));
+      const outgoing = send(url, { method: request.method ?? (body ? 'POST' : 'GET'), headers, lookup: this.guardedLookup() }, (response) => {
+        readBody(response).then(settle(resolve), fail);
       });
-      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${request.timeoutMs ?? 10_000} ms`)));
-      outgoing.on('error', reject);
+      // The whole attempt — connecting, the answer and its body — within the timeout: a server that
+      // never answers, or trickles its body, does not hold the handler.
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        outgoing.destroy(new AttemptTimedOut(timeoutMs));
+      }, timeoutMs);
+      outgoing.on('error', fail);
       outgoing.end(body);
     });
   }
@@ -160,6 +179,13 @@ function readBody(response: IncomingMessage): Promise<HttpAnswer> {
       resolve({ status: response.statusCode ?? 0, headers, body });
     });
   });
+}
+
+/** One attempt that got no complete answer within its timeout. */
+class AttemptTimedOut extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+  }
 }
 
 const lowerCase = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
