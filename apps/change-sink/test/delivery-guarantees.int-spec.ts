@@ -2,8 +2,8 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { ApiKeys, Tenants } from '@tributary/tenancy';
-import { connectSocket, createTestDatabase, eventually, subscribe, type SocketClient, type Subscription, type TestDatabase } from '@tributary/testing';
-import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, type RunningSink } from './change-sink-harness.js';
+import { connectSocket, createTestDatabase, eventually, LogCapture, subscribe, type SocketClient, type Subscription, type TestDatabase } from '@tributary/testing';
+import { OPERATOR_SCHEMA_SQL, operatorEnv, ROUTING, startSink, type RunningSink } from './change-sink-harness.js';
 
 interface Change {
   id: string;
@@ -32,9 +32,13 @@ describe('change-sink delivery guarantees', () => {
   const clients: SocketClient[] = [];
   const subscriptions: Subscription<unknown>[] = [];
   const q = (sql: string, params: unknown[] = []) => db.query(sql, params).then((r) => r.rows);
+  /** Both replicas' log lines, at debug level: no token or API key may be in one. */
+  const logs = new LogCapture();
+  const secrets: string[] = [];
 
   const user = async (org: string) => {
     const token = `tok-${org}-${Math.random().toString(36).slice(2)}`;
+    secrets.push(token);
     const [row] = await q(`INSERT INTO users (org, name, token) VALUES ($1, 'someone', $2) RETURNING id`, [org, token]);
     return { id: row.id as number, org, token };
   };
@@ -84,8 +88,18 @@ describe('change-sink delivery guarantees', () => {
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     await q(OPERATOR_SCHEMA_SQL);
-    const env = { DATABASE_URL: database.url, ...operatorEnv(), CLIENT_BUFFER_BYTES: String(256 * 1024), CLIENT_BUFFER_CHANGES: '1000' };
-    sinks = [await startSink(env), await startSink(env)];
+    // A table routed by a jsonb column: a value whose comparison throws makes its routing rule fail for that row.
+    await q(`CREATE TABLE tagged (id serial PRIMARY KEY, org text NOT NULL, owner jsonb, label text)`);
+    const env = {
+      DATABASE_URL: database.url,
+      ...operatorEnv({
+        TABLE_NAMES: 'users,games,pushNotifications,targetStatuses,docs,tagged',
+        TABLE_AUTH_COLUMN_ROUTING: JSON.stringify({ ...JSON.parse(ROUTING), tagged: 'owner' }),
+      }),
+      CLIENT_BUFFER_BYTES: String(256 * 1024),
+      CLIENT_BUFFER_CHANGES: '1000',
+    };
+    sinks = [await startSink(env, 0, logs), await startSink(env, 0, logs)];
   });
 
   afterAll(async () => {
@@ -101,6 +115,7 @@ describe('change-sink delivery guarantees', () => {
     const queryable = { query: q } as never;
     const acme = await tenants.create(queryable, 'acme');
     const globex = await tenants.create(queryable, 'globex');
+    secrets.push(acme.apiKey, globex.apiKey);
     const alice = await user(acme.id);
     const [sink] = sinks;
     const aliceAll = await graphql(sink, alice.token);
@@ -145,6 +160,7 @@ describe('change-sink delivery guarantees', () => {
     expect(await dropped(sink, 'revoked', 'graphql-ws')).toBe(1);
     // So does disabling the tenant, on socket.io too.
     const initech = await tenants.create(queryable, 'initech');
+    secrets.push(initech.apiKey);
     const initechSocket = await socket(sink, { token: initech.apiKey });
     expect(await initechSocket.ready).toEqual(expect.objectContaining({ userId: `tenant:${initech.id}`, code: 200 }));
     await q(`UPDATE tenancy.tenants SET disabled_at = now() WHERE id = $1`, [initech.id]);
@@ -264,5 +280,98 @@ describe('change-sink delivery guarantees', () => {
     await q(`INSERT INTO "targetStatuses" (org, label) VALUES ('scale', 'end 2')`);
     await eventually(async () => moved.of('targetStatuses').length, (n) => n === 1);
     expect(moved.of('docs').map((d) => d.data.body)).toEqual(['while moving', 'after moving']);
+  });
+
+  /** Resolves once `sub` is live: a `*` row committed now reaches it (rows committed before it started do not). */
+  const live = async (org: string, ...subs: Subscription<Change>[]) => {
+    const label = `live-${Math.random()}`;
+    await eventually(
+      async () => {
+        await q(`INSERT INTO "targetStatuses" (org, label) VALUES ($1, $2)`, [org, label]);
+        return subs.every((sub) => sub.received.some((c) => c.table === 'targetStatuses' && c.data.label === label));
+      },
+      Boolean,
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+  };
+  const barrier = async (org: string, ...subs: Subscription<Change>[]) => {
+    const label = `barrier-${Math.random()}`;
+    await q(`INSERT INTO "targetStatuses" (org, label) VALUES ($1, $2)`, [org, label]);
+    for (const sub of subs) await eventually(async () => sub.received.some((c) => c.table === 'targetStatuses' && c.data.label === label), Boolean, { timeoutMs: 20_000 });
+  };
+
+  it('resumes a graphql-ws `changes(after:)` subscription on another replica: what was missed, then live ones, no gap and no repeat', async () => {
+    const fay = await user('resume');
+    const first = await graphql(sinks[0], fay.token);
+    await live('resume', first);
+    await q(`INSERT INTO docs (org, owner, body) VALUES ('resume', $1, 'one')`, [fay.id]);
+    const [seen] = await eventually(async () => first.received.filter((c) => c.table === 'docs'), (docs) => docs.length === 1);
+    await first.close();
+
+    await q(`INSERT INTO docs (org, owner, body) VALUES ('resume', $1, 'two'), ('resume', $1, 'three')`, [fay.id]);
+    const resumed = await graphql(sinks[1], fay.token, { after: seen.id });
+    await q(`INSERT INTO docs (org, owner, body) VALUES ('resume', $1, 'four')`, [fay.id]);
+    await eventually(async () => resumed.received.filter((c) => c.table === 'docs').length, (n) => n >= 3);
+    await barrier('resume', resumed);
+    const docs = resumed.received.filter((c) => c.table === 'docs');
+    expect(docs.map((d) => d.data.body)).toEqual(['two', 'three', 'four']);
+    expect(new Set(docs.map((d) => d.id)).size).toBe(3);
+    // With `tables`, the resumed stream holds only those tables' changes after the cursor.
+    const onlyDocs = await graphql(sinks[0], fay.token, { after: seen.id, tables: ['docs'] });
+    await eventually(async () => onlyDocs.received.length, (n) => n >= 3);
+    await barrier('resume', resumed);
+    expect(onlyDocs.received.map((d) => [d.table, d.data.body])).toEqual([
+      ['docs', 'two'],
+      ['docs', 'three'],
+      ['docs', 'four'],
+    ]);
+
+    const bad = subscribe<Change>(`${sinks[0].url.replace(/^http/, 'ws')}/graphql`, fay.token, CHANGES, { after: 'not-a-cursor' }, 'changes');
+    subscriptions.push(bad);
+    expect(await bad.failed).toEqual([expect.objectContaining({ message: expect.stringContaining('after') })]);
+  });
+
+  it('keeps delivering when one table’s routing rule fails on a row: the other rows, tables and subscribers still get theirs', async () => {
+    const tenants = new Tenants(new ApiKeys());
+    const org = await tenants.create({ query: q } as never, 'routing');
+    secrets.push(org.apiKey);
+    const gil = await user(org.id);
+    const socketClient = await socket(sinks[0], { token: gil.token });
+    const gql = await graphql(sinks[1], gil.token);
+    const tenantKey = await graphql(sinks[0], org.apiKey);
+    await live(org.id, gql, tenantKey);
+
+    // In one transaction (one read batch): rows around one whose routing value cannot be compared
+    // (a jsonb object with its own "toString"), and a row of the same table that routes fine.
+    await q(`BEGIN`);
+    await q(`INSERT INTO docs (org, owner, body) VALUES ($1, $2, 'before')`, [org.id, gil.id]);
+    await q(`INSERT INTO tagged (org, owner, label) VALUES ($1, '{"toString": 1}', 'poison')`, [org.id]);
+    await q(`INSERT INTO docs (org, owner, body) VALUES ($1, $2, 'after')`, [org.id, gil.id]);
+    await q(`INSERT INTO tagged (org, owner, label) VALUES ($1, to_jsonb($2::int), 'fine')`, [org.id, gil.id]);
+    await q(`COMMIT`);
+    await q(`INSERT INTO docs (org, owner, body) VALUES ($1, $2, 'later')`, [org.id, gil.id]);
+    await q(`INSERT INTO "targetStatuses" (org, label) VALUES ($1, 'end')`, [org.id]);
+
+    await eventually(async () => socketClient.of('targetStatuses').some((c) => c.data.label === 'end'), Boolean, { timeoutMs: 20_000 });
+    for (const sub of [gql, tenantKey]) {
+      await eventually(async () => sub.received.some((c) => c.table === 'targetStatuses' && c.data.label === 'end'), Boolean, { timeoutMs: 20_000 });
+    }
+    const of = (changes: Array<{ table: string; data: Record<string, unknown> }>) =>
+      changes.filter((c) => c.table === 'docs' || c.table === 'tagged').map((c) => `${c.table}:${c.data.body ?? c.data.label}`);
+    const expected = ['docs:before', 'docs:after', 'tagged:fine', 'docs:later'];
+    expect(of(socketClient.of('changes'))).toEqual(expected);
+    expect(of(gql.received)).toEqual(expected);
+    // A tenant API key sees the tenant's every row without routing, the poisoned one included.
+    expect(of(tenantKey.received)).toEqual(['docs:before', 'tagged:poison', 'docs:after', 'tagged:fine', 'docs:later']);
+    // The failure is logged, with the table, and nothing else failed.
+    const failures = logs.records().filter((r) => (r.level as number) >= 50);
+    expect(failures.map((r) => [r.msg, r.table])).toEqual(expect.arrayContaining([['routing a change failed', 'tagged']]));
+    expect(failures.filter((r) => r.table !== 'tagged')).toEqual([]);
+  });
+
+  it('logs no token or API key on either replica', () => {
+    expect(logs.lines.length).toBeGreaterThan(0);
+    expect(secrets.length).toBeGreaterThan(10);
+    expect(logs.leaked(secrets)).toEqual([]);
   });
 });

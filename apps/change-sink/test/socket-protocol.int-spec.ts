@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { connectSocket, createTestDatabase, eventually, LogCapture, readJson, type SocketClient, type TestDatabase } from '@tributary/testing';
+import { ApiKeys, Tenants } from '@tributary/tenancy';
 import { CaptureLifecycle } from '../src/capture/capture-lifecycle.js';
 import { uninstallCapture } from '../src/capture/uninstall-capture.js';
 import { loadChangeSinkConfig } from '../src/change-sink.config.js';
@@ -328,6 +329,38 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     expect(Number((await db.query(`SELECT count(*) AS n FROM change_sink.changes`)).rows[0].n)).toBe(before);
   });
 
+  it('refuses to start when the configuration names an unknown table or column, installing no trigger', async () => {
+    await db.query(`CREATE TABLE extra (id serial PRIMARY KEY, org text NOT NULL, owner integer)`);
+    const triggersOnExtra = async () => Number((await db.query(`SELECT count(*) AS n FROM pg_trigger WHERE tgrelid = 'extra'::regclass AND NOT tgisinternal`)).rows[0].n);
+    const refused = startSink({
+      DATABASE_URL: database.url,
+      ...operatorEnv({
+        TABLE_NAMES: 'extra,users,nosuchtable',
+        TABLE_AUTH_COLUMN_ROUTING: JSON.stringify({ extra: ['owner', 'nosuchcolumn'], users: 'id' }),
+        FILTERS: 'users.password,users.nosuchcolumn',
+        AUTH_COLUMN: 'nosuchtoken',
+      }),
+    });
+    const error: Error = await refused.then(
+      () => new Error('started'),
+      (e: Error) => e,
+    );
+    // Every problem at once, each naming its variable.
+    for (const problem of [
+      'TABLE_NAMES: table "nosuchtable" does not exist in the postgres database',
+      'TABLE_AUTH_COLUMN_ROUTING: table "extra" has no column "nosuchcolumn"',
+      'FILTERS: table "users" has no column "nosuchcolumn"',
+      'AUTH_TABLE: table "users" has no column "nosuchtoken"',
+    ]) {
+      expect(error.message).toContain(problem);
+    }
+    expect(await triggersOnExtra()).toBe(0);
+    // The same configuration without the unknown names starts and captures the table.
+    const fixed = await startSink({ DATABASE_URL: database.url, ...operatorEnv({ TABLE_NAMES: 'extra,users', TABLE_AUTH_COLUMN_ROUTING: JSON.stringify({ extra: 'owner', users: 'id' }) }) });
+    await fixed.close();
+    expect(await triggersOnExtra()).toBeGreaterThan(0);
+  });
+
   it('logs at debug level without a token, the SECURITY_TOKEN, a filtered password or the database password', async () => {
     // A refused token and a refused publish are logged too.
     const refused = connect({ token: `${secrets.at(-1)}-wrong` });
@@ -355,6 +388,27 @@ describe('change-sink socket.io: publishing switched off', () => {
   afterAll(async () => {
     await sink?.close();
     await database?.drop();
+  });
+
+  it('refuses a client’s socket.io publish with 403 when ALLOW_REPUBLISHING is off, publishing nothing', async () => {
+    const tenants = new Tenants(new ApiKeys());
+    const acme = await withClient(database.url, (c) => tenants.create({ query: (sql: string, params?: unknown[]) => c.query(sql, params).then((r) => r.rows) } as never, 'acme'));
+    const [publisher, listener] = [connectSocket(sink.url, { token: acme.apiKey }), connectSocket(sink.url, { token: acme.apiKey })];
+    try {
+      await Promise.all([publisher.ready, listener.ready]);
+      const stored = async () => withClient(database.url, async (c) => Number((await c.query(`SELECT count(*) AS n FROM change_sink.changes`)).rows[0].n));
+      const before = await stored();
+      const ack = await publisher.socket.emitWithAck('publish', { data: { hello: 1 }, type: 'insert', userId: '*', table: 'chat' });
+      expect(ack).toEqual({ code: 403, message: expect.stringContaining('ALLOW_REPUBLISHING') });
+      expect(publisher.of('error')).toEqual([{ code: 403, message: ack.message }]);
+      expect(await stored()).toBe(before);
+      // Still connected (a refused publish is not a disconnect), and nothing reached the tenant.
+      expect(publisher.socket.connected).toBe(true);
+      expect([publisher.of('chat'), listener.of('chat')]).toEqual([[], []]);
+    } finally {
+      publisher.close();
+      listener.close();
+    }
   });
 
   it('answers POST /publish with 403 when no SECURITY_TOKEN is configured', async () => {
