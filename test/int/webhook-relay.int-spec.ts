@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, get, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PostgresMessageLog, type Envelope } from '@tributary/messaging';
+import { drainAndClose } from '@tributary/runtime';
+import pg from 'pg';
 import { eventually, forgottenFilterView, tenantTables } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
 import { run } from '../../apps/cli/src/main.js';
@@ -16,13 +18,20 @@ interface Received {
   readonly at: number;
 }
 
+/** What the receiver does with the next calls for a package, instead of its default. */
+type Step = 'fail' | 'hold';
+
 /**
  * The tenant's own endpoint: answers 503 with Retry-After to the first call of each idempotency key
- * (1 s for package PKG-R1, 0 otherwise, to keep the suite short), then 200.
+ * (1 s for package PKG-R1, 0 otherwise, to keep the suite short), then 200. A package can be given
+ * steps instead: `fail` (503, Retry-After 0) or `hold` (no answer until `release`).
  */
-async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
+async function startReceiver() {
   const received: Received[] = [];
   const seenKeys = new Set<string>();
+  const plans = new Map<string, Step[]>();
+  const held = new Map<string, Array<() => void>>();
+  const ok = (response: ServerResponse) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `ext-${received.length}` }));
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
@@ -30,16 +39,42 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; ser
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       received.push({ headers: request.headers, body, at: performance.now() });
       const key = String(request.headers['idempotency-key']);
-      if (!seenKeys.has(key)) {
+      const step = plans.get(body.trackingId)?.shift();
+      if (step === 'fail') return void response.writeHead(503, { 'retry-after': '0' }).end();
+      if (step === 'hold') return void held.set(body.trackingId, [...(held.get(body.trackingId) ?? []), () => ok(response)]);
+      if (!step && !seenKeys.has(key)) {
         seenKeys.add(key);
         response.writeHead(503, { 'retry-after': body.trackingId === 'PKG-R1' ? '1' : '0' }).end();
         return;
       }
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `ext-${received.length}` }));
+      ok(response);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received, server };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    received,
+    server,
+    plan: (trackingId: string, steps: Step[]) => plans.set(trackingId, steps),
+    /** Calls for the package waiting for `release`. */
+    holding: (trackingId: string) => held.get(trackingId)?.length ?? 0,
+    release(trackingId: string) {
+      held.get(trackingId)?.forEach((answer) => answer());
+      held.delete(trackingId);
+    },
+  };
+}
+
+/** A GET on a fresh connection (as a kubelet's probe makes): its status and body, or the connection error. */
+function probe(url: string): Promise<{ status: number; body: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const request = get(url, { agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+  });
 }
 
 describe('the docs example integration (webhook-relay), deployments, actions and runs', () => {
@@ -70,6 +105,7 @@ describe('the docs example integration (webhook-relay), deployments, actions and
 
   afterAll(async () => {
     await worker?.stop();
+    receiver?.server.closeAllConnections();
     await new Promise((resolve) => receiver?.server.close(resolve));
   });
 
@@ -176,6 +212,35 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     expect(JSON.stringify(letters)).not.toContain(TOKEN);
   });
 
+  it('reports a handler that failed once on /metrics: a retry outcome, and the message deferred until its retry succeeds', async () => {
+    // Long enough for the held call below to outlast any probe of it.
+    expect((await as(acme)('PATCH', `/v1/deployments/${deploymentId}`, { config: { url: receiver.url, timeoutMs: 30_000 } })).status).toBe(200);
+    const topic = Topics.packageStateChanged.name;
+    const sample = async (name: string, labels: Record<string, string>) => {
+      const text = await (await fetch(`${worker.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    const retries = () => sample('tributary_handler_duration_seconds_count', { topic, group: 'integration-worker', outcome: 'retry' });
+    const oks = () => sample('tributary_handler_duration_seconds_count', { topic, group: 'integration-worker', outcome: 'ok' });
+    const deferred = () => sample('tributary_deferred_messages', { group: 'integration-worker', topic });
+    const [retriesBefore, oksBefore] = [await retries(), await oks()];
+    expect(await deferred()).toBe(0);
+
+    // Three 503s use up the outbound client's attempts: the handler fails once; its retry's call is held.
+    receiver.plan('PKG-FLAKY', ['fail', 'fail', 'fail', 'hold']);
+    await worker.publish(Topics.packageStateChanged, stateChange('PKG-FLAKY'), acme.id);
+    await eventually(async () => receiver.holding('PKG-FLAKY'), (n) => n === 1, { timeoutMs: 30_000 });
+    expect(await retries()).toBe(retriesBefore + 1);
+    expect(await deferred()).toBe(1);
+
+    receiver.release('PKG-FLAKY');
+    await eventually(deferred, (n) => n === 0, { timeoutMs: 30_000 });
+    expect(await oks()).toBe(oksBefore + 1);
+    expect(await retries()).toBe(retriesBefore + 1);
+    expect(relayedFor('PKG-FLAKY')).toHaveLength(4);
+  });
+
   it("keeps every tenant's deployments, actions and runs to itself", async () => {
     expect((await as(globex)('GET', `/v1/deployments/${deploymentId}`)).status).toBe(404);
     expect((await as(globex)('GET', '/v1/deployments')).body.map((d: { name: string }) => d.name)).toEqual(['strict']);
@@ -246,5 +311,35 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     // Reached by tenant transactions (the tenant API), so behind row-level security rather than denied.
     const reachable = Object.entries(view).filter(([, seen]) => seen[one.id] !== 'denied').map(([table]) => table);
     expect(reachable).toEqual(expect.arrayContaining(['worker.deployments', 'worker.actions', 'worker.runs', 'worker.schedules', 'messaging.dead_letters', 'worker.mailbox', 'worker.tracked_packages']));
+  });
+
+  it('drains on shutdown: readiness answers 503 while the message in hand finishes, then the listener closes', async () => {
+    expect((await as(acme)('PATCH', `/v1/actions/${actionId}`, { enabled: true })).status).toBe(200);
+    receiver.plan('PKG-DRAIN', ['hold']);
+    await worker.publish(Topics.packageStateChanged, stateChange('PKG-DRAIN'), acme.id);
+    await eventually(async () => receiver.holding('PKG-DRAIN'), (n) => n === 1, { timeoutMs: 30_000 });
+    expect(await probe(`${worker.url}/health/ready`)).toMatchObject({ status: 200 });
+
+    // What SIGTERM runs (exitOnSignals), without ending the test process.
+    let closed = false;
+    const draining = drainAndClose(worker.app).then(() => (closed = true));
+    // Every probe on a fresh connection, for as long as the message is in hand: 503 (it was 200 just
+    // before; only the drain changed), and still alive.
+    for (let i = 0; i < 5; i++) expect(await probe(`${worker.url}/health/ready`)).toMatchObject({ status: 503 });
+    expect(await probe(`${worker.url}/health/live`)).toMatchObject({ status: 200 });
+    expect(closed).toBe(false);
+
+    receiver.release('PKG-DRAIN');
+    await draining;
+    // The message in hand was finished and recorded before the app closed; then the listener went.
+    expect(await probe(`${worker.url}/health/ready`)).toEqual({ error: 'ECONNREFUSED' });
+    const db = new pg.Client({ connectionString: worker.db.url });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT state FROM worker.runs WHERE action_id = $1 ORDER BY started_at DESC LIMIT 1`, [actionId]);
+      expect(rows).toEqual([{ state: 'ok' }]);
+    } finally {
+      await db.end();
+    }
   });
 });

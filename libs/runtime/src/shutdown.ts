@@ -1,10 +1,10 @@
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext, INestMicroservice } from '@nestjs/common';
 import type { Server } from 'node:http';
+import { Draining } from './health/health.module.js';
 
 /**
- * On SIGTERM or SIGINT: close the app — readiness turns false, consumers finish the message in hand
- * and commit, connections close — then exit 0. If that takes longer than `graceMs` (keep it under
- * the orchestrator's grace period), exit 1 so the process never lingers.
+ * On SIGTERM or SIGINT: drain and close the app (`drainAndClose`), then exit 0. If that takes longer
+ * than `graceMs` (keep it under the orchestrator's grace period), exit 1 so the process never lingers.
  */
 export function exitOnSignals(app: INestApplicationContext, graceMs = 25_000): void {
   let stopping = false;
@@ -17,8 +17,7 @@ export function exitOnSignals(app: INestApplicationContext, graceMs = 25_000): v
     }, graceMs);
     deadline.unref();
     try {
-      endKeepAlive(app);
-      await app.close();
+      await drainAndClose(app);
       process.exit(0);
     } catch (error) {
       process.stderr.write(`${signal}: shutdown failed: ${(error as Error).message}\n`);
@@ -27,6 +26,46 @@ export function exitOnSignals(app: INestApplicationContext, graceMs = 25_000): v
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * What an app does on SIGTERM, in this order: readiness turns 503 at once; the consumers stop taking
+ * messages and finish the one in hand (and commit) while the HTTP listener still answers — probes see
+ * 503 for the whole drain rather than a refused connection, and requests in flight complete, each
+ * response closing its connection; then the app closes (the listener, the pools). Nest's own `close()`
+ * would close the listener before the consumers.
+ */
+export async function drainAndClose(app: INestApplicationContext): Promise<void> {
+  endKeepAlive(app);
+  beginDraining(app);
+  await closeConsumers(app);
+  await app.close();
+}
+
+function beginDraining(app: INestApplicationContext): void {
+  try {
+    app.get(Draining, { strict: false }).begin();
+  } catch {
+    // An app without the health module has no readiness to turn off.
+  }
+}
+
+/**
+ * Closes the app's consumers (its connected microservices) the way Nest's own shutdown does — flagged
+ * as terminated first, so that the shared container's lifecycle hooks run once, from `app.close()`,
+ * which closes them again (a no-op by then).
+ */
+async function closeConsumers(app: INestApplicationContext): Promise<void> {
+  const microservices: INestMicroservice[] = (app as Partial<INestApplication>).getMicroservices?.() ?? [];
+  await Promise.all(
+    microservices.map(async (microservice) => {
+      const terminable = microservice as INestMicroservice & { setIsTerminated?(terminated: boolean): void };
+      // Without the flag, closing it here would run the lifecycle hooks twice: leave it to app.close().
+      if (typeof terminable.setIsTerminated !== 'function') return;
+      terminable.setIsTerminated(true);
+      await terminable.close();
+    }),
+  );
 }
 
 /**

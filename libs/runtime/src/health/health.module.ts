@@ -31,8 +31,13 @@ export class Draining implements BeforeApplicationShutdown {
     return this.draining;
   }
 
-  beforeApplicationShutdown(): void {
+  /** From now on /health/ready answers 503 (the drain on SIGTERM calls it first; `close()` does too). */
+  begin(): void {
     this.draining = true;
+  }
+
+  beforeApplicationShutdown(): void {
+    this.begin();
   }
 }
 
