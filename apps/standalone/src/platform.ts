@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@tributary/database';
+import { drainAndClose } from '@tributary/runtime';
 import { createChangeSinkApp } from '../../change-sink/src/change-sink.app.js';
 import { loadChangeSinkConfig } from '../../change-sink/src/change-sink.config.js';
 import { createEventStoreApp } from '../../event-store/src/event-store.app.js';
@@ -82,8 +83,8 @@ export async function startPlatform(config: StandaloneConfig): Promise<RunningPl
       database: embedded ? 'embedded' : 'server',
       databaseUrl,
       async stop() {
-        // Consumers first (they finish in-flight work), ingress last, then the database.
-        for (const app of [...apps].reverse()) await app.close();
+        // Consumers first (they finish in-flight work), ingress last, then the database; each drains as on SIGTERM.
+        for (const app of [...apps].reverse()) await drainAndClose(app);
         await embedded?.stop();
       },
     };
