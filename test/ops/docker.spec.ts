@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { loadConfig } from '@tributary/runtime';
-import { APP_NAMES, APPS, configVariables, interpolate, placeholderSecret, requiredVariables } from './ops-fixtures.js';
+import { loadChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
+import { bindMounts, compose, composeText, createdTables, dotEnv, envOf, service } from './compose.js';
+import { APP_NAMES, APPS, configVariables, interpolate, requiredVariables } from './ops-fixtures.js';
 import { effective, effectiveEnv, execForm, parseDockerfile, stageChain } from './dockerfile.js';
 
 const root = process.cwd();
@@ -10,24 +11,6 @@ const dockerDir = join(root, 'docker');
 const { globalArgs, stages } = parseDockerfile(join(dockerDir, 'Dockerfile'));
 const instructionsOf = (app: string) => stageChain(stages, app).flatMap((s) => s.instructions);
 const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-
-// Compose as `docker compose` reads it: YAML merge keys, then ${VAR} interpolation from docker/.env.
-const composeText = readFileSync(join(dockerDir, 'compose.yaml'), 'utf8');
-const dotEnv = Object.fromEntries(
-  readFileSync(join(dockerDir, '.env.example'), 'utf8')
-    .split('\n')
-    .filter((l) => /^[A-Z_]+=/.test(l))
-    .map((l) => l.split('=', 2) as [string, string])
-    // The example leaves the keys for the operator to fill in: fill them as an operator would.
-    .map(([k, v]) => [k, v === '' ? placeholderSecret(k) : v]),
-);
-const compose = parse(interpolate(composeText, dotEnv), { merge: true }) as { services: Record<string, any> };
-const service = (name: string) => {
-  const s = compose.services[name];
-  if (!s) throw new Error(`compose has no service ${name}`);
-  return s;
-};
-const envOf = (s: { environment?: Record<string, unknown> }) => Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
 
 describe('the Dockerfile (docker/Dockerfile)', () => {
   it('builds in one stage and runs on production dependencies only, as a non-root user', () => {
@@ -127,6 +110,31 @@ describe('the compose file (docker/compose.yaml)', () => {
     // Every app that signs or verifies messages shares one key.
     const keys = new Set(APP_NAMES.filter((a) => APPS[a].kafka).map((a) => envOf(service(a)).TRIBUTARY_SIGNING_KEY));
     expect(keys.size).toBe(1);
+  });
+
+  it("wires the change-sink to the MariaDB service and the demo table its init script creates", () => {
+    const mariadb = service('mariadb');
+    const sink = envOf(service('change-sink'));
+    const config = loadChangeSinkConfig(sink);
+    expect(config.mysql).toEqual({
+      host: 'mariadb',
+      port: 3306,
+      user: mariadb.environment.MARIADB_USER,
+      password: mariadb.environment.MARIADB_PASSWORD,
+      database: mariadb.environment.MARIADB_DATABASE,
+    });
+    expect(service('change-sink').depends_on.mariadb).toEqual({ condition: 'service_healthy' });
+    // The init script is mounted where the image runs it (into MARIADB_DATABASE), and creates every
+    // captured table with the tenant column; what start-up then checks against the live database is
+    // proven by test/ops/compose-mariadb.int-spec.ts.
+    const scripts = bindMounts(mariadb).filter((m) => m.target.startsWith('/docker-entrypoint-initdb.d/'));
+    expect(scripts.length).toBeGreaterThan(0);
+    const created = new Map(scripts.flatMap((m) => [...createdTables(readFileSync(m.source, 'utf8'))]));
+    expect(config.tableNames.length).toBeGreaterThan(0);
+    for (const table of config.tableNames) {
+      expect({ table, columns: created.get(table) }).toEqual({ table, columns: expect.arrayContaining([config.TENANT_COLUMN!]) });
+    }
+    expect(created.has(config.MYSQL_TABLE_TARGET)).toBe(false);
   });
 
   it('migrates each app and creates the topics before the apps start, and the apps do not migrate themselves', () => {

@@ -4,6 +4,8 @@ import { WorkerConfig } from '../../apps/integration-worker/src/worker.config.js
 import { APP_NAMES, APPS, configVariables, containerEnv, guaranteedEnv, mainContainer, requiredVariables, type AppName } from './ops-fixtures.js';
 import { parseDockerfile, effective, execForm, stageChain } from './dockerfile.js';
 import { containersOf, kubectlKustomize, kustomize, podSpecOf, type Resource } from './kustomize.js';
+import { admits } from './network-policy.js';
+import { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 
 const root = process.cwd();
 const OVERLAYS = ['dev', 'prod'] as const;
@@ -16,6 +18,14 @@ const one = (resources: Resource[], kind: string, name: string): Resource => {
 };
 const spec = (r: Resource) => r.spec as Record<string, any>;
 const appOf = (r: Resource) => r.metadata.labels?.['app.kubernetes.io/name'] as AppName;
+/** The namespace labels the policies admit: the ingress controller's and Prometheus's (docs/deploy.md). */
+const INGRESS_LABEL = 'tributary.io/ingress';
+const MONITORING_LABEL = 'tributary.io/monitoring';
+/** An nginx size (`2m`, `512k`, `1048576`) in bytes. */
+const bytes = (size: string) => {
+  const [, digits, unit] = /^(\d+)([kmg])?$/i.exec(size)!;
+  return Number(digits) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(unit ?? '').toLowerCase() as '' | 'k' | 'm' | 'g'];
+};
 const jobsOf = (resources: Resource[], component: string) =>
   resources.filter((r) => r.kind === 'Job' && r.metadata.labels?.['app.kubernetes.io/component'] === component);
 
@@ -144,27 +154,70 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
       }
     });
 
-    it('lets traffic from outside reach only the gateway and the change-sink', () => {
+    it("lets each app's HTTP port be reached only through the ingress controller, and scraped from monitoring", () => {
       const policies = resources.filter((r) => r.kind === 'NetworkPolicy');
-      const selects = (policy: Resource, labels: Record<string, string>) => {
-        const selector = spec(policy).podSelector ?? {};
-        const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-        const byExpression = (selector.matchExpressions ?? []).every((e: { key: string; operator: string; values: string[] }) =>
-          e.operator === 'In' ? e.values.includes(labels[e.key]) : e.operator === 'NotIn' ? !e.values.includes(labels[e.key]) : true,
-        );
-        return byLabel && byExpression;
-      };
-      const denyAll = policies.find((p) => Object.keys(spec(p).podSelector).length === 0 && spec(p).policyTypes.includes('Ingress') && !spec(p).ingress);
-      expect(denyAll).toBeDefined();
+      const namespace = one(resources, 'Deployment', 'gateway').metadata.namespace!;
+      const ingressController = { namespace: 'ingress-nginx', namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx', [INGRESS_LABEL]: 'true' }, podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+      const monitoring = { namespace: 'monitoring', namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring', [MONITORING_LABEL]: 'true' }, podLabels: { app: 'prometheus' } };
+      const otherNamespace = { namespace: 'team-x', namespaceLabels: { 'kubernetes.io/metadata.name': 'team-x' }, podLabels: { app: 'anything' } };
+      const namespaceLabels = { 'kubernetes.io/metadata.name': namespace, ...(resources.find((r) => r.kind === 'Namespace')?.metadata.labels ?? {}) };
+      const podsHere = resources
+        .filter((r) => podSpecOf(r))
+        .map((r) => ({ namespace, namespaceLabels, podLabels: (spec(r).template ?? spec(r).jobTemplate.spec.template).metadata?.labels ?? {} }));
+      expect(podsHere.length).toBeGreaterThanOrEqual(APP_NAMES.length);
       for (const app of APP_NAMES) {
-        const labels = spec(one(resources, 'Deployment', app)).template.metadata.labels;
-        const rules = policies.filter((p) => selects(p, labels)).flatMap((p) => spec(p).ingress ?? []);
-        const fromAnywhere = rules.filter((rule: { from?: unknown[] }) => !rule.from || rule.from.length === 0);
-        if (APPS[app].public) expect(fromAnywhere.length).toBeGreaterThan(0);
-        else expect({ app, fromAnywhere }).toEqual({ app, fromAnywhere: [] });
-        // Whatever reaches an app reaches only its HTTP port.
-        for (const rule of rules) expect(rule.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+        const deployment = one(resources, 'Deployment', app);
+        const container = mainContainer(deployment);
+        const [http] = container.ports;
+        const target = (port: { number: number; name?: string }) => ({ namespace, labels: spec(deployment).template.metadata.labels, port });
+        const httpPort = target({ number: http.containerPort, name: http.name });
+        expect({ app, fromIngressController: admits(policies, ingressController, httpPort) }).toEqual({ app, fromIngressController: true });
+        expect({ app, scraped: admits(policies, monitoring, httpPort) }).toEqual({ app, scraped: true });
+        // Only the HTTP port, and from nowhere else: not from outside the cluster past the ingress, not
+        // from other namespaces, not from the other pods of this one (the apps never call each other).
+        expect({ app, otherPort: admits(policies, ingressController, target({ number: 9229 })) }).toEqual({ app, otherPort: false });
+        expect({ app, external: admits(policies, { external: true }, httpPort) }).toEqual({ app, external: false });
+        expect({ app, otherNamespace: admits(policies, otherNamespace, httpPort) }).toEqual({ app, otherNamespace: false });
+        for (const pod of podsHere) {
+          expect({ app, from: pod.podLabels, admitted: admits(policies, pod, httpPort) }).toEqual({ app, from: pod.podLabels, admitted: false });
+        }
       }
+    });
+
+    it('routes one host per app to its Service, the gateway host being the PUBLIC_URL it hands out', () => {
+      const ingresses = resources.filter((r) => r.kind === 'Ingress');
+      const hosts = new Map<string, AppName>();
+      for (const app of APP_NAMES) {
+        const routed = ingresses.filter((i) => spec(i).rules.some((rule: any) => rule.http.paths.some((p: any) => p.backend.service.name === app)));
+        expect({ app, ingresses: routed.length }).toEqual({ app, ingresses: 1 });
+        const [ingress] = routed;
+        const service = one(resources, 'Service', app);
+        for (const rule of spec(ingress).rules) {
+          expect(hosts.has(rule.host)).toBe(false);
+          hosts.set(rule.host, app);
+          for (const path of rule.http.paths) {
+            expect(path.backend.service.name).toBe(app);
+            expect(spec(service).ports.map((p: { name: string }) => p.name)).toContain(path.backend.service.port.name);
+            expect([path.path, path.pathType]).toEqual(['/', 'Prefix']);
+          }
+        }
+        expect(spec(ingress).ingressClassName).toEqual(expect.any(String));
+        // TLS, where there is any, covers exactly the Ingress's hosts.
+        for (const tls of spec(ingress).tls ?? []) expect(tls.hosts).toEqual(spec(ingress).rules.map((r: { host: string }) => r.host));
+      }
+      const gateway = one(resources, 'Deployment', 'gateway');
+      const config = loadConfig(GatewayConfig, guaranteedEnv(containerEnv(mainContainer(gateway), resources)));
+      const publicUrl = new URL(config.PUBLIC_URL);
+      const gatewayIngress = ingresses.find((i) => hosts.get(spec(i).rules[0].host) === 'gateway')!;
+      const tls = (spec(gatewayIngress).tls ?? []).some((t: { hosts: string[] }) => t.hosts.includes(publicUrl.hostname));
+      expect(hosts.get(publicUrl.hostname)).toBe('gateway');
+      expect(publicUrl.protocol).toBe(tls ? 'https:' : 'http:');
+      // ingress-nginx lets the gateway answer oversized deliveries itself (413 payload_too_large).
+      expect(bytes(gatewayIngress.metadata.annotations!['nginx.ingress.kubernetes.io/proxy-body-size'])).toBeGreaterThan(config.bodyLimitBytes);
+      // socket.io's polling transport needs its session on one replica when there are several.
+      const changeSink = ingresses.find((i) => hosts.get(spec(i).rules[0].host) === 'change-sink')!;
+      const hpa = resources.find((r) => r.kind === 'HorizontalPodAutoscaler' && spec(r).scaleTargetRef.name === 'change-sink')!;
+      if (spec(hpa).maxReplicas > 1) expect(changeSink.metadata.annotations?.['nginx.ingress.kubernetes.io/affinity']).toBe('cookie');
     });
 
     it('never scales the worker past the partitions it shares', () => {

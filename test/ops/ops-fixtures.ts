@@ -12,17 +12,15 @@ interface DeployableApp {
   readonly config: new () => AppConfig;
   /** Publishes or consumes on Kafka (reads the KAFKA_* settings). */
   readonly kafka: boolean;
-  /** Takes traffic from outside the cluster. */
-  readonly public: boolean;
   readonly autoscaled: boolean;
 }
 
 /** The deployable apps, their config classes, and what the manifests must give each. */
 export const APPS: Record<'gateway' | 'event-store' | 'change-sink' | 'integration-worker', DeployableApp> = {
-  gateway: { config: GatewayConfig, kafka: true, public: true, autoscaled: false },
-  'event-store': { config: EventStoreConfig, kafka: true, public: false, autoscaled: false },
-  'change-sink': { config: ChangeSinkConfig, kafka: false, public: true, autoscaled: true },
-  'integration-worker': { config: WorkerConfig, kafka: true, public: false, autoscaled: true },
+  gateway: { config: GatewayConfig, kafka: true, autoscaled: false },
+  'event-store': { config: EventStoreConfig, kafka: true, autoscaled: false },
+  'change-sink': { config: ChangeSinkConfig, kafka: false, autoscaled: true },
+  'integration-worker': { config: WorkerConfig, kafka: true, autoscaled: true },
 };
 export type AppName = keyof typeof APPS;
 export const APP_NAMES = Object.keys(APPS) as AppName[];

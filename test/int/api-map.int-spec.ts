@@ -1,0 +1,265 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { connectSocket, createTestDatabase, eventually, readJson, type SocketClient, type TestDatabase } from '@tributary/testing';
+import { ChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
+import { ChangeSocketGateway } from '../../apps/change-sink/src/socket/change-socket.gateway.js';
+import { EventStoreConfig } from '../../apps/event-store/src/event-store.config.js';
+import { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
+import { WorkerConfig } from '../../apps/integration-worker/src/worker.config.js';
+import { startPlatform, type RunningPlatform } from '../../apps/standalone/src/platform.js';
+import { loadStandaloneConfig } from '../../apps/standalone/src/standalone.config.js';
+
+/**
+ * docs/api-map.md against the running platform (the standalone process: the four apps exactly as
+ * they run apart, on their own ports): every app's OpenAPI routes, the key each route wants, the
+ * HTTP routes outside OpenAPI (and that no other app serves them), every GraphQL endpoint's root
+ * fields, and the socket.io events. A route, field or event added without the page fails here.
+ */
+
+type AppName = 'gateway' | 'event-store' | 'change-sink' | 'integration-worker';
+const APPS: Record<AppName, { port: number; url: (p: RunningPlatform) => string }> = {
+  gateway: { port: new GatewayConfig().PORT, url: (p) => p.urls.gateway },
+  'event-store': { port: new EventStoreConfig().PORT, url: (p) => p.urls.eventStore },
+  'change-sink': { port: new ChangeSinkConfig().PORT, url: (p) => p.urls.changeSink },
+  'integration-worker': { port: new WorkerConfig().PORT, url: (p) => p.urls.worker },
+};
+const APP_NAMES = Object.keys(APPS) as AppName[];
+const API_KEYS = ['tenant', 'admin'] as const;
+
+interface Route {
+  readonly methods: string[];
+  readonly path: string;
+  /** `—`, `tenant`, `admin`, `tenant, admin`, `signature`, `SECURITY_TOKEN` */
+  readonly key: string;
+}
+interface Section {
+  port?: number;
+  rest: Route[];
+  other: Route[];
+  graphql: { path: string; ws: boolean; roots: Record<string, string[]> }[];
+  socket: { direction: string; event: string }[];
+}
+
+/** The page, read by its headings and tables. */
+function parseApiMap(text: string): Map<AppName | 'every', Section> {
+  const sections = new Map<AppName | 'every', Section>();
+  for (const chunk of text.split(/^## /m).slice(1)) {
+    const heading = chunk.slice(0, chunk.indexOf('\n'));
+    const app = /^Every app/.test(heading) ? 'every' : (/^([a-z-]+) — port (\d+)$/.exec(heading) ?? [])[1];
+    if (!app) continue;
+    const section: Section = { port: Number(/port (\d+)/.exec(heading)?.[1]) || undefined, rest: [], other: [], graphql: [], socket: [] };
+    // Text before the first ### is the section's REST table (the "Every app" section has one).
+    for (const [index, part] of chunk.split(/^### /m).entries()) {
+      const title = part.slice(0, part.indexOf('\n'));
+      const rows = part
+        .split('\n')
+        .filter((l) => l.startsWith('|') && !/^\|\s*-/.test(l))
+        .slice(1)
+        .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+      const ticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      const routes = () => rows.map(([methods, path, key]) => ({ methods: ticked(methods), path: ticked(path)[0], key }));
+      if ((index === 0 && app === 'every') || title.startsWith('REST')) section.rest.push(...routes());
+      else if (title.startsWith('Other HTTP')) section.other.push(...routes());
+      else if (title.startsWith('GraphQL')) {
+        section.graphql.push({ path: ticked(title)[0], ws: title.includes('graphql-ws'), roots: Object.fromEntries(rows.map(([root, fields]) => [root, ticked(fields)])) });
+      } else if (title.startsWith('socket.io')) section.socket.push(...rows.map(([direction, event]) => ({ direction, event: ticked(event)[0] })));
+    }
+    sections.set(app as AppName | 'every', section);
+  }
+  return sections;
+}
+
+const doc = parseApiMap(readFileSync(join(process.cwd(), 'docs/api-map.md'), 'utf8'));
+const sectionOf = (app: AppName) => doc.get(app)!;
+const every = doc.get('every')!;
+/** A path with its parameters filled in (a well-formed id that exists nowhere). */
+const concrete = (path: string) => path.replace(/\{[^}]+\}/g, '0190f3b4-0000-7000-8000-000000000000');
+const keysOf = (key: string) => key.split(',').map((k) => k.trim());
+const API_KEY_ROUTE = (key: string) => keysOf(key).every((k) => (API_KEYS as readonly string[]).includes(k));
+
+interface Answer {
+  status: number;
+  code?: string;
+}
+
+describe('docs/api-map.md', () => {
+  let home: string;
+  let database: TestDatabase;
+  let platform: RunningPlatform;
+  let tenant: { id: string; apiKey: string };
+  /** A webhook of the tenant: an unknown id is answered 404 whatever the signature (nothing tells which ids exist). */
+  let webhookId: string;
+  const sockets: SocketClient[] = [];
+
+  const call = async (app: AppName, method: string, path: string, key?: string, body?: unknown): Promise<Answer> => {
+    const response = await fetch(`${APPS[app].url(platform)}${path}`, {
+      method,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let code: string | undefined;
+    try {
+      code = JSON.parse(text)?.error?.code;
+    } catch {
+      code = undefined;
+    }
+    return { status: response.status, code };
+  };
+  const keyOf = (kind: (typeof API_KEYS)[number]) => (kind === 'admin' ? platform.adminKey : tenant.apiKey);
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'tributary-api-map-'));
+    database = await createTestDatabase();
+    platform = await startPlatform(
+      loadStandaloneConfig({
+        TRIBUTARY_HOME: home,
+        DATABASE_URL: database.url,
+        GATEWAY_PORT: '0',
+        EVENT_STORE_PORT: '0',
+        CHANGE_SINK_PORT: '0',
+        WORKER_PORT: '0',
+        LOG_LEVEL: 'silent',
+      }),
+    );
+    const created = await fetch(`${platform.urls.gateway}/v1/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${platform.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'api-map' }),
+    });
+    tenant = await readJson(created);
+    const webhook = await fetch(`${platform.urls.gateway}/v1/tenants/${tenant.id}/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${platform.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ topic: 'tracking.carrier-update.received' }),
+    });
+    webhookId = (await readJson(webhook)).id;
+  });
+
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await platform?.stop();
+    await database?.drop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('has a section per app, on the port the app listens on by default', () => {
+    expect([...doc.keys()].sort()).toEqual([...APP_NAMES, 'every'].sort());
+    for (const app of APP_NAMES) expect({ app, port: sectionOf(app).port }).toEqual({ app, port: APPS[app].port });
+  });
+
+  it.each(APP_NAMES)("lists exactly the routes of %s's OpenAPI document, with their methods", async (app) => {
+    const openapi = await readJson(await fetch(`${APPS[app].url(platform)}/docs-json`));
+    const served = Object.entries(openapi.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = [...every.rest, ...sectionOf(app).rest].flatMap((r) => r.methods.map((m) => `${m} ${r.path}`));
+    expect(documented.sort()).toEqual(served.sort());
+  });
+
+  it.each(APP_NAMES)("says which key each of %s's routes wants, as its OpenAPI document and its answers do", async (app) => {
+    const openapi = await readJson(await fetch(`${APPS[app].url(platform)}/docs-json`));
+    for (const route of [...every.rest, ...sectionOf(app).rest]) {
+      const keys = keysOf(route.key);
+      for (const method of route.methods) {
+        const where = `${method} ${route.path} (${route.key})`;
+        const operation = openapi.paths[route.path][method.toLowerCase()];
+        const path = route.key === 'signature' ? route.path.replace('{webhookId}', webhookId) : concrete(route.path);
+        const body = ['GET', 'HEAD', 'DELETE'].includes(method) ? undefined : {};
+        expect({ where, bearer: Boolean(operation.security?.some((s: object) => 'bearer' in s)) }).toEqual({ where, bearer: API_KEY_ROUTE(route.key) });
+        const anonymous = await call(app, method, path, undefined, body);
+        if (API_KEY_ROUTE(route.key)) expect({ where, status: anonymous.status }).toEqual({ where, status: 401 });
+        else if (route.key === 'signature') expect({ where, anonymous }).toEqual({ where, anonymous: { status: 401, code: expect.stringMatching(/^signature_/) } });
+        else expect({ where, anonymous: anonymous.status }).not.toEqual({ where, anonymous: 401 });
+        if (!API_KEY_ROUTE(route.key)) continue;
+        for (const kind of API_KEYS) {
+          const answer = await call(app, method, path, keyOf(kind), body);
+          // A refusal for the kind of key names the kind wanted: it must be the page's.
+          if (answer.code === 'tenant_required') expect({ where, kind, keys }).toEqual({ where, kind, keys: ['tenant'] });
+          if (answer.code === 'admin_required') expect({ where, kind, keys }).toEqual({ where, kind, keys: ['admin'] });
+          if (!keys.includes(kind)) expect({ where, kind, refused: answer.status >= 400 }).toEqual({ where, kind, refused: true });
+          else expect({ where, kind, code: answer.code }).not.toEqual({ where, kind, code: expect.stringMatching(/^(tenant|admin)_required$/) });
+        }
+      }
+    }
+  });
+
+  it('serves the routes outside OpenAPI where the page says, and nowhere else', async () => {
+    const probe = async (app: AppName, route: Route, method: string) => {
+      if (route.path.endsWith('graphql')) return call(app, method, route.path, undefined, { query: '{ __typename }' });
+      if (route.path.startsWith('/socket.io')) return call(app, method, `${route.path}?EIO=4&transport=polling`);
+      return call(app, method, route.path);
+    };
+    const listed = [...new Set(APP_NAMES.flatMap((a) => sectionOf(a).other.map((r) => r.path)))];
+    expect(listed.length).toBeGreaterThan(0);
+    for (const app of APP_NAMES) {
+      const own = [...every.other, ...sectionOf(app).other];
+      for (const route of own) {
+        for (const method of route.methods) {
+          const answer = await probe(app, route, method);
+          const where = `${app}: ${method} ${route.path}`;
+          expect({ where, found: answer.status !== 404 }).toEqual({ where, found: true });
+          if (route.key === '—') expect({ where, status: answer.status }).toEqual({ where, status: 200 });
+        }
+      }
+      for (const path of listed.filter((p) => !own.some((r) => r.path === p))) {
+        const route = APP_NAMES.flatMap((a) => sectionOf(a).other).find((r) => r.path === path)!;
+        const answer = await probe(app, route, route.methods[0]);
+        expect({ app, path, status: answer.status }).toEqual({ app, path, status: 404 });
+      }
+    }
+  });
+
+  it('lists exactly the root fields of every GraphQL endpoint', async () => {
+    const endpoints = APP_NAMES.flatMap((app) => sectionOf(app).graphql.map((g) => ({ app, ...g })));
+    expect(endpoints.map((e) => `${e.app} ${e.path}`).sort()).toEqual(['change-sink /graphql', 'event-store /graphql', 'gateway /graphql', 'gateway /ui/graphql']);
+    for (const endpoint of endpoints) {
+      const response = await fetch(`${APPS[endpoint.app].url(platform)}${endpoint.path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }' }),
+      });
+      const schema = (await readJson(response)).data.__schema;
+      const fields = (root: { fields: { name: string }[] } | null) => (root ? root.fields.map((f) => f.name).sort() : undefined);
+      const where = `${endpoint.app} ${endpoint.path}`;
+      expect({ where, roots: endpoint.roots }).toEqual({
+        where,
+        roots: Object.fromEntries(
+          Object.entries({ Query: fields(schema.queryType), Mutation: fields(schema.mutationType), Subscription: fields(schema.subscriptionType) }).filter(([, f]) => f),
+        ),
+      });
+      // Subscriptions are served over graphql-ws: the heading says so exactly when there are some.
+      expect({ where, ws: endpoint.ws }).toEqual({ where, ws: Boolean(schema.subscriptionType) });
+    }
+  });
+
+  it('lists the socket.io events the change-sink handles and sends', async () => {
+    const socket = sectionOf('change-sink').socket;
+    const handled = Object.getOwnPropertyNames(ChangeSocketGateway.prototype)
+      .map((name) => Reflect.getMetadata('message', (ChangeSocketGateway.prototype as unknown as Record<string, object>)[name]))
+      .filter(Boolean);
+    expect(socket.filter((e) => e.direction === 'client → server').map((e) => e.event).sort()).toEqual(handled.sort());
+
+    const refused = connectSocket(platform.urls.changeSink, { token: 'not-a-key' });
+    const client = connectSocket(platform.urls.changeSink, { token: tenant.apiKey });
+    sockets.push(refused, client);
+    await expect(refused.ready).rejects.toEqual(expect.objectContaining({ code: 401 }));
+    await client.ready;
+    expect(await client.socket.emitWithAck('publish', { data: {}, type: 'insert', userId: '*', table: 'notes' })).toEqual(expect.objectContaining({ code: 403 }));
+    // A row of the tenant's package projection, as the event store would write it.
+    await eventually(async () => (await fetch(`${platform.urls.changeSink}/health/ready`)).status, (s) => s === 200, { timeoutMs: 30_000 });
+    const sql = new pg.Client({ connectionString: database.url });
+    await sql.connect();
+    await sql.query(
+      `INSERT INTO event_store.package_status (tenant_id, tracking_id, status, carrier, carrier_status, updated_at, last_event_id, last_position)
+       VALUES ($1, 'API-MAP-1', 'in_transit', 'dhl', 'In transit', now(), '0190f3b4-0000-7000-8000-000000000001', 1)`,
+      [tenant.id],
+    );
+    await sql.end();
+    await eventually(async () => client.of('changes').length, (n) => n === 1, { timeoutMs: 20_000 });
+    const table = client.of('changes')[0].table;
+    expect(table).toBe('event_store.package_status');
+    const sent = new Set([...refused.events, ...client.events].map((e) => (e.event === table ? '<table>' : e.event)));
+    expect(socket.filter((e) => e.direction === 'server → client').map((e) => e.event).sort()).toEqual([...sent].sort());
+  });
+});
