@@ -47,6 +47,9 @@ interface PartitionRef {
 
 const slotOf = (p: PartitionRef) => `${p.topic}#${p.partition}`;
 
+/** The longest an idle partition worker sleeps without being woken (see `runHeadPoll`). */
+const IDLE_READ_MS = 30_000;
+
 /**
  * A member of a consumer group over the postgres message log — Kafka's model, in tables: the
  * group's members share the topics' partitions (lease rows), each partition is read in offset order
@@ -70,6 +73,10 @@ export class PostgresGroupConsumer {
   private running = false;
   private membership?: Promise<void>;
   private readonly membershipWakeup = new Wakeup();
+  /** The offset each idle partition worker waits at (see `runHeadPoll`). */
+  private readonly idleAt = new Map<string, number>();
+  private headPoll?: Promise<void>;
+  private readonly headPollWakeup = new Wakeup();
   private listener?: pg.Client;
 
   constructor(
@@ -92,7 +99,8 @@ export class PostgresGroupConsumer {
     this.wakeups.forEach((w) => w.signal());
     this.backoffs.forEach((w) => w.signal());
     this.membershipWakeup.signal();
-    await this.membership;
+    this.headPollWakeup.signal();
+    await Promise.all([this.membership, this.headPoll]);
     await Promise.allSettled(this.workers.values());
     await Promise.allSettled(this.releases);
     await this.query(
@@ -126,6 +134,7 @@ export class PostgresGroupConsumer {
     await this.startListening();
     await this.rebalance();
     this.membership = this.runMembership();
+    this.headPoll = this.runHeadPoll();
   }
 
   private wake(topic: string): void {
@@ -155,6 +164,34 @@ export class PostgresGroupConsumer {
       await this.rebalance().catch((error) =>
         this.logger.warn(`Rebalance failed, retrying: ${describeError(error).message}`),
       );
+    }
+  }
+
+  /**
+   * The safety net for wake-ups that do not come (a publisher in another process without LISTEN, a
+   * lost notification): every poll interval, one query reads the head of every partition of the
+   * subscribed topics (`next_offset`, advanced in the appending transaction, so it never runs ahead
+   * of what is committed) and wakes the idle workers that are behind it. An idle member costs one
+   * small query per interval, not one read per partition.
+   */
+  private async runHeadPoll(): Promise<void> {
+    while (this.running) {
+      await this.headPollWakeup.wait(this.pollIntervalMs);
+      if (!this.running) break;
+      if (this.idleAt.size === 0) continue;
+      try {
+        const heads = await this.query<{ topic: string; partition: number; next_offset: string }>(
+          `SELECT topic, partition, next_offset FROM messaging.topic_partitions WHERE topic = ANY($1::text[])`,
+          [[...this.topics]],
+        );
+        for (const head of heads) {
+          const slot = slotOf(head);
+          const at = this.idleAt.get(slot);
+          if (at !== undefined && Number(head.next_offset) > at) this.wakeups.get(slot)?.signal();
+        }
+      } catch (error) {
+        this.logger.warn(`Polling the partitions' heads failed, retrying: ${describeError(error).message}`);
+      }
     }
   }
 
@@ -274,10 +311,18 @@ export class PostgresGroupConsumer {
       [this.options.group, ref.topic, ref.partition],
     );
     let offset = Number(committed);
+    const slot = slotOf(ref);
     while (this.isOwned(ref)) {
       const batch = await this.options.log.read(this.options.dataSource, ref.topic, ref.partition, offset, this.batchSize);
       if (batch.length === 0) {
-        await wakeup.wait(this.pollIntervalMs);
+        // Woken by a commit in this process, a NOTIFY, the head poll, a rebalance or shutdown;
+        // the bound only guards against a wake-up lost to a bug.
+        this.idleAt.set(slot, offset);
+        try {
+          await wakeup.wait(IDLE_READ_MS);
+        } finally {
+          this.idleAt.delete(slot);
+        }
         continue;
       }
       const start = offset;

@@ -14,6 +14,7 @@ import { DatabaseModule } from '@tributary/database';
 import { TributaryError } from '@tributary/domain';
 import { createTestDatabase, eventually, sleep, testSecrets, type TestDatabase } from '@tributary/testing';
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
+import pg from 'pg';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { createEnvelope, type Envelope } from '../envelope/envelope.js';
@@ -268,6 +269,36 @@ describe('postgres transport', () => {
         }
         expect(handled.filter((d) => d.attempt === 2)).toHaveLength(15);
         await drained('order');
+      },
+      TIMEOUT,
+    );
+
+    it(
+      'picks up a message whose wake-up never came (written by another process, without LISTEN) within the poll interval',
+      async () => {
+        const received: Delivery[] = [];
+        await startConsumer({ group: 'no-wakeup', pollIntervalMs: 100 }, recorder('a', received));
+        // Idle: every partition worker has read its partition empty and sleeps.
+        await sleep(300);
+        const other = new pg.Client({ connectionString: db.url });
+        await other.connect();
+        try {
+          const envelope = producer.get(MessageSigner).sign(
+            createEnvelope(Topics.carrierUpdateReceived, update('PKG-ELSEWHERE'), { source: 'elsewhere', tenantId: TENANT }),
+          );
+          // Not a TypeORM transaction: the in-process signal fires at once, before the commit,
+          // so the consumer reads nothing then; only the poll of the partitions' heads finds it.
+          await other.query('BEGIN');
+          await producer.get(PostgresMessageLog).append({ query: async <T,>(sql: string, params?: unknown[]) => (await other.query(sql, params)).rows as T[] }, [envelope]);
+          await sleep(250);
+          expect(received).toHaveLength(0);
+          await other.query('COMMIT');
+
+          await eventually(async () => received, (r) => r.length === 1, { timeoutMs: 5_000 });
+          expect(received[0]).toMatchObject({ id: envelope.id, trackingId: 'PKG-ELSEWHERE' });
+        } finally {
+          await other.end();
+        }
       },
       TIMEOUT,
     );
