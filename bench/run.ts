@@ -3,6 +3,7 @@ import { describeTarget, type BenchSettings, type Measure, type MeasureResult } 
 import { eventStoreAppend, projectionRebuild } from './event-store.bench.js';
 import { producerThroughput, workerNoopConsume } from './kafka-throughput.bench.js';
 import { webhookIngest } from './webhook-ingest.bench.js';
+import { idleRss } from './idle-rss.bench.js';
 import { changeSinkGraphqlFanout, changeSinkSocketFanout, webhookToSubscription } from './change-sink.bench.js';
 
 /** Every measure `npm run bench` runs, in order. Add new ones here. */
@@ -15,6 +16,7 @@ const measures: readonly Measure[] = [
   webhookToSubscription,
   eventStoreAppend,
   projectionRebuild,
+  idleRss,
 ];
 
 const settings: BenchSettings = {
