@@ -11,16 +11,19 @@ const root = process.cwd();
 interface Started {
   child: ChildProcess;
   gateway: string;
+  eventStore: string;
+  changeSink: string;
+  worker: string;
   graphqlWs: string;
   adminKey: string;
   output: () => string;
 }
 
 /** Starts the built platform as `npm start` does (without the build), on free ports, and reads its banner. */
-async function startProcess(home: string): Promise<Started> {
+async function startProcess(home: string, env: Record<string, string> = {}): Promise<Started> {
   const child = spawn(process.execPath, ['dist/apps/standalone/main.js'], {
     cwd: root,
-    env: { ...process.env, TRIBUTARY_HOME: home, GATEWAY_PORT: '0', EVENT_STORE_PORT: '0', CHANGE_SINK_PORT: '0', WORKER_PORT: '0', DATABASE_URL: '' },
+    env: { ...process.env, TRIBUTARY_HOME: home, GATEWAY_PORT: '0', EVENT_STORE_PORT: '0', CHANGE_SINK_PORT: '0', WORKER_PORT: '0', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -35,6 +38,9 @@ async function startProcess(home: string): Promise<Started> {
   return {
     child,
     gateway: find(/gateway\s+(http:\/\/\S+)/),
+    eventStore: find(/event-store\s+(http:\/\/\S+)/),
+    changeSink: find(/change-sink\s+(http:\/\/\S+)/),
+    worker: find(/worker\s+(http:\/\/\S+)/),
     graphqlWs: find(/subscriptions: (ws:\/\/\S+)/),
     adminKey: find(/admin key\s+(trb_\S+)/),
     output: () => output,
@@ -98,5 +104,41 @@ describe('npm start (the built standalone platform as a process) and the CLI', (
     expect(started.output()).not.toContain('(new;');
     const tenant = await cli(['tenant', 'create', '--name', 'again'], { TRIBUTARY_URL: started.gateway, TRIBUTARY_ADMIN_KEY: started.adminKey });
     expect(tenant.name).toBe('again');
+  });
+});
+
+describe('npm start: the log lines of the four apps in one process', () => {
+  let home: string;
+  let started: Started | undefined;
+
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'tributary-home-'));
+  });
+
+  afterAll(async () => {
+    if (started) await stopProcess(started);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('labels each line with the app it comes from', async () => {
+    started = await startProcess(home, { LOG_LEVEL: 'info' });
+    const apps = { gateway: started.gateway, 'event-store': started.eventStore, 'change-sink': started.changeSink, 'integration-worker': started.worker };
+    for (const [app, url] of Object.entries(apps)) expect((await fetch(`${url}/log-label-${app}`)).status).toBe(404);
+
+    const records = () =>
+      started!
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { app?: string; context?: string; msg?: string; req?: { url?: string } });
+    await eventually(async () => records().filter((r) => r.msg === 'request completed'), (r) => r.length >= 4, { timeoutMs: 10_000 });
+    const lines = records();
+    expect(new Set(lines.map((r) => r.app))).toEqual(new Set(Object.keys(apps)));
+    for (const app of Object.keys(apps)) {
+      // The request's own line, and Nest's start-up line (logged through Nest's process-wide static logger).
+      expect(lines.filter((r) => r.req?.url === `/log-label-${app}`).map((r) => r.app)).toEqual([app]);
+      expect(lines.filter((r) => r.context === 'NestApplication' && r.app === app)).toHaveLength(1);
+    }
+    expect(lines.filter((r) => r.context === 'NestMicroservice').map((r) => r.app).sort()).toEqual(['event-store', 'integration-worker']);
   });
 });

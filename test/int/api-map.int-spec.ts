@@ -233,6 +233,42 @@ describe('docs/api-map.md', () => {
     }
   });
 
+  it('keeps each GraphQL endpoint to its own types, and its errors to a code without a stack trace', async () => {
+    type TypeRef = { name: string | null; ofType: TypeRef | null };
+    type Field = { type: TypeRef; args?: { type: TypeRef }[] };
+    type FullType = { name: string; fields: Field[] | null; inputFields: Field[] | null };
+    const ref = '{ name ofType { name ofType { name ofType { name } } } }';
+    const query = `{ __schema { queryType { name } mutationType { name } subscriptionType { name } types { name fields { type ${ref} args { type ${ref} } } inputFields { type ${ref} } } } }`;
+    for (const endpoint of APP_NAMES.flatMap((app) => sectionOf(app).graphql.map((g) => ({ app, ...g })))) {
+      const post = (body: object) =>
+        fetch(`${APPS[endpoint.app].url(platform)}${endpoint.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const schema = (await readJson(await post({ query }))).data.__schema;
+      const types = new Map<string, FullType>((schema.types as FullType[]).filter((t) => !t.name.startsWith('__')).map((t) => [t.name, t]));
+      // What the root fields reach: in the standalone process the other apps' types must not be listed.
+      const reached = new Set<string>();
+      const named = (t: TypeRef): string => (t.name ?? named(t.ofType!));
+      const visit = (name: string) => {
+        if (reached.has(name) || !types.has(name)) return;
+        reached.add(name);
+        const type = types.get(name)!;
+        for (const field of [...(type.fields ?? []), ...(type.inputFields ?? [])]) {
+          visit(named(field.type));
+          for (const arg of field.args ?? []) visit(named(arg.type));
+        }
+      };
+      [schema.queryType, schema.mutationType, schema.subscriptionType].filter(Boolean).forEach((root: { name: string }) => visit(root.name));
+      ['String', 'Boolean'].forEach((builtIn) => reached.add(builtIn));
+      const where = `${endpoint.app} ${endpoint.path}`;
+      expect({ where, types: [...types.keys()].filter((t) => !reached.has(t)) }).toEqual({ where, types: [] });
+
+      const refused = await readJson(await post({ query: '{ noSuchField }' }));
+      expect({ where, errors: refused.errors }).toEqual({
+        where,
+        errors: [{ message: expect.any(String), locations: expect.anything(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+      });
+    }
+  });
+
   it('lists the socket.io events the change-sink handles and sends', async () => {
     const socket = sectionOf('change-sink').socket;
     const handled = Object.getOwnPropertyNames(ChangeSocketGateway.prototype)

@@ -2,8 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { configureHttpEdge } from '@tributary/runtime';
-import { Logger } from 'nestjs-pino';
+import { AppLogger, configureHttpEdge } from '@tributary/runtime';
 import type { DestinationStream } from 'pino';
 import type { ChangeSinkConfig } from './change-sink.config.js';
 import { ChangeSinkModule } from './change-sink.module.js';
@@ -11,7 +10,7 @@ import { ChangeSinkModule } from './change-sink.module.js';
 /** Builds the change-sink: GraphQL over HTTP and graphql-ws at /graphql, socket.io at /socket.io, /publish, /ping. */
 export async function createChangeSinkApp(config: ChangeSinkConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(ChangeSinkModule.forRoot(config, options.logDestination), { bodyParser: false, bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   configureHttpEdge(app);
   app.useWebSocketAdapter(new IoAdapter(app));
   const document = SwaggerModule.createDocument(

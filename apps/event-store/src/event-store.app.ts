@@ -2,8 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { connectConsumer } from '@tributary/messaging';
-import { configureHttpEdge } from '@tributary/runtime';
-import { Logger } from 'nestjs-pino';
+import { AppLogger, configureHttpEdge } from '@tributary/runtime';
 import type { DestinationStream } from 'pino';
 import type { EventStoreConfig } from './event-store.config.js';
 import { EventStoreModule } from './event-store.module.js';
@@ -25,7 +24,7 @@ export async function createEventStoreApp(config: EventStoreConfig, options: Eve
     bodyParser: false,
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   configureHttpEdge(app);
   const document = SwaggerModule.createDocument(
     app,

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from '@tributary/database';
-import { messagingMigrations, MessagingModule } from '@tributary/messaging';
+import { messagingMigrations, MessagingModule, TransportReadiness } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { EventStoreAppendFunction1764001000400 } from './database/event-store-append.migrations.js';
@@ -28,7 +28,7 @@ export class EventStoreModule {
         { module: EventStoreConfigModule, global: true, providers: [{ provide: EventStoreConfig, useValue: config }], exports: [EventStoreConfig] },
         loggingModule('event-store', config.LOG_LEVEL, logDestination),
         MetricsModule.forRoot({ app: 'event-store', messaging: true }),
-        HealthModule.forRoot(),
+        HealthModule.forRoot({ provided: [TransportReadiness] }),
         CqrsModule.forRoot(),
         DatabaseModule.forRoot({
           name: 'event-store',

@@ -2,9 +2,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { configureHttpEdge, validationPipe } from '@tributary/runtime';
+import { AppLogger, configureHttpEdge, validationPipe } from '@tributary/runtime';
 import { ApiKeys, isApiKeyFormat } from '@tributary/tenancy';
-import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { ErrorBody } from './access/api-docs.js';
@@ -16,7 +15,7 @@ import { WebhookIngress } from './webhooks/receive-webhook/webhook-ingress.js';
 /** Builds the gateway (migrated, not yet listening). `main.ts` and the standalone runner both use it. */
 export async function createGatewayApp(config: GatewayConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(GatewayModule.forRoot(config, options.logDestination), { bodyParser: false, bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   configureHttpEdge(app, { bodyLimit: config.WEBHOOK_BODY_LIMIT });
   app.useGlobalPipes(validationPipe());
   const document = SwaggerModule.createDocument(

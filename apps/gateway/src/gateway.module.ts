@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from '@tributary/database';
-import { messagingMigrations, MessagingModule } from '@tributary/messaging';
+import { messagingMigrations, MessagingModule, TransportReadiness } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { AccessModule } from './access/access.module.js';
@@ -28,7 +28,7 @@ export class GatewayModule {
         { module: GatewayConfigModule, global: true, providers: [{ provide: GatewayConfig, useValue: config }], exports: [GatewayConfig] },
         loggingModule('gateway', config.LOG_LEVEL, logDestination),
         MetricsModule.forRoot({ app: 'gateway', messaging: true }),
-        HealthModule.forRoot(),
+        HealthModule.forRoot({ provided: [TransportReadiness] }),
         CqrsModule.forRoot(),
         DatabaseModule.forRoot({
           name: 'gateway',

@@ -2,8 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { connectConsumer } from '@tributary/messaging';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { configureHttpEdge, validationPipe } from '@tributary/runtime';
-import { Logger } from 'nestjs-pino';
+import { AppLogger, configureHttpEdge, validationPipe } from '@tributary/runtime';
 import type { WorkerConfig } from './worker.config.js';
 import { WorkerModule } from './worker.module.js';
 
@@ -12,7 +11,7 @@ export const WORKER_GROUP = 'integration-worker';
 /** Builds the worker with its consumer connected; `startAllMicroservices()` starts consuming. */
 export async function createWorkerApp(config: WorkerConfig): Promise<INestApplication> {
   const app = await NestFactory.create(WorkerModule.forRoot(config), { bodyParser: false, bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   configureHttpEdge(app);
   app.useGlobalPipes(validationPipe());
   const document = SwaggerModule.createDocument(

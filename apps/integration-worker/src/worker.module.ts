@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@tributary/database';
-import { messagingMigrations, MessagingModule } from '@tributary/messaging';
+import { messagingMigrations, MessagingModule, TransportReadiness } from '@tributary/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { WorkerApiModule } from './worker-api.module.js';
@@ -19,7 +19,7 @@ export class WorkerModule {
         { module: WorkerConfigModule, global: true, providers: [{ provide: WorkerConfig, useValue: config }], exports: [WorkerConfig] },
         loggingModule('integration-worker', config.LOG_LEVEL),
         MetricsModule.forRoot({ app: 'integration-worker', messaging: true }),
-        HealthModule.forRoot(),
+        HealthModule.forRoot({ provided: [TransportReadiness] }),
         DatabaseModule.forRoot({
           name: 'integration-worker',
           url: config.DATABASE_URL,

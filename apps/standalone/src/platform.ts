@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@tributary/database';
-import { drainAndClose } from '@tributary/runtime';
+import { drainAndClose, runAsApp } from '@tributary/runtime';
 import { createChangeSinkApp } from '../../change-sink/src/change-sink.app.js';
 import { loadChangeSinkConfig } from '../../change-sink/src/change-sink.config.js';
 import { createEventStoreApp } from '../../event-store/src/event-store.app.js';
@@ -50,24 +50,28 @@ export async function startPlatform(config: StandaloneConfig): Promise<RunningPl
   };
   const url = (port: number) => `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
 
-  const apps: INestApplication[] = [];
+  // Each app runs in its own log scope: what it starts here (timers, sockets, consumer loops) logs as that app.
+  const apps: { name: string; app: INestApplication }[] = [];
+  const create = async (name: string, build: () => Promise<INestApplication>) => {
+    const app = await runAsApp(name, build);
+    apps.push({ name, app });
+    return app;
+  };
   try {
-    const gateway = await createGatewayApp(
-      loadGatewayConfig({ ...shared, PORT: String(ports.gateway), PUBLIC_URL: url(ports.gateway) }),
+    const gateway = await create('gateway', () =>
+      createGatewayApp(loadGatewayConfig({ ...shared, PORT: String(ports.gateway), PUBLIC_URL: url(ports.gateway) })),
     );
-    apps.push(gateway);
-    apps.push(await createEventStoreApp(loadEventStoreConfig({ ...shared, PORT: String(ports.eventStore) })));
-    apps.push(await createChangeSinkApp(loadChangeSinkConfig({ ...shared, PORT: String(ports.changeSink) })));
-    apps.push(await createWorkerApp(loadWorkerConfig({ ...shared, PORT: String(ports.worker) })));
-    const [, eventStore, changeSink, worker] = apps;
-    await gateway.listen(ports.gateway, config.HOST);
-    await eventStore.listen(ports.eventStore, config.HOST);
-    await changeSink.listen(ports.changeSink, config.HOST);
-    await worker.listen(ports.worker, config.HOST);
-    await eventStore.startAllMicroservices();
-    await worker.startAllMicroservices();
+    const eventStore = await create('event-store', () => createEventStoreApp(loadEventStoreConfig({ ...shared, PORT: String(ports.eventStore) })));
+    const changeSink = await create('change-sink', () => createChangeSinkApp(loadChangeSinkConfig({ ...shared, PORT: String(ports.changeSink) })));
+    const worker = await create('integration-worker', () => createWorkerApp(loadWorkerConfig({ ...shared, PORT: String(ports.worker) })));
+    await runAsApp('gateway', () => gateway.listen(ports.gateway, config.HOST));
+    await runAsApp('event-store', () => eventStore.listen(ports.eventStore, config.HOST));
+    await runAsApp('change-sink', () => changeSink.listen(ports.changeSink, config.HOST));
+    await runAsApp('integration-worker', () => worker.listen(ports.worker, config.HOST));
+    await runAsApp('event-store', () => eventStore.startAllMicroservices());
+    await runAsApp('integration-worker', () => worker.startAllMicroservices());
 
-    const admin = await ensureAdminKey(gateway, readAdminKey(config.TRIBUTARY_HOME));
+    const admin = await runAsApp('gateway', () => ensureAdminKey(gateway, readAdminKey(config.TRIBUTARY_HOME)));
     if (admin.created) writeAdminKey(config.TRIBUTARY_HOME, admin.key);
 
     return {
@@ -84,12 +88,12 @@ export async function startPlatform(config: StandaloneConfig): Promise<RunningPl
       databaseUrl,
       async stop() {
         // Consumers first (they finish in-flight work), ingress last, then the database; each drains as on SIGTERM.
-        for (const app of [...apps].reverse()) await drainAndClose(app);
+        for (const { name, app } of [...apps].reverse()) await runAsApp(name, () => drainAndClose(app));
         await embedded?.stop();
       },
     };
   } catch (error) {
-    for (const app of apps.reverse()) await app.close().catch(() => undefined);
+    for (const { name, app } of apps.reverse()) await runAsApp(name, () => app.close()).catch(() => undefined);
     await embedded?.stop();
     throw error;
   }

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import {
   EventSubscriber,
@@ -33,9 +34,14 @@ class CommitSignal extends EventEmitter {
     (data[PENDING] ??= new Set()).add(channel);
   }
 
+  /**
+   * The listener runs in its subscriber's async context, not in the committer's: in the standalone
+   * process they are different apps, and what the listener logs or starts belongs to the subscriber.
+   */
   subscribe(channel: string, listener: () => void): () => void {
-    this.on(channel, listener);
-    return () => this.off(channel, listener);
+    const bound = AsyncResource.bind(listener);
+    this.on(channel, bound);
+    return () => this.off(channel, bound);
   }
 
   flush(runner: QueryRunner | undefined, committed: boolean): void {

@@ -18,6 +18,7 @@ export * from './postgres/postgres-group-consumer.js';
 export * from './consumer/dead-letters.js';
 export * from './consumer/envelope-server.js';
 export * from './transport-options.js';
+export * from './transport-readiness.js';
 export * from './kafka/kafka-connection.js';
 export * from './kafka/kafka-envelope.js';
 export * from './kafka/kafka-topics.js';

@@ -24,6 +24,7 @@ import { PostgresTransportServer } from './postgres/postgres-transport.server.js
 import type { RetryPolicy } from './retry-policy.js';
 import { MessageSigner, type SigningKeyring } from './signing/message-signer.js';
 import { TRANSPORT_OPTIONS, type TransportOptions } from './transport-options.js';
+import { TransportReadiness } from './transport-readiness.js';
 
 export interface MessagingOptions {
   /** The producing app, written as `source` on every envelope. */
@@ -90,8 +91,9 @@ export class MessagingModule {
         DeliveryObservers,
         ConsumerLagSources,
         MessagingLifecycle,
+        TransportReadiness,
       ],
-      exports: [TRANSPORT_OPTIONS, MessageSigner, PostgresMessageLog, MessagePublisher, Inbox, DeliveryObservers, ConsumerLagSources],
+      exports: [TRANSPORT_OPTIONS, MessageSigner, PostgresMessageLog, MessagePublisher, Inbox, DeliveryObservers, ConsumerLagSources, TransportReadiness],
     };
   }
 }
@@ -145,6 +147,7 @@ export function connectConsumer(app: INestApplication, options: ConsumerOptions)
     // The group's lag lives on the broker; metrics ask it at scrape time.
     app.get(ConsumerLagSources).add(new KafkaGroupLag(strategy.unwrap<Kafka>(), options.group, () => [...strategy.getHandlers().keys()]));
   }
+  app.get(TransportReadiness).watch(strategy);
   app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   return strategy;
 }

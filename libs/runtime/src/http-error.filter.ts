@@ -4,6 +4,7 @@ import { isTributaryError } from '@tributary/domain';
 import { rethrowToTransport } from '@tributary/messaging';
 import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
+import { httpExceptionCode } from './graphql-endpoint.js';
 
 export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   invalid: 400,
@@ -16,18 +17,6 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
-};
-
-const CODE_OF_STATUS: Record<number, string> = {
-  400: 'bad_request',
-  401: 'unauthenticated',
-  403: 'forbidden',
-  404: 'route_not_found',
-  405: 'method_not_allowed',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'rate_limited',
 };
 
 export interface ErrorBody {
@@ -70,8 +59,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       return sendError(request, response, STATUS_OF_KIND[error.kind], error.code, error.message, error.details);
     }
     if (error instanceof HttpException) {
-      const status = error.getStatus();
-      const code = CODE_OF_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad_request');
+      const { status, code } = httpExceptionCode(error);
       return sendError(request, response, status, code, messageOf(error));
     }
     this.logger.error({ err: error, traceId: traceIdOf(request) }, 'unhandled error');
@@ -79,12 +67,19 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
+const graphqlLogger = new Logger('GraphQL');
+
 /** GraphQL (queries and subscriptions): coded errors carry `extensions.code`; anything else is masked. */
 export function toGraphqlError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
   if (isTributaryError(error)) {
     return new GraphQLError(error.message, { extensions: { code: error.code, status: STATUS_OF_KIND[error.kind] } });
   }
+  if (error instanceof HttpException && error.getStatus() < 500) {
+    const { status, code } = httpExceptionCode(error);
+    return new GraphQLError(messageOf(error), { extensions: { code, status } });
+  }
+  graphqlLogger.error({ err: error }, 'unhandled error');
   return new GraphQLError('Internal error', { extensions: { code: 'internal', status: 500 } });
 }
 

@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './http-error.filter.js';
+export { graphqlEndpointOptions } from './graphql-endpoint.js';
 export * from './http-edge.js';
 export * from './logging.js';
 export * from './validation.pipe.js';

@@ -1,7 +1,18 @@
-import type { DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
-import type { DestinationStream } from 'pino';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type LoggerService,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
+import { pino, type DestinationStream, type Logger as Pino } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
 
 /** Headers whose values never reach a log line. */
 export const REDACTED_PATHS = [
@@ -14,18 +25,127 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * Structured JSON logs (pino) carrying the app name and, for HTTP work, the trace id. `destination`
- * defaults to stdout; tests pass a stream to read what was logged.
+ * Which app the running code belongs to, and inside an HTTP request that request's logger (it carries
+ * the trace id). Nest's `Logger` (what `new Logger(context)` and Nest itself log through) is one
+ * static logger per process, and so was nestjs-pino's root logger: in the standalone process the four
+ * apps share them, and every line was labelled with one app. The scope is what tells them apart.
  */
-export function loggingModule(app: string, level: string, destination?: DestinationStream): DynamicModule {
+interface LogScope {
+  readonly app: string;
+  readonly logger?: Pino;
+}
+
+const scope = new AsyncLocalStorage<LogScope>();
+/** Each app's root logger by name, for code that runs in an app's scope outside a request. */
+const roots = new Map<string, Pino>();
+
+/**
+ * Runs `fn` (and everything it starts: timers, listening sockets, consumer loops) as app `app`, so
+ * that its log lines carry that app. Only a process that hosts several apps (the standalone runner)
+ * needs it: alone in its process, an app's lines carry its name anyway.
+ */
+export function runAsApp<T>(app: string, fn: () => T): T {
+  return scope.run({ app }, fn);
+}
+
+const APP_LOG = Symbol('AppLog');
+
+interface AppLog {
+  readonly app: string;
+  readonly root: Pino;
+  readonly http: HttpLogger;
+}
+
+function createAppLog(app: string, level: string, destination?: DestinationStream): AppLog {
   const options = {
     level,
     base: { app },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { traceId?: string }).traceId ?? '',
-    customProps: (req: IncomingMessage) => ({ traceId: (req as IncomingMessage & { traceId?: string }).traceId }),
+  };
+  const root = destination ? pino(options, destination) : pino(options);
+  const traceIdOf = (req: IncomingMessage) => (req as IncomingMessage & { traceId?: string }).traceId;
+  const http = pinoHttp({
+    logger: root,
+    genReqId: (req: IncomingMessage) => traceIdOf(req) ?? '',
+    customProps: (req: IncomingMessage) => ({ traceId: traceIdOf(req) }),
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/health/ready' },
     quietReqLogger: true,
-  };
-  return LoggerModule.forRoot({ pinoHttp: destination ? [options, destination] : options });
+  });
+  roots.set(app, root);
+  return { app, root, http };
+}
+
+/**
+ * The Nest `LoggerService` of one app (`app.useLogger(app.get(AppLogger))`): writes through the
+ * logger of the app whose code is running — this request's, else the app of the current scope, else
+ * this app's own.
+ */
+@Injectable()
+export class AppLogger implements LoggerService {
+  constructor(@Inject(APP_LOG) private readonly own: AppLog) {}
+
+  private get pino(): Pino {
+    const current = scope.getStore();
+    if (!current) return this.own.root;
+    return current.logger ?? roots.get(current.app) ?? this.own.root;
+  }
+
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.call('trace', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.call('debug', message, params);
+  }
+  log(message: unknown, ...params: unknown[]): void {
+    this.call('info', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.call('warn', message, params);
+  }
+  error(message: unknown, ...params: unknown[]): void {
+    this.call('error', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.call('fatal', message, params);
+  }
+
+  /** Nest's contract: the last parameter is the context; `error(message, stack, context)` carries a stack. */
+  private call(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, params: unknown[]): void {
+    const fields: Record<string, unknown> = {};
+    const rest = params.length > 0 ? params.slice(0, -1) : [];
+    if (params.length > 0) fields.context = params[params.length - 1];
+    const logger = this.pino;
+    if (message instanceof Error) return logger[level]({ ...fields, err: message });
+    if (typeof message === 'object' && message !== null) return logger[level]({ ...fields, ...message });
+    if (level === 'error' && rest.length === 1 && typeof rest[0] === 'string' && /\n\s+at /.test(rest[0])) {
+      const err = new Error(String(message));
+      err.stack = rest[0];
+      return logger[level]({ ...fields, err });
+    }
+    logger[level](fields, String(message), ...rest);
+  }
+}
+
+@Global()
+@Module({})
+class LoggingModule implements NestModule {
+  constructor(@Inject(APP_LOG) private readonly log: AppLog) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    const { app, http } = this.log;
+    const middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+      http(req, res);
+      scope.run({ app, logger: (req as IncomingMessage & { log: Pino }).log }, next);
+    };
+    consumer.apply(middleware).forRoutes({ path: '{/*splat}', method: RequestMethod.ALL });
+  }
+}
+
+/**
+ * Structured JSON logs (pino) carrying the app name and, for HTTP work, the trace id. `destination`
+ * defaults to stdout; tests pass a stream to read what was logged. Each app gets its own logger.
+ */
+export function loggingModule(app: string, level: string, destination?: DestinationStream): DynamicModule {
+  const provider = { provide: APP_LOG, useFactory: () => createAppLog(app, level, destination) };
+  return { module: LoggingModule, providers: [provider, AppLogger], exports: [AppLogger] };
 }

@@ -1,6 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { graphqlEndpointOptions } from '@tributary/runtime';
 import { bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import type { WebSocket } from 'ws';
@@ -46,6 +47,7 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
       useFactory: (authenticator: Authenticator, sessions: LiveSessions): ApolloDriverConfig => ({
         autoSchemaFile: true,
         sortSchema: true,
+        ...graphqlEndpointOptions,
         // Only this module's resolvers: in standalone mode other apps' GraphQL modules share the process.
         include: [SubscriptionsModule],
         resolvers: { ChangeData: JsonScalar },

@@ -1,6 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { graphqlEndpointOptions } from '@tributary/runtime';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -26,6 +27,7 @@ const graphqlModule = (include: Type[]) =>
       include,
       autoSchemaFile: true,
       sortSchema: true,
+      ...graphqlEndpointOptions,
       context: async ({ req }: { req: Request }): Promise<GraphqlContext> => {
         const token = bearerToken(req.headers.authorization);
         if (!token) return {};

@@ -1,6 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { graphqlEndpointOptions } from '@tributary/runtime';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -23,6 +24,7 @@ export const managementGraphql = () =>
     useFactory: (dataSource: DataSource, apiKeys: ApiKeys): ApolloDriverConfig => ({
       autoSchemaFile: true,
       sortSchema: true,
+      ...graphqlEndpointOptions,
       path: '/graphql',
       // Only the management domain: the operator page has its own endpoint and schema.
       include: [TenantsModule, UsersModule, ApiKeysModule, AppsModule, IntegrationsModule, WebhooksModule],

@@ -1,6 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { graphqlEndpointOptions } from '@tributary/runtime';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -10,12 +11,12 @@ import { OperatorFeed } from './operator-feed.js';
 import { OperatorPageController } from './operator-page.controller.js';
 import { OperatorReadModel } from './operator-read-model.js';
 import { OperatorResolver } from './operator.resolver.js';
-import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { WebhookIngressModule } from '../webhooks/webhook-ingress.module.js';
 
 /** Where the operator page's GraphQL API (HTTP and graphql-ws) is served; the page is at /ui. */
 export const OPERATOR_GRAPHQL_PATH = '/ui/graphql';
 
-@Module({ imports: [WebhooksModule], providers: [OperatorResolver, OperatorReadModel, OperatorFeed, DeliveryTap] })
+@Module({ imports: [WebhookIngressModule], providers: [OperatorResolver, OperatorReadModel, OperatorFeed, DeliveryTap] })
 class OperatorApiModule {}
 
 /**
@@ -35,8 +36,7 @@ class OperatorApiModule {}
         include: [OperatorApiModule],
         autoSchemaFile: true,
         sortSchema: true,
-        // Errors carry their code and message, never a stack trace.
-        includeStacktraceInErrorResponses: false,
+        ...graphqlEndpointOptions,
         subscriptions: {
           'graphql-ws': {
             path: OPERATOR_GRAPHQL_PATH,

@@ -64,11 +64,24 @@ export class KafkaTransportServer extends EnvelopeServer {
   private readonly backoffs = new Set<Wakeup>();
   private readonly retry: RetryPolicy;
   private durable?: DurableDelivery;
+  private joined = false;
+  private crashed?: string;
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
     this.kafka = createKafka(options.connection, this.logger);
     this.retry = options.retry ?? defaultRetryPolicy;
+  }
+
+  get group(): string {
+    return this.options.group;
+  }
+
+  /** For readiness (see TransportReadiness): a member that has joined its group and has not crashed for good. */
+  notReady(): string | undefined {
+    if (!this.running) return 'not consuming';
+    if (this.crashed) return `crashed: ${this.crashed}`;
+    return this.joined || this.subscribedTopics.length === 0 ? undefined : 'not yet in its group';
   }
 
   override unwrap<T>(): T {
@@ -123,7 +136,15 @@ export class KafkaTransportServer extends EnvelopeServer {
     });
     this.consumer = consumer;
     // A new assignment: what this member knew of its partitions' deferred keys may be stale.
-    consumer.on(consumer.events.GROUP_JOIN, () => this.durable?.forget());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+      this.crashed = undefined;
+      this.durable?.forget();
+    });
+    // kafkajs restarts a crashed consumer unless the error is not retriable: then it stays down.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.crashed = payload.error.message;
+    });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({

@@ -41,9 +41,19 @@ export class PostgresTransportServer extends EnvelopeServer {
   override readonly transportId = POSTGRES_TRANSPORT;
   private consumer?: PostgresGroupConsumer;
   private durable?: DurableDelivery;
+  private state: 'starting' | 'running' | 'closed' = 'starting';
 
   constructor(private readonly options: PostgresTransportOptions) {
     super();
+  }
+
+  get group(): string {
+    return this.options.group;
+  }
+
+  /** For readiness (see TransportReadiness). */
+  notReady(): string | undefined {
+    return this.state === 'running' ? undefined : `not consuming (${this.state})`;
   }
 
   override unwrap<T>(): T {
@@ -82,6 +92,7 @@ export class PostgresTransportServer extends EnvelopeServer {
       );
       await this.consumer.start();
       durable.start();
+      this.state = 'running';
       callback();
     } catch (error) {
       callback(error);
@@ -89,6 +100,7 @@ export class PostgresTransportServer extends EnvelopeServer {
   }
 
   async close(): Promise<void> {
+    this.state = 'closed';
     // The retry loop stops claiming at once; the partitions' workers finish the message in hand.
     await Promise.all([this.durable?.close(), this.consumer?.close()]);
   }

@@ -8,7 +8,9 @@ import {
   type DynamicModule,
   type ModuleMetadata,
   type Type,
+  ServiceUnavailableException,
 } from '@nestjs/common';
+import { TributaryError } from '@tributary/domain';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, type HealthIndicatorResult } from '@nestjs/terminus';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
@@ -59,22 +61,32 @@ class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to take traffic: database reachable, app-specific checks up, not shutting down. */
+  /**
+   * Ready to take traffic: database reachable, app-specific checks up, not shutting down. Not ready:
+   * 503 `not_ready` naming the checks that are down, their reasons in `details.checks`.
+   */
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database, app-specific dependencies, not draining (503 when not ready)' })
-  ready() {
-    return this.health.check([
-      () => this.probe('lifecycle', async () => {
-        if (this.draining.active) throw new Error('shutting down');
-        return {};
-      }),
-      () => this.probe('database', async () => {
-        await this.dataSource.query('SELECT 1');
-        return {};
-      }),
-      ...this.checks.map((c) => () => this.probe(c.name, () => c.check())),
-    ]);
+  @ApiOperation({ summary: 'Readiness: database, message transport, app-specific dependencies, not draining (503 when not ready)' })
+  async ready() {
+    try {
+      return await this.health.check([
+        () => this.probe('lifecycle', async () => {
+          if (this.draining.active) throw new Error('shutting down');
+          return {};
+        }),
+        () => this.probe('database', async () => {
+          await this.dataSource.query('SELECT 1');
+          return {};
+        }),
+        ...this.checks.map((c) => () => this.probe(c.name, () => c.check())),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const down = ((error.getResponse() as { error?: Record<string, { message?: string }> }).error ?? {}) as Record<string, { message?: string }>;
+      const reasons = Object.entries(down).map(([name, check]) => `${name} (${check.message ?? 'down'})`);
+      throw new TributaryError('unavailable', 'not_ready', `Not ready: ${reasons.join(', ')}`, { checks: down });
+    }
   }
 
   private async probe(name: string, run: () => Promise<Record<string, unknown>>): Promise<HealthIndicatorResult> {
@@ -90,7 +102,10 @@ class HealthController {
 export interface HealthOptions {
   /** Modules the checks need. */
   readonly imports?: ModuleMetadata['imports'];
+  /** Checks this module provides. */
   readonly checks?: Type<ReadinessCheck>[];
+  /** Checks another (global or imported) module provides, used as they are: e.g. the transport's, which its consumers report to. */
+  readonly provided?: Type<ReadinessCheck>[];
 }
 
 /** `/health/live` and `/health/ready` (terminus), on the app's HTTP port. */
@@ -98,6 +113,7 @@ export interface HealthOptions {
 export class HealthModule {
   static forRoot(options: HealthOptions = {}): DynamicModule {
     const checks = options.checks ?? [];
+    const all = [...checks, ...(options.provided ?? [])];
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false }), ...(options.imports ?? [])],
@@ -105,7 +121,7 @@ export class HealthModule {
       providers: [
         Draining,
         ...checks,
-        { provide: READINESS_CHECKS, inject: checks, useFactory: (...instances: ReadinessCheck[]) => instances },
+        { provide: READINESS_CHECKS, inject: all, useFactory: (...instances: ReadinessCheck[]) => instances },
       ],
       exports: [Draining],
     };

@@ -1,0 +1,33 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { GatewayConfig } from '../gateway.config.js';
+import { MemoryRateLimiter, RATE_LIMITER, type RateLimiter } from './rate-limits/rate-limiter.js';
+import { RedisRateLimiter } from './rate-limits/redis-rate-limiter.js';
+import { IngestBatcher } from './receive-webhook/ingest-batcher.js';
+import { ReceiptRetention } from './receive-webhook/receipt-retention.js';
+import { WebhookIngress } from './receive-webhook/webhook-ingress.js';
+
+/**
+ * Webhook ingress (`/webhooks/:id`, see WebhookIngress), apart from the management API so that the
+ * operator can tap deliveries without importing the webhooks' GraphQL resolvers: GraphQL's
+ * `include` is transitive over module imports.
+ */
+@Module({
+  providers: [
+    IngestBatcher,
+    WebhookIngress,
+    ReceiptRetention,
+    {
+      provide: RATE_LIMITER,
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig): RateLimiter => (config.REDIS_URL ? new RedisRateLimiter(config.REDIS_URL) : new MemoryRateLimiter()),
+    },
+  ],
+  exports: [WebhookIngress, ReceiptRetention],
+})
+export class WebhookIngressModule implements OnApplicationShutdown {
+  constructor(@Inject(RATE_LIMITER) private readonly limiter: RateLimiter) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.limiter.close();
+  }
+}

@@ -1,0 +1,67 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { GraphQLSchema, type GraphQLFormattedError } from 'graphql';
+
+/** Apollo's own codes for a request it refused before running it: the caller's mistake, said plainly. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+const logger = new Logger('GraphQL');
+
+/**
+ * How every GraphQL endpoint answers an error: never a stack trace (Apollo adds one unless
+ * NODE_ENV=production), and only what the platform chose to say — a coded error (`extensions.code`
+ * set by the exception filter, lower-case) or Apollo's refusal of a malformed request. Anything else
+ * (an error thrown outside the filter, or with Apollo's INTERNAL_SERVER_ERROR) is logged here and
+ * answered `internal` with a fixed message.
+ */
+function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  const { message, locations, path } = formatted;
+  if (typeof code === 'string' && (REQUEST_ERROR_CODES.has(code) || /^[a-z][a-z0-9_]*$/.test(code))) {
+    const status = formatted.extensions?.status;
+    return { message, locations, path, extensions: { code, ...(typeof status === 'number' ? { status } : {}) } };
+  }
+  logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unexpected GraphQL error');
+  return { message: 'Internal error', locations, path, extensions: { code: 'internal', status: 500 } };
+}
+
+/**
+ * The schema as reachable from its root fields. @nestjs/graphql builds every schema from one
+ * process-wide type registry, so in the standalone process each endpoint also listed the object
+ * types of the other apps (and pages): they are dropped here.
+ */
+function onlyReachableTypes(schema: GraphQLSchema): GraphQLSchema {
+  return new GraphQLSchema({ ...schema.toConfig(), types: [] });
+}
+
+/** What every GraphQL endpoint of the platform is configured with (spread into its driver config). */
+export const graphqlEndpointOptions = {
+  includeStacktraceInErrorResponses: false,
+  formatError,
+  transformSchema: onlyReachableTypes,
+};
+
+/** An HttpException (a Nest pipe's or guard's) over GraphQL: its status and the platform's code for it. */
+export function httpExceptionCode(error: HttpException): { status: number; code: string } {
+  const status = error.getStatus();
+  return { status, code: CODE_OF_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad_request') };
+}
+
+export const CODE_OF_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'route_not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
