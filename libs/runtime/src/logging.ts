@@ -115,8 +115,10 @@ export class AppLogger implements LoggerService {
     const rest = params.length > 0 ? params.slice(0, -1) : [];
     if (params.length > 0) fields.context = params[params.length - 1];
     const logger = this.pino;
-    if (message instanceof Error) return logger[level]({ ...fields, err: message });
-    if (typeof message === 'object' && message !== null) return logger[level]({ ...fields, ...message });
+    // `logger.error({ err, table }, 'routing a change failed')`: the fields, then the message (nestjs-pino's contract).
+    const [text, ...args] = rest.map(String);
+    if (message instanceof Error) return logger[level]({ ...fields, err: message }, text, ...args);
+    if (typeof message === 'object' && message !== null) return logger[level]({ ...fields, ...message }, text, ...args);
     if (level === 'error' && rest.length === 1 && typeof rest[0] === 'string' && /\n\s+at /.test(rest[0])) {
       const err = new Error(String(message));
       err.stack = rest[0];
