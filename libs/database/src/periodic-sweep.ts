@@ -1,36 +1,41 @@
-import type { LoggerService } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 export interface PeriodicSweepOptions {
-  /** Said in the warning when a sweep fails. */
+  /** Said in the warning when a sweep fails (and the logger's context). */
   readonly name: string;
   readonly everyMs: number;
-  /** Deletes one batch of at most `batchSize` rows; resolves with how many it deleted. */
-  readonly deleteBatch: () => Promise<number>;
+  /** The most rows one `deleteBatch` deletes: a shorter batch ends the sweep. */
   readonly batchSize: number;
-  readonly logger: LoggerService;
 }
 
 /**
- * A retention sweep: every `everyMs` (the timer does not keep the process alive), batches are
- * deleted until one comes back short; one sweep at a time, a failure retried at the next tick.
- * Replicas may sweep at once: the deletes are idempotent.
+ * A retention sweep, as a provider: from bootstrap on, every `everyMs` (the timer does not keep the
+ * process alive), batches are deleted until one comes back short; one sweep at a time, a failure
+ * retried at the next tick, the one in flight awaited at shutdown. Replicas may sweep at once: the
+ * deletes are idempotent. Subclasses say what one batch deletes.
  */
-export class PeriodicSweep {
+export abstract class PeriodicSweep implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger: Logger;
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
-  constructor(private readonly options: PeriodicSweepOptions) {}
+  protected constructor(private readonly sweepOptions: PeriodicSweepOptions) {
+    this.logger = new Logger(sweepOptions.name);
+  }
 
-  start(): void {
+  /** Deletes one batch of at most `batchSize` rows; resolves with how many it deleted. */
+  protected abstract deleteBatch(): Promise<number>;
+
+  onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       this.running ??= this.sweep()
-        .catch((error: unknown) => this.options.logger.warn(`${this.options.name} sweep failed, retrying later: ${(error as Error).message}`))
+        .catch((error: unknown) => this.logger.warn(`${this.sweepOptions.name} failed, retrying later: ${(error as Error).message}`))
         .finally(() => (this.running = undefined));
-    }, this.options.everyMs);
+    }, this.sweepOptions.everyMs);
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
@@ -39,9 +44,9 @@ export class PeriodicSweep {
   async sweep(): Promise<number> {
     let total = 0;
     for (;;) {
-      const deleted = await this.options.deleteBatch();
+      const deleted = await this.deleteBatch();
       total += deleted;
-      if (deleted < this.options.batchSize) return total;
+      if (deleted < this.sweepOptions.batchSize) return total;
     }
   }
 }

@@ -1,9 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PeriodicSweep } from '@tributary/database';
 import { DataSource } from 'typeorm';
 import { WorkerConfig } from '../worker.config.js';
 
-const SWEEP_EVERY_MS = 60_000;
 const BATCH = 5_000;
 
 /**
@@ -12,36 +11,15 @@ const BATCH = 5_000;
  * inbox and the effect journal hold it), so an old run can go.
  */
 @Injectable()
-export class RunRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly sweeper: PeriodicSweep;
-
+export class RunRetention extends PeriodicSweep {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: WorkerConfig,
   ) {
-    this.sweeper = new PeriodicSweep({
-      name: 'run history retention',
-      everyMs: SWEEP_EVERY_MS,
-      batchSize: BATCH,
-      deleteBatch: () => this.deleteBatch(),
-      logger: new Logger(RunRetention.name),
-    });
+    super({ name: 'RunRetention', everyMs: 60_000, batchSize: BATCH });
   }
 
-  onApplicationBootstrap(): void {
-    this.sweeper.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.sweeper.stop();
-  }
-
-  /** Deletes what the retention allows now; returns how many runs. */
-  sweep(): Promise<number> {
-    return this.sweeper.sweep();
-  }
-
-  private async deleteBatch(): Promise<number> {
+  protected async deleteBatch(): Promise<number> {
     const rows = await this.dataSource.query<{ n: string }[]>(
       `WITH expired AS (
          SELECT id FROM worker.runs WHERE started_at < now() - make_interval(secs => $1::float8) LIMIT ${BATCH}

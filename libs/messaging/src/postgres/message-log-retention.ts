@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PeriodicSweep } from '@tributary/database';
 import { DataSource } from 'typeorm';
 
 export const MESSAGE_RETENTION_SECONDS = Symbol('MESSAGE_RETENTION_SECONDS');
 
-const SWEEP_EVERY_MS = 60_000;
 const BATCH = 5_000;
 
 /**
@@ -14,36 +13,15 @@ const BATCH = 5_000;
  * no group reads keeps its messages. Runs in every app that publishes, once a minute.
  */
 @Injectable()
-export class MessageLogRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly sweeper: PeriodicSweep;
-
+export class MessageLogRetention extends PeriodicSweep {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(MESSAGE_RETENTION_SECONDS) private readonly retentionSeconds: number,
   ) {
-    this.sweeper = new PeriodicSweep({
-      name: 'message log retention',
-      everyMs: SWEEP_EVERY_MS,
-      batchSize: BATCH,
-      deleteBatch: () => this.deleteBatch(),
-      logger: new Logger(MessageLogRetention.name),
-    });
+    super({ name: 'MessageLogRetention', everyMs: 60_000, batchSize: BATCH });
   }
 
-  onApplicationBootstrap(): void {
-    this.sweeper.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.sweeper.stop();
-  }
-
-  /** Deletes what the retention allows now; returns how many messages. */
-  sweep(): Promise<number> {
-    return this.sweeper.sweep();
-  }
-
-  private async deleteBatch(): Promise<number> {
+  protected async deleteBatch(): Promise<number> {
     const rows = await this.dataSource.query<{ n: string }[]>(
       `WITH committed AS (
          SELECT topic, partition, min(committed_offset) AS upto FROM messaging.group_partitions GROUP BY topic, partition
