@@ -281,6 +281,9 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
       [{ ...valid, table: '' }, 400, 'validation_failed'],
       [{ ...valid, userId: undefined }, 400, 'validation_failed'],
       [{ ...valid, tenantId: undefined }, 400, 'validation_failed'],
+      [{ ...valid, timestamp: 1e300 }, 400, 'validation_failed'],
+      [{ ...valid, version: 2 ** 31 }, 400, 'validation_failed'],
+      [{ ...valid, data: { hello: 'a\u0000b' } }, 400, 'invalid_characters'],
       [null, 400, 'invalid_json', '{"data":'],
     ];
     for (const [body, status, code, raw] of cases) {
@@ -317,6 +320,11 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     const invalid = await m.socket.emitWithAck('publish', { data: { ping: 1 }, type: 'nope', userId: '*', table: 'chat' });
     expect(invalid).toEqual({ code: 400, message: expect.any(String) });
     expect(m.of('error')).toEqual([{ code: 400, message: expect.any(String) }]);
+    // What PostgreSQL cannot store is refused as the caller's mistake, not failed as the server's (500).
+    for (const bad of [{ data: { ping: 'a\u0000' } }, { timestamp: 1e300 }, { version: 2 ** 31 }]) {
+      const refused = await m.socket.emitWithAck('publish', { data: { ping: 1 }, type: 'update', userId: '*', table: 'chat', ...bad });
+      expect({ bad, refused }).toEqual({ bad, refused: { code: 400, message: expect.any(String) } });
+    }
     await barrier('other', o);
     expect(o.of('chat')).toEqual([]);
   });

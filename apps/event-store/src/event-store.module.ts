@@ -49,6 +49,7 @@ export class EventStoreModule {
           source: 'event-store',
           signing: config.signing,
           transport: config.transport,
+          retentionSeconds: config.MESSAGE_RETENTION_SECONDS,
         }),
         TenancyModule.forRoot({}),
         EventStoreGraphqlModule.forRoot([LogModule, ProjectionsModule, ...plugins.map((p) => p.module)]),

@@ -41,6 +41,7 @@ export class GatewayModule {
           source: 'gateway',
           signing: config.signing,
           transport: config.transport,
+          retentionSeconds: config.MESSAGE_RETENTION_SECONDS,
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         AccessModule,

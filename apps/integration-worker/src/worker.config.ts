@@ -23,6 +23,11 @@ export class WorkerConfig extends ConsumerAppConfig {
   @IsString()
   @IsNotEmpty()
   MAIL_FROM: string = 'Tributary <notifications@tributary.local>';
+
+  /** How long the run history is kept (runs started longer ago are deleted). */
+  @IsInt()
+  @Min(60)
+  RUN_RETENTION_SECONDS: number = 30 * 24 * 3_600;
 }
 
 export const loadWorkerConfig = (env: Record<string, string | undefined>) => loadConfig(WorkerConfig, env);

@@ -31,6 +31,7 @@ export class WorkerModule {
           source: 'integration-worker',
           signing: config.signing,
           transport: config.transport,
+          retentionSeconds: config.MESSAGE_RETENTION_SECONDS,
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         WorkerApiModule,

@@ -1,2 +1,3 @@
 export * from './tributary-error.js';
 export * from './tracking-status.js';
+export * from './nul-characters.js';

@@ -6,6 +6,7 @@ export * from './retry-policy.js';
 export * from './postgres/messaging.migrations.js';
 export * from './postgres/partitioner.js';
 export * from './postgres/postgres-message-log.js';
+export { MessageLogRetention } from './postgres/message-log-retention.js';
 export * from './postgres/postgres-transport.server.js';
 export * from './postgres/postgres-transport.client.js';
 export * from './inbox/inbox.js';

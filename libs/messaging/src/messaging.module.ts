@@ -19,6 +19,7 @@ import { KafkaGroupLag } from './kafka/kafka-lag.js';
 import { KafkaOutboxRelay } from './kafka/kafka-outbox-relay.js';
 import { KafkaTransportServer } from './kafka/kafka-transport.server.js';
 import { MessagePublisher } from './message-publisher.js';
+import { MESSAGE_RETENTION_SECONDS, MessageLogRetention } from './postgres/message-log-retention.js';
 import { PostgresMessageLog } from './postgres/postgres-message-log.js';
 import { PostgresTransportServer } from './postgres/postgres-transport.server.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -33,6 +34,8 @@ export interface MessagingOptions {
   readonly transport: TransportOptions;
   /** Partitions of the postgres log's topics (fixed when a topic is created). */
   readonly partitions?: number;
+  /** How long the message log keeps a message every group has committed past (default 7 days; see MessageLogRetention). */
+  readonly retentionSeconds?: number;
 }
 
 const topicNames = () => allTopics.map((t) => t.name);
@@ -92,8 +95,10 @@ export class MessagingModule {
         ConsumerLagSources,
         MessagingLifecycle,
         TransportReadiness,
+        { provide: MESSAGE_RETENTION_SECONDS, useValue: options.retentionSeconds ?? 7 * 24 * 3_600 },
+        MessageLogRetention,
       ],
-      exports: [TRANSPORT_OPTIONS, MessageSigner, PostgresMessageLog, MessagePublisher, Inbox, DeliveryObservers, ConsumerLagSources, TransportReadiness],
+      exports: [TRANSPORT_OPTIONS, MessageSigner, PostgresMessageLog, MessagePublisher, Inbox, DeliveryObservers, ConsumerLagSources, TransportReadiness, MessageLogRetention],
     };
   }
 }

@@ -103,6 +103,14 @@ export class MessagingAppConfig extends AppConfig {
   @Min(1_000)
   KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
 
+  /**
+   * How long the message log (postgres transport; Kafka mode's outbox) keeps a message once every
+   * consumer group reading it has committed past it.
+   */
+  @IsInt()
+  @Min(60)
+  MESSAGE_RETENTION_SECONDS: number = 7 * 24 * 3_600;
+
   get signing(): { active: { id: string; secret: string } } {
     return { active: { id: this.TRIBUTARY_SIGNING_KEY_ID, secret: this.TRIBUTARY_SIGNING_KEY } };
   }

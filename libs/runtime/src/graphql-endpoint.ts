@@ -1,5 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
-import { GraphQLSchema, type GraphQLFormattedError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, GraphQLSchema, visit, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { containsNul, NUL_REFUSED } from '@tributary/domain';
 
 /** Apollo's own codes for a request it refused before running it: the caller's mistake, said plainly. */
 const REQUEST_ERROR_CODES = new Set([
@@ -41,11 +43,35 @@ function onlyReachableTypes(schema: GraphQLSchema): GraphQLSchema {
   return new GraphQLSchema({ ...schema.toConfig(), types: [] });
 }
 
+function documentContainsNul(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes('\u0000')) found = true;
+    },
+  });
+  return found;
+}
+
+/** A NUL in a string argument or variable would fail its query in PostgreSQL: refused before execution (400). */
+const refuseNulCharacters: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ request, document }) {
+        if (containsNul(request.variables) || documentContainsNul(document)) {
+          throw new GraphQLError(NUL_REFUSED.message, { extensions: { code: NUL_REFUSED.code, status: 400, http: { status: 400 } } });
+        }
+      },
+    };
+  },
+};
+
 /** What every GraphQL endpoint of the platform is configured with (spread into its driver config). */
 export const graphqlEndpointOptions = {
   includeStacktraceInErrorResponses: false,
   formatError,
   transformSchema: onlyReachableTypes,
+  plugins: [refuseNulCharacters],
 };
 
 /** An HttpException (a Nest pipe's or guard's) over GraphQL: its status and the platform's code for it. */

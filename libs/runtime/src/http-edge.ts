@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { continueTrace } from '@tributary/messaging';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HttpErrorFilter, sendError } from './http-error.filter.js';
+import { containsNul, NUL_REFUSED, urlContainsNul } from '@tributary/domain';
 
 export interface TracedRequest extends Request {
   traceId: string;
@@ -38,6 +39,12 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
     if (error.type === 'entity.parse.failed') return sendError(request, response, 400, 'invalid_json', 'Body is not valid JSON');
     if (error.status && error.status < 500) return sendError(request, response, error.status, 'bad_request', 'Malformed request');
     next(error);
+  });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    // GraphQL bodies are checked by the endpoint (graphqlEndpointOptions), which answers in GraphQL's own shape.
+    const body = request.path.endsWith('/graphql') ? undefined : request.body;
+    if (urlContainsNul(request.originalUrl) || containsNul(body)) return sendError(request, response, 400, NUL_REFUSED.code, NUL_REFUSED.message);
+    next();
   });
   app.useGlobalFilters(new HttpErrorFilter());
 }

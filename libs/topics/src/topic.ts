@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { TributaryError } from '@tributary/domain';
+import { containsNul, TributaryError } from '@tributary/domain';
 
 export type PayloadClass<T> = new () => T;
 
@@ -34,6 +34,7 @@ export function parsePayload<T extends object>(topic: TopicDefinition<T>, data: 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new TributaryError('invalid', 'payload_invalid', `${topic.name} payload must be a JSON object`);
   }
+  if (containsNul(data)) throw new TributaryError('invalid', 'payload_invalid', `${topic.name} payload contains a NUL character (U+0000)`);
   const instance = plainToInstance(topic.payload, data);
   const errors = validateSync(instance, topic.open ? {} : { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {

@@ -61,9 +61,15 @@ export interface LogCursor {
 
 export const LOG_START: LogCursor = { transactionId: '0', position: '0' };
 
+/** The largest transaction id (xid8) and position (bigint) PostgreSQL can hold: a cursor past them is malformed. */
+const MAX_TRANSACTION_ID = 2n ** 64n - 1n;
+const MAX_POSITION = 2n ** 63n - 1n;
+
 export function parseLogCursor(text: string): LogCursor {
   const match = /^(\d{1,20})\.(\d{1,19})$/.exec(text);
-  if (!match) throw new TributaryError('invalid', 'cursor_invalid', 'A cursor looks like <digits>.<digits>, as returned with an event');
+  if (!match || BigInt(match[1]) > MAX_TRANSACTION_ID || BigInt(match[2]) > MAX_POSITION) {
+    throw new TributaryError('invalid', 'cursor_invalid', 'A cursor looks like <digits>.<digits>, as returned with an event');
+  }
   return { transactionId: match[1], position: match[2] };
 }
 

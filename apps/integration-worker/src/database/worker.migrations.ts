@@ -276,6 +276,19 @@ export class WorkerNotificationTemplates1764002000600 implements MigrationInterf
   }
 }
 
+/** The run history's retention (RunRetention) deletes by start time across tenants. */
+export class WorkerRunsByStart1764102000000 implements MigrationInterface {
+  name = 'WorkerRunsByStart1764102000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX runs_by_started_at ON worker.runs (started_at)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX worker.runs_by_started_at`);
+  }
+}
+
 export const workerMigrations = [
   WorkerInit1764002000100,
   WorkerDeployments1764002000200,
@@ -283,4 +296,5 @@ export const workerMigrations = [
   WorkerSchedules1764002000400,
   WorkerDeadLetterIsolation1764002000500,
   WorkerNotificationTemplates1764002000600,
+  WorkerRunsByStart1764102000000,
 ];

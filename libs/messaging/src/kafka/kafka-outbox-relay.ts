@@ -17,8 +17,6 @@ export interface KafkaOutboxRelayOptions {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly listenUrl?: string;
-  /** How long relayed messages stay in the outbox (for inspection and replay) before being pruned. */
-  readonly retentionMs?: number;
 }
 
 // Broker outages are waited out, never dead-lettered: a relayed message must reach Kafka.
@@ -30,13 +28,13 @@ const RELAY_RETRY: RetryPolicy = { maxAttempts: Number.MAX_SAFE_INTEGER, baseDel
  * commits its position. Every app that publishes runs one; they share the partitions as members
  * of one group, so each message is produced once per commit — at least once across a crash,
  * which the consumers' inboxes make harmless. A broker outage only delays the relay: the gateway
- * keeps accepting into the outbox.
+ * keeps accepting into the outbox. Relayed messages are pruned by MessageLogRetention (the relay's
+ * group has committed past them).
  */
 export class KafkaOutboxRelay {
   private readonly logger = new Logger(KafkaOutboxRelay.name);
   private producer?: Producer;
   private consumer?: PostgresGroupConsumer;
-  private pruner?: NodeJS.Timeout;
 
   constructor(private readonly options: KafkaOutboxRelayOptions) {}
 
@@ -57,27 +55,10 @@ export class KafkaOutboxRelay {
       this.logger,
     );
     await this.consumer.start();
-    this.pruner = setInterval(() => void this.prune(), 60_000);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.pruner);
     await this.consumer?.close();
     await this.producer?.disconnect();
-  }
-
-  /** Deletes relayed messages older than the retention. */
-  private async prune(): Promise<void> {
-    await this.options.dataSource
-      .query(
-        `WITH gone AS (
-           DELETE FROM messaging.messages m USING messaging.group_partitions g
-            WHERE g.group_id = $1 AND g.topic = m.topic AND g.partition = m.partition
-              AND m."offset" < g.committed_offset AND m.appended_at < now() - make_interval(secs => $2::float8)
-           RETURNING 1
-         ) SELECT count(*) AS n FROM gone`,
-        [RELAY_GROUP, (this.options.retentionMs ?? 3_600_000) / 1000],
-      )
-      .catch((error) => this.logger.warn(`Pruning the outbox failed: ${(error as Error).message}`));
   }
 }

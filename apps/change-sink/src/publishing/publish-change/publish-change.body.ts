@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 /** esink's POST /publish body (and the socket.io `publish` message, without securityToken). */
 export class PublishChangeBody {
@@ -32,6 +32,8 @@ export class PublishChangeBody {
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  // The latest instant a JavaScript Date holds (year 275760), within PostgreSQL's timestamp range.
+  @Max(8_640_000_000_000_000)
   timestamp?: number;
 
   @ApiPropertyOptional({ description: 'Defaults to DEFAULT_SOURCE' })
@@ -44,6 +46,7 @@ export class PublishChangeBody {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(2_147_483_647)
   version?: number;
 
   @ApiPropertyOptional({ description: 'With TENANT_COLUMN: the tenant whose clients receive it (required then)' })

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TributaryError } from '@tributary/domain';
+import { containsNul, NUL_REFUSED, TributaryError } from '@tributary/domain';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -49,6 +49,8 @@ export class PublishChange {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw new TributaryError('invalid', 'validation_failed', 'The body must be a JSON object');
     }
+    // Over HTTP the edge refuses it already; a socket.io message does not pass there.
+    if (containsNul(input)) throw new TributaryError('invalid', NUL_REFUSED.code, NUL_REFUSED.message);
     const body = plainToInstance(PublishChangeBody, input);
     const errors = await validate(body, { whitelist: true });
     if (errors.length > 0) {

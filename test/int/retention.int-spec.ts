@@ -1,0 +1,94 @@
+import { MessageLogRetention } from '@tributary/messaging';
+import { eventually } from '@tributary/testing';
+import { Topics } from '@tributary/topics';
+import { RunRetention } from '../../apps/integration-worker/src/sdk/run-retention.js';
+import { startWorker, type RunningWorker } from '../support/worker-fixture.js';
+
+const TOPIC = Topics.carrierUpdateReceived.name;
+const LAGGARD = 'retention-laggard';
+
+/**
+ * Retention of the message log and of the worker's run history, in the worker as it runs (its
+ * sweeps run once a minute; the test calls one sweep at a time). Age is set by moving timestamps back.
+ */
+describe('retention', () => {
+  let worker: RunningWorker;
+  let tenant: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    worker = await startWorker({ MESSAGE_RETENTION_SECONDS: '3600', RUN_RETENTION_SECONDS: '3600' });
+    tenant = await worker.tenant('acme');
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+  });
+
+  const messageIds = async (): Promise<string[]> =>
+    (await worker.dataSource.query(`SELECT message_id FROM messaging.messages WHERE topic = $1`, [TOPIC])).map((r: { message_id: string }) => r.message_id);
+  const committedEverywhere = async (): Promise<boolean> => {
+    const [{ behind }] = await worker.dataSource.query(
+      `SELECT count(*)::int AS behind FROM messaging.group_partitions g JOIN messaging.topic_partitions p USING (topic, partition)
+        WHERE g.group_id = 'integration-worker' AND g.topic = $1 AND g.committed_offset < p.next_offset`,
+      [TOPIC],
+    );
+    return behind === 0;
+  };
+  const publishUpdates = async (prefix: string, count: number): Promise<string[]> => {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const update = { trackingId: `${prefix}-${i}`, carrier: 'DHL', status: 'In Transit', occurredAt: '2026-11-20T10:00:00Z' };
+      ids.push((await worker.publish(Topics.carrierUpdateReceived, update, tenant.id)).id);
+    }
+    return ids;
+  };
+
+  it('deletes old messages only once every group reading their partition has committed past them', async () => {
+    const old = await publishUpdates('OLD', 4);
+    await eventually(committedEverywhere, Boolean, { timeoutMs: 30_000 });
+    // A second group on the same partitions that has read nothing yet.
+    await worker.dataSource.query(
+      `INSERT INTO messaging.group_partitions (group_id, topic, partition) SELECT $1, topic, partition FROM messaging.topic_partitions WHERE topic = $2`,
+      [LAGGARD, TOPIC],
+    );
+    await worker.dataSource.query(`UPDATE messaging.messages SET appended_at = now() - interval '2 hours' WHERE message_id = ANY($1::uuid[])`, [old]);
+    const young = await publishUpdates('YOUNG', 2);
+    await eventually(committedEverywhere, Boolean, { timeoutMs: 30_000 });
+
+    const retention = worker.app.get(MessageLogRetention);
+    expect(await retention.sweep()).toBe(0);
+    expect((await messageIds()).sort()).toEqual([...old, ...young].sort());
+
+    // The laggard catches up: the old messages go, the young ones stay (younger than the retention).
+    await worker.dataSource.query(
+      `UPDATE messaging.group_partitions g SET committed_offset = p.next_offset FROM messaging.topic_partitions p
+        WHERE g.group_id = $1 AND p.topic = g.topic AND p.partition = g.partition`,
+      [LAGGARD],
+    );
+    expect(await retention.sweep()).toBe(old.length);
+    expect((await messageIds()).sort()).toEqual([...young].sort());
+  });
+
+  it('keeps messages of a partition no group reads', async () => {
+    await worker.dataSource.query(`DELETE FROM messaging.group_partitions WHERE topic = $1`, [TOPIC]);
+    await worker.dataSource.query(`UPDATE messaging.messages SET appended_at = now() - interval '2 hours' WHERE topic = $1`, [TOPIC]);
+    const before = await messageIds();
+    expect(before.length).toBeGreaterThan(0);
+    expect(await worker.app.get(MessageLogRetention).sweep()).toBe(0);
+    expect((await messageIds()).sort()).toEqual(before.sort());
+  });
+
+  it('deletes runs older than the run retention, and keeps the others', async () => {
+    const runs = await worker.call(tenant.apiKey, 'GET', '/v1/runs');
+    expect(runs.status).toBe(200);
+    const ids = (await worker.dataSource.query(`SELECT id FROM worker.runs WHERE tenant_id = $1 ORDER BY started_at`, [tenant.id])).map((r: { id: string }) => r.id);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    const [aged, ...kept] = ids;
+    await worker.dataSource.query(`UPDATE worker.runs SET started_at = now() - interval '2 hours' WHERE id = $1`, [aged]);
+
+    expect(await worker.app.get(RunRetention).sweep()).toBe(1);
+    const left = (await worker.dataSource.query(`SELECT id FROM worker.runs WHERE tenant_id = $1`, [tenant.id])).map((r: { id: string }) => r.id);
+    expect(left.sort()).toEqual(kept.sort());
+    expect((await worker.call(tenant.apiKey, 'GET', `/v1/runs/${aged}`)).status).toBe(404);
+  });
+});
