@@ -15,7 +15,15 @@ export type ClientsRequest =
 
 export type ClientsReport =
   | { readonly type: 'connected'; readonly clients: number }
-  | { readonly type: 'progress'; readonly measured: number; readonly routed: number; readonly duplicates: number; readonly outOfOrder: number }
+  | {
+      readonly type: 'progress';
+      readonly measured: number;
+      readonly routed: number;
+      readonly duplicates: number;
+      readonly outOfOrder: number;
+      /** CPU time the process used so far, ms. */
+      readonly cpuMs: number;
+    }
   | {
       readonly type: 'receipts';
       /** Row id, receipt time (monotonicMs), repeated: one pair per measured fan-out change a client got. */
@@ -70,7 +78,7 @@ class ClientProcess {
 export interface ClientFleet {
   readonly clients: number;
   readonly processes: number;
-  progress(): Promise<{ measured: number; routed: number; duplicates: number; outOfOrder: number }>;
+  progress(): Promise<{ measured: number; routed: number; duplicates: number; outOfOrder: number; cpuMs: number }>;
   receipts(): Promise<{ receipts: Float64Array[]; routed: number; duplicates: number; outOfOrder: number }>;
   stop(): Promise<void>;
 }
@@ -106,6 +114,7 @@ export async function startClientFleet(transport: 'socket.io' | 'graphql-ws', ur
           routed: sum(reports, (r) => r.routed),
           duplicates: sum(reports, (r) => r.duplicates),
           outOfOrder: sum(reports, (r) => r.outOfOrder),
+          cpuMs: sum(reports, (r) => r.cpuMs),
         };
       },
       async receipts() {

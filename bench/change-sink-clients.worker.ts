@@ -25,6 +25,12 @@ let outOfOrder = 0;
 const sockets: Socket[] = [];
 const graphqlClients: Client[] = [];
 
+/** CPU time this process used so far (user and system), in ms. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 function record(id: number, at: number): void {
   if (receiptCount * 2 + 2 > receipts.length) {
     const bigger = new Float64Array(receipts.length * 2);
@@ -94,7 +100,7 @@ async function handle(request: ClientsRequest): Promise<ClientsReport> {
       await connect(request);
       return { type: 'connected', clients: sockets.length + graphqlClients.length };
     case 'progress':
-      return { type: 'progress', measured: receiptCount, routed, duplicates, outOfOrder };
+      return { type: 'progress', measured: receiptCount, routed, duplicates, outOfOrder, cpuMs: cpuMs() };
     case 'receipts':
       return { type: 'receipts', receipts: receipts.slice(0, receiptCount * 2), routed, duplicates, outOfOrder };
     case 'close':

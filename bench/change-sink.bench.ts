@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from '@tributary/database';
@@ -30,6 +30,20 @@ const SINK_ENV = {
   TABLE_AUTH_COLUMN_ROUTING: JSON.stringify({ users: 'id', broadcasts: '*', inbox: 'owner' }),
   CAPTURE_TABLES: 'event_store.package_status',
 };
+
+/** CPU time a process used so far (user and system), in ms, from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+const TICKS_PER_SECOND = 100;
+
+/** The whole machine's busy and total CPU time so far (all cores, all processes), in ticks, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - ticks[3] - ticks[4], total };
+}
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] : NaN);
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -111,13 +125,15 @@ async function broadcast(client: pg.Client, count: number, measured: boolean, se
  * one change-sink process, every change going to all of them; from the writer stamping a change to
  * each client receiving it. Also checks that every client got every measured change once, in order.
  */
-async function measureFanout(fx: Fixture, fleet: ClientFleet, settings: BenchSettings) {
+async function measureFanout(fx: Fixture, sinkPid: number, fleet: ClientFleet, settings: BenchSettings) {
   const sent = new Map<number, Sent>();
   await broadcast(fx.client, Math.max(4, Math.round((settings.warmupMs / 1000) * FANOUT_RATE)), false, sent);
   const count = Math.max(8, Math.round((settings.durationMs / 1000) * FANOUT_RATE));
+  const [sinkCpu, clientsCpu, machine, load] = [processCpuMs(sinkPid), (await fleet.progress()).cpuMs, machineTicks(), loadavg()[0]];
   await broadcast(fx.client, count, true, sent);
   const expected = count * fleet.clients;
-  await eventually(() => fleet.progress(), (p) => p.measured >= expected, { timeoutMs: 60_000, intervalMs: 200 }).catch(() => undefined);
+  const done = await eventually(() => fleet.progress(), (p) => p.measured >= expected, { timeoutMs: 60_000, intervalMs: 200 }).catch(() => fleet.progress());
+  const machineAfter = machineTicks();
   const { receipts, duplicates, outOfOrder } = await fleet.receipts();
   const latencies: number[] = [];
   const sinceCommit: number[] = [];
@@ -155,6 +171,12 @@ async function measureFanout(fx: Fixture, fleet: ClientFleet, settings: BenchSet
       firstClientP50: round(percentile([...spread.values()].map((s) => s.first).sort((a, b) => a - b), 50)),
       lastClientP50: round(percentile([...spread.values()].map((s) => s.last).sort((a, b) => a - b), 50)),
       deliveriesPerSecond: Math.round(FANOUT_RATE * fleet.clients),
+      // Where the CPU went while the measured changes were written and received (2 cores on the dev machine):
+      // the change-sink's, all client processes', and the whole machine busy (everything running on it).
+      sinkCpuMsPerChange: round((processCpuMs(sinkPid) - sinkCpu) / count),
+      clientsCpuMsPerChange: round((done.cpuMs - clientsCpu) / count),
+      machineBusyPercent: Math.round((100 * (machineAfter.busy - machine.busy)) / (machineAfter.total - machine.total)),
+      loadAverage: [round(load), round(loadavg()[0])],
     },
   };
 }
@@ -171,7 +193,7 @@ export async function changeSinkSocketFanout(settings: BenchSettings): Promise<M
     const connectStart = monotonicMs();
     fleet = await startClientFleet('socket.io', sink.url, fx.tokens, CLIENT_PROCESSES);
     const connectSeconds = (monotonicMs() - connectStart) / 1000;
-    const fanout = await measureFanout(fx, fleet, settings);
+    const fanout = await measureFanout(fx, sink.child.pid!, fleet, settings);
 
     // Sustained: routed changes, 100 per commit, as fast as one writer goes.
     const before = (await fleet.progress()).routed;
@@ -216,7 +238,7 @@ export async function changeSinkGraphqlFanout(settings: BenchSettings): Promise<
     fleet = await startClientFleet('graphql-ws', sink.url, fx.tokens, CLIENT_PROCESSES);
     // graphql-ws answers connection_ack before the subscription is set up: let them all start.
     await sleep(1_000);
-    const fanout = await measureFanout(fx, fleet, settings);
+    const fanout = await measureFanout(fx, sink.child.pid!, fleet, settings);
     return atMost('change-sink graphql-ws fan-out: change written -> client, p99', 'ms', fanout.p99, 100, fanout.details);
   } finally {
     await fleet?.stop();
