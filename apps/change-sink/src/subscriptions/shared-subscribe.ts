@@ -19,10 +19,13 @@ export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncGenerat
   const key = `${args.operationName ?? ''}\u0000${args.document.loc?.source.body ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
   const iterator = stream[Symbol.asyncIterator]();
   const mapped: AsyncGenerator<ExecutionResult> = {
-    async next() {
-      const step = await iterator.next();
-      if (step.done) return { done: true, value: undefined };
-      return { done: false, value: await executeShared(step.value, key, args) };
+    // Not an async function: one promise hop per event for each subscriber (thousands per change), not three.
+    next(): Promise<IteratorResult<ExecutionResult>> {
+      return iterator.next().then((step): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> => {
+        if (step.done) return { done: true, value: undefined };
+        const result = executeShared(step.value, key, args);
+        return result instanceof Promise ? result.then((value) => ({ done: false, value })) : { done: false, value: result };
+      });
     },
     async return() {
       await iterator.return?.();
