@@ -1,27 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Namespace, Server } from 'socket.io';
 import type { DeliveredChange } from '../delivery/change-policy.js';
+import { textFrame } from '../delivery/websocket-frame.js';
 import type { SocketClient } from './socket-client.js';
 
 /** socket.io's EVENT packet type (socket.io-parser's PacketType.EVENT). */
 const EVENT = 2;
-
-/** A WebSocket text frame header (server to client: unmasked, final), RFC 6455 5.2. */
-function frameHeader(length: number): Buffer {
-  if (length < 126) return Buffer.from([0x81, length]);
-  if (length < 65_536) {
-    const header = Buffer.allocUnsafe(4);
-    header[0] = 0x81;
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-    return header;
-  }
-  const header = Buffer.allocUnsafe(10);
-  header[0] = 0x81;
-  header[1] = 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  return header;
-}
 
 /**
  * Encodes each change once for all its socket.io clients, and writes each client's changes right
@@ -73,7 +57,7 @@ export class SocketBroadcaster {
     if (frames === undefined) {
       if (!this.namespace) return null;
       const texts = [this.message(change.table, change), this.message('changes', change)];
-      frames = texts.every((t) => t !== null) ? Buffer.concat(texts.flatMap((text) => [frameHeader(Buffer.byteLength(text)), Buffer.from(text)])) : null;
+      frames = texts.every((t) => t !== null) ? Buffer.concat(texts.map((text) => textFrame([Buffer.from(text!)]))) : null;
       this.frames.set(change, frames);
     }
     return frames;

@@ -11,7 +11,7 @@ interface EngineConnection {
     readonly name: string;
     readonly perMessageDeflate?: unknown;
     /** The `ws` WebSocket: its TCP socket, and its sender (what engine.io itself writes pre-encoded frames with). */
-    readonly socket?: { readonly _socket?: NetSocket; readonly _sender?: { sendFrame?: unknown }; terminate?: () => void };
+    readonly socket?: { readonly readyState?: number; readonly _socket?: NetSocket; readonly _sender?: { sendFrame?: unknown }; terminate?: () => void };
   };
   write(data: string, options: { wsPreEncodedFrame: Buffer[] }): void;
   on(event: 'drain', listener: () => void): void;
@@ -114,7 +114,8 @@ export class SocketClient {
     const connection = this.connection;
     const transport = connection.transport;
     if (connection.readyState !== 'open' || transport?.name !== 'websocket' || transport.perMessageDeflate) return undefined;
-    if (typeof transport.socket?._sender?.sendFrame !== 'function') return undefined;
+    // 1: the WebSocket is open (not closing: nothing may follow its close frame).
+    if (transport.socket?.readyState !== 1 || typeof transport.socket._sender?.sendFrame !== 'function') return undefined;
     const tcp = transport.socket._socket;
     return tcp && tcp.writable ? tcp : undefined;
   }
