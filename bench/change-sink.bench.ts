@@ -1,16 +1,14 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
-import { io, type Socket } from 'socket.io-client';
-import WebSocket from 'ws';
 import { freePort } from '@tributary/database';
 import { createTestDatabase, eventually, sendStandardWebhook, sleep, subscribe, type TestDatabase } from '@tributary/testing';
 import { startPlatform } from '../apps/standalone/src/platform.js';
 import { loadStandaloneConfig } from '../apps/standalone/src/standalone.config.js';
+import { monotonicMs, startClientFleet, type ClientFleet } from './change-sink-clients.js';
 import { atMost, type BenchSettings, type MeasureResult } from './measure.js';
 
 /** How many clients one change-sink serves in the fan-out measures (the issue's target: 5,000). */
@@ -33,10 +31,24 @@ const SINK_ENV = {
   CAPTURE_TABLES: 'event_store.package_status',
 };
 
+/** CPU time a process used so far (user and system), in ms, from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+const TICKS_PER_SECOND = 100;
+
+/** The whole machine's busy and total CPU time so far (all cores, all processes), in ticks, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - ticks[3] - ticks[4], total };
+}
+
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] : NaN);
 const round = (n: number) => Math.round(n * 10) / 10;
 
-/** The change-sink as its own process (as deployed), so the clients of this process do not share its event loop. */
+/** The change-sink as its own process (as deployed): neither the writer nor the clients share its event loop. */
 async function startSinkProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
   // BENCH_SINK_PROFILE_DIR=<dir> writes a CPU profile of the change-sink process there.
@@ -82,104 +94,135 @@ async function fixture(users: number): Promise<Fixture> {
   return { db, client, tokens: rows.map((r) => r.token), ids: rows.map((r) => r.id) };
 }
 
-/** Connects `tokens` in waves so the handshakes do not time out on two cores. */
-async function connectSockets(url: string, tokens: string[], onChange: (event: string, change: { data: { id: number; sent_ms: number; body?: string } }) => void): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  for (let i = 0; i < tokens.length; i += 200) {
-    const wave = tokens.slice(i, i + 200).map(
-      (token) =>
-        new Promise<Socket>((resolve, reject) => {
-          const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
-          socket.once('connected', () => resolve(socket));
-          socket.once('error', reject);
-          socket.once('connect_error', reject);
-          socket.on('broadcasts', (c) => onChange('broadcasts', c));
-          socket.on('inbox', (c) => onChange('inbox', c));
-        }),
-    );
-    sockets.push(...(await Promise.all(wave)));
-  }
-  return sockets;
+/** How many processes the fan-out clients are spread over (their own, not the bench's nor the change-sink's). */
+const CLIENT_PROCESSES = Number(process.env.BENCH_SINK_CLIENT_PROCESSES) || 2;
+
+interface Sent {
+  /** monotonicMs() just before the INSERT was sent: the row carries it as sent_ms. */
+  readonly sent: number;
+  /** monotonicMs() when the commit (autocommit INSERT) was acknowledged. */
+  readonly committed: number;
 }
 
 /**
- * Commits `count` fan-out changes at FANOUT_RATE, each stamped with the time its INSERT was sent:
- * latency is measured from there (an upper bound of commit → client: it includes the commit), on
- * the clock of this process, where the clients are too. `measured` is false for warm-up rows.
+ * Commits `count` fan-out changes at FANOUT_RATE, each stamped with monotonicMs() just before its
+ * INSERT is sent: latency is measured from there (an upper bound of commit → client: it includes the
+ * commit round trip) to a client's receipt, on the same clock in the clients' processes. `measured`
+ * is false for warm-up rows.
  */
-async function broadcast(client: pg.Client, count: number, measured: boolean): Promise<void> {
+async function broadcast(client: pg.Client, count: number, measured: boolean, sent: Map<number, Sent>): Promise<void> {
   for (let i = 0; i < count; i++) {
-    const started = Date.now();
-    await client.query(`INSERT INTO broadcasts (sent_ms, body) VALUES ($1, $2)`, [started, measured ? 'measured' : 'warmup']);
-    await sleep(Math.max(0, 1000 / FANOUT_RATE - (Date.now() - started)));
+    const started = monotonicMs();
+    const { rows } = await client.query(`INSERT INTO broadcasts (sent_ms, body) VALUES ($1, $2) RETURNING id`, [started, measured ? 'measured' : 'warmup']);
+    const committed = monotonicMs();
+    if (measured) sent.set(rows[0].id, { sent: started, committed });
+    await sleep(Math.max(0, 1000 / FANOUT_RATE - (monotonicMs() - started)));
   }
 }
 
 /**
- * socket.io fan-out: CLIENTS authorized clients on one change-sink process; every change goes to all
- * of them (`*` routing). Latency is from the writer's commit returning to a client's `broadcasts`
- * event (same clock: writer and clients are this process); then routed changes (one user each) as
- * fast as the writer commits them, for the sustained rate.
+ * The fan-out latency: CLIENTS authorized clients (in CLIENT_PROCESSES processes of their own) on
+ * one change-sink process, every change going to all of them; from the writer stamping a change to
+ * each client receiving it. Also checks that every client got every measured change once, in order.
+ */
+async function measureFanout(fx: Fixture, sinkPid: number, fleet: ClientFleet, settings: BenchSettings) {
+  const sent = new Map<number, Sent>();
+  await broadcast(fx.client, Math.max(4, Math.round((settings.warmupMs / 1000) * FANOUT_RATE)), false, sent);
+  const count = Math.max(8, Math.round((settings.durationMs / 1000) * FANOUT_RATE));
+  const [sinkCpu, clientsCpu, machine, load] = [processCpuMs(sinkPid), (await fleet.progress()).cpuMs, machineTicks(), loadavg()[0]];
+  await broadcast(fx.client, count, true, sent);
+  const expected = count * fleet.clients;
+  const done = await eventually(() => fleet.progress(), (p) => p.measured >= expected, { timeoutMs: 60_000, intervalMs: 200 }).catch(() => fleet.progress());
+  const machineAfter = machineTicks();
+  const { receipts, duplicates, outOfOrder } = await fleet.receipts();
+  const latencies: number[] = [];
+  const sinceCommit: number[] = [];
+  const spread = new Map<number, { first: number; last: number }>();
+  for (const pairs of receipts) {
+    for (let i = 0; i < pairs.length; i += 2) {
+      const row = sent.get(pairs[i])!;
+      const latency = pairs[i + 1] - row.sent;
+      latencies.push(latency);
+      sinceCommit.push(pairs[i + 1] - row.committed);
+      const seen = spread.get(pairs[i]);
+      spread.set(pairs[i], { first: Math.min(seen?.first ?? Infinity, latency), last: Math.max(seen?.last ?? -Infinity, latency) });
+    }
+  }
+  const sorted = latencies.sort((a, b) => a - b);
+  const commits = [...sent.values()].map((s) => s.committed - s.sent).sort((a, b) => a - b);
+  return {
+    p99: round(percentile(sorted, 99)),
+    details: {
+      clients: fleet.clients,
+      clientProcesses: fleet.processes,
+      fanoutChanges: count,
+      deliveries: latencies.length,
+      expectedDeliveries: expected,
+      duplicates,
+      outOfOrder,
+      p50: round(percentile(sorted, 50)),
+      p90: round(percentile(sorted, 90)),
+      p99: round(percentile(sorted, 99)),
+      max: round(sorted.at(-1) ?? NaN),
+      // The INSERT's own round trip (included above), and the latency counted from its acknowledgement instead.
+      commitP50: round(percentile(commits, 50)),
+      sinceCommitAckP99: round(percentile(sinceCommit.sort((a, b) => a - b), 99)),
+      // Per change: its first client (the capture → reader → broadcast path) and its last one (plus the fan-out).
+      firstClientP50: round(percentile([...spread.values()].map((s) => s.first).sort((a, b) => a - b), 50)),
+      lastClientP50: round(percentile([...spread.values()].map((s) => s.last).sort((a, b) => a - b), 50)),
+      deliveriesPerSecond: Math.round(FANOUT_RATE * fleet.clients),
+      // Where the CPU went while the measured changes were written and received (2 cores on the dev machine):
+      // the change-sink's, all client processes', and the whole machine busy (everything running on it).
+      sinkCpuMsPerChange: round((processCpuMs(sinkPid) - sinkCpu) / count),
+      clientsCpuMsPerChange: round((done.cpuMs - clientsCpu) / count),
+      machineBusyPercent: Math.round((100 * (machineAfter.busy - machine.busy)) / (machineAfter.total - machine.total)),
+      loadAverage: [round(load), round(loadavg()[0])],
+    },
+  };
+}
+
+/**
+ * socket.io fan-out: the latency of a `*` change to all CLIENTS clients (see measureFanout); then
+ * routed changes (one user each) as fast as one writer commits them, for the sustained rate.
  */
 export async function changeSinkSocketFanout(settings: BenchSettings): Promise<MeasureResult> {
   const fx = await fixture(CLIENTS);
   const sink = await startSinkProcess(fx.db.url);
-  const latencies: number[] = [];
-  const spread = new Map<number, { first: number; last: number }>();
-  let routedReceived = 0;
-  let sockets: Socket[] = [];
+  let fleet: ClientFleet | undefined;
   try {
-    const connectStart = Date.now();
-    sockets = await connectSockets(sink.url, fx.tokens, (event, change) => {
-      if (event === 'inbox') routedReceived++;
-      else if (change.data.body === 'measured') {
-        const latency = Date.now() - change.data.sent_ms;
-        latencies.push(latency);
-        const seen = spread.get(change.data.id);
-        spread.set(change.data.id, { first: Math.min(seen?.first ?? Infinity, latency), last: Math.max(seen?.last ?? 0, latency) });
-      }
-    });
-    const connectSeconds = (Date.now() - connectStart) / 1000;
-    await broadcast(fx.client, Math.max(4, Math.round((settings.warmupMs / 1000) * FANOUT_RATE)), false);
-    const count = Math.max(8, Math.round((settings.durationMs / 1000) * FANOUT_RATE));
-    await broadcast(fx.client, count, true);
-    await eventually(async () => latencies.length, (n) => n >= count * sockets.length, { timeoutMs: 60_000, intervalMs: 200 }).catch(() => undefined);
-    const sorted = [...latencies].sort((a, b) => a - b);
+    const connectStart = monotonicMs();
+    fleet = await startClientFleet('socket.io', sink.url, fx.tokens, CLIENT_PROCESSES);
+    const connectSeconds = (monotonicMs() - connectStart) / 1000;
+    const fanout = await measureFanout(fx, sink.child.pid!, fleet, settings);
 
     // Sustained: routed changes, 100 per commit, as fast as one writer goes.
-    const routedStart = Date.now();
+    const before = (await fleet.progress()).routed;
+    const routedStart = monotonicMs();
     let routedSent = 0;
-    while (Date.now() - routedStart < settings.durationMs) {
+    while (monotonicMs() - routedStart < settings.durationMs) {
       await fx.client.query(`INSERT INTO inbox (owner, sent_ms) SELECT ($1::int[])[1 + (g % $2)], $3 FROM generate_series(1, 100) g`, [
         fx.ids,
         fx.ids.length,
-        Date.now(),
+        monotonicMs(),
       ]);
       routedSent += 100;
     }
-    await eventually(async () => routedReceived, (n) => n >= routedSent, { timeoutMs: 60_000, intervalMs: 100 }).catch(() => undefined);
-    const routedSeconds = (Date.now() - routedStart) / 1000;
+    const routed = await eventually(() => fleet!.progress(), (p) => p.routed - before >= routedSent, { timeoutMs: 60_000, intervalMs: 100 }).catch(() =>
+      fleet!.progress(),
+    );
+    const routedSeconds = (monotonicMs() - routedStart) / 1000;
+    const routedReceived = routed.routed - before;
 
-    return atMost('change-sink socket.io fan-out: change written -> client, p99', 'ms', percentile(sorted, 99), 100, {
-      clients: sockets.length,
+    return atMost('change-sink socket.io fan-out: change written -> client, p99', 'ms', fanout.p99, 100, {
+      ...fanout.details,
       connectSeconds: round(connectSeconds),
-      fanoutChanges: count,
-      deliveries: latencies.length,
-      expectedDeliveries: count * sockets.length,
-      p50: percentile(sorted, 50),
-      p90: percentile(sorted, 90),
-      p99: percentile(sorted, 99),
-      max: sorted.at(-1),
-      // Per change: its first client (the capture → reader → broadcast path) and its last one (plus the fan-out).
-      firstClientP50: percentile([...spread.values()].map((s) => s.first).sort((a, b) => a - b), 50),
-      lastClientP50: percentile([...spread.values()].map((s) => s.last).sort((a, b) => a - b), 50),
-      deliveriesPerSecond: Math.round(FANOUT_RATE * sockets.length),
       routedChangesSent: routedSent,
       routedChangesReceived: routedReceived,
+      routedDuplicatesOrOutOfOrder: routed.duplicates + routed.outOfOrder - fanout.details.duplicates - fanout.details.outOfOrder,
       routedChangesPerSecond: Math.round(routedReceived / routedSeconds),
     });
   } finally {
-    sockets.forEach((s) => s.disconnect());
+    await fleet?.stop();
     await sink.stop();
     await fx.client.end();
     await fx.db.drop();
@@ -190,49 +233,15 @@ export async function changeSinkSocketFanout(settings: BenchSettings): Promise<M
 export async function changeSinkGraphqlFanout(settings: BenchSettings): Promise<MeasureResult> {
   const fx = await fixture(GRAPHQL_CLIENTS);
   const sink = await startSinkProcess(fx.db.url);
-  const latencies: number[] = [];
-  const clients: Client[] = [];
+  let fleet: ClientFleet | undefined;
   try {
-    const wsUrl = `${sink.url.replace(/^http/, 'ws')}/graphql`;
-    for (let i = 0; i < fx.tokens.length; i += 200) {
-      await Promise.all(
-        fx.tokens.slice(i, i + 200).map(
-          (token) =>
-            new Promise<void>((resolve, reject) => {
-              const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { token }, lazy: false, retryAttempts: 0, on: { connected: () => resolve() }, onNonLazyError: reject });
-              clients.push(client);
-              client.subscribe<{ changes: { data: { sent_ms: number; body: string } } }>(
-                { query: 'subscription { changes(tables: ["broadcasts"]) { data } }' },
-                {
-                  next: ({ data }) => {
-                    if (data?.changes.data.body === 'measured') latencies.push(Date.now() - data.changes.data.sent_ms);
-                  },
-                  error: () => undefined,
-                  complete: () => undefined,
-                },
-              );
-            }),
-        ),
-      );
-    }
+    fleet = await startClientFleet('graphql-ws', sink.url, fx.tokens, CLIENT_PROCESSES);
+    // graphql-ws answers connection_ack before the subscription is set up: let them all start.
     await sleep(1_000);
-    await broadcast(fx.client, Math.max(4, Math.round((settings.warmupMs / 1000) * FANOUT_RATE)), false);
-    const count = Math.max(8, Math.round((settings.durationMs / 1000) * FANOUT_RATE));
-    await broadcast(fx.client, count, true);
-    await eventually(async () => latencies.length, (n) => n >= count * clients.length, { timeoutMs: 60_000, intervalMs: 200 }).catch(() => undefined);
-    const sorted = [...latencies].sort((a, b) => a - b);
-    return atMost('change-sink graphql-ws fan-out: change written -> client, p99', 'ms', percentile(sorted, 99), 100, {
-      clients: clients.length,
-      fanoutChanges: count,
-      deliveries: latencies.length,
-      expectedDeliveries: count * clients.length,
-      p50: percentile(sorted, 50),
-      p90: percentile(sorted, 90),
-      p99: percentile(sorted, 99),
-      max: sorted.at(-1),
-    });
+    const fanout = await measureFanout(fx, sink.child.pid!, fleet, settings);
+    return atMost('change-sink graphql-ws fan-out: change written -> client, p99', 'ms', fanout.p99, 100, fanout.details);
   } finally {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await fleet?.stop();
     await sink.stop();
     await fx.client.end();
     await fx.db.drop();

@@ -110,6 +110,32 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     expect(a.of('pushNotifications')).toHaveLength(1);
   });
 
+  it('gives clients on long-polling, upgrading to WebSocket and on WebSocket the same: every change once, in order, under its table and `changes`', async () => {
+    const org = 'transports';
+    const [p, u, w] = await Promise.all(
+      (['polling', 'upgrade', 'websocket'] as const).map(async (kind) => {
+        const { token } = await user(org);
+        const transports = kind === 'polling' ? ['polling' as const] : kind === 'upgrade' ? ['polling' as const, 'websocket' as const] : undefined;
+        const client = connectSocket(sink.url, { token }, { transports });
+        clients.push(client);
+        await client.ready;
+        return client;
+      }),
+    );
+    // Committed one by one while the second client is still upgrading from polling to WebSocket.
+    const labels = Array.from({ length: 40 }, (_, i) => `t-${i}`);
+    for (const label of labels) await db.query(`INSERT INTO "targetStatuses" (org, label) VALUES ($1, $2)`, [org, label]);
+    await barrier(org, p, u, w);
+
+    expect(u.socket.io.engine.transport.name).toBe('websocket');
+    expect(p.socket.io.engine.transport.name).toBe('polling');
+    for (const client of [p, u, w]) {
+      expect(client.of('targetStatuses').map((c) => c.data.label).slice(0, labels.length)).toEqual(labels);
+      expect(client.of('changes')).toEqual(client.of('targetStatuses'));
+      expect(new Set(client.of('changes').map((c) => c.id)).size).toBe(client.of('changes').length);
+    }
+  });
+
   it('removes the FILTERS columns and sends the old row on delete', async () => {
     const dave = await user('acme');
     const d = await connected(dave.token);

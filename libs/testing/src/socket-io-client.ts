@@ -21,15 +21,16 @@ export interface SocketClient {
 /**
  * A real socket.io-client connection to a change-sink, recording what it receives. `auth` may be a
  * function (socket.io calls it at every reconnection: a client resuming with its last change id).
+ * WebSocket only unless `transports` says otherwise (`['polling', 'websocket']`: long-polling, then the upgrade).
  */
 export function connectSocket(
   url: string,
   auth: Record<string, unknown> | (() => Record<string, unknown>),
-  options: { reconnection?: boolean } = {},
+  options: { reconnection?: boolean; transports?: ('websocket' | 'polling')[] } = {},
 ): SocketClient {
   const socket = io(url, {
     auth: typeof auth === 'function' ? (cb) => cb(auth()) : auth,
-    transports: ['websocket'],
+    transports: options.transports ?? ['websocket'],
     reconnection: options.reconnection ?? false,
     reconnectionDelay: 100,
     reconnectionDelayMax: 500,

@@ -5,6 +5,8 @@ export interface CapturedChange {
   readonly id: string;
   /** Where this change stands in commit order; a client resumes after it. */
   readonly cursor: string;
+  /** The cursor, parsed. */
+  readonly position: ChangePosition;
   /** `schema.table` */
   readonly table: string;
   readonly op: 'insert' | 'update' | 'delete';

@@ -14,7 +14,6 @@ import {
   committedBefore,
   formatCursor,
   isAfter,
-  parseCursor,
   parseSnapshot,
   type CapturedChange,
   type ChangePosition,
@@ -48,6 +47,7 @@ const TABLE_KEY_SQL = `CASE WHEN table_schema IN ('public', '') THEN table_name 
 const toChange = (row: ChangeRow): CapturedChange => ({
   id: row.id,
   cursor: formatCursor({ transactionId: row.transaction_id, id: row.id }),
+  position: { transactionId: row.transaction_id, id: row.id },
   table: row.table_schema === 'public' || row.table_schema === '' ? row.table_name : `${row.table_schema}.${row.table_name}`,
   op: row.op,
   tenantId: row.tenant_id,
@@ -280,10 +280,17 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
       let replaying = true;
       let cancelled = false;
       let since: Snapshot | undefined;
+      // Changes come in commit order: once one is after `after` and from a transaction that began
+      // after the snapshot, so is every later one, and the checks (thousands of clients × every
+      // change) are skipped from then on.
+      let started = false;
       const emit = (change: CapturedChange) => {
-        const position = parseCursor(change.cursor);
-        if (after && !isAfter(position, after)) return;
-        if (since && committedBefore(since, position.transactionId)) return;
+        if (!started) {
+          const position = change.position;
+          if (after && !isAfter(position, after)) return;
+          if (since && committedBefore(since, position.transactionId)) return;
+          started = !since || BigInt(position.transactionId) >= since.xmax;
+        }
         subscriber.next(change);
       };
       const remove = this.addListener(scope, (change) => {

@@ -15,6 +15,7 @@ const policy = new ChangePolicy(
 const change = (table: string, row: Record<string, unknown>, extra: Partial<CapturedChange> = {}): CapturedChange => ({
   id: '1',
   cursor: '10.1',
+  position: { transactionId: '10', id: '1' },
   table,
   op: 'insert',
   tenantId: 'acme',

@@ -11,7 +11,7 @@ import {
 import { isTributaryError } from '@tributary/domain';
 import { STATUS_OF_KIND } from '@tributary/runtime';
 import type { Subscription } from 'rxjs';
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { parseCursor, type ChangePosition } from '../capture/captured-change.js';
 import { Authenticator } from '../auth/authenticator.js';
@@ -51,8 +51,8 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
     private readonly broadcaster: SocketBroadcaster,
   ) {}
 
-  afterInit(namespace: Namespace): void {
-    this.broadcaster.attach(namespace);
+  afterInit(server: Namespace | Server): void {
+    this.broadcaster.attach(server);
   }
 
   async handleConnection(socket: Socket): Promise<void> {

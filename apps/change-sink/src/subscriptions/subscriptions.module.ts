@@ -70,10 +70,12 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
             onClose: (context) => (context.extra as WsExtra).untrack?.(),
           },
         },
-        context: async ({ req, extra }: { req?: Request; extra?: WsExtra }): Promise<GraphqlContext> => {
+        // graphql-ws calls this once per subscription, with its id.
+        context: async ({ req, extra }: { req?: Request; extra?: WsExtra }, id?: unknown): Promise<GraphqlContext> => {
           if (extra) {
             return {
               viewer: extra.viewer,
+              outlet: typeof id === 'string' ? { id, socket: extra.socket } : undefined,
               tooSlow: (reason) => {
                 sessions.dropped('slow', 'graphql-ws');
                 closeConnection(extra, CLOSE_TOO_SLOW, reason);
