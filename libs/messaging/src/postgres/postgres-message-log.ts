@@ -82,17 +82,18 @@ export class PostgresMessageLog {
            FROM wanted w, locked l
           WHERE tp.topic = w.topic AND tp.partition = w.partition AND l.topic = w.topic AND l.partition = w.partition
          RETURNING tp.topic, tp.partition, tp.next_offset - w.n AS first
+       ), placed AS (
+         SELECT i.topic, i.partition, s.first + row_number() OVER (PARTITION BY i.topic, i.partition ORDER BY i.ord) - 1 AS "offset",
+                i.id, i.key, i.envelope, i.ord
+           FROM input i JOIN slots s ON s.topic = i.topic AND s.partition = i.partition
        ), added AS (
          INSERT INTO messaging.messages (topic, partition, "offset", message_id, key, envelope)
-         SELECT i.topic, i.partition, s.first + row_number() OVER (PARTITION BY i.topic, i.partition ORDER BY i.ord) - 1,
-                i.id, i.key, i.envelope
-           FROM input i JOIN slots s ON s.topic = i.topic AND s.partition = i.partition
-         RETURNING topic, partition, "offset", message_id
+         SELECT topic, partition, "offset", id, key, envelope FROM placed
        ), woken AS (
          SELECT pg_notify(${$(6)}, t) FROM unnest(${$(7)}::text[]) AS t
        )
-       SELECT a.topic, a.partition, a."offset", i.id AS message_id
-         FROM input i LEFT JOIN added a ON a.message_id = i.id, (SELECT count(*) FROM woken) AS w
+       SELECT p.topic, p.partition, p."offset", i.id AS message_id
+         FROM input i LEFT JOIN placed p ON p.ord = i.ord, (SELECT count(*) FROM woken) AS w
         ORDER BY i.ord`,
       [
         ...(claim?.parameters ?? []),
@@ -106,7 +107,7 @@ export class PostgresMessageLog {
         topics,
       ],
     );
-    if (rows.some((r) => r.offset === null) || (!claim && rows.length !== envelopes.length)) {
+    if (rows.some((r) => r.offset === null)) {
       throw new TributaryError('unavailable', 'topic_not_provisioned', 'A partition of the topic is missing');
     }
     topics.forEach((topic) => commitSignal.afterCommit(q, topicChannel(topic)));
