@@ -6,6 +6,9 @@ import { partitionFor } from './partitioner.js';
 /** The NOTIFY channel publishers wake other processes on (payload: the topic; a wake-up only). */
 export const MESSAGES_CHANNEL = 'tributary_messages';
 
+// What the append statement's error says when a message's partition row is missing.
+const PARTITION_MISSING = 'tributary: no partition row for';
+
 /** The in-process wake-up channel of a topic (see `commitSignal`). */
 export const topicChannel = (topic: string): string => `messages:${topic}`;
 
@@ -65,7 +68,7 @@ export class PostgresMessageLog {
     const partitions = envelopes.map((e, i) => partitionFor(keys[i], counts.get(e.type)!));
     const first = claim?.parameters.length ?? 0;
     const $ = (n: number) => `$${first + n}`;
-    const rows = await q.query<{ topic: string | null; partition: number | null; offset: string | null; message_id: string }>(
+    const rows = await q.query<{ topic: string; partition: number; offset: string; message_id: string }>(
       `WITH ${claim ? `claimed AS (${claim.sql}), ` : ''}input AS (
          SELECT * FROM ROWS FROM (unnest(${$(1)}::text[]), unnest(${$(2)}::int[]), unnest(${$(3)}::uuid[]), unnest(${$(4)}::text[]),
                                   jsonb_array_elements(${$(5)}::jsonb))
@@ -92,7 +95,9 @@ export class PostgresMessageLog {
        ), woken AS (
          SELECT pg_notify(${$(6)}, t) FROM unnest(${$(7)}::text[]) AS t
        )
-       SELECT p.topic, p.partition, p."offset", i.id AS message_id
+       -- A message without its partition row fails the whole statement (and with it the claim).
+       SELECT p.topic, p.partition, p."offset", i.id AS message_id,
+              CASE WHEN p."offset" IS NULL THEN ('${PARTITION_MISSING} ' || i.topic || '/' || i.partition)::int END AS missing
          FROM input i LEFT JOIN placed p ON p.ord = i.ord, (SELECT count(*) FROM woken) AS w
         ORDER BY i.ord`,
       [
@@ -106,12 +111,12 @@ export class PostgresMessageLog {
         MESSAGES_CHANNEL,
         topics,
       ],
-    );
-    if (rows.some((r) => r.offset === null)) {
+    ).catch((error: unknown) => {
+      if (!String((error as Error)?.message).includes(PARTITION_MISSING)) throw error;
       throw new TributaryError('unavailable', 'topic_not_provisioned', 'A partition of the topic is missing');
-    }
+    });
     topics.forEach((topic) => commitSignal.afterCommit(q, topicChannel(topic)));
-    return rows.map((r) => ({ topic: r.topic!, partition: r.partition!, offset: Number(r.offset), messageId: r.message_id }));
+    return rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: Number(r.offset), messageId: r.message_id }));
   }
 
   async read(q: Queryable, topic: string, partition: number, fromOffset: number, limit: number): Promise<StoredMessage[]> {
