@@ -1,8 +1,8 @@
 import type { Queryable } from '@tributary/database';
 import type { TopicDefinition } from '@tributary/topics';
 import { createEnvelope, type Envelope, type EnvelopeOrigin } from './envelope/envelope.js';
+import type { AppendClaim, PostgresMessageLog } from './postgres/postgres-message-log.js';
 import type { MessageSigner } from './signing/message-signer.js';
-import type { PostgresMessageLog } from './postgres/postgres-message-log.js';
 
 export interface OutgoingMessage<T extends object = object> {
   readonly topic: TopicDefinition<T>;
@@ -33,10 +33,23 @@ export class MessagePublisher {
 
   /** Several messages in one append (one statement per partition): for batched writers. */
   async publishAll(q: Queryable, messages: readonly OutgoingMessage[]): Promise<Envelope[]> {
-    const envelopes = messages.map(({ topic, data, origin }) =>
-      this.signer.sign(createEnvelope(topic, data, { ...origin, source: this.source })),
-    );
+    const envelopes = this.envelopes(messages);
     await this.log.append(q, envelopes);
     return envelopes;
+  }
+
+  /**
+   * Publishes those of `messages` that `claim` entitles (see `AppendClaim`), claim and append in one
+   * statement: on a connection in autocommit that is one transaction and one round trip. Returns the
+   * envelopes published, in the order given.
+   */
+  async publishClaimed(q: Queryable, messages: readonly OutgoingMessage[], claim: AppendClaim): Promise<Envelope[]> {
+    const envelopes = this.envelopes(messages);
+    const appended = new Set((await this.log.append(q, envelopes, claim)).map((m) => m.messageId));
+    return envelopes.filter((e) => appended.has(e.id));
+  }
+
+  private envelopes(messages: readonly OutgoingMessage[]): Envelope[] {
+    return messages.map(({ topic, data, origin }) => this.signer.sign(createEnvelope(topic, data, { ...origin, source: this.source })));
   }
 }

@@ -78,6 +78,8 @@ export function refusal(webhook: ResolvedWebhook, now: number): TributaryError |
 @Injectable()
 export class WebhookDirectory {
   private readonly cache = new Map<string, { webhook: ResolvedWebhook | null; until: number }>();
+  /** Lookups under way: the deliveries that miss the cache together share one query. */
+  private readonly loading = new Map<string, { answer?: Promise<ResolvedWebhook | null> }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -91,9 +93,35 @@ export class WebhookDirectory {
   }
 
   async find(id: string): Promise<ResolvedWebhook | null> {
-    const now = Date.now();
-    const hit = this.cached(id, now);
+    const hit = this.cached(id, Date.now());
     if (hit !== undefined) return hit;
+    let lookup = this.loading.get(id);
+    if (!lookup) {
+      lookup = {};
+      this.loading.set(id, lookup);
+      lookup.answer = this.load(id, lookup);
+    }
+    return lookup.answer!;
+  }
+
+  private async load(id: string, lookup: object): Promise<ResolvedWebhook | null> {
+    const now = Date.now();
+    try {
+      return this.remember(id, lookup, now, await this.read(id));
+    } finally {
+      if (this.loading.get(id) === lookup) this.loading.delete(id);
+    }
+  }
+
+  private remember(id: string, lookup: object, now: number, webhook: ResolvedWebhook | null): ResolvedWebhook | null {
+    // Forgotten while this lookup ran: what it read may be stale already, so answer it but keep nothing.
+    if (this.loading.get(id) !== lookup) return webhook;
+    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(id, { webhook, until: now + TTL_MS });
+    return webhook;
+  }
+
+  private async read(id: string): Promise<ResolvedWebhook | null> {
     const [row] = await this.dataSource.query<Row[]>(
       `SELECT w.id, w.tenant_id, w.topic, w.verifier, w.app_id, w.rate_limit_per_second,
               t.disabled_at IS NOT NULL AS tenant_disabled, t.rate_limit_per_second AS tenant_rate_limit_per_second,
@@ -110,20 +138,19 @@ export class WebhookDirectory {
         WHERE w.id = $1 AND w.disabled_at IS NULL`,
       [id],
     );
-    const webhook = row ? this.resolve(row) : null;
-    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(id, { webhook, until: now + TTL_MS });
-    return webhook;
+    return row ? this.resolve(row) : null;
   }
 
   /** Drops what this instance remembers of a webhook (after a change through its management API). */
   forget(id: string): void {
     this.cache.delete(id);
+    this.loading.delete(id);
   }
 
   /** After a change to what gates many webhooks (a tenant, an app, an integration): forget them all. */
   forgetAll(): void {
     this.cache.clear();
+    this.loading.clear();
   }
 
   private resolve(row: Row): ResolvedWebhook {

@@ -6,6 +6,9 @@ import { partitionFor } from './partitioner.js';
 /** The NOTIFY channel publishers wake other processes on (payload: the topic; a wake-up only). */
 export const MESSAGES_CHANNEL = 'tributary_messages';
 
+// What the append statement's error says when a message's partition row is missing.
+const PARTITION_MISSING = 'tributary: no partition row for';
+
 /** The in-process wake-up channel of a topic (see `commitSignal`). */
 export const topicChannel = (topic: string): string => `messages:${topic}`;
 
@@ -16,6 +19,16 @@ export interface StoredMessage {
   readonly envelope: Envelope;
   /** The partition key it was appended under (`tenant:subject`). */
   readonly key?: string;
+}
+
+/**
+ * What entitles envelopes to be appended, decided in the append's own statement: `sql` (with
+ * parameters `$1`…`$n`, the values in `parameters`) is a statement — typically an idempotency
+ * receipt's `INSERT … ON CONFLICT … RETURNING` — that yields a column `id` of the envelope ids to append.
+ */
+export interface AppendClaim {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
 }
 
 export interface AppendedMessage {
@@ -40,18 +53,27 @@ export class PostgresMessageLog {
    * Appends in one statement, whatever the number of partitions: the partition rows are locked in
    * (topic, partition) order — so two appending transactions never wait on each other in a cycle —
    * each is advanced by its number of new messages, and the messages take the offsets in between.
+   *
+   * With a `claim`, the claim's statement runs first in the same statement (so in the same
+   * transaction, even on a connection in autocommit: one round trip, one commit) and only the
+   * envelopes whose ids it yields are appended; the others are left out and not returned.
    */
-  async append(q: Queryable, envelopes: readonly Envelope[]): Promise<AppendedMessage[]> {
+  async append(q: Queryable, envelopes: readonly Envelope[], claim?: AppendClaim): Promise<AppendedMessage[]> {
     if (envelopes.length === 0) return [];
     const topics = [...new Set(envelopes.map((e) => e.type))];
     // One query at a time on the caller's connection (it may be inside a transaction).
     const counts = new Map<string, number>();
     for (const topic of topics) counts.set(topic, await this.partitionsOf(q, topic));
-    const partitions = envelopes.map((e) => partitionFor(partitionKeyOf(e), counts.get(e.type)!));
+    const keys = envelopes.map(partitionKeyOf);
+    const partitions = envelopes.map((e, i) => partitionFor(keys[i], counts.get(e.type)!));
+    const first = claim?.parameters.length ?? 0;
+    const $ = (n: number) => `$${first + n}`;
     const rows = await q.query<{ topic: string; partition: number; offset: string; message_id: string }>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[])
+      `WITH ${claim ? `claimed AS (${claim.sql}), ` : ''}input AS (
+         SELECT * FROM ROWS FROM (unnest(${$(1)}::text[]), unnest(${$(2)}::int[]), unnest(${$(3)}::uuid[]), unnest(${$(4)}::text[]),
+                                  jsonb_array_elements(${$(5)}::jsonb))
            WITH ORDINALITY AS m(topic, partition, id, key, envelope, ord)
+         ${claim ? 'WHERE m.id IN (SELECT id FROM claimed)' : ''}
        ), wanted AS (
          SELECT topic, partition, count(*) AS n FROM input GROUP BY topic, partition
        ), locked AS (
@@ -63,29 +85,36 @@ export class PostgresMessageLog {
            FROM wanted w, locked l
           WHERE tp.topic = w.topic AND tp.partition = w.partition AND l.topic = w.topic AND l.partition = w.partition
          RETURNING tp.topic, tp.partition, tp.next_offset - w.n AS first
+       ), placed AS (
+         SELECT i.topic, i.partition, s.first + row_number() OVER (PARTITION BY i.topic, i.partition ORDER BY i.ord) - 1 AS "offset",
+                i.id, i.key, i.envelope, i.ord
+           FROM input i JOIN slots s ON s.topic = i.topic AND s.partition = i.partition
        ), added AS (
          INSERT INTO messaging.messages (topic, partition, "offset", message_id, key, envelope)
-         SELECT i.topic, i.partition, s.first + row_number() OVER (PARTITION BY i.topic, i.partition ORDER BY i.ord) - 1,
-                i.id, i.key, i.envelope
-           FROM input i JOIN slots s ON s.topic = i.topic AND s.partition = i.partition
-         RETURNING topic, partition, "offset", message_id
+         SELECT topic, partition, "offset", id, key, envelope FROM placed
        ), woken AS (
-         SELECT pg_notify($6, t) FROM unnest($7::text[]) AS t
+         SELECT pg_notify(${$(6)}, t) FROM unnest(${$(7)}::text[]) AS t
        )
-       SELECT topic, partition, "offset", message_id FROM added, (SELECT count(*) FROM woken) AS w`,
+       -- A message without its partition row fails the whole statement (and with it the claim).
+       SELECT p.topic, p.partition, p."offset", i.id AS message_id,
+              CASE WHEN p."offset" IS NULL THEN ('${PARTITION_MISSING} ' || i.topic || '/' || i.partition)::int END AS missing
+         FROM input i LEFT JOIN placed p ON p.ord = i.ord, (SELECT count(*) FROM woken) AS w
+        ORDER BY i.ord`,
       [
+        ...(claim?.parameters ?? []),
         envelopes.map((e) => e.type),
         partitions,
         envelopes.map((e) => e.id),
-        envelopes.map((e) => partitionKeyOf(e)),
-        envelopes.map((e) => JSON.stringify(e)),
+        keys,
+        // One JSON array rather than a jsonb[]: no array-literal quoting of every envelope.
+        JSON.stringify(envelopes),
         MESSAGES_CHANNEL,
         topics,
       ],
-    );
-    if (rows.length !== envelopes.length) {
+    ).catch((error: unknown) => {
+      if (!String((error as Error)?.message).includes(PARTITION_MISSING)) throw error;
       throw new TributaryError('unavailable', 'topic_not_provisioned', 'A partition of the topic is missing');
-    }
+    });
     topics.forEach((topic) => commitSignal.afterCommit(q, topicChannel(topic)));
     return rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: Number(r.offset), messageId: r.message_id }));
   }

@@ -18,6 +18,7 @@ import pg from 'pg';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { createEnvelope, type Envelope } from '../envelope/envelope.js';
+import { uuidv7 } from '../envelope/uuid-v7.js';
 import { Inbox } from '../inbox/inbox.js';
 import { MessagePublisher } from '../message-publisher.js';
 import { connectConsumer, MessagingModule, type ConsumerOptions } from '../messaging.module.js';
@@ -611,6 +612,62 @@ describe('postgres transport', () => {
           { tracking_id: 'PKG-2', updates: 2 },
         ]);
         expect(await effects()).toEqual(once);
+      },
+      TIMEOUT,
+    );
+  });
+
+  describe('claimed appends', () => {
+    // A claim as the gateway's idempotency receipts make one: the ids not claimed before are appended.
+    const claim = (ids: string[]) => ({
+      sql: `INSERT INTO claims (id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING id`,
+      parameters: [ids],
+    });
+    const messages = (trackingIds: string[]) =>
+      trackingIds.map((trackingId) => ({ topic: Topics.carrierUpdateReceived, data: update(trackingId, '1'), origin: { tenantId: TENANT, id: uuidv7() } }));
+
+    beforeEach(async () => {
+      await dataSource.query(`CREATE TABLE claims (id uuid PRIMARY KEY)`);
+    }, TIMEOUT);
+
+    it(
+      'appends in one statement only the messages the claim yields, each partition with contiguous offsets',
+      async () => {
+        const publisher = producer.get(MessagePublisher);
+        const batch = messages(['PKG-1', 'PKG-2', 'PKG-3', 'PKG-1', 'PKG-4']);
+        await dataSource.query(`INSERT INTO claims VALUES ($1), ($2)`, [batch[1].origin.id, batch[3].origin.id]);
+
+        const appended = await publisher.publishClaimed(dataSource, batch, claim(batch.map((m) => m.origin.id)));
+
+        expect(appended.map((e) => e.id)).toEqual([batch[0], batch[2], batch[4]].map((m) => m.origin.id));
+        const rows: { partition: number; offset: string; message_id: string }[] = await dataSource.query(
+          `SELECT partition, "offset", message_id FROM messaging.messages ORDER BY partition, "offset"`,
+        );
+        expect(rows.map((r) => r.message_id).sort()).toEqual(appended.map((e) => e.id).sort());
+        for (const partition of new Set(rows.map((r) => r.partition))) {
+          expect(rows.filter((r) => r.partition === partition).map((r) => Number(r.offset))).toEqual(
+            rows.filter((r) => r.partition === partition).map((_, i) => i),
+          );
+        }
+        expect(await publisher.publishClaimed(dataSource, batch, claim(batch.map((m) => m.origin.id)))).toEqual([]);
+        expect(await published()).toBe(3);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      'keeps neither the claim nor any message when the append fails',
+      async () => {
+        const batch = messages(['PKG-1', 'PKG-2']);
+        const partition = partitionFor(`${TENANT}:PKG-2`, PARTITIONS);
+        await dataSource.query(`DELETE FROM messaging.topic_partitions WHERE topic = $1 AND partition = $2`, [Topics.carrierUpdateReceived.name, partition]);
+
+        await expect(producer.get(MessagePublisher).publishClaimed(dataSource, batch, claim(batch.map((m) => m.origin.id)))).rejects.toThrow(
+          /partition of the topic is missing/,
+        );
+
+        expect(await dataSource.query(`SELECT id FROM claims`)).toEqual([]);
+        expect(await published()).toBe(0);
       },
       TIMEOUT,
     );

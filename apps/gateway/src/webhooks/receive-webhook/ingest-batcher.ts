@@ -1,4 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { TributaryError } from '@tributary/domain';
 import { MessagePublisher, uuidv7, type OutgoingMessage } from '@tributary/messaging';
 import type { TopicDefinition } from '@tributary/topics';
 import { DataSource } from 'typeorm';
@@ -22,6 +23,7 @@ export interface Delivery {
 
 interface Pending {
   readonly delivery: Delivery;
+  readonly message: OutgoingMessage;
   readonly eventId: string;
   resolve(accepted: WebhookAccepted): void;
   reject(error: unknown): void;
@@ -30,11 +32,24 @@ interface Pending {
 const MAX_BATCH = 256;
 const key = (webhookId: string, messageId: string) => `${webhookId}\u0000${messageId}`;
 
+// The idempotency receipts of a batch, claimed in (webhook, message id) order so that two batches
+// claiming the same ids (two replicas) wait on each other in one direction only. A receipt older than the window
+// is taken over, as if it had been swept. Yields the events whose receipt was claimed.
+const CLAIM_RECEIPTS = `INSERT INTO gateway.webhook_receipts AS r (webhook_id, message_id, event_id)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS k(webhook_id, message_id, event_id)
+      ORDER BY k.webhook_id, k.message_id
+     ON CONFLICT (webhook_id, message_id) DO UPDATE SET event_id = excluded.event_id, received_at = now()
+       WHERE r.received_at < now() - make_interval(secs => $4)
+     RETURNING event_id AS id`;
+
 /**
  * Stores verified deliveries durably, many per transaction: while one batch commits, the next
  * gathers, so under load one commit (one fsync) serves dozens of webhooks, and alone a delivery
- * waits for nothing. A delivery is answered only after its batch has committed; a failed batch
- * fails each of its deliveries, and nothing of it is stored.
+ * waits for nothing. Batches are stored one after the other, so each key's messages keep the order
+ * their deliveries arrived in. A batch is one statement — receipts claimed and messages appended
+ * together, in autocommit: one round trip, one transaction — so a delivery is answered only after
+ * its receipt and its event have committed, together; a failed batch fails each of its deliveries,
+ * and nothing of it is stored.
  */
 @Injectable()
 export class IngestBatcher implements OnApplicationShutdown {
@@ -48,8 +63,9 @@ export class IngestBatcher implements OnApplicationShutdown {
   ) {}
 
   submit(delivery: Delivery): Promise<WebhookAccepted> {
+    const eventId = uuidv7();
     return new Promise((resolve, reject) => {
-      this.queue.push({ delivery, eventId: uuidv7(), resolve, reject });
+      this.queue.push({ delivery, message: toMessage(delivery, eventId), eventId, resolve, reject });
       this.flushing ??= this.drain();
     });
   }
@@ -63,7 +79,7 @@ export class IngestBatcher implements OnApplicationShutdown {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
         await this.store(batch).then(
-          (answers) => batch.forEach((p, i) => p.resolve(answers[i])),
+          (answers) => batch.forEach((p, i) => (answers[i] instanceof Error ? p.reject(answers[i]) : p.resolve(answers[i]))),
           (error) => batch.forEach((p) => p.reject(error)),
         );
       }
@@ -73,61 +89,58 @@ export class IngestBatcher implements OnApplicationShutdown {
   }
 
   /**
-   * One transaction: claim each (webhook, message id) once — a receipt older than the idempotency
-   * window is taken over, as if it had been swept — publish the winners, answer repeats with the
-   * event of the receipt that was there first.
+   * One statement: claim each (webhook, message id) once and publish the winners' events; then
+   * answer repeats with the event of the receipt that was there first.
    */
-  private store(batch: Pending[]): Promise<WebhookAccepted[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const first = new Map<string, Pending>();
-      for (const p of batch) {
-        const k = key(p.delivery.webhookId, p.delivery.messageId);
-        if (!first.has(k)) first.set(k, p);
-      }
-      const claims = [...first.values()];
-      const inserted = await manager.query<{ webhook_id: string; message_id: string }[]>(
-        `INSERT INTO gateway.webhook_receipts AS r (webhook_id, message_id, event_id)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[])
-         ON CONFLICT (webhook_id, message_id) DO UPDATE SET event_id = excluded.event_id, received_at = now()
-           WHERE r.received_at < now() - make_interval(secs => $4)
-         RETURNING webhook_id, message_id`,
-        [
+  private async store(batch: Pending[]): Promise<(WebhookAccepted | TributaryError)[]> {
+    const first = new Map<string, Pending>();
+    for (const p of batch) {
+      const k = key(p.delivery.webhookId, p.delivery.messageId);
+      if (!first.has(k)) first.set(k, p);
+    }
+    const claims = [...first.values()];
+    const published = await this.publisher.publishClaimed(
+      this.dataSource,
+      claims.map((p) => p.message),
+      {
+        sql: CLAIM_RECEIPTS,
+        parameters: [
           claims.map((p) => p.delivery.webhookId),
           claims.map((p) => p.delivery.messageId),
           claims.map((p) => p.eventId),
           this.config.WEBHOOK_IDEMPOTENCY_WINDOW_SECONDS,
         ],
-      );
-      const fresh = new Set(inserted.map((r) => key(r.webhook_id, r.message_id)));
-      const winners = new Map([...first].filter(([k]) => fresh.has(k)));
-      await this.publisher.publishAll(manager, [...winners.values()].map(toMessage));
-      const repeats = batch.filter((p) => winners.get(key(p.delivery.webhookId, p.delivery.messageId)) !== p);
-      const originals = await this.originalEvents(manager, repeats);
-      return batch.map((p) => {
-        const k = key(p.delivery.webhookId, p.delivery.messageId);
-        return winners.get(k) === p ? { eventId: p.eventId, created: true } : { eventId: originals.get(k)!, created: false };
-      });
+      },
+    );
+    const created = new Set(published.map((e) => e.id));
+    const elsewhere = [...first].filter(([, p]) => !created.has(p.eventId)).map(([k]) => k);
+    const originals = await this.originalEvents(elsewhere.map((k) => first.get(k)!.delivery));
+    return batch.map((p) => {
+      const k = key(p.delivery.webhookId, p.delivery.messageId);
+      const winner = first.get(k)!;
+      if (created.has(winner.eventId)) return winner === p ? { eventId: p.eventId, created: true } : { eventId: winner.eventId, created: false };
+      const original = originals.get(k);
+      // Swept in the instant between claim and lookup (it was at the very end of the window).
+      if (!original) return new TributaryError('unavailable', 'receipt_unavailable', 'The original delivery is no longer remembered; retry');
+      return { eventId: original, created: false };
     });
   }
 
-  /** A repeated `webhook-id` is answered with the event its first delivery made. */
-  private async originalEvents(
-    manager: { query: DataSource['query'] },
-    repeats: Pending[],
-  ): Promise<Map<string, string>> {
+  /** A repeated `webhook-id` is answered with the event its first delivery made (committed: its claim waited for it). */
+  private async originalEvents(repeats: Delivery[]): Promise<Map<string, string>> {
     if (repeats.length === 0) return new Map();
-    const rows = await manager.query<{ webhook_id: string; message_id: string; event_id: string }[]>(
+    const rows = await this.dataSource.query<{ webhook_id: string; message_id: string; event_id: string }[]>(
       `SELECT r.webhook_id, r.message_id, r.event_id FROM gateway.webhook_receipts r
          JOIN unnest($1::uuid[], $2::text[]) AS k(webhook_id, message_id)
            ON r.webhook_id = k.webhook_id AND r.message_id = k.message_id`,
-      [repeats.map((p) => p.delivery.webhookId), repeats.map((p) => p.delivery.messageId)],
+      [repeats.map((d) => d.webhookId), repeats.map((d) => d.messageId)],
     );
     return new Map(rows.map((r) => [key(r.webhook_id, r.message_id), r.event_id]));
   }
 }
 
-const toMessage = (p: Pending): OutgoingMessage => ({
-  topic: p.delivery.topic,
-  data: p.delivery.payload,
-  origin: { id: p.eventId, tenantId: p.delivery.tenantId, traceparent: p.delivery.traceparent },
+const toMessage = (delivery: Delivery, eventId: string): OutgoingMessage => ({
+  topic: delivery.topic,
+  data: delivery.payload,
+  origin: { id: eventId, tenantId: delivery.tenantId, traceparent: delivery.traceparent },
 });
