@@ -7,7 +7,7 @@ import { recordDeadLetter } from '../consumer/dead-letters.js';
 import type { DeliveryObserver } from '../consumer/delivery-observer.js';
 import { deliverWithRetry, retryWarning } from '../consumer/deliver-with-retry.js';
 import { defaultRetryPolicy, describeError, type RetryPolicy } from '../retry-policy.js';
-import { MESSAGES_CHANNEL, PostgresMessageLog, topicChannel, type StoredMessage } from './postgres-message-log.js';
+import { MESSAGES_CHANNEL, PostgresMessageLog, partitionChannel, type StoredMessage } from './postgres-message-log.js';
 import { Wakeup } from './wakeup.js';
 
 export interface PostgresGroupOptions {
@@ -128,8 +128,12 @@ export class PostgresGroupConsumer {
        ) SELECT count(*) AS added FROM added`,
       [this.options.group, topics],
     );
-    for (const topic of topics) {
-      this.unsubscribers.push(commitSignal.subscribe(topicChannel(topic), () => this.wake(topic)));
+    const partitions = await this.query<{ topic: string; partition: number }>(
+      `SELECT topic, partition FROM messaging.topic_partitions WHERE topic = ANY($1::text[])`,
+      [topics],
+    );
+    for (const ref of partitions) {
+      this.unsubscribers.push(commitSignal.subscribe(partitionChannel(ref.topic, ref.partition), () => this.wakeups.get(slotOf(ref))?.signal()));
     }
     await this.startListening();
     await this.rebalance();

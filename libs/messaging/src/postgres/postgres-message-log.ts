@@ -9,8 +9,11 @@ export const MESSAGES_CHANNEL = 'tributary_messages';
 // What the append statement's error says when a message's partition row is missing.
 const PARTITION_MISSING = 'tributary: no partition row for';
 
-/** The in-process wake-up channel of a topic (see `commitSignal`). */
-export const topicChannel = (topic: string): string => `messages:${topic}`;
+/**
+ * The in-process wake-up channel of a partition (see `commitSignal`): an append wakes only the
+ * consumers of the partitions it wrote to, not every partition of the topic.
+ */
+export const partitionChannel = (topic: string, partition: number): string => `messages:${topic}#${partition}`;
 
 export interface StoredMessage {
   readonly topic: string;
@@ -115,7 +118,8 @@ export class PostgresMessageLog {
       if (!String((error as Error)?.message).includes(PARTITION_MISSING)) throw error;
       throw new TributaryError('unavailable', 'topic_not_provisioned', 'A partition of the topic is missing');
     });
-    topics.forEach((topic) => commitSignal.afterCommit(q, topicChannel(topic)));
+    const written = new Set(envelopes.map((e, i) => partitionChannel(e.type, partitions[i])));
+    written.forEach((channel) => commitSignal.afterCommit(q, channel));
     return rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: Number(r.offset), messageId: r.message_id }));
   }
 

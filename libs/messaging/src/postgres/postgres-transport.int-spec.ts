@@ -275,6 +275,21 @@ describe('postgres transport', () => {
     );
 
     it(
+      'wakes the partitions a commit in this process wrote to, without waiting for a poll',
+      async () => {
+        const received: Delivery[] = [];
+        // A poll far beyond the test's timeout: only the in-process commit signal can deliver in time.
+        await startConsumer({ group: 'signalled', pollIntervalMs: 120_000 }, recorder('a', received));
+        await sleep(300);
+        const keys = [0, 3, 5, 7].map((partition) => keyOn(partition, 'SIG'));
+        for (const key of keys) await publish([update(key)]);
+        await eventually(async () => received, (r) => r.length === keys.length, { timeoutMs: 5_000 });
+        expect(received.map((d) => d.trackingId).sort()).toEqual([...keys].sort());
+      },
+      TIMEOUT,
+    );
+
+    it(
       'picks up a message whose wake-up never came (written by another process, without LISTEN) within the poll interval',
       async () => {
         const received: Delivery[] = [];
