@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './http-error.filter.js';
 export { graphqlEndpointOptions } from './graphql-endpoint.js';
+export { jsonScalar } from './json-scalar.js';
 export * from './http-edge.js';
 export * from './logging.js';
 export * from './validation.pipe.js';
