@@ -154,6 +154,10 @@ describe('the event store query API (REST and GraphQL), scoped to the caller’s
         recordedAt: expect.any(String),
       });
       expect(await call(acme.apiKey, 'GET', '/v1/streams/tracking-PAGED/events?limit=0')).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+      // Every paginated route takes the same page size.
+      for (const path of ['/v1/streams?limit=1001', '/v1/events?limit=0', '/v1/packages?limit=abc']) {
+        expect(await call(acme.apiKey, 'GET', path)).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+      }
       expect(await call(acme.apiKey, 'GET', '/v1/streams/nope/events')).toMatchObject({ status: 404, body: { error: { code: 'stream_not_found' } } });
     });
 

@@ -3,13 +3,13 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { validationPipe } from '@tributary/runtime';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE, toStreamView } from '../log.views.js';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { toStreamView } from '../log.views.js';
 import { ListStreams } from './list-streams.query.js';
 import { StreamListView } from './list-streams.views.js';
+import { PageParams } from '../page-params.js';
 
-export class ListStreamsParams {
+export class ListStreamsParams extends PageParams {
   @ApiProperty({ required: false, description: 'Only streams whose id starts with this, e.g. "tracking-"' })
   @IsOptional()
   @IsString()
@@ -21,14 +21,6 @@ export class ListStreamsParams {
   @IsString()
   @MaxLength(200)
   after?: string;
-
-  @ApiProperty({ required: false, minimum: 1, maximum: MAX_PAGE, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  limit?: number;
 }
 
 @ApiTags('streams')

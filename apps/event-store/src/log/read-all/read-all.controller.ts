@@ -4,13 +4,14 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '
 import { validationPipe } from '@tributary/runtime';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
 import { allTopics } from '@tributary/topics';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { EventView, MAX_PAGE, toEventView } from '../log.views.js';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { EventView, toEventView } from '../log.views.js';
 import { GetEvent, ReadAll } from './read-all.query.js';
 import { EventPageView } from './read-all.views.js';
+import { PageParams } from '../page-params.js';
 
-export class ReadAllParams {
+export class ReadAllParams extends PageParams {
   @ApiProperty({ required: false, type: [String], enum: allTopics.map((t) => t.name), description: 'Only these types (repeat the parameter)' })
   @IsOptional()
   @Transform(({ value }) => (Array.isArray(value) ? value : [value]))
@@ -33,14 +34,6 @@ export class ReadAllParams {
   @IsOptional()
   @Matches(/^\d{1,20}\.\d{1,19}$/, { message: 'after must be a cursor (<digits>.<digits>)' })
   after?: string;
-
-  @ApiProperty({ required: false, minimum: 1, maximum: MAX_PAGE, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  limit?: number;
 }
 
 @ApiTags('events ($all)')

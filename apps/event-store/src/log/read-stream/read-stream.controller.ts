@@ -4,12 +4,13 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '
 import { validationPipe } from '@tributary/runtime';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { MAX_PAGE, StreamView, toEventView, toStreamView } from '../log.views.js';
+import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { StreamView, toEventView, toStreamView } from '../log.views.js';
 import { ReadStream } from './read-stream.query.js';
 import { StreamEventsView } from './read-stream.views.js';
+import { PageParams } from '../page-params.js';
 
-export class ReadStreamParams {
+export class ReadStreamParams extends PageParams {
   @ApiProperty({ required: false, description: 'The version to start at (inclusive). Default: 1 forward, the last one backward' })
   @IsOptional()
   @Type(() => Number)
@@ -21,14 +22,6 @@ export class ReadStreamParams {
   @IsOptional()
   @IsIn(['forward', 'backward'])
   direction?: 'forward' | 'backward';
-
-  @ApiProperty({ required: false, minimum: 1, maximum: MAX_PAGE, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  limit?: number;
 }
 
 @ApiTags('streams')

@@ -4,13 +4,12 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '
 import { PACKAGE_STATUSES } from '@tributary/domain';
 import { validationPipe } from '@tributary/runtime';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE } from '../../../log/log.views.js';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PackageListView, PackageView, toPackageView } from './package.views.js';
 import { GetPackage, ListPackages } from './query-packages.query.js';
+import { PageParams } from '../../../log/page-params.js';
 
-export class ListPackagesParams {
+export class ListPackagesParams extends PageParams {
   @ApiProperty({ required: false, enum: PACKAGE_STATUSES })
   @IsOptional()
   @IsIn(PACKAGE_STATUSES)
@@ -21,14 +20,6 @@ export class ListPackagesParams {
   @IsString()
   @MaxLength(128)
   after?: string;
-
-  @ApiProperty({ required: false, minimum: 1, maximum: MAX_PAGE, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  limit?: number;
 }
 
 @ApiTags('packages (projection)')
