@@ -126,8 +126,13 @@ describe('a notification survives a kill -9 between sending and recording', () =
       { trackingId: 'PKG-S', carrier: 'dhl', occurredAt: '2026-11-23T10:00:00.000Z', to: 'delivered', version: 1, carrierStatus: 'Delivered' },
       tenant.id,
     );
-    // The endpoint rejects the token (401): the run fails for good and is dead-lettered.
-    const [run] = await eventually(async () => (await call(tenant.apiKey, 'GET', `/v1/runs?actionId=${action.body.id}`)).body.items, (items) => items.length === 1, { timeoutMs: 60_000 });
+    // The endpoint rejects the token (401): the run fails for good and is dead-lettered. A run is listed from its
+    // start (state init): wait until it has ended.
+    const [run] = await eventually(
+      async () => (await call(tenant.apiKey, 'GET', `/v1/runs?actionId=${action.body.id}`)).body.items,
+      (items) => items.length === 1 && items[0].state !== 'init',
+      { timeoutMs: 60_000 },
+    );
     expect(run).toMatchObject({ state: 'fail', errorCode: 'upstream_rejected' });
     await eventually(async () => (await call(tenant.apiKey, 'GET', '/v1/dead-letters')).body.items, (items) => items.length === 1);
     const stored = (await sql.query(`SELECT row_to_json(r)::text AS t FROM worker.runs r UNION ALL SELECT row_to_json(d)::text FROM messaging.dead_letters d UNION ALL SELECT row_to_json(e)::text FROM worker.effects e`)).rows;
