@@ -75,6 +75,35 @@ describe('bad input answers 4xx with a stable code, never 500', () => {
     expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: errorBody('payload_invalid') });
   });
 
+  /** A JSON text of objects nested `depth` deep (built as text: JSON.stringify of it would overflow the test's own stack). */
+  const nestedObjects = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+
+  it('gateway: a signed delivery nested 100,000 objects deep is refused with 400 payload_too_deep', async () => {
+    const response = await sendStandardWebhook(webhook.url, webhook.secret, nestedObjects(100_000));
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: errorBody('payload_too_deep') });
+  });
+
+  it('gateway: a signed delivery nested 64 deep (the default limit) is not refused for its depth', async () => {
+    const response = await sendStandardWebhook(webhook.url, webhook.secret, nestedObjects(64));
+    expect((await response.json()).error.code).toBe('payload_invalid');
+  });
+
+  it.each([
+    ['gateway', 'POST', '/v1/tenants', 'admin'],
+    ['gateway', 'POST', '/graphql', 'admin'],
+    ['event-store', 'POST', '/v1/streams/order-1/events', 'tenant'],
+    ['change-sink', 'POST', '/publish', 'tenant'],
+    ['integration-worker', 'POST', '/v1/tracking/opt-outs', 'admin'],
+  ])('%s %s %s: a body nested 100,000 deep is refused with 400 payload_too_deep', async (app, method, path, who) => {
+    const base = { gateway: platform.urls.gateway, 'event-store': platform.urls.eventStore, 'change-sink': platform.urls.changeSink, 'integration-worker': platform.urls.worker }[app]!;
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${who === 'admin' ? platform.adminKey : tenant.apiKey}`, 'content-type': 'application/json' },
+      body: `[${nestedObjects(100_000)}]`,
+    });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: errorBody('payload_too_deep') });
+  });
+
   it.each([
     ['gateway', '/graphql', 'query($id: ID!) { tenant(id: $id) { id } }', { id: 'a\u0000' }],
     ['event-store', '/graphql', '{ streams(first: 5, prefix: "a\\u0000") { next } }', {}],

@@ -25,7 +25,7 @@ export async function createEventStoreApp(config: EventStoreConfig, options: Eve
     bufferLogs: true,
   });
   app.useLogger(app.get(AppLogger));
-  configureHttpEdge(app);
+  configureHttpEdge(app, { jsonMaxDepth: config.JSON_MAX_DEPTH });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,6 +1,7 @@
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import type { TransportOptions } from '@tributary/messaging';
 import { Transform } from 'class-transformer';
+import { DEFAULT_JSON_MAX_DEPTH } from '@tributary/domain';
 
 /** `true`/`1`/`yes` → true, `false`/`0`/`no` → false, unset → `fallback`; anything else stays as is and fails validation. */
 const envFlag = (value: unknown, fallback = false): unknown => {
@@ -45,6 +46,12 @@ export class AppConfig {
   @IsInt()
   @Min(1_000)
   SHUTDOWN_TIMEOUT_MS: number = 25_000;
+
+  /** How deeply a JSON body (webhook, publish, append, management call) may nest; deeper answers 400 `payload_too_deep`. */
+  @IsInt()
+  @Min(2)
+  @Max(1_000)
+  JSON_MAX_DEPTH: number = DEFAULT_JSON_MAX_DEPTH;
 }
 
 /** The config of an app that publishes or consumes signed messages. */

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { continueTrace } from '@tributary/messaging';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HttpErrorFilter, sendError } from './http-error.filter.js';
-import { containsNul, NUL_REFUSED, urlContainsNul } from '@tributary/domain';
+import { containsNul, DEFAULT_JSON_MAX_DEPTH, jsonNestsDeeperThan, NUL_REFUSED, payloadTooDeep, urlContainsNul } from '@tributary/domain';
 
 export interface TracedRequest extends Request {
   traceId: string;
@@ -14,6 +14,14 @@ export interface HttpEdgeOptions {
   /** Paths whose body is kept raw (Buffer in `req.body`), e.g. webhook ingress that verifies signatures. */
   readonly rawBodyPaths?: readonly string[];
   readonly bodyLimit?: string;
+  /** How deeply a JSON body may nest (AppConfig.JSON_MAX_DEPTH). */
+  readonly jsonMaxDepth?: number;
+}
+
+/** The body-parser error of a body nested deeper than the limit (checked on the raw bytes, before parsing). */
+class TooDeep extends Error {
+  readonly status = 400;
+  readonly type = 'entity.too.deep';
 }
 
 /**
@@ -33,9 +41,14 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
   for (const path of options.rawBodyPaths ?? []) {
     app.use(path, express.raw({ type: () => true, limit }));
   }
-  app.use(express.json({ limit }));
+  const maxDepth = options.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH;
+  const verify = (_request: unknown, _response: unknown, body: Buffer) => {
+    if (jsonNestsDeeperThan(body, maxDepth)) throw new TooDeep();
+  };
+  app.use(express.json({ limit, verify }));
   app.use((error: { type?: string; status?: number }, request: Request, response: Response, next: NextFunction) => {
     if (error.type === 'entity.too.large') return sendError(request, response, 413, 'payload_too_large', `Body exceeds ${limit}`);
+    if (error.type === 'entity.too.deep') return sendError(request, response, 400, payloadTooDeep(maxDepth).code, payloadTooDeep(maxDepth).message);
     if (error.type === 'entity.parse.failed') return sendError(request, response, 400, 'invalid_json', 'Body is not valid JSON');
     if (error.status && error.status < 500) return sendError(request, response, error.status, 'bad_request', 'Malformed request');
     next(error);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isTributaryError, TributaryError } from '@tributary/domain';
+import { isTributaryError, jsonNestsDeeperThan, payloadTooDeep, TributaryError } from '@tributary/domain';
 import { continueTrace, type TraceContext } from '@tributary/messaging';
 import { Metrics } from '@tributary/runtime';
 import { parsePayload } from '@tributary/topics';
@@ -121,7 +121,7 @@ export class WebhookIngress {
     const refused = refusal(webhook, now);
     if (refused) throw refused;
     await this.limit(webhook);
-    const payload = parsePayload(webhook.topic, method === 'GET' ? fromQuery(query) : parseJson(body));
+    const payload = parsePayload(webhook.topic, method === 'GET' ? fromQuery(query) : parseJson(body, this.config.JSON_MAX_DEPTH));
     return this.batcher.submit({
       webhookId: webhook.id,
       tenantId: webhook.tenantId,
@@ -244,7 +244,11 @@ function readBody(request: IncomingMessage, limit: number, limitText: string): P
   });
 }
 
-function parseJson(body: Buffer): unknown {
+function parseJson(body: Buffer, maxDepth: number): unknown {
+  if (jsonNestsDeeperThan(body, maxDepth)) {
+    const { code, message } = payloadTooDeep(maxDepth);
+    throw new TributaryError('invalid', code, message);
+  }
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
