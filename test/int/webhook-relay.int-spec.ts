@@ -65,6 +65,23 @@ async function startReceiver() {
   };
 }
 
+/**
+ * A local server a deployment that does not allow private networks must never reach: on 127.0.0.1 and,
+ * where the host has v6 loopback, on ::1 at the same port, so that every loopback spelling leads to it.
+ */
+async function startSink() {
+  let connections = 0;
+  const servers = [0, 1].map(() => createServer((_, response) => response.writeHead(200).end()).on('connection', () => connections++));
+  await new Promise<void>((resolve) => servers[0].listen(0, '127.0.0.1', resolve));
+  const { port } = servers[0].address() as AddressInfo;
+  await new Promise<void>((resolve) => servers[1].once('error', () => resolve()).listen(port, '::1', resolve));
+  return {
+    port,
+    connections: () => connections,
+    stop: () => Promise.all(servers.filter((s) => s.listening).map((s) => new Promise((resolve) => s.close(resolve)))),
+  };
+}
+
 /** A GET on a fresh connection (as a kubelet's probe makes): its status and body, or the connection error. */
 function probe(url: string): Promise<{ status: number; body: string } | { error: string }> {
   return new Promise((resolve) => {
@@ -80,6 +97,7 @@ function probe(url: string): Promise<{ status: number; body: string } | { error:
 describe('the docs example integration (webhook-relay), deployments, actions and runs', () => {
   let worker: RunningWorker;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let sink: Awaited<ReturnType<typeof startSink>>;
   let acme: { id: string; apiKey: string };
   let globex: { id: string; apiKey: string };
   let deploymentId: string;
@@ -98,6 +116,7 @@ describe('the docs example integration (webhook-relay), deployments, actions and
 
   beforeAll(async () => {
     receiver = await startReceiver();
+    sink = await startSink();
     worker = await startWorker();
     acme = await worker.tenant('acme');
     globex = await worker.tenant('globex');
@@ -107,6 +126,7 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     await worker?.stop();
     receiver?.server.closeAllConnections();
     await new Promise((resolve) => receiver?.server.close(resolve));
+    await sink?.stop();
   });
 
   it('creates a deployment whose credentials are stored encrypted and never come back', async () => {
@@ -251,6 +271,44 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     expect(theirs.every((r: { tenantId: string }) => r.tenantId === globex.id)).toBe(true);
     const all = (await worker.call(worker.adminKey, 'GET', '/v1/runs')).body.items;
     expect(new Set(all.map((r: { tenantId: string }) => r.tenantId))).toEqual(new Set([acme.id, globex.id]));
+  });
+
+  it('refuses a deployment aimed at any spelling of a loopback address, the local server seeing no connection', async () => {
+    const initech = await worker.tenant('initech');
+    const port = sink.port;
+    const urls = [
+      `http://[::ffff:127.0.0.1]:${port}/`,
+      `http://[::ffff:7f00:1]:${port}/`,
+      `http://[0:0:0:0:0:ffff:127.0.0.1]:${port}/`,
+      `http://[::127.0.0.1]:${port}/`,
+      `http://127.1:${port}/`,
+      `http://0x7f000001:${port}/`,
+      `http://2130706433:${port}/`,
+      `http://0177.0.0.1:${port}/`,
+      `http://localhost:${port}/`,
+      `http://[::1]:${port}/`,
+      `http://0.0.0.0:${port}/`,
+      `http://127.0.0.1:${port}/`,
+    ];
+    const urlOf = new Map<string, string>();
+    for (const [index, url] of urls.entries()) {
+      const deployment = await as(initech)('POST', '/v1/deployments', { integration: 'webhook-relay', name: `loopback-${index}`, config: { url: receiver.url }, credentials: { token: TOKEN } });
+      // Written to the row: the API's URL check (validator.js isURL) turns some spellings away (127.1,
+      // 2130706433, 0177.0.0.1), but it is not the guard, which must refuse whatever URL a row holds.
+      await worker.dataSource.query(`UPDATE worker.deployments SET config = jsonb_set(config, '{url}', to_jsonb($2::text)) WHERE id = $1`, [deployment.body.id, url]);
+      expect((await as(initech)('GET', `/v1/deployments/${deployment.body.id}`)).body.config.url).toBe(url);
+      const action = await as(initech)('POST', `/v1/deployments/${deployment.body.id}/actions`, { method: 'relay-state-change' });
+      urlOf.set(action.body.id, url);
+      expect((await as(initech)('POST', `/v1/actions/${action.body.id}/runs`, { input: stateChange(`PKG-LOOPBACK-${index}`) })).status).toBe(202);
+    }
+    const runs = await eventually(
+      async () => (await as(initech)('GET', '/v1/runs')).body.items as Array<{ actionId: string; state: string; errorCode: string | null }>,
+      (items) => items.length === urls.length && items.every((r) => r.state !== 'init'),
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    const outcomes = runs.map((r) => [urlOf.get(r.actionId), r.state, r.errorCode]);
+    expect(outcomes.sort()).toEqual(urls.map((url) => [url, 'fail', 'address_not_allowed']).sort());
+    expect(sink.connections()).toBe(0);
   });
 
   it('changes a deployment\'s credentials and disables an action, without ever returning a credential', async () => {

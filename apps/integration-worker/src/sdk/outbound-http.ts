@@ -4,12 +4,13 @@ import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { TributaryError } from '@tributary/domain';
 import { NonRetryable } from '@tributary/messaging';
+import ipaddr from 'ipaddr.js';
 import type { HandlerHttp, HttpAnswer, HttpRequest } from './integration-handler.js';
 
 export interface OutboundHttpOptions {
   /** Sent as `Idempotency-Key` unless the request sets its own. */
   readonly idempotencyKey: string;
-  /** Loopback, private, link-local and other non-public addresses are refused unless this is true. */
+  /** Loopback, private, link-local and other non-public addresses (see isNonPublicAddress) are refused unless this is true. */
   readonly allowPrivateNetwork: boolean;
   readonly userAgent?: string;
   /** Longest wait honoured from a Retry-After header. */
@@ -18,19 +19,49 @@ export interface OutboundHttpOptions {
 
 const MAX_BODY = 5 * 1024 * 1024;
 
-/** Addresses an integration must not reach unless its deployment allows it (SSRF guard). */
-export function isPrivateAddress(address: string): boolean {
-  if (isIP(address) === 6) {
-    const a = address.toLowerCase();
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-    if (mapped) return isPrivateAddress(mapped[1]);
-    return a === '::' || a === '::1' || /^f[cd]/.test(a) || /^fe[89ab]/.test(a) || a.startsWith('ff');
+// IANA allocates global unicast only from 2000::/3: the rest of the v6 space (the v4-compatible ::/96
+// among it, which ipaddr.js calls unicast) leads nowhere public.
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+// Only the well-known NAT64 prefix has its v4 address at a fixed place; the local-use 64:ff9b:1::/48 is refused whole.
+const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');
+// Loopback by definition (RFC 6761): refused without a lookup, which for `localhost.` would go out to DNS.
+const LOOPBACK_NAME = /(^|\.)localhost\.?$/i;
+
+/**
+ * Whether an integration must not reach `address` unless its deployment allows it (SSRF guard): what
+ * ipaddr.js does not classify as unicast, v6 outside global unicast, and v6 that carries a v4 address
+ * (IPv4-mapped, NAT64, 6to4) judged by that v4 address. A string that is no address is refused too.
+ */
+export function isNonPublicAddress(address: string): boolean {
+  return !ipaddr.isValid(address) || !isPublic(ipaddr.parse(address));
+}
+
+function isPublic(ip: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  if (ip instanceof ipaddr.IPv4) return ip.range() === 'unicast';
+  const carried = carriedIPv4(ip);
+  if (carried) return isPublic(carried);
+  return ip.range() === 'unicast' && ip.match(GLOBAL_UNICAST_V6);
+}
+
+/** The v4 address a v6 one is carried on to by the host's stack, a translator or a tunnel. */
+function carriedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const p = ip.parts;
+  if (ip.range() === 'ipv4Mapped' || ip.match(NAT64_WELL_KNOWN)) return ipv4(p[6], p[7]);
+  if (ip.range() === '6to4') return ipv4(p[1], p[2]);
+  return undefined;
+}
+
+const ipv4 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+
+/** Refuses, before any lookup, a host that is a non-public address literal or a localhost name. */
+function refuseNonPublicHost(hostname: string): void {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  // net.isIP: what a socket connects to without a lookup. ipaddr.js: also the octal, hex and short v4
+  // spellings a WHATWG URL normalizes, should a host reach here without that.
+  const literal = isIP(host) !== 0 || ipaddr.isValid(host);
+  if (literal ? isNonPublicAddress(host) : LOOPBACK_NAME.test(host)) {
+    throw new NonRetryable('address_not_allowed', `${hostname} is not a public address; the deployment does not allow non-public ones`);
   }
-  const [a, b] = address.split('.').map(Number);
-  return (
-    a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224
-  );
 }
 
 /**
@@ -44,11 +75,7 @@ export class OutboundHttp implements HandlerHttp {
 
   async request(request: HttpRequest): Promise<HttpAnswer> {
     const url = parseUrl(request.url);
-    // An address literal is connected to without a lookup: check it here.
-    const literal = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(literal) && !this.options.allowPrivateNetwork && isPrivateAddress(literal)) {
-      throw new NonRetryable('address_not_allowed', `${literal} is a private or loopback address; the deployment does not allow those`);
-    }
+    if (!this.options.allowPrivateNetwork) refuseNonPublicHost(url.hostname);
     const attempts = Math.max(1, request.attempts ?? 3);
     for (let attempt = 1; ; attempt++) {
       let answer: HttpAnswer | undefined;
@@ -133,9 +160,9 @@ export class OutboundHttp implements HandlerHttp {
       dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
         if (error) return callback(error, []);
         const list = addresses as LookupAddress[];
-        const refused = !allow && list.some((a) => isPrivateAddress(a.address));
+        const refused = !allow && list.some((a) => isNonPublicAddress(a.address));
         if (refused) {
-          return callback(new NonRetryable('address_not_allowed', `${hostname} resolves to a private or loopback address; the deployment does not allow those`), []);
+          return callback(new NonRetryable('address_not_allowed', `${hostname} resolves to a non-public address; the deployment does not allow those`), []);
         }
         if ((options as { all?: boolean }).all) return callback(null, list);
         callback(null, list[0].address, list[0].family);
