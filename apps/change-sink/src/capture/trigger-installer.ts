@@ -1,10 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
+import { pgNameLiteral, pgTable } from '../sources/sql-quoting.js';
 
 const TRIGGER = 'tributary_capture';
-const quoted = (name: string) => name.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
-const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
  * Installs the capture trigger (`change_sink.capture(tenant column)`) on Postgres tables. The
@@ -40,20 +39,21 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
   /** Captures `table` now; `tenantColumn` '' when its rows carry no tenant. */
   async install(table: string, tenantColumn: string): Promise<void> {
     await this.dataSource.query(
-      `CREATE OR REPLACE TRIGGER ${TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON ${quoted(table)}
-       FOR EACH ROW EXECUTE FUNCTION change_sink.capture(${literal(tenantColumn)})`,
+      `CREATE OR REPLACE TRIGGER ${TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON ${pgTable(table)}
+       FOR EACH ROW EXECUTE FUNCTION change_sink.capture(${pgNameLiteral(tenantColumn)})`,
     );
     this.logger.log({ table }, 'capturing changes');
   }
 
   async uninstall(table: string): Promise<void> {
-    await this.dataSource.query(`DROP TRIGGER IF EXISTS ${TRIGGER} ON ${quoted(table)}`);
+    await this.dataSource.query(`DROP TRIGGER IF EXISTS ${TRIGGER} ON ${pgTable(table)}`);
   }
 
   private async installPending(): Promise<void> {
     for (const [table, tenantColumn] of [...this.pending]) {
       try {
-        const [{ exists }] = await this.dataSource.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]);
+        // to_regclass reads its argument as SQL text: given the quoted name, it finds the table CREATE TRIGGER will.
+        const [{ exists }] = await this.dataSource.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [pgTable(table)]);
         if (!exists) {
           this.logger.warn({ table }, 'capture table does not exist yet; retrying');
           continue;

@@ -1,9 +1,8 @@
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { tableKey, type ChangeSinkConfig } from '../change-sink.config.js';
-
-const pgQuoted = (name: string) => name.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
-const myQuoted = (name: string) => `\`${name.replace(/`/g, '``')}\``;
+import { mysqlTriggerName } from '../sources/mysql-change-source.js';
+import { mysqlIdentifier, pgTable } from '../sources/sql-quoting.js';
 
 /**
  * `main.js uninstall`: removes the capture triggers from every configured table (TABLE_NAMES and
@@ -17,9 +16,9 @@ export async function uninstallCapture(config: ChangeSinkConfig): Promise<{ unin
   try {
     const postgresTables = [...config.captureTables, ...(config.mysql ? [] : config.tableNames)];
     for (const table of postgresTables) {
-      const { rows } = await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [pgQuoted(table)]);
+      const { rows } = await client.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [pgTable(table)]);
       if (!rows[0].exists) continue;
-      await client.query(`DROP TRIGGER IF EXISTS tributary_capture ON ${pgQuoted(table)}`);
+      await client.query(`DROP TRIGGER IF EXISTS tributary_capture ON ${pgTable(table)}`);
       uninstalled.push(tableKey(table));
     }
   } finally {
@@ -30,7 +29,7 @@ export async function uninstallCapture(config: ChangeSinkConfig): Promise<{ unin
   const connection = await createConnection({ host: mysql.host, port: mysql.port, user: mysql.user, password: mysql.password, database: mysql.database });
   try {
     for (const table of config.tableNames) {
-      for (const suffix of ['ai', 'au', 'ad']) await connection.query(`DROP TRIGGER IF EXISTS ${myQuoted(`trb_${table}`.slice(0, 60) + `_${suffix}`)}`);
+      for (const suffix of ['ai', 'au', 'ad']) await connection.query(`DROP TRIGGER IF EXISTS ${mysqlIdentifier(mysqlTriggerName(table, suffix))}`);
       uninstalled.push(table);
     }
   } finally {

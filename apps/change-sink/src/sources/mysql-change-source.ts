@@ -4,14 +4,16 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { ChangeSource, type UserRecord } from './change-source.js';
 import { checkOperatorSchema } from './schema-check.js';
+import { mysqlIdentifier, mysqlNameLiteral, READ_BACKSLASH_ESCAPES } from './sql-quoting.js';
 
-const q = (name: string) => `\`${name.replace(/`/g, '``')}\``;
-const str = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 const RELAY_BATCH = 1_000;
 /** An outbox id missing this long is a rolled-back insert, not a slow transaction. */
 const HOLE_TIMEOUT_MS = 30_000;
 const PRUNE_EVERY_MS = 60_000;
 const RELAY_LOCK = 7_264_803;
+
+/** A table's capture trigger for one operation (`ai`, `au`, `ad`): 64 characters at most, as MySQL allows. */
+export const mysqlTriggerName = (table: string, suffix: string): string => `trb_${table}`.slice(0, 60) + `_${suffix}`;
 
 interface OutboxRow extends RowDataPacket {
   id: string;
@@ -68,6 +70,14 @@ export class MysqlChangeSource extends ChangeSource {
       bigNumberStrings: true,
       charset: 'utf8mb4',
     });
+    // Emitted before the pool hands the new connection out: this runs ahead of any query on it.
+    this.pool.pool.on('connection', (connection) => {
+      connection.query(READ_BACKSLASH_ESCAPES, (error) => {
+        if (!error) return;
+        this.logger.error({ err: error }, 'could not turn NO_BACKSLASH_ESCAPES off; dropping the connection');
+        connection.destroy();
+      });
+    });
   }
 
   async columnsOf(table: string): Promise<Set<string> | null> {
@@ -81,10 +91,10 @@ export class MysqlChangeSource extends ChangeSource {
   async usersByToken(tokens: readonly string[]): Promise<UserRecord[]> {
     const { AUTH_TABLE, AUTH_COLUMN, AUTH_ID_COLUMN, TENANT_COLUMN } = this.config;
     if (!AUTH_TABLE || !AUTH_COLUMN || tokens.length === 0) return [];
-    const tenant = TENANT_COLUMN ? `CAST(${q(TENANT_COLUMN)} AS CHAR)` : 'NULL';
+    const tenant = TENANT_COLUMN ? `CAST(${mysqlIdentifier(TENANT_COLUMN)} AS CHAR)` : 'NULL';
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      `SELECT CAST(${q(AUTH_COLUMN)} AS CHAR) AS token, CAST(${q(AUTH_ID_COLUMN)} AS CHAR) AS userId, ${tenant} AS tenantId
-         FROM ${q(AUTH_TABLE)} WHERE ${q(AUTH_COLUMN)} IN (?)`,
+      `SELECT CAST(${mysqlIdentifier(AUTH_COLUMN)} AS CHAR) AS token, CAST(${mysqlIdentifier(AUTH_ID_COLUMN)} AS CHAR) AS userId, ${tenant} AS tenantId
+         FROM ${mysqlIdentifier(AUTH_TABLE)} WHERE ${mysqlIdentifier(AUTH_COLUMN)} IN (?)`,
       [tokens],
     );
     return rows.map((r) => ({ token: String(r.token), userId: String(r.userId), tenantId: r.tenantId === null ? null : String(r.tenantId) }));
@@ -119,18 +129,13 @@ export class MysqlChangeSource extends ChangeSource {
   }
 
   async uninstall(table: string): Promise<void> {
-    for (const suffix of ['ai', 'au', 'ad']) await this.pool.query(`DROP TRIGGER IF EXISTS ${q(this.triggerName(table, suffix))}`);
-  }
-
-  /** Also spelled out in uninstall-capture.ts. */
-  private triggerName(table: string, suffix: string): string {
-    return `trb_${table}`.slice(0, 60) + `_${suffix}`;
+    for (const suffix of ['ai', 'au', 'ad']) await this.pool.query(`DROP TRIGGER IF EXISTS ${mysqlIdentifier(mysqlTriggerName(table, suffix))}`);
   }
 
   private async createOutbox(): Promise<void> {
     // Never dropped: rows not yet relayed when the service stops are relayed when it starts again.
     await this.pool.query(`
-      CREATE TABLE IF NOT EXISTS ${q(this.config.MYSQL_TABLE_TARGET)} (
+      CREATE TABLE IF NOT EXISTS ${mysqlIdentifier(this.config.MYSQL_TABLE_TARGET)} (
         id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
         table_name VARCHAR(64) NOT NULL,
         op VARCHAR(6) NOT NULL,
@@ -145,19 +150,19 @@ export class MysqlChangeSource extends ChangeSource {
   /** One trigger per operation, writing the whole row as JSON (OLD on delete). Re-created at each start, so new columns are captured. */
   private async install(table: string): Promise<void> {
     const columns = [...((await this.columnsOf(table)) ?? [])];
-    const json = (ref: 'NEW' | 'OLD') => `JSON_OBJECT(${columns.map((c) => `${str(c)}, ${ref}.${q(c)}`).join(', ')})`;
-    const tenant = (ref: 'NEW' | 'OLD') => (this.config.TENANT_COLUMN ? `${ref}.${q(this.config.TENANT_COLUMN)}` : 'NULL');
-    const outbox = q(this.config.MYSQL_TABLE_TARGET);
+    const json = (ref: 'NEW' | 'OLD') => `JSON_OBJECT(${columns.map((c) => `${mysqlNameLiteral(c)}, ${ref}.${mysqlIdentifier(c)}`).join(', ')})`;
+    const tenant = (ref: 'NEW' | 'OLD') => (this.config.TENANT_COLUMN ? `${ref}.${mysqlIdentifier(this.config.TENANT_COLUMN)}` : 'NULL');
+    const outbox = mysqlIdentifier(this.config.MYSQL_TABLE_TARGET);
     const triggers: Array<[string, string, string]> = [
-      ['ai', 'INSERT', `VALUES (${str(table)}, 'insert', ${tenant('NEW')}, ${json('NEW')}, NULL)`],
-      ['au', 'UPDATE', `VALUES (${str(table)}, 'update', ${tenant('NEW')}, ${json('NEW')}, ${json('OLD')})`],
-      ['ad', 'DELETE', `VALUES (${str(table)}, 'delete', ${tenant('OLD')}, NULL, ${json('OLD')})`],
+      ['ai', 'INSERT', `VALUES (${mysqlNameLiteral(table)}, 'insert', ${tenant('NEW')}, ${json('NEW')}, NULL)`],
+      ['au', 'UPDATE', `VALUES (${mysqlNameLiteral(table)}, 'update', ${tenant('NEW')}, ${json('NEW')}, ${json('OLD')})`],
+      ['ad', 'DELETE', `VALUES (${mysqlNameLiteral(table)}, 'delete', ${tenant('OLD')}, NULL, ${json('OLD')})`],
     ];
     for (const [suffix, event, values] of triggers) {
-      const name = q(this.triggerName(table, suffix));
+      const name = mysqlIdentifier(mysqlTriggerName(table, suffix));
       await this.pool.query(`DROP TRIGGER IF EXISTS ${name}`);
       await this.pool.query(
-        `CREATE TRIGGER ${name} AFTER ${event} ON ${q(table)} FOR EACH ROW
+        `CREATE TRIGGER ${name} AFTER ${event} ON ${mysqlIdentifier(table)} FOR EACH ROW
          INSERT INTO ${outbox} (table_name, op, tenant_id, row_data, old_data) ${values}`,
       );
     }
@@ -220,7 +225,7 @@ export class MysqlChangeSource extends ChangeSource {
   private async outboxRows(where: string, params: unknown[]): Promise<OutboxRow[]> {
     const [rows] = await this.pool.query<OutboxRow[]>(
       `SELECT id, table_name, op, tenant_id, row_data, old_data, UNIX_TIMESTAMP(created_at) * 1000 AS created_ms
-         FROM ${q(this.config.MYSQL_TABLE_TARGET)} WHERE ${where}`,
+         FROM ${mysqlIdentifier(this.config.MYSQL_TABLE_TARGET)} WHERE ${where}`,
       params,
     );
     return rows;
@@ -262,7 +267,7 @@ export class MysqlChangeSource extends ChangeSource {
     if (Date.now() - this.lastPrune < Math.min(PRUNE_EVERY_MS, this.config.MYSQL_RETENTION_SECONDS * 1000)) return;
     this.lastPrune = Date.now();
     await this.pool.query(
-      `DELETE FROM ${q(this.config.MYSQL_TABLE_TARGET)} WHERE id <= ? AND created_at < NOW(6) - INTERVAL ? SECOND`,
+      `DELETE FROM ${mysqlIdentifier(this.config.MYSQL_TABLE_TARGET)} WHERE id <= ? AND created_at < NOW(6) - INTERVAL ? SECOND`,
       [this.cursor.toString(), this.config.MYSQL_RETENTION_SECONDS],
     );
   }

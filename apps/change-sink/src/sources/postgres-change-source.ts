@@ -4,12 +4,7 @@ import { ChangeSinkConfig } from '../change-sink.config.js';
 import { TriggerInstaller } from '../capture/trigger-installer.js';
 import { ChangeSource, type UserRecord } from './change-source.js';
 import { checkOperatorSchema } from './schema-check.js';
-
-const quoted = (name: string) => name.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
-const schemaAndName = (table: string): [string, string] => {
-  const dot = table.indexOf('.');
-  return dot === -1 ? ['public', table] : [table.slice(0, dot), table.slice(dot + 1)];
-};
+import { pgIdentifier, pgTable, splitTable } from './sql-quoting.js';
 
 /** The operator's tables in the change-sink's own PostgreSQL database, captured by triggers. */
 @Injectable()
@@ -25,10 +20,10 @@ export class PostgresChangeSource extends ChangeSource {
   }
 
   async columnsOf(table: string): Promise<Set<string> | null> {
-    const [schema, name] = schemaAndName(table);
+    const { schema, name } = splitTable(table);
     const rows = await this.dataSource.query<{ column_name: string }[]>(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
-      [schema, name],
+      [schema ?? 'public', name],
     );
     return rows.length === 0 ? null : new Set(rows.map((r) => r.column_name));
   }
@@ -36,11 +31,11 @@ export class PostgresChangeSource extends ChangeSource {
   async usersByToken(tokens: readonly string[]): Promise<UserRecord[]> {
     const { AUTH_TABLE, AUTH_COLUMN, AUTH_ID_COLUMN, TENANT_COLUMN } = this.config;
     if (!AUTH_TABLE || !AUTH_COLUMN || tokens.length === 0) return [];
-    const tenant = TENANT_COLUMN ? `${quoted(TENANT_COLUMN)}::text` : 'NULL';
+    const tenant = TENANT_COLUMN ? `${pgIdentifier(TENANT_COLUMN)}::text` : 'NULL';
     // `= ANY($1)` lets PostgreSQL type the tokens like the column, so its index is used.
     return this.dataSource.query<UserRecord[]>(
-      `SELECT ${quoted(AUTH_COLUMN)}::text AS "token", ${quoted(AUTH_ID_COLUMN)}::text AS "userId", ${tenant} AS "tenantId"
-         FROM ${quoted(AUTH_TABLE)} WHERE ${quoted(AUTH_COLUMN)} = ANY($1)`,
+      `SELECT ${pgIdentifier(AUTH_COLUMN)}::text AS "token", ${pgIdentifier(AUTH_ID_COLUMN)}::text AS "userId", ${tenant} AS "tenantId"
+         FROM ${pgTable(AUTH_TABLE)} WHERE ${pgIdentifier(AUTH_COLUMN)} = ANY($1)`,
       [tokens],
     );
   }
