@@ -85,7 +85,7 @@ describe('bad input answers 4xx with a stable code, never 500', () => {
 
   it('gateway: a signed delivery nested 64 deep (the default limit) is not refused for its depth', async () => {
     const response = await sendStandardWebhook(webhook.url, webhook.secret, nestedObjects(64));
-    expect((await response.json()).error.code).toBe('payload_invalid');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_invalid');
   });
 
   it.each([

@@ -1,10 +1,10 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ErrorKind } from '@tributary/domain';
-import { isTributaryError } from '@tributary/domain';
 import { rethrowToTransport } from '@tributary/messaging';
 import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { httpExceptionCode } from './graphql-endpoint.js';
+import { codedError, noPrincipalUnlessOutage, OUTAGE_RETRY_AFTER_SECONDS } from './outage.js';
 
 export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   invalid: 400,
@@ -34,6 +34,7 @@ export function sendError(
   details?: Record<string, unknown>,
 ): void {
   const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}) }, traceId: traceIdOf(request) };
+  if (status === 503) response.setHeader('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
   response.status(status).json(body);
 }
 
@@ -55,8 +56,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw error;
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
-    if (isTributaryError(error)) {
-      return sendError(request, response, STATUS_OF_KIND[error.kind], error.code, error.message, error.details);
+    const coded = codedError(error);
+    if (coded) {
+      if (coded !== error) this.logger.warn({ err: error, traceId: traceIdOf(request), route: request.path }, 'dependency unavailable');
+      return sendError(request, response, STATUS_OF_KIND[coded.kind], coded.code, coded.message, coded.details);
     }
     if (error instanceof HttpException) {
       const { status, code } = httpExceptionCode(error);
@@ -69,11 +72,18 @@ export class HttpErrorFilter implements ExceptionFilter {
 
 const graphqlLogger = new Logger('GraphQL');
 
-/** GraphQL (queries and subscriptions): coded errors carry `extensions.code`; anything else is masked. */
+/**
+ * GraphQL (queries and subscriptions): coded errors carry `extensions.code` (and an outage the
+ * HTTP answer's 503 and Retry-After, which Apollo takes from `extensions.http`); anything else is masked.
+ */
 export function toGraphqlError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
-  if (isTributaryError(error)) {
-    return new GraphQLError(error.message, { extensions: { code: error.code, status: STATUS_OF_KIND[error.kind] } });
+  const coded = codedError(error);
+  if (coded) {
+    const status = STATUS_OF_KIND[coded.kind];
+    if (coded !== error) graphqlLogger.warn({ err: error }, 'dependency unavailable');
+    const http = status === 503 ? { http: { status, headers: new Map([['retry-after', String(OUTAGE_RETRY_AFTER_SECONDS)]]) } } : {};
+    return new GraphQLError(coded.message, { extensions: { code: coded.code, status, ...http } });
   }
   if (error instanceof HttpException && error.getStatus() < 500) {
     const { status, code } = httpExceptionCode(error);
@@ -81,6 +91,23 @@ export function toGraphqlError(error: unknown): GraphQLError {
   }
   graphqlLogger.error({ err: error }, 'unhandled error');
   return new GraphQLError('Internal error', { extensions: { code: 'internal', status: 500 } });
+}
+
+/**
+ * The principal of a GraphQL request's context: undefined for a refused credential (the resolvers
+ * then answer `unauthenticated`), but an outage fails the request as `unavailable` — thrown as a
+ * GraphQLError, since Apollo answers anything else a context throws with a 500.
+ */
+export async function graphqlPrincipal<T>(lookup: Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup;
+  } catch (error) {
+    try {
+      return noPrincipalUnlessOutage(error);
+    } catch (failure) {
+      throw toGraphqlError(failure);
+    }
+  }
 }
 
 function messageOf(error: HttpException): string {

@@ -10,3 +10,4 @@ export * from './health/health.module.js';
 export * from './metrics/metrics.module.js';
 export * from './shutdown.js';
 export * from './app-command.js';
+export * from './outage.js';

@@ -12,3 +12,4 @@ export * from './test-mysql.js';
 export * from './socket-io-client.js';
 export * from './log-capture.js';
 export * from './tenant-isolation.js';
+export * from './tcp-proxy.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TributaryError } from '@tributary/domain';
+import { noPrincipalUnlessOutage, unavailable } from '@tributary/runtime';
 import { ApiKeys, isApiKeyFormat } from '@tributary/tenancy';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { DataSource } from 'typeorm';
@@ -35,7 +36,7 @@ export class Authenticator {
   async authenticate(token: unknown): Promise<Viewer> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw unauthorized();
     if (isApiKeyFormat(token)) {
-      const principal = await this.apiKeys.authenticate(this.dataSource, token).catch(() => undefined);
+      const principal = await this.apiKeys.authenticate(this.dataSource, token).catch(noPrincipalUnlessOutage);
       if (principal?.kind !== 'tenant') throw unauthorized();
       return { kind: 'tenant_key', tenantId: principal.tenantId, keyId: principal.keyId };
     }
@@ -90,7 +91,7 @@ export class Authenticator {
       // Only the driver's error code is logged: database messages quote the offending value, the token.
       if (/invalid input|incorrect|truncat/i.test((error as Error).message)) return [];
       this.logger.warn({ code: (error as { code?: string }).code ?? 'unknown' }, 'token lookup failed');
-      throw new TributaryError('unavailable', 'auth_unavailable', 'The token could not be checked; try again');
+      throw unavailable();
     }
   }
 

@@ -9,7 +9,7 @@ import {
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import { isTributaryError } from '@tributary/domain';
-import { STATUS_OF_KIND } from '@tributary/runtime';
+import { codedError, isOutage, STATUS_OF_KIND } from '@tributary/runtime';
 import type { Subscription } from 'rxjs';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { ChangeSinkConfig } from '../change-sink.config.js';
@@ -61,7 +61,7 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
     try {
       viewer = await this.authenticator.authenticate(auth.token);
     } catch (error) {
-      const status = isTributaryError(error) && error.kind === 'unavailable' ? 503 : 401;
+      const status = isOutage(error) ? 503 : 401;
       this.refuse(socket, status, status === 401 ? 'Unauthorized' : 'Service unavailable; try again');
       return;
     }
@@ -96,7 +96,8 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
     s.feed = this.feed.open(viewer, start).subscribe({
       next: (change) => s.client?.send(change),
       error: (error) => {
-        if (isTributaryError(error) && error.kind !== 'internal') return s.client?.end(STATUS_OF_KIND[error.kind], error.message);
+        const coded = codedError(error);
+        if (coded && coded.kind !== 'internal') return s.client?.end(STATUS_OF_KIND[coded.kind], coded.message);
         this.logger.error({ err: error, sessionId: socket.id }, 'change stream failed');
         s.client?.end(500, 'Internal error');
       },
@@ -123,7 +124,8 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
       if (!this.config.ALLOW_REPUBLISHING) return this.fail(socket, 403, 'Publishing from clients is disabled (ALLOW_REPUBLISHING)');
       return await this.publisher.publish(body, viewer.tenantId);
     } catch (error) {
-      if (isTributaryError(error)) return this.fail(socket, STATUS_OF_KIND[error.kind], error.message);
+      const coded = codedError(error);
+      if (coded) return this.fail(socket, STATUS_OF_KIND[coded.kind], coded.message);
       this.logger.error({ err: error, sessionId: socket.id }, 'publishing from a client failed');
       return this.fail(socket, 500, 'Internal error');
     }

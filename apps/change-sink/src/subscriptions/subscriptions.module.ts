@@ -1,7 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { graphqlEndpointOptions } from '@tributary/runtime';
+import { CLOSE_TRY_AGAIN_LATER, graphqlEndpointOptions, graphqlPrincipal, isOutage, TRY_AGAIN_LATER_REASON } from '@tributary/runtime';
 import { bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import type { WebSocket } from 'ws';
@@ -60,7 +60,9 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
               const extra = context.extra as WsExtra;
               try {
                 extra.viewer = await authenticator.authenticate(tokenOf((context.connectionParams ?? {}) as Record<string, unknown>));
-              } catch {
+              } catch (error) {
+                // An outage is not a wrong credential: the client is told to come back (graphql-ws would close 4403).
+                if (isOutage(error)) closeConnection(extra, CLOSE_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
                 return false;
               }
               extra.untrack = sessions.add(extra.viewer, 'graphql-ws', (reason) => closeConnection(extra, 4403, reason));
@@ -84,7 +86,7 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
           }
           const token = bearerToken(req?.headers.authorization);
           if (!token) return {};
-          return { viewer: await authenticator.authenticate(token).catch(() => undefined) };
+          return { viewer: await graphqlPrincipal(authenticator.authenticate(token)) };
         },
       }),
     }),

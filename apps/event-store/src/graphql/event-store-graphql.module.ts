@@ -1,7 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { graphqlEndpointOptions } from '@tributary/runtime';
+import { graphqlEndpointOptions, graphqlPrincipal } from '@tributary/runtime';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -31,7 +31,7 @@ const graphqlModule = (include: Type[]) =>
       context: async ({ req }: { req: Request }): Promise<GraphqlContext> => {
         const token = bearerToken(req.headers.authorization);
         if (!token) return {};
-        return { principal: await apiKeys.authenticate(dataSource, token).catch(() => undefined) };
+        return { principal: await graphqlPrincipal(apiKeys.authenticate(dataSource, token)) };
       },
     }),
   });

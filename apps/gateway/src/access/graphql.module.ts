@@ -1,7 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { graphqlEndpointOptions } from '@tributary/runtime';
+import { graphqlEndpointOptions, isOutage, toGraphqlError } from '@tributary/runtime';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -34,6 +34,8 @@ export const managementGraphql = () =>
         try {
           return { principal: await apiKeys.authenticate(dataSource, token) };
         } catch (error) {
+          // An outage fails the whole request (503), as on the other endpoints; a refused key is each field's error.
+          if (isOutage(error)) throw toGraphqlError(error);
           return { authError: error };
         }
       },

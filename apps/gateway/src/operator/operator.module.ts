@@ -1,9 +1,10 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { graphqlEndpointOptions } from '@tributary/runtime';
+import { CLOSE_TRY_AGAIN_LATER, graphqlEndpointOptions, graphqlPrincipal, isOutage, TRY_AGAIN_LATER_REASON } from '@tributary/runtime';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
+import type { WebSocket } from 'ws';
 import { DataSource } from 'typeorm';
 import { DeliveryTap } from './delivery-tap.js';
 import type { OperatorContext } from './operator-access.js';
@@ -47,7 +48,9 @@ class OperatorApiModule {}
                 if (principal.kind !== 'platform_admin') return false;
                 (context.extra as OperatorContext).principal = principal;
                 return true;
-              } catch {
+              } catch (error) {
+                // An outage is not a wrong key: the client is told to come back (graphql-ws would close 4403).
+                if (isOutage(error)) (context.extra as { socket: WebSocket }).socket.close(CLOSE_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
                 return false;
               }
             },
@@ -57,7 +60,7 @@ class OperatorApiModule {}
           if (extra) return { principal: extra.principal };
           const token = bearerToken(req?.headers.authorization);
           if (!token) return {};
-          return { principal: await apiKeys.authenticate(dataSource, token).catch(() => undefined) };
+          return { principal: await graphqlPrincipal(apiKeys.authenticate(dataSource, token)) };
         },
       }),
     }),

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isTributaryError, jsonNestsDeeperThan, payloadTooDeep, TributaryError } from '@tributary/domain';
 import { continueTrace, type TraceContext } from '@tributary/messaging';
-import { Metrics } from '@tributary/runtime';
+import { codedError, Metrics, OUTAGE_RETRY_AFTER_SECONDS, STATUS_OF_KIND } from '@tributary/runtime';
 import { parsePayload } from '@tributary/topics';
 import { Subject } from 'rxjs';
 import { UUID_PATTERN } from '../../access/not-found.js';
@@ -41,8 +41,6 @@ class Rejection extends Error {
     super(message);
   }
 }
-
-const STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, rate_limited: 429 };
 
 // Decoy secrets: an unknown webhook is verified against one, so it costs what a wrong secret costs.
 const DECOY_KEYS = [{ key: Buffer.from('decoy-key-of-an-unknown-webhook!'), expiresAt: null }];
@@ -156,13 +154,19 @@ export class WebhookIngress {
     let code = 'internal';
     let message = 'Internal error';
     let headers: Record<string, string> = {};
+    const coded = error instanceof Rejection ? undefined : codedError(error);
     if (error instanceof Rejection) {
       ({ status, code, message, headers } = error);
-    } else if (isTributaryError(error) && STATUS[error.kind]) {
-      ({ code, message } = error);
-      status = STATUS[error.kind];
+    } else if (coded && coded.kind !== 'internal') {
+      ({ code, message } = coded);
+      status = STATUS_OF_KIND[coded.kind];
     } else {
       this.logger.error({ err: error, traceId: trace.traceId, webhookId }, 'delivery failed');
+    }
+    // The sender retries a 503 (Standard Webhooks senders do); nothing of this delivery was stored.
+    if (status === 503) {
+      headers = { ...headers, 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) };
+      if (coded !== error) this.logger.warn({ err: error, traceId: trace.traceId, webhookId }, 'dependency unavailable');
     }
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     // A rejected body may still be arriving: close the connection rather than read it.
