@@ -1,10 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { isTopicName } from '@tributary/topics';
+import { escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
 import { projectionDiscovery, type EntityClass, type ProjectionHandler, type ProjectionOptions } from './projection.js';
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** A PostgreSQL identifier, quoted by the driver. */
+const quote = escapeIdentifier;
 
 /** One table a projection owns, with the shadow it is rebuilt into. */
 export interface ProjectionTable {

@@ -1,7 +1,9 @@
+import { escapeIdentifier } from 'pg';
 import type { Queryable } from '@tributary/database';
 import type { ProjectionTable } from '../projection-registry.js';
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** A PostgreSQL identifier, quoted by the driver. */
+const quote = escapeIdentifier;
 
 /** A fresh, empty shadow with the live table's columns, defaults, constraints and indexes (no triggers, grants or policies). */
 export async function createShadow(q: Queryable, table: ProjectionTable): Promise<void> {
