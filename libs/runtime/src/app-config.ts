@@ -2,6 +2,7 @@ import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max,
 import type { TransportOptions } from '@tributary/messaging';
 import { Transform } from 'class-transformer';
 import { DEFAULT_JSON_MAX_DEPTH } from '@tributary/domain';
+import { DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from './graphql-limits.js';
 
 /** `true`/`1`/`yes` → true, `false`/`0`/`no` → false, unset → `fallback`; anything else stays as is and fails validation. */
 const envFlag = (value: unknown, fallback = false): unknown => {
@@ -52,6 +53,41 @@ export class AppConfig {
   @Min(2)
   @Max(1_000)
   JSON_MAX_DEPTH: number = DEFAULT_JSON_MAX_DEPTH;
+
+  /** GraphQL: fields nested in fields, the root field counting 1 (deeper documents are refused `query_too_deep`). */
+  @IsInt()
+  @Min(1)
+  GRAPHQL_MAX_DEPTH: number = DEFAULT_GRAPHQL_LIMITS.maxDepth;
+
+  /** GraphQL: aliased fields per operation, fragments counted as spread (`too_many_aliases`). */
+  @IsInt()
+  @Min(0)
+  GRAPHQL_MAX_ALIASES: number = DEFAULT_GRAPHQL_LIMITS.maxAliases;
+
+  /** GraphQL: the cost budget of an operation, counted as graphqlLimitsRule says (`query_too_costly`). */
+  @IsInt()
+  @Min(1)
+  GRAPHQL_MAX_COST: number = DEFAULT_GRAPHQL_LIMITS.maxCost;
+
+  /** GraphQL: lexical tokens of a document; parsing stops past them (`query_too_large`). */
+  @IsInt()
+  @Min(100)
+  GRAPHQL_MAX_TOKENS: number = DEFAULT_GRAPHQL_LIMITS.maxTokens;
+
+  /** graphql-ws: bytes of a subscribe message's query plus its variables as JSON (`query_too_large`). */
+  @IsInt()
+  @Min(1_024)
+  GRAPHQL_WS_MAX_PAYLOAD_BYTES: number = DEFAULT_GRAPHQL_LIMITS.maxWsPayloadBytes;
+
+  get graphqlLimits(): GraphqlLimits {
+    return {
+      maxDepth: this.GRAPHQL_MAX_DEPTH,
+      maxAliases: this.GRAPHQL_MAX_ALIASES,
+      maxCost: this.GRAPHQL_MAX_COST,
+      maxTokens: this.GRAPHQL_MAX_TOKENS,
+      maxWsPayloadBytes: this.GRAPHQL_WS_MAX_PAYLOAD_BYTES,
+    };
+  }
 }
 
 /** The config of an app that publishes or consumes signed messages. */

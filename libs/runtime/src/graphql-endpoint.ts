@@ -2,6 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, GraphQLSchema, visit, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { containsNul, NUL_REFUSED } from '@tributary/domain';
+import { graphqlLimitsRule, isTokenLimitError, tooManyTokens, type GraphqlLimits } from './graphql-limits.js';
 
 /** Apollo's own codes for a request it refused before running it: the caller's mistake, said plainly. */
 const REQUEST_ERROR_CODES = new Set([
@@ -23,15 +24,35 @@ const logger = new Logger('GraphQL');
  * (an error thrown outside the filter, or with Apollo's INTERNAL_SERVER_ERROR) is logged here and
  * answered `internal` with a fixed message.
  */
-function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  const { message, locations, path } = formatted;
-  if (typeof code === 'string' && (REQUEST_ERROR_CODES.has(code) || /^[a-z][a-z0-9_]*$/.test(code))) {
-    const status = formatted.extensions?.status;
-    return { message, locations, path, extensions: { code, ...(typeof status === 'number' ? { status } : {}) } };
+const formatErrorWithin =
+  (limits: GraphqlLimits) =>
+  (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const { message, locations, path, extensions } = restoreRefusal(formatted, error, limits);
+    const code = extensions?.code;
+    if (typeof code === 'string' && (REQUEST_ERROR_CODES.has(code) || PLATFORM_CODE.test(code))) {
+      const status = extensions?.status;
+      return { message, locations, path, extensions: { code, ...(typeof status === 'number' ? { status } : {}) } };
+    }
+    logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unexpected GraphQL error');
+    return { message: 'Internal error', locations, path, extensions: { code: 'internal', status: 500 } };
+  };
+
+const PLATFORM_CODE = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * Apollo answers a validation rule's error as GRAPHQL_VALIDATION_FAILED and a parse stopped at the
+ * token limit as a syntax error: the platform's refusals (graphql-limits.ts) get their own code back.
+ */
+function restoreRefusal(formatted: GraphQLFormattedError, error: unknown, limits: GraphqlLimits): GraphQLFormattedError {
+  const apolloCode = formatted.extensions?.code;
+  if (apolloCode === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted)) {
+    const refusal = tooManyTokens(limits);
+    return { message: refusal.message, extensions: refusal.extensions };
   }
-  logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unexpected GraphQL error');
-  return { message: 'Internal error', locations, path, extensions: { code: 'internal', status: 500 } };
+  const original = (error as { originalError?: unknown } | undefined)?.originalError;
+  if (apolloCode !== 'GRAPHQL_VALIDATION_FAILED' || !(original instanceof GraphQLError)) return formatted;
+  const code = original.extensions.code;
+  return typeof code === 'string' && PLATFORM_CODE.test(code) ? { ...formatted, extensions: original.extensions } : formatted;
 }
 
 /**
@@ -43,7 +64,7 @@ function onlyReachableTypes(schema: GraphQLSchema): GraphQLSchema {
   return new GraphQLSchema({ ...schema.toConfig(), types: [] });
 }
 
-function documentContainsNul(document: DocumentNode): boolean {
+export function documentContainsNul(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     StringValue(node) {
@@ -66,13 +87,18 @@ const refuseNulCharacters: ApolloServerPlugin = {
   },
 };
 
-/** What every GraphQL endpoint of the platform is configured with (spread into its driver config). */
-export const graphqlEndpointOptions = {
+/**
+ * What every GraphQL endpoint of the platform is configured with (spread into its driver config).
+ * The limits hold for its queries and mutations over HTTP; graphql-ws takes `graphqlWsLimits`.
+ */
+export const graphqlEndpointOptions = (limits: GraphqlLimits) => ({
   includeStacktraceInErrorResponses: false,
-  formatError,
+  formatError: formatErrorWithin(limits),
   transformSchema: onlyReachableTypes,
   plugins: [refuseNulCharacters],
-};
+  parseOptions: { maxTokens: limits.maxTokens },
+  validationRules: [graphqlLimitsRule(limits)],
+});
 
 /** An HttpException (a Nest pipe's or guard's) over GraphQL: its status and the platform's code for it. */
 export function httpExceptionCode(error: HttpException): { status: number; code: string } {

@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { continueTrace } from '@tributary/messaging';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HttpErrorFilter, sendError } from './http-error.filter.js';
+import { answerClientErrors } from './client-error.js';
+import { refuseForgeableGraphql } from './graphql-csrf.js';
 import { containsNul, DEFAULT_JSON_MAX_DEPTH, jsonNestsDeeperThan, NUL_REFUSED, payloadTooDeep, urlContainsNul } from '@tributary/domain';
 
 export interface TracedRequest extends Request {
@@ -27,11 +29,13 @@ class TooDeep extends Error {
 /**
  * What every app's HTTP edge does first: continue or start the trace (`traceparent` in,
  * `x-trace-id` out), parse bodies with errors in the platform's error format, map exceptions.
- * Apps are created with `bodyParser: false` so that these parsers are the only ones.
+ * Apps are created with `bodyParser: false` so that these parsers are the only ones. What Node's
+ * HTTP parser and Apollo's CSRF prevention refuse is answered in the error format too.
  */
 export function configureHttpEdge(app: INestApplication, options: HttpEdgeOptions = {}): void {
   const limit = options.bodyLimit ?? '1mb';
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  answerClientErrors(app.getHttpServer());
   app.use((request: Request, response: Response, next: NextFunction) => {
     const trace = continueTrace(request.header('traceparent'));
     Object.assign(request, trace);
@@ -59,5 +63,6 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
     if (urlContainsNul(request.originalUrl) || containsNul(body)) return sendError(request, response, 400, NUL_REFUSED.code, NUL_REFUSED.message);
     next();
   });
+  app.use(refuseForgeableGraphql);
   app.useGlobalFilters(new HttpErrorFilter());
 }

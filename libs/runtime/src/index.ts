@@ -1,6 +1,8 @@
 export * from './config.js';
 export * from './http-error.filter.js';
 export { graphqlEndpointOptions } from './graphql-endpoint.js';
+export { DEFAULT_GRAPHQL_LIMITS, graphqlLimitsRule, type GraphqlLimits } from './graphql-limits.js';
+export { graphqlWsLimits } from './graphql-ws-limits.js';
 export { jsonScalar } from './json-scalar.js';
 export * from './http-edge.js';
 export * from './logging.js';

@@ -1,7 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { CLOSE_TRY_AGAIN_LATER, graphqlEndpointOptions, graphqlPrincipal, isOutage, TRY_AGAIN_LATER_REASON } from '@tributary/runtime';
+import { CLOSE_TRY_AGAIN_LATER, graphqlEndpointOptions, graphqlPrincipal, graphqlWsLimits, isOutage, TRY_AGAIN_LATER_REASON } from '@tributary/runtime';
 import { bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import type { WebSocket } from 'ws';
@@ -9,6 +9,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { LiveSessions } from '../auth/live-sessions.js';
 import type { Viewer } from '../auth/viewer.js';
+import { ChangeSinkConfig } from '../change-sink.config.js';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { ChangesResolver } from './changes/changes.resolver.js';
 import { JsonScalar } from './changes/json.scalar.js';
@@ -43,11 +44,11 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
       imports: [AuthModule],
-      inject: [Authenticator, LiveSessions],
-      useFactory: (authenticator: Authenticator, sessions: LiveSessions): ApolloDriverConfig => ({
+      inject: [Authenticator, LiveSessions, ChangeSinkConfig],
+      useFactory: (authenticator: Authenticator, sessions: LiveSessions, config: ChangeSinkConfig): ApolloDriverConfig => ({
         autoSchemaFile: true,
         sortSchema: true,
-        ...graphqlEndpointOptions,
+        ...graphqlEndpointOptions(config.graphqlLimits),
         // Only this module's resolvers: in standalone mode other apps' GraphQL modules share the process.
         include: [SubscriptionsModule],
         resolvers: { ChangeData: JsonScalar },
@@ -55,6 +56,8 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
           // Read by Nest's subscription service and handed to graphql-ws (not in the option's type).
           ...({ subscribe: sharedSubscribe } as object),
           'graphql-ws': {
+            // Subscribe messages get the HTTP endpoint's checks (size, NUL, limits), refused with an `error` message.
+            ...graphqlWsLimits(config.graphqlLimits),
             // A connection without valid credentials is refused before any subscription starts (close 4403).
             onConnect: async (context) => {
               const extra = context.extra as WsExtra;

@@ -5,6 +5,7 @@ import { graphqlEndpointOptions, graphqlPrincipal } from '@tributary/runtime';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import { EventStoreConfig } from '../event-store.config.js';
 import type { GraphqlContext } from './graphql-context.js';
 
 /**
@@ -22,12 +23,12 @@ export class EventStoreGraphqlModule {
 const graphqlModule = (include: Type[]) =>
   GraphQLModule.forRootAsync<ApolloDriverConfig>({
     driver: ApolloDriver,
-    inject: [DataSource, ApiKeys],
-    useFactory: (dataSource: DataSource, apiKeys: ApiKeys): ApolloDriverConfig => ({
+    inject: [DataSource, ApiKeys, EventStoreConfig],
+    useFactory: (dataSource: DataSource, apiKeys: ApiKeys, config: EventStoreConfig): ApolloDriverConfig => ({
       include,
       autoSchemaFile: true,
       sortSchema: true,
-      ...graphqlEndpointOptions,
+      ...graphqlEndpointOptions(config.graphqlLimits),
       context: async ({ req }: { req: Request }): Promise<GraphqlContext> => {
         const token = bearerToken(req.headers.authorization);
         if (!token) return {};

@@ -5,6 +5,7 @@ import { graphqlEndpointOptions, isOutage, toGraphqlError } from '@tributary/run
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import { GatewayConfig } from '../gateway.config.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { AppsModule } from '../apps/apps.module.js';
 import { IntegrationsModule } from '../integrations/integrations.module.js';
@@ -20,11 +21,11 @@ import type { GraphqlContext } from './graphql-caller.js';
 export const managementGraphql = () =>
   GraphQLModule.forRootAsync<ApolloDriverConfig>({
     driver: ApolloDriver,
-    inject: [DataSource, ApiKeys],
-    useFactory: (dataSource: DataSource, apiKeys: ApiKeys): ApolloDriverConfig => ({
+    inject: [DataSource, ApiKeys, GatewayConfig],
+    useFactory: (dataSource: DataSource, apiKeys: ApiKeys, config: GatewayConfig): ApolloDriverConfig => ({
       autoSchemaFile: true,
       sortSchema: true,
-      ...graphqlEndpointOptions,
+      ...graphqlEndpointOptions(config.graphqlLimits),
       path: '/graphql',
       // Only the management domain: the operator page has its own endpoint and schema.
       include: [TenantsModule, UsersModule, ApiKeysModule, AppsModule, IntegrationsModule, WebhooksModule],

@@ -1,11 +1,12 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { CLOSE_TRY_AGAIN_LATER, graphqlEndpointOptions, graphqlPrincipal, isOutage, TRY_AGAIN_LATER_REASON } from '@tributary/runtime';
+import { CLOSE_TRY_AGAIN_LATER, graphqlEndpointOptions, graphqlPrincipal, graphqlWsLimits, isOutage, TRY_AGAIN_LATER_REASON } from '@tributary/runtime';
 import { ApiKeys, bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import type { WebSocket } from 'ws';
 import { DataSource } from 'typeorm';
+import { GatewayConfig } from '../gateway.config.js';
 import { DeliveryTap } from './delivery-tap.js';
 import type { OperatorContext } from './operator-access.js';
 import { OperatorFeed } from './operator-feed.js';
@@ -31,16 +32,17 @@ class OperatorApiModule {}
     OperatorApiModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [DataSource, ApiKeys],
-      useFactory: (dataSource: DataSource, apiKeys: ApiKeys): ApolloDriverConfig => ({
+      inject: [DataSource, ApiKeys, GatewayConfig],
+      useFactory: (dataSource: DataSource, apiKeys: ApiKeys, config: GatewayConfig): ApolloDriverConfig => ({
         path: OPERATOR_GRAPHQL_PATH,
         include: [OperatorApiModule],
         autoSchemaFile: true,
         sortSchema: true,
-        ...graphqlEndpointOptions,
+        ...graphqlEndpointOptions(config.graphqlLimits),
         subscriptions: {
           'graphql-ws': {
             path: OPERATOR_GRAPHQL_PATH,
+            ...graphqlWsLimits(config.graphqlLimits),
             onConnect: async (context) => {
               const params = (context.connectionParams ?? {}) as Record<string, unknown>;
               try {

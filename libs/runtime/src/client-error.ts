@@ -1,0 +1,37 @@
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { continueTrace } from '@tributary/messaging';
+import type { ErrorBody } from './http-error.filter.js';
+
+/** What Node's HTTP parser refuses, said in the platform's error format instead of Node's bare status line. */
+const ANSWERS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', message: 'The request headers are too large' },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413, code: 'payload_too_large', message: 'The chunk extensions are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'The request was not received in time' },
+};
+const MALFORMED = { status: 400, code: 'bad_request', message: 'Malformed request' };
+
+/**
+ * A request Node's HTTP parser refused never reaches the app: Node answers it itself (431, 400…,
+ * plain text). Answered here with the same status in the platform's format, and the connection
+ * closed as Node would. Nothing is written to a connection that was reset, or whose response is
+ * already under way (it would corrupt what the client reads).
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return socket.destroy();
+    const { status, code, message } = ANSWERS[error.code ?? ''] ?? MALFORMED;
+    const { traceId } = continueTrace();
+    const body: ErrorBody = { error: { code, message }, traceId };
+    const json = JSON.stringify(body);
+    const head = [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+      'content-type: application/json; charset=utf-8',
+      `content-length: ${Buffer.byteLength(json)}`,
+      `x-trace-id: ${traceId}`,
+      'connection: close',
+    ];
+    socket.end(`${head.join('\r\n')}\r\n\r\n${json}`, () => socket.destroy());
+  });
+}

@@ -1,0 +1,42 @@
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
+import type { ServerOptions, SubscribePayload } from 'graphql-ws';
+import { containsNul, NUL_REFUSED } from '@tributary/domain';
+import { documentContainsNul } from './graphql-endpoint.js';
+import { graphqlLimitsRule, isTokenLimitError, refusal, tooManyTokens, type GraphqlLimits } from './graphql-limits.js';
+
+/**
+ * What graphqlEndpointOptions checks over HTTP, for graphql-ws (spread into a `'graphql-ws'` config).
+ * A subscribe message too large, that does not parse, holds a NUL or is past the limits is answered
+ * with an `error` message carrying the code, and its connection stays open: left to graphql-ws, a
+ * document that does not parse closes the connection (4500), and nothing else is checked.
+ */
+export function graphqlWsLimits(limits: GraphqlLimits): Pick<ServerOptions, 'onSubscribe' | 'validate'> {
+  const rules = [...specifiedRules, graphqlLimitsRule(limits)];
+  return {
+    onSubscribe: (_context, _id, payload) => refusalOf(payload, limits),
+    // graphql-ws parses the query again (onSubscribe cannot hand it the schema): cheap within maxTokens.
+    validate: (schema, document) => validate(schema, document, rules),
+  };
+}
+
+function refusalOf(payload: SubscribePayload, limits: GraphqlLimits): GraphQLError[] | undefined {
+  const size = Buffer.byteLength(payload.query) + Buffer.byteLength(JSON.stringify(payload.variables ?? {}));
+  if (size > limits.maxWsPayloadBytes) {
+    return [refusal('query_too_large', `The query and its variables take ${size} bytes; at most ${limits.maxWsPayloadBytes} are allowed`)];
+  }
+  const document = parsed(payload.query, limits);
+  if (document instanceof GraphQLError) return [document];
+  if (containsNul(payload.variables) || documentContainsNul(document)) return [refusal(NUL_REFUSED.code, NUL_REFUSED.message)];
+  return undefined;
+}
+
+function parsed(query: string, limits: GraphqlLimits): DocumentNode | GraphQLError {
+  try {
+    return parse(query, { maxTokens: limits.maxTokens });
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    if (isTokenLimitError(error)) return tooManyTokens(limits);
+    // Apollo's code for the same refusal over HTTP.
+    return new GraphQLError(error.message, { source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED', status: 400 } });
+  }
+}
