@@ -13,7 +13,8 @@ import type { Queryable } from './queryable.js';
 export const ANY_COMMIT = 'commit';
 
 const PENDING = Symbol('pendingSignals');
-type SignalData = { [PENDING]?: Set<string> };
+const TASKS = Symbol('afterCommitTasks');
+type SignalData = { [PENDING]?: Set<string>; [TASKS]?: Array<() => void> };
 
 /**
  * Process-wide wake-ups tied to commits. Pollers (transport consumers, change readers) wait on
@@ -35,6 +36,17 @@ class CommitSignal extends EventEmitter {
   }
 
   /**
+   * Runs `task` once the transaction `q` belongs to commits (at once if `q` is not in one); never if
+   * it rolls back. For work that must not happen inside the transaction, such as a NOTIFY (which
+   * takes a server-wide lock at commit). `task` must not throw.
+   */
+  afterCommitRun(q: Queryable, task: () => void): void {
+    const runner = (q as { queryRunner?: QueryRunner }).queryRunner;
+    if (!runner?.isTransactionActive) return task();
+    ((runner.data as SignalData)[TASKS] ??= []).push(task);
+  }
+
+  /**
    * The listener runs in its subscriber's async context, not in the committer's: in the standalone
    * process they are different apps, and what the listener logs or starts belongs to the subscriber.
    */
@@ -47,9 +59,14 @@ class CommitSignal extends EventEmitter {
   flush(runner: QueryRunner | undefined, committed: boolean): void {
     const data = runner?.data as SignalData | undefined;
     const pending = data?.[PENDING];
-    if (data) delete data[PENDING];
+    const tasks = data?.[TASKS];
+    if (data) {
+      delete data[PENDING];
+      delete data[TASKS];
+    }
     if (!committed) return;
     pending?.forEach((channel) => this.emit(channel));
+    tasks?.forEach((task) => task());
     this.emit(ANY_COMMIT);
   }
 }

@@ -30,3 +30,4 @@ export * from './consumer/durable-delivery.js';
 export * from './consumer/dead-letter-queue.js';
 export * from './consumer/consumer-lag.js';
 export * from './kafka/kafka-lag.js';
+export * from './postgres/cross-process-wakeup.js';

@@ -20,7 +20,8 @@ import { KafkaOutboxRelay } from './kafka/kafka-outbox-relay.js';
 import { KafkaTransportServer } from './kafka/kafka-transport.server.js';
 import { MessagePublisher } from './message-publisher.js';
 import { MESSAGE_RETENTION_SECONDS, MessageLogRetention } from './postgres/message-log-retention.js';
-import { PostgresMessageLog } from './postgres/postgres-message-log.js';
+import { CrossProcessWakeup } from './postgres/cross-process-wakeup.js';
+import { MESSAGES_CHANNEL, PostgresMessageLog } from './postgres/postgres-message-log.js';
 import { PostgresTransportServer } from './postgres/postgres-transport.server.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { MessageSigner, type SigningKeyring } from './signing/message-signer.js';
@@ -84,7 +85,16 @@ export class MessagingModule {
       providers: [
         { provide: TRANSPORT_OPTIONS, useValue: options.transport },
         { provide: MessageSigner, useValue: new MessageSigner(options.signing) },
-        { provide: PostgresMessageLog, useValue: new PostgresMessageLog(options.partitions ?? 8) },
+        {
+          provide: PostgresMessageLog,
+          inject: [DataSource],
+          // Other processes listen only on a real server (TRIBUTARY_NOTIFY_URL set).
+          useFactory: (dataSource: DataSource) =>
+            new PostgresMessageLog(
+              options.partitions ?? 8,
+              options.transport.listenUrl ? new CrossProcessWakeup(dataSource, MESSAGES_CHANNEL, new Logger(CrossProcessWakeup.name)) : undefined,
+            ),
+        },
         {
           provide: MessagePublisher,
           inject: [MessageSigner, PostgresMessageLog],

@@ -1,6 +1,7 @@
 import { commitSignal, type Queryable } from '@tributary/database';
 import { TributaryError } from '@tributary/domain';
 import { partitionKeyOf, type Envelope } from '../envelope/envelope.js';
+import type { CrossProcessWakeup } from './cross-process-wakeup.js';
 import { partitionFor } from './partitioner.js';
 
 /** The NOTIFY channel publishers wake other processes on (payload: the topic; a wake-up only). */
@@ -50,7 +51,14 @@ export interface AppendedMessage {
 export class PostgresMessageLog {
   private readonly partitionCounts = new Map<string, number>();
 
-  constructor(private readonly defaultPartitions: number = 8) {}
+  /**
+   * `wakeup` notifies other processes' consumers after each appending commit; without one (the
+   * embedded database, whose NOTIFY reaches no one) only this process's consumers are woken.
+   */
+  constructor(
+    private readonly defaultPartitions: number = 8,
+    private readonly wakeup?: CrossProcessWakeup,
+  ) {}
 
   /**
    * Appends in one statement, whatever the number of partitions: the partition rows are locked in
@@ -95,13 +103,11 @@ export class PostgresMessageLog {
        ), added AS (
          INSERT INTO messaging.messages (topic, partition, "offset", message_id, key, envelope)
          SELECT topic, partition, "offset", id, key, envelope FROM placed
-       ), woken AS (
-         SELECT pg_notify(${$(6)}, t) FROM unnest(${$(7)}::text[]) AS t
        )
        -- A message without its partition row fails the whole statement (and with it the claim).
        SELECT p.topic, p.partition, p."offset", i.id AS message_id,
               CASE WHEN p."offset" IS NULL THEN ('${PARTITION_MISSING} ' || i.topic || '/' || i.partition)::int END AS missing
-         FROM input i LEFT JOIN placed p ON p.ord = i.ord, (SELECT count(*) FROM woken) AS w
+         FROM input i LEFT JOIN placed p ON p.ord = i.ord
         ORDER BY i.ord`,
       [
         ...(claim?.parameters ?? []),
@@ -111,8 +117,6 @@ export class PostgresMessageLog {
         keys,
         // One JSON array rather than a jsonb[]: no array-literal quoting of every envelope.
         JSON.stringify(envelopes),
-        MESSAGES_CHANNEL,
-        topics,
       ],
     ).catch((error: unknown) => {
       if (!String((error as Error)?.message).includes(PARTITION_MISSING)) throw error;
@@ -120,6 +124,8 @@ export class PostgresMessageLog {
     });
     const written = new Set(envelopes.map((e, i) => partitionChannel(e.type, partitions[i])));
     written.forEach((channel) => commitSignal.afterCommit(q, channel));
+    const { wakeup } = this;
+    if (wakeup) commitSignal.afterCommitRun(q, () => wakeup.notify(topics));
     return rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: Number(r.offset), messageId: r.message_id }));
   }
 
