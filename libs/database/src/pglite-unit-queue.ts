@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { Logger } from '@nestjs/common';
 
 type OnData = (data: Uint8Array) => void;
 
@@ -13,6 +14,8 @@ interface Unit {
 // Extended-protocol messages that only make sense together with the ones up to the next Sync:
 // Parse, Bind, Describe, Execute, Close.
 const EXTENDED = new Set([0x50, 0x42, 0x44, 0x45, 0x43]);
+
+const logger = new Logger('EmbeddedPostgres');
 
 /**
  * Replaces pglite-socket's query queue, which runs each protocol message on its own: with several
@@ -39,7 +42,8 @@ export class PGliteUnitQueue {
     this.buffered.delete(handlerId);
     return new Promise((resolve, reject) => {
       this.queue.push({ handlerId, messages: pending, onData, resolve, reject });
-      void this.process();
+      // Rejects only if a unit's own error handling threw: the units still queued run with the next enqueue.
+      void this.process().catch((error) => logger.error(`Query queue failed: ${(error as Error).message}`));
     });
   }
 

@@ -233,7 +233,10 @@ export class DurableDelivery {
   /** Claims due retries while there is room, each running on its own: a slow one never holds the others. */
   private async runLoop(): Promise<void> {
     const inFlight = new Set<Promise<void>>();
-    const renewal = setInterval(() => void this.renewLeases(), this.leaseMs / 3);
+    const renewal = setInterval(
+      () => void this.renewLeases().catch((error) => this.logger.warn(`Could not renew retry leases: ${describeError(error).message}`)),
+      this.leaseMs / 3,
+    );
     try {
       await this.claimWhileRunning(inFlight);
     } finally {

@@ -154,7 +154,12 @@ export class PostgresGroupConsumer {
     client.on('error', (error) => {
       this.logger.warn(`LISTEN connection lost (${error.message}); polling until it is back`);
       this.listener = undefined;
-      setTimeout(() => this.running && this.startListening().catch(() => undefined), this.leaseMs / 2);
+      setTimeout(() => {
+        if (!this.running) return;
+        void this.startListening().catch((retry) =>
+          this.logger.warn(`LISTEN not restored (${describeError(retry).message}); polling only`),
+        );
+      }, this.leaseMs / 2);
     });
     await client.connect();
     await client.query(`LISTEN ${MESSAGES_CHANNEL}`);
