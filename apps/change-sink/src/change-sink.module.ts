@@ -7,6 +7,7 @@ import { ChangeSinkConfig } from './change-sink.config.js';
 import { ChangeSinkInit1763900003000 } from './database/change-sink.migrations.js';
 import { ChangeSinkCapture1764003000000 } from './database/change-sink-capture.migrations.js';
 import { ChangeSinkIsolation1764003000100 } from './database/change-sink-isolation.migrations.js';
+import { ChangeSinkNotifyOnce1764003000300 } from './database/change-sink-notify-once.migrations.js';
 import { ChangeSinkRetention1764003000200 } from './database/change-sink-retention.migrations.js';
 import { CaptureModule } from './capture/capture.module.js';
 import { CaptureReadiness } from './capture/capture.readiness.js';
@@ -29,7 +30,7 @@ export class ChangeSinkModule {
           url: config.DATABASE_URL,
           migrate: config.MIGRATE_ON_START,
           entities: [],
-          migrations: [...tenancyMigrations, ChangeSinkInit1763900003000, ChangeSinkCapture1764003000000, ChangeSinkIsolation1764003000100, ChangeSinkRetention1764003000200],
+          migrations: [...tenancyMigrations, ChangeSinkInit1763900003000, ChangeSinkCapture1764003000000, ChangeSinkIsolation1764003000100, ChangeSinkRetention1764003000200, ChangeSinkNotifyOnce1764003000300],
         }),
         TenancyModule.forRoot({}),
         SubscriptionsModule,
