@@ -70,6 +70,22 @@ export class ProjectionCheckpoints {
     );
   }
 
+  /**
+   * Which of the named projections have committed events after their checkpoint (of any type: the
+   * checkpoint also moves over events a projection does not read). One index probe per projection.
+   */
+  async behind(q: Queryable, names: readonly string[]): Promise<string[]> {
+    const rows = await q.query<{ name: string }>(
+      `SELECT c.name FROM event_store.projection_checkpoints c
+        WHERE c.name = ANY($1::text[])
+          AND EXISTS (SELECT 1 FROM event_store.events e
+                       WHERE (e.transaction_id, e.position) > (c.transaction_id, c.position)
+                         AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot()))`,
+      [names],
+    );
+    return rows.map((r) => r.name);
+  }
+
   /** Events the projection reads that are in the log after `after` (committed or not). */
   async remaining(q: Queryable, projection: RegisteredProjection, after: LogCursor): Promise<number> {
     const [{ n }] = await q.query<{ n: string }>(
