@@ -210,10 +210,28 @@ describe('change-sink delivery guarantees', () => {
       onNonLazyError: () => undefined,
       on: { closed: (event) => (closed = event as { code: number; reason: string }) },
     });
-    client.subscribe({ query: CHANGES }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    const slowReceived: Change[] = [];
+    client.subscribe<{ changes: Change }>(
+      { query: CHANGES },
+      {
+        next: ({ data }) => {
+          if (data) slowReceived.push(data.changes);
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
     const fast = await graphql(sink, cal.token);
-    await eventually(async () => sockets.length, (n) => n === 1);
-    await new Promise((r) => setTimeout(r, 200));
+    // Both subscriptions live on the server before the slow one stops reading: a doc committed now reaches them.
+    // Paused before its subscribe message went out, the slow client would be sent nothing and never dropped.
+    await eventually(
+      async () => {
+        await q(`INSERT INTO docs (org, owner, body) VALUES ('slowgql', $1, 'live')`, [cal.id]);
+        return [slowReceived, fast.received].every((changes) => changes.some((c) => c.table === 'docs'));
+      },
+      Boolean,
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     (sockets[0] as unknown as { _socket: { pause(): void } })._socket.pause();
     const sent = await floodUntilDropped(sink, 'slowgql');
     expect(await dropped(sink, 'slow', 'graphql-ws')).toBe(1);

@@ -12,7 +12,7 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DatabaseModule } from '@tributary/database';
 import { TributaryError } from '@tributary/domain';
-import { createTestDatabase, eventually, sleep, testSecrets, type TestDatabase } from '@tributary/testing';
+import { createTestDatabase, eventually, testSecrets, type TestDatabase } from '@tributary/testing';
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
 import pg from 'pg';
 import { lastValueFrom } from 'rxjs';
@@ -109,6 +109,44 @@ class Gate {
   }
 }
 
+/** One read of the log by a consumer's partition worker; `rows` once it has answered. */
+interface LogRead {
+  readonly partition: number;
+  rows?: number;
+}
+
+/**
+ * Records the reads of `app`'s log, in the order they start. A worker whose read answered nothing
+ * waits for a wake-up: this is how a test knows it idles, without sleeping on a guess.
+ */
+const watchReads = (app: INestApplication): LogRead[] => {
+  const reads: LogRead[] = [];
+  const log = app.get(PostgresMessageLog);
+  const read = log.read.bind(log);
+  log.read = async (q, topic, partition, fromOffset, limit) => {
+    const entry: LogRead = { partition };
+    reads.push(entry);
+    const rows = await read(q, topic, partition, fromOffset, limit);
+    entry.rows = rows.length;
+    return rows;
+  };
+  return reads;
+};
+
+/** The reads of `partition` begun after the first `since` reads, once one of them has answered. */
+const readsOf = (reads: LogRead[], partition: number, since = 0): Promise<LogRead[]> =>
+  eventually(
+    async () => reads.slice(since).filter((r) => r.partition === partition && r.rows !== undefined),
+    (answered) => answered.length > 0,
+  );
+
+/** Resolves once the worker of each of `partitions` has read it to its end: it now waits for a wake-up. */
+const idle = async (reads: LogRead[], partitions: number[]): Promise<void> => {
+  for (const partition of partitions) {
+    await eventually(async () => reads.some((r) => r.partition === partition && r.rows === 0), Boolean);
+  }
+};
+
 interface Delivery {
   readonly member: string;
   readonly id: string;
@@ -135,7 +173,7 @@ describe('postgres transport', () => {
   const startConsumer = async (
     options: Partial<ConsumerOptions> & { group: string },
     handle: Handle,
-  ): Promise<{ app: INestApplication; server: PostgresTransportServer }> => {
+  ): Promise<{ app: INestApplication; server: PostgresTransportServer; reads: LogRead[] }> => {
     const app = await startApp(handle);
     const server = connectConsumer(app, {
       pollIntervalMs: 50,
@@ -143,9 +181,10 @@ describe('postgres transport', () => {
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
       ...options,
     }) as PostgresTransportServer;
+    const reads = watchReads(app);
     await app.init();
     await app.startAllMicroservices();
-    return { app, server };
+    return { app, server, reads };
   };
 
   /** A handler that records every delivery into `into` under `member`'s name. */
@@ -187,6 +226,10 @@ describe('postgres transport', () => {
       `SELECT partition, owner FROM messaging.group_partitions WHERE group_id = $1 AND lease_until > now() ORDER BY partition`,
       [group],
     );
+
+  /** When `member` of `group` last heartbeated: each of its rebalances begins with one. */
+  const heartbeat = async (group: string, member: string): Promise<Date> =>
+    (await dataSource.query(`SELECT heartbeat_at FROM messaging.group_members WHERE group_id = $1 AND member_id = $2`, [group, member]))[0].heartbeat_at;
 
   const deadLetters = (group: string): Promise<Array<{ message_id: string; error_code: string; attempts: number }>> =>
     dataSource.query(`SELECT message_id, error_code, attempts FROM messaging.dead_letters WHERE group_id = $1 ORDER BY "offset"`, [group]);
@@ -279,9 +322,11 @@ describe('postgres transport', () => {
       async () => {
         const received: Delivery[] = [];
         // A poll far beyond the test's timeout: only the in-process commit signal can deliver in time.
-        await startConsumer({ group: 'signalled', pollIntervalMs: 120_000 }, recorder('a', received));
-        await sleep(300);
-        const keys = [0, 3, 5, 7].map((partition) => keyOn(partition, 'SIG'));
+        const { reads } = await startConsumer({ group: 'signalled', pollIntervalMs: 120_000 }, recorder('a', received));
+        const partitions = [0, 3, 5, 7];
+        // Idle first, or a worker's first read could find the messages without any wake-up.
+        await idle(reads, partitions);
+        const keys = partitions.map((partition) => keyOn(partition, 'SIG'));
         for (const key of keys) await publish([update(key)]);
         await eventually(async () => received, (r) => r.length === keys.length, { timeoutMs: 5_000 });
         expect(received.map((d) => d.trackingId).sort()).toEqual([...keys].sort());
@@ -293,9 +338,10 @@ describe('postgres transport', () => {
       'picks up a message whose wake-up never came (written by another process, without LISTEN) within the poll interval',
       async () => {
         const received: Delivery[] = [];
-        await startConsumer({ group: 'no-wakeup', pollIntervalMs: 100 }, recorder('a', received));
-        // Idle: every partition worker has read its partition empty and sleeps.
-        await sleep(300);
+        const { reads } = await startConsumer({ group: 'no-wakeup', pollIntervalMs: 100 }, recorder('a', received));
+        const partition = partitionFor(`${TENANT}:PKG-ELSEWHERE`, PARTITIONS);
+        // Idle: the partition's worker has read it to its end and waits.
+        await idle(reads, [partition]);
         const other = new pg.Client({ connectionString: db.url });
         await other.connect();
         try {
@@ -305,8 +351,12 @@ describe('postgres transport', () => {
           // Not a TypeORM transaction: the in-process signal fires at once, before the commit,
           // so the consumer reads nothing then; only the poll of the partitions' heads finds it.
           await other.query('BEGIN');
+          const since = reads.length;
           await producer.get(PostgresMessageLog).append({ query: async <T,>(sql: string, params?: unknown[]) => (await other.query(sql, params)).rows as T[] }, [envelope]);
-          await sleep(250);
+          // The worker that signal woke has read, found nothing uncommitted and waits again: from now
+          // on nothing in this process wakes it.
+          const [woken] = await readsOf(reads, partition, since);
+          expect(woken.rows).toBe(0);
           expect(received).toHaveLength(0);
           await other.query('COMMIT');
 
@@ -438,8 +488,11 @@ describe('postgres transport', () => {
           async () => (await leases('drain')).filter((p) => p.owner === 'drain-b').map((p) => p.partition),
           (mine) => [3, 5, 7].every((p) => mine.includes(p)),
         );
-        // Long enough for a's leases to lapse if it had stopped renewing them while waiting on its handler.
-        await sleep(2 * LEASE_MS);
+        // Past the time a's leases lapse if it stopped renewing them while waiting on its handler, b has
+        // completed a rebalance (its next heartbeat begins the following one): it would have taken them.
+        const [{ lapse }] = await dataSource.query(`SELECT max(lease_until) AS lapse FROM messaging.group_partitions WHERE group_id = 'drain' AND owner = 'drain-a'`);
+        const beatAfterLapse = await eventually(() => heartbeat('drain', 'drain-b'), (at) => at > lapse);
+        await eventually(() => heartbeat('drain', 'drain-b'), (at) => at > beatAfterLapse);
         expect(await leases('drain')).toEqual([
           { partition: 0, owner: 'drain-a' },
           { partition: 1, owner: 'drain-a' },
