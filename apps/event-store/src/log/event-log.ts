@@ -68,6 +68,46 @@ export class EventLog {
     return { streamId, streamVersion: Math.max(...originals.map((e) => e.streamVersion)), events: originals, appended: false };
   }
 
+  /**
+   * Appends to many streams in one statement (one transaction, all or nothing), each with expected
+   * version `any`: every run of `appends` of one stream in the order given. The streams are locked
+   * in (tenant, stream) order, so two batches never wait on each other in a cycle. Idempotent per
+   * stream as `appendIn`: a stream whose events are all stored already is returned as it is (not
+   * `appended`); a stream with a mix of stored and new ids fails the whole statement
+   * (`event_id_conflict`), and the caller appends one by one. The stored events come back in the
+   * order of `appends`.
+   */
+  async appendBatch(q: Queryable, appends: readonly { tenantId: string; streamId: string; event: NewEvent }[]): Promise<(StoredEvent & { appended: boolean })[]> {
+    const streams = new Map<string, { tenantId: string; streamId: string; events: NewEvent[] }>();
+    for (const { tenantId, streamId, event } of appends) {
+      const key = `${tenantId}\u0000${streamId}`;
+      const stream = streams.get(key) ?? { tenantId, streamId, events: [] };
+      stream.events.push(event);
+      streams.set(key, stream);
+    }
+    const ordered = [...streams.values()].sort((a, b) => compare(a.tenantId, b.tenantId) || compare(a.streamId, b.streamId));
+    const payload = JSON.stringify(
+      ordered.map((s) => ({
+        tenantId: s.tenantId,
+        streamId: s.streamId,
+        events: s.events.map((e) => ({ eventId: e.eventId, type: e.type, topicVersion: e.topicVersion, data: e.data, metadata: e.metadata, occurredAt: e.occurredAt })),
+      })),
+    );
+    let rows: (EventRow & { appended: boolean })[];
+    try {
+      rows = await q.query<EventRow & { appended: boolean }>(
+        `SELECT r.* FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(item, n)
+           CROSS JOIN LATERAL event_store.append_to_stream((a.item->>'tenantId')::uuid, a.item->>'streamId', 'any', a.item->'events') AS r
+          ORDER BY a.n, r.stream_version`,
+        [payload],
+      );
+    } catch (error) {
+      throw appendError(error, `${ordered.length} streams`, 'any');
+    }
+    const byId = new Map(rows.map((row) => [row.event_id, { ...toStoredEvent(row), appended: row.appended }]));
+    return appends.map(({ event }) => byId.get(event.eventId.toLowerCase())!);
+  }
+
   /** A stream's version (0 when it has no events) and timestamps, or undefined when it does not exist. */
   async stream(q: Queryable, tenantId: string, streamId: string): Promise<StreamInfo | undefined> {
     const [row] = await q.query<StreamRow>(
@@ -182,6 +222,8 @@ function appendError(error: unknown, streamId: string, expected: ExpectedVersion
   if (driver?.code === 'TB002' || (driver?.code === '23505' && driver.constraint === 'events_event_id_key')) return eventIdConflict();
   return error;
 }
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const eventIdConflict = () =>
   new TributaryError(

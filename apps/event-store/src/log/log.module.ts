@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppendEventHandler } from './append-event/append-event.handler.js';
+import { AppendEventsHandler } from './append-events/append-events.handler.js';
 import { AppendToStreamController } from './append-to-stream/append-to-stream.controller.js';
 import { AppendToStreamHandler } from './append-to-stream/append-to-stream.handler.js';
 import { AppendToStreamResolver } from './append-to-stream/append-to-stream.resolver.js';
@@ -21,6 +22,7 @@ import { ReadStreamResolver } from './read-stream/read-stream.resolver.js';
   providers: [
     EventLog,
     AppendEventHandler,
+    AppendEventsHandler,
     AppendToStreamHandler,
     AppendToStreamResolver,
     ListStreamsHandler,

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { BaseRpcContext } from '@nestjs/microservices';
 import { commitSignal, type Queryable } from '@tributary/database';
 import type { DataSource } from 'typeorm';
 import { Wakeup } from '../postgres/wakeup.js';
@@ -42,6 +43,11 @@ export interface DurableDeliveryOptions {
   readonly revalidateMs?: number;
   /** Verifies the message and hands it to its handler; throws on failure. `attempt` counts across restarts. */
   readonly run: (message: InboundMessage, attempt: number) => Promise<void>;
+  /**
+   * The batch-first path: verifies a run of one partition's messages and hands them to their
+   * topic's batch handler, all or nothing; false when the topic has none (see `deliverAll`).
+   */
+  readonly runBatch?: (messages: readonly InboundMessage[]) => Promise<boolean>;
 }
 
 interface DeferredRow {
@@ -55,6 +61,13 @@ interface DeferredRow {
   envelope: unknown;
   attempts: number;
   dead_letter_id: string | null;
+}
+
+/** What a batch handler (`@OnMessages`) can learn about its batch (`@Ctx() ctx: MessageBatchContext`): every message is a first delivery. */
+export class MessageBatchContext extends BaseRpcContext<[readonly InboundMessage[]]> {
+  get messages(): readonly InboundMessage[] {
+    return this.args[0];
+  }
 }
 
 /** The in-process wake-up of a group's retry loop (see `commitSignal`). */
@@ -207,6 +220,62 @@ export class DurableDelivery {
       await dataSource.transaction((manager) => deferMessage(manager, group, message, { attempts: 1, dueInMs, error }));
       blocked.add(message.key);
     }
+  }
+
+  /**
+   * Handles a run of one partition's messages, batch-first: the messages of keys with deferred
+   * messages are parked behind them (in one transaction), the others go to the topic's batch
+   * handler at once. When the topic has no batch handler, or the batch fails — a message its
+   * handler refuses, or anything else — the batch did nothing, and its messages are delivered one by
+   * one (`deliver`): a failing message alone is deferred or dead-lettered, its batch-mates are
+   * handled, and per-key order holds. One by one, it stops when `stillOwned` turns false (shutdown,
+   * the partition lost) and returns how many messages, from the first, are done: the caller commits
+   * up to there. Throws only when the database cannot record an outcome (the caller then holds the
+   * partition and delivers the run again: every handler is idempotent).
+   */
+  async deliverAll(messages: readonly InboundMessage[], stillOwned: () => boolean = () => true): Promise<number> {
+    const done = new Set<InboundMessage>();
+    const { runBatch } = this.options;
+    if (runBatch && messages.length > 1) {
+      const [{ topic, partition }] = messages;
+      await this.prepare(topic, partition);
+      const blocked = this.partitions.get(slotOf(topic, partition))!.keys;
+      const parked = messages.filter((m) => blocked.has(m.key));
+      const runnable = messages.filter((m) => !blocked.has(m.key));
+      if (parked.length > 0) await this.park(parked);
+      parked.forEach((m) => done.add(m));
+      if (runnable.length === 0 || (await this.tryBatch(runBatch, runnable))) return messages.length;
+    }
+    for (const [i, message] of messages.entries()) {
+      if (done.has(message)) continue;
+      if (!stillOwned()) return i;
+      await this.deliver(message);
+    }
+    return messages.length;
+  }
+
+  /** Runs the batch handler; true when it handled every message, false when the messages must go one by one. */
+  private async tryBatch(runBatch: NonNullable<DurableDeliveryOptions['runBatch']>, messages: readonly InboundMessage[]): Promise<boolean> {
+    const started = performance.now();
+    try {
+      if (!(await runBatch(messages))) return false;
+    } catch (error) {
+      this.logger.warn(`${where(messages[0])}+${messages.length}: the batch failed (${describeError(error).code}); delivering its messages one by one`);
+      return false;
+    }
+    const seconds = (performance.now() - started) / 1000 / messages.length;
+    for (const message of messages) this.options.observer?.observe(message.topic, this.options.group, 'ok', seconds);
+    return true;
+  }
+
+  /** Parks messages behind their keys' deferred ones, in one transaction. */
+  private async park(messages: readonly InboundMessage[]): Promise<void> {
+    // Key locks taken in key order (a stable sort keeps each key's messages in order): two parking
+    // transactions never wait on each other in a cycle.
+    const byKey = [...messages].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    await this.options.dataSource.transaction(async (manager) => {
+      for (const message of byKey) await deferMessage(manager, this.options.group, message, { attempts: 0, dueInMs: 0 });
+    });
   }
 
   /** Starts this member's retry loop. */

@@ -1,6 +1,9 @@
 import { Server, type BaseRpcContext, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { Envelope } from '../envelope/envelope.js';
+import type { MessageSigner } from '../signing/message-signer.js';
+import { MessageBatchContext, type InboundMessage } from './durable-delivery.js';
+import { batchPattern, isBatchPattern } from '../on-message.decorator.js';
 
 /**
  * What both transports' consumers share as Nest microservice strategies: the app's `@OnMessage`
@@ -9,17 +12,49 @@ import type { Envelope } from '../envelope/envelope.js';
  */
 export abstract class EnvelopeServer extends Server implements CustomTransportStrategy {
   protected get subscribedTopics(): string[] {
-    return [...this.messageHandlers.keys()];
+    return [...this.messageHandlers.keys()].filter((pattern) => !isBatchPattern(pattern));
   }
 
-  // Nest's pattern lookup parses the pattern on every call: once per topic is enough.
-  private readonly handlersByTopic = new Map<string, MessageHandler | null>();
+  // Nest's pattern lookup parses the pattern on every call: once per pattern is enough.
+  private readonly handlersByPattern = new Map<string, MessageHandler | null>();
+
+  private handlerOf(pattern: string): MessageHandler | null {
+    let handler = this.handlersByPattern.get(pattern);
+    if (handler === undefined) this.handlersByPattern.set(pattern, (handler = this.getHandlerByPattern(pattern)));
+    return handler;
+  }
 
   protected async handle(topic: string, envelope: Envelope, context: BaseRpcContext): Promise<void> {
-    let handler = this.handlersByTopic.get(topic);
-    if (handler === undefined) this.handlersByTopic.set(topic, (handler = this.getHandlerByPattern(topic)));
+    await this.run(this.handlerOf(topic), envelope, context);
+  }
+
+  /** Whether the app handles runs of `topic`'s messages at once (`@OnMessages`). */
+  protected handlesBatches(topic: string): boolean {
+    return this.handlerOf(batchPattern(topic)) !== null;
+  }
+
+  /** Hands a run of one topic's messages to its `@OnMessages` handler; throws when it failed (nothing of it is done). */
+  protected async handleBatch(topic: string, envelopes: readonly Envelope[], context: BaseRpcContext): Promise<void> {
+    await this.run(this.handlerOf(batchPattern(topic)), envelopes, context);
+  }
+
+  /**
+   * DurableDelivery's batch-first path (`runBatch`): verifies every envelope of a run of one topic's
+   * messages and hands them to the topic's batch handler; false when it has none.
+   */
+  protected batchRunner(signer: MessageSigner): (messages: readonly InboundMessage[]) => Promise<boolean> {
+    return async (messages) => {
+      const { topic } = messages[0];
+      if (!this.handlesBatches(topic)) return false;
+      const envelopes = messages.map((m) => signer.verify(m.envelope as Envelope));
+      await this.handleBatch(topic, envelopes, new MessageBatchContext([messages]));
+      return true;
+    };
+  }
+
+  private async run(handler: MessageHandler | null, payload: unknown, context: BaseRpcContext): Promise<void> {
     if (!handler) return;
-    const result = await handler(envelope, context);
+    const result = await handler(payload, context);
     await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
   }
 

@@ -15,6 +15,9 @@ import { createKafka, type KafkaConnectionOptions } from './kafka-connection.js'
 import { fromKafkaMessage } from './kafka-envelope.js';
 import { provisionKafkaTopics } from './kafka-topics.js';
 
+/** The most messages of a fetched batch handed to the batch-first path at once (the postgres transport reads as many). */
+const BATCH_RUN = 100;
+
 export const KAFKA_TRANSPORT = Symbol('tributary-kafka-transport');
 
 export interface KafkaTransportOptions {
@@ -125,6 +128,7 @@ export class KafkaTransportServer extends EnvelopeServer {
         const coordinates = { topic: message.topic, partition: message.partition, offset: String(message.offset) };
         await this.handle(message.topic, envelope, new KafkaEnvelopeContext([coordinates, attempt]));
       },
+      runBatch: this.batchRunner(this.options.signer),
     });
     this.durable.start();
     const consumer = this.kafka.consumer({
@@ -177,24 +181,49 @@ export class KafkaTransportServer extends EnvelopeServer {
         if (!stillOwned()) return;
       }
     }
-    for (const [i, message] of batch.messages.entries()) {
-      if (!stillOwned()) return;
-      const item = parsed[i];
-      for (let failures = 0; ; failures++) {
-        try {
-          if ('key' in item) await durable.deliver(item);
-          else await recordDeadLetter(this.options.dataSource, item.deadLetter);
-          break;
-        } catch (error) {
-          this.logger.warn(`${topic}#${partition}@${message.offset}: could not record the outcome: ${describeError(error).message}`);
-          await this.backoff(backoffDelay(this.retry, failures + 1), heartbeat);
-          if (!stillOwned()) return;
-        }
-      }
-      resolveOffset(message.offset);
+    // Runs of up to BATCH_RUN messages go batch-first (see DurableDelivery.deliverAll); a message that is
+    // not a CloudEvent of ours is dead-lettered in its place.
+    let run: InboundMessage[] = [];
+    const flush = async (): Promise<boolean> => {
+      if (run.length === 0) return true;
+      const items = run;
+      run = [];
+      let done = 0;
+      const deliver = async () => void (done = await durable.deliverAll(items, stillOwned));
+      if (!(await this.untilRecorded(deliver, `${topic}#${partition}@${items[0].offset}+${items.length}`, heartbeat, stillOwned))) return false;
+      if (done > 0) resolveOffset(String(items[done - 1].offset));
+      if (done < items.length) return false;
       if (Date.now() - lastBeat > 1_000) {
         lastBeat = Date.now();
         await heartbeat();
+      }
+      return true;
+    };
+    for (const [i, message] of batch.messages.entries()) {
+      if (!stillOwned()) return;
+      const item = parsed[i];
+      if ('key' in item) {
+        run.push(item);
+        if (run.length >= BATCH_RUN && !(await flush())) return;
+        continue;
+      }
+      if (!(await flush())) return;
+      if (!(await this.untilRecorded(() => recordDeadLetter(this.options.dataSource, item.deadLetter), `${topic}#${partition}@${message.offset}`, heartbeat, stillOwned))) return;
+      resolveOffset(message.offset);
+    }
+    await flush();
+  }
+
+  /** Runs `work` until the database records its outcome (a handler's failure is deferred or dead-lettered, not thrown); false if the partition was lost meanwhile. */
+  private async untilRecorded(work: () => Promise<void>, where: string, heartbeat: () => Promise<void>, stillOwned: () => boolean): Promise<boolean> {
+    for (let failures = 0; ; failures++) {
+      try {
+        await work();
+        return true;
+      } catch (error) {
+        this.logger.warn(`${where}: could not record the outcome: ${describeError(error).message}`);
+        await this.backoff(backoffDelay(this.retry, failures + 1), heartbeat);
+        if (!stillOwned()) return false;
       }
     }
   }

@@ -37,6 +37,12 @@ export type Deliver =
       readonly beforeBatch?: (messages: readonly StoredMessage[]) => Promise<void>;
       /** Called when this member starts reading a partition (newly assigned to it). */
       readonly assigned?: (topic: string, partition: number) => void;
+      /**
+       * Handles the messages of a batch read, in place of `each`, stopping early when `stillOwned`
+       * turns false; returns how many, from the first, are done. Throws only on an infrastructure
+       * failure, and is then run again on the whole batch.
+       */
+      readonly all?: (messages: readonly StoredMessage[], stillOwned: () => boolean) => Promise<number>;
     }
   | { readonly batch: (messages: readonly StoredMessage[]) => Promise<void> };
 
@@ -345,11 +351,19 @@ export class PostgresGroupConsumer {
           await this.backoff(this.pollIntervalMs);
           continue;
         }
-        for (const message of batch) {
-          if (!this.isOwned(ref)) break;
-          const done = await this.deliver(this.delivery.each, message, () => this.isOwned(ref));
-          if (!done) break;
-          offset = message.offset + 1;
+        const { all } = this.delivery;
+        if (all) {
+          let done = 0;
+          const stillOwned = () => this.isOwned(ref);
+          const run = async (messages: readonly StoredMessage[]) => void (done = await all(messages, stillOwned));
+          if ((await this.deliverBatch(run, batch, stillOwned)) && done > 0) offset = batch[done - 1].offset + 1;
+        } else {
+          for (const message of batch) {
+            if (!this.isOwned(ref)) break;
+            const done = await this.deliver(this.delivery.each, message, () => this.isOwned(ref));
+            if (!done) break;
+            offset = message.offset + 1;
+          }
         }
       }
       if (offset > start && !(await this.commit(ref, offset))) return;

@@ -78,6 +78,7 @@ export class PostgresTransportServer extends EnvelopeServer {
           const stored: StoredMessage = { topic: message.topic, partition: message.partition, offset: Number(message.offset), envelope, key: message.key };
           return this.handle(message.topic, envelope, new PostgresContext([stored, attempt]));
         },
+        runBatch: this.batchRunner(this.options.signer),
       });
       this.durable = durable;
       this.consumer = new PostgresGroupConsumer(
@@ -87,6 +88,7 @@ export class PostgresTransportServer extends EnvelopeServer {
           assigned: (topic, partition) => durable.forget(topic, partition),
           beforeBatch: (messages) => durable.prepare(messages[0].topic, messages[0].partition),
           each: (message) => durable.deliver(inbound(message)),
+          all: (messages, stillOwned) => durable.deliverAll(messages.map(inbound), stillOwned),
         },
         this.logger,
       );
