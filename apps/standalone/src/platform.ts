@@ -47,6 +47,10 @@ export async function startPlatform(config: StandaloneConfig): Promise<RunningPl
     TRIBUTARY_SIGNING_KEY: config.TRIBUTARY_SIGNING_KEY ?? keys.signingKey,
     TRIBUTARY_ENCRYPTION_KEY: config.TRIBUTARY_ENCRYPTION_KEY ?? keys.encryptionKey,
     LOG_LEVEL: config.LOG_LEVEL,
+    // Each app keeps the polls that are its own (the others' configs drop what they do not know).
+    CONSUMER_POLL_MS: config.CONSUMER_POLL_MS?.toString(),
+    PROJECTION_POLL_MS: config.PROJECTION_POLL_MS?.toString(),
+    CHANGE_POLL_MS: config.CHANGE_POLL_MS?.toString(),
   };
   const url = (port: number) => `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
 

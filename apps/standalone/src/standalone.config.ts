@@ -25,6 +25,11 @@ export class StandaloneConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'warn';
+
+  /** Passed to the apps when set (see their settings): the safety-net polls (in one process a commit wakes the readers at once). */
+  @IsOptional() @IsInt() @Min(10) CONSUMER_POLL_MS?: number;
+  @IsOptional() @IsInt() @Min(10) PROJECTION_POLL_MS?: number;
+  @IsOptional() @IsInt() @Min(10) CHANGE_POLL_MS?: number;
 }
 
 export const loadStandaloneConfig = (env: Record<string, string | undefined>) => loadConfig(StandaloneConfig, env);

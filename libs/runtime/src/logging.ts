@@ -48,6 +48,11 @@ export function runAsApp<T>(app: string, fn: () => T): T {
   return scope.run({ app }, fn);
 }
 
+/** The app the running code belongs to (see `runAsApp`), if any: lets a test tell the standalone's apps apart. */
+export function currentApp(): string | undefined {
+  return scope.getStore()?.app;
+}
+
 const APP_LOG = Symbol('AppLog');
 
 interface AppLog {

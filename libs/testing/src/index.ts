@@ -13,3 +13,4 @@ export * from './socket-io-client.js';
 export * from './log-capture.js';
 export * from './tenant-isolation.js';
 export * from './tcp-proxy.js';
+export * from './statement-counter.js';
