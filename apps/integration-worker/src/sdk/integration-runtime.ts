@@ -6,11 +6,14 @@ import {
   describeError,
   hasRetryPolicy,
   Inbox,
+  inboxKey,
   MessagePublisher,
+  partitionKeyOf,
   NonRetryable,
   traceIdOf,
   withRetryPolicy,
   type Envelope,
+  type OutgoingMessage,
   type RetryPolicy,
 } from '@tributary/messaging';
 import { TenantContext } from '@tributary/tenancy';
@@ -30,7 +33,8 @@ import {
   type Skipped,
 } from './integration-handler.js';
 import { OutboundHttp } from './outbound-http.js';
-import { RunRecorder, type RunStart } from './run-recorder.js';
+import { BatchCommit, type PendingCommit } from './batch-commit.js';
+import { RunRecorder, type RunEnd, type RunStart } from './run-recorder.js';
 
 export const INTEGRATIONS = Symbol('INTEGRATIONS');
 export const DEFAULT_RETRY = Symbol('DEFAULT_RETRY');
@@ -101,6 +105,123 @@ export class IntegrationRuntime {
     }
   }
 
+  /** Whether a topic's messages can be dispatched a batch at a time (`dispatchBatch`): every topic but the action requests. */
+  static batchable(topic: TopicDefinition): boolean {
+    return topic.name !== Topics.actionRequested.name;
+  }
+
+  /**
+   * The batch-first `dispatch`: the messages of one topic, in partition order, each run through its
+   * routes as `dispatch` does, but committed together — one transaction for the batch, with the
+   * inbox claims, outputs and run records as multi-row statements (see `BatchCommit`). All or
+   * nothing: if any run fails, nothing is written and this throws; the transport then dispatches
+   * the messages one by one, so the failing one alone is retried or dead-lettered. External effects
+   * done before the failure (`once`) are journaled and not repeated then.
+   */
+  async dispatchBatch(envelopes: readonly Envelope[]): Promise<void> {
+    const bound = this.routesByTopic.get(envelopes[0]?.type ?? '') ?? [];
+    if (bound.length === 0) return;
+    const planned: Array<{ integration: IntegrationDefinition; route: Route; target?: ActionTarget; input: object; envelope: Envelope; consumer: string }> = [];
+    const targetsOf = new Map<string, Promise<ActionTarget[]>>();
+    for (const envelope of envelopes) {
+      const input = parsePayload(topicByName(envelope.type), envelope.data);
+      for (const { integration, route } of bound) {
+        if (route.runs === 'always') {
+          planned.push({ integration, route, input, envelope, consumer: consumerOf(integration, route) });
+          continue;
+        }
+        const key = `${envelope.tenantid}\u0000${integration.name}.${route.method}`;
+        if (!targetsOf.has(key)) targetsOf.set(key, this.directory.onTopic(this.dataSource, envelope.tenantid, integration.name, route.method));
+        for (const target of await targetsOf.get(key)!) planned.push({ integration, route, target, input, envelope, consumer: consumerOf(integration, route, target) });
+      }
+    }
+    const handled = await this.inbox.handledAll(this.dataSource, planned.map((p) => ({ consumer: p.consumer, messageId: p.envelope.id })));
+    // A message redelivered within the batch runs once, as one by one the inbox would see to.
+    const runs = planned.filter((p) => {
+      const key = inboxKey(p.consumer, p.envelope.id);
+      if (handled.has(key)) return false;
+      handled.add(key);
+      return true;
+    });
+    if (runs.length === 0) return;
+    const group = new BatchCommit<RunContext>(runs.length, (commits) => this.commitBatch(commits));
+    // Runs of different keys go on at once; those of one key one after the other up to their commit,
+    // so their external effects (a mail, a call) happen in the messages' order, as one by one.
+    const lastOfKey = new Map<string, Promise<void>>();
+    const outcomes = await Promise.allSettled(
+      runs.map(async ({ integration, route, target, input, envelope, consumer }, index) => {
+        const key = partitionKeyOf(envelope);
+        const previous = lastOfKey.get(key);
+        let arrived!: () => void;
+        lastOfKey.set(key, new Promise<void>((resolve) => (arrived = resolve)));
+        try {
+          await previous;
+          const start = runStart(integration, route, target, 'topic', envelope, 1);
+          const id = target ? await this.runs.begin(this.dataSource, start) : undefined;
+          const context = new RunContext(this, integration, route, target, 'topic', envelope, 1, consumer, start, id, { group, index, arrived });
+          const handler = this.moduleRef.get(route.handler, { strict: false }) as IntegrationHandler<object, object>;
+          const result = await withTimeout(handler.handle(input, context), route.timeoutMs, `${consumer} took longer than ${route.timeoutMs} ms`);
+          if (!context.committed) await context.commit(async () => result);
+        } catch (error) {
+          arrived();
+          group.failed(error);
+          throw error;
+        }
+      }),
+    );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** The transaction of a batch's commits (see `commit` for one): claims, each run's work in order, outputs, run records. */
+  private async commitBatch(commits: readonly PendingCommit<RunContext>[]): Promise<void> {
+    const results = await this.dataSource.transaction(async (db) => {
+      const claimed = await this.inbox.claimAll(db, commits.map((c) => ({ consumer: c.context.consumer, messageId: c.context.messageId })));
+      const outputs: OutgoingMessage[] = [];
+      const ended: Parameters<RunRecorder['endAll']>[1][number][] = [];
+      const settled: unknown[] = [];
+      for (const { context, work } of commits) {
+        if (!claimed.delete(inboxKey(context.consumer, context.messageId))) {
+          settled.push(skipped('already handled'));
+          continue;
+        }
+        const result = await work(db);
+        const produced = outputsOf(result as HandlerResult<object>);
+        outputs.push(...this.outgoing(context, produced));
+        ended.push({ id: context.runId, run: context.start, end: this.runEnd(context, result, produced.length) });
+        settled.push(result);
+      }
+      await this.publisher.publishAll(db, outputs);
+      await this.runs.endAll(db, ended);
+      return settled;
+    });
+    commits.forEach((commit, i) => commit.resolve(results[i]));
+  }
+
+  /** What a run's onSuccess targets publish for its outputs. */
+  private outgoing(context: RunContext, outputs: readonly object[]): OutgoingMessage[] {
+    const messages: OutgoingMessage[] = [];
+    for (const target of context.route.onSuccess) {
+      for (const output of outputs) {
+        const data = target.map(output);
+        if (data === undefined) continue;
+        messages.push({ topic: target.topic, data: parsePayload(target.topic, data), origin: { tenantId: context.tenant.tenantId, cause: context.envelope } });
+      }
+    }
+    return messages;
+  }
+
+  private runEnd(context: RunContext, result: unknown, outputs: number): RunEnd {
+    return {
+      state: isSkipped(result) ? 'skip' : 'ok',
+      durationMs: context.elapsedMs(),
+      outputs,
+      skipReason: isSkipped(result) ? result.reason : undefined,
+      response: context.recorded.response,
+      foreignId: context.recorded.foreignId,
+    };
+  }
+
   /** A scheduled or manual run: the action's method with the requested input. */
   private async runRequested(envelope: Envelope, attempt: number): Promise<void> {
     const request = parsePayload(Topics.actionRequested, envelope.data) as ActionRequested;
@@ -122,18 +243,9 @@ export class IntegrationRuntime {
     attempt: number,
     runId?: string,
   ): Promise<void> {
-    const consumer = `${integration.name}.${route.method}${target ? `:${target.actionId}` : ''}`;
+    const consumer = consumerOf(integration, route, target);
     if (await this.inbox.handled(this.dataSource, consumer, envelope.id)) return;
-    const start: RunStart = {
-      tenantId: envelope.tenantid,
-      integration: integration.name,
-      method: route.method,
-      actionId: target?.actionId,
-      deploymentId: target?.deployment.id,
-      trigger,
-      messageId: envelope.id,
-      attempt,
-    };
+    const start = runStart(integration, route, target, trigger, envelope, attempt);
     // Runs of actions (which call out) are recorded before they start; the others when they end.
     const id = runId ?? (target ? await this.runs.begin(this.dataSource, start) : undefined);
     const context = new RunContext(this, integration, route, target, trigger, envelope, attempt, consumer, start, id);
@@ -156,21 +268,8 @@ export class IntegrationRuntime {
       if (!(await this.inbox.claim(db, context.consumer, context.messageId))) return skipped('already handled');
       const result = await work(db);
       const outputs = outputsOf(result as HandlerResult<object>);
-      for (const target of context.route.onSuccess) {
-        for (const output of outputs) {
-          const data = target.map(output);
-          if (data === undefined) continue;
-          await this.publisher.publish(db, target.topic, parsePayload(target.topic, data), { tenantId: context.tenant.tenantId, cause: context.envelope });
-        }
-      }
-      await this.runs.end(db, context.runId, context.start, {
-        state: isSkipped(result) ? 'skip' : 'ok',
-        durationMs: context.elapsedMs(),
-        outputs: outputs.length,
-        skipReason: isSkipped(result) ? result.reason : undefined,
-        response: context.recorded.response,
-        foreignId: context.recorded.foreignId,
-      });
+      await this.publisher.publishAll(db, this.outgoing(context, outputs));
+      await this.runs.end(db, context.runId, context.start, this.runEnd(context, result, outputs.length));
       // A scheduled run that ended lets its schedule fire again (see CronScheduler's run lock).
       if (context.start.trigger === 'schedule' && context.runId) {
         await db.query(`UPDATE worker.schedules SET running_until = NULL WHERE last_run_id = $1`, [context.runId]);
@@ -184,6 +283,20 @@ export class IntegrationRuntime {
     return this.effects.once(context.tenant.tenantId, options.key ?? context.idempotencyKey, name, context.route.timeoutMs, effect, options);
   }
 }
+
+const consumerOf = (integration: IntegrationDefinition, route: Route, target?: ActionTarget): string =>
+  `${integration.name}.${route.method}${target ? `:${target.actionId}` : ''}`;
+
+const runStart = (integration: IntegrationDefinition, route: Route, target: ActionTarget | undefined, trigger: Trigger, envelope: Envelope, attempt: number): RunStart => ({
+  tenantId: envelope.tenantid,
+  integration: integration.name,
+  method: route.method,
+  actionId: target?.actionId,
+  deploymentId: target?.deployment.id,
+  trigger,
+  messageId: envelope.id,
+  attempt,
+});
 
 function outputsOf(result: HandlerResult<object>): object[] {
   if (result === undefined || result === null || isSkipped(result)) return [];
@@ -220,6 +333,8 @@ export class RunContext implements HandlerContext<object> {
     readonly consumer: string,
     readonly start: RunStart,
     readonly runId: string | undefined,
+    /** In a batch (`dispatchBatch`): its group commit, this run's place in it, and whom to tell it reached its commit. */
+    private readonly batch?: { readonly group: BatchCommit<RunContext>; readonly index: number; readonly arrived: () => void },
   ) {
     this.tenant = TenantContext.trusted(envelope.tenantid, `integration:${integration.name}`);
     this.integration = integration.name;
@@ -250,7 +365,10 @@ export class RunContext implements HandlerContext<object> {
   commit<R extends HandlerResult<object>>(work: (db: EntityManager) => Promise<R>): Promise<R | Skipped> {
     if (this.committed) throw new TributaryError('internal', 'commit_twice', 'A handler commits once');
     this.committed = true;
-    return this.runtime.commit(this, work);
+    if (!this.batch) return this.runtime.commit(this, work);
+    const committed = this.batch.group.enqueue(this.batch.index, this, work);
+    this.batch.arrived();
+    return committed;
   }
 
   once<R>(name: string, effect: (key: string) => Promise<R>, options: OnceOptions<R>): Promise<R> {

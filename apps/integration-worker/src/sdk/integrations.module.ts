@@ -1,6 +1,6 @@
 import { Controller, Inject, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { OnMessage, type Envelope, type RetryPolicy } from '@tributary/messaging';
+import { OnMessage, OnMessages, type Envelope, type RetryPolicy } from '@tributary/messaging';
 import type { TopicDefinition } from '@tributary/topics';
 import { DeploymentDirectory } from '../deployments/deployment-directory.js';
 import { EffectJournal } from './effect-journal.js';
@@ -8,7 +8,7 @@ import type { IntegrationDefinition } from './integration.js';
 import { DEFAULT_RETRY, INTEGRATIONS, IntegrationRuntime } from './integration-runtime.js';
 import { RunRecorder } from './run-recorder.js';
 
-/** The one message handler of the worker: every routed topic, dispatched to the integrations. */
+/** The one message handler of the worker: every routed topic, dispatched to the integrations (a batch at a time where it can). */
 function dispatcherFor(topics: readonly TopicDefinition[]): Type<unknown> {
   @Controller()
   class IntegrationDispatcher {
@@ -17,12 +17,18 @@ function dispatcherFor(topics: readonly TopicDefinition[]): Type<unknown> {
     async handle(envelope: Envelope, context: { attempt?: number }): Promise<void> {
       await this.runtime.dispatch(envelope, context?.attempt ?? 1);
     }
+
+    async handleBatch(envelopes: Envelope[]): Promise<void> {
+      await this.runtime.dispatchBatch(envelopes);
+    }
   }
   // The topics are known only once the integrations are: decorate here rather than in the class body.
   const prototype = IntegrationDispatcher.prototype;
   OnMessage(...topics)(prototype, 'handle', Object.getOwnPropertyDescriptor(prototype, 'handle')!);
   Payload()(prototype, 'handle', 0);
   Ctx()(prototype, 'handle', 1);
+  OnMessages(...topics.filter(IntegrationRuntime.batchable))(prototype, 'handleBatch', Object.getOwnPropertyDescriptor(prototype, 'handleBatch')!);
+  Payload()(prototype, 'handleBatch', 0);
   return IntegrationDispatcher;
 }
 

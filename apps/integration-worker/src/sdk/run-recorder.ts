@@ -50,17 +50,7 @@ export class RunRecorder {
 
   /** Finishes a run begun with `begin`, or writes it whole when `id` is undefined. */
   async end(q: Queryable, id: string | undefined, run: RunStart, end: RunEnd): Promise<void> {
-    const error = end.error === undefined ? undefined : describeError(end.error);
-    const values = [
-      end.state,
-      end.durationMs,
-      end.outputs ?? 0,
-      responseHash(end.response),
-      end.foreignId?.slice(0, 500) ?? null,
-      end.skipReason?.slice(0, 500) ?? null,
-      error?.code ?? null,
-      error?.message.slice(0, 2000) ?? null,
-    ];
+    const values = endValues(end);
     if (id) {
       await q.query(
         `UPDATE worker.runs SET state = $2, duration_ms = $3, outputs = $4, response_hash = $5, foreign_id = $6, skip_reason = $7,
@@ -76,4 +66,51 @@ export class RunRecorder {
       [randomUUID(), run.tenantId, run.integration, run.method, run.actionId ?? null, run.deploymentId ?? null, run.trigger, run.messageId, run.attempt, ...values],
     );
   }
+
+  /** `end` for many runs: those begun finished one by one (they are rare: actions), the others written in one statement. */
+  async endAll(q: Queryable, runs: readonly { id: string | undefined; run: RunStart; end: RunEnd }[]): Promise<void> {
+    for (const { id, run, end } of runs) if (id) await this.end(q, id, run, end);
+    const whole = runs.filter((r) => !r.id);
+    if (whole.length === 0) return;
+    const rows = whole.map(({ run, end }) => {
+      const [state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message] = endValues(end);
+      return {
+        id: randomUUID(),
+        tenant_id: run.tenantId,
+        integration: run.integration,
+        method: run.method,
+        action_id: run.actionId ?? null,
+        deployment_id: run.deploymentId ?? null,
+        trigger: run.trigger,
+        message_id: run.messageId,
+        attempt: run.attempt,
+        ...{ state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message },
+      };
+    });
+    await q.query(
+      `INSERT INTO worker.runs (id, tenant_id, integration, method, action_id, deployment_id, trigger, message_id, attempt,
+                                state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, finished_at)
+       SELECT id, tenant_id, integration, method, action_id, deployment_id, trigger, message_id, attempt,
+              state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, now()
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, tenant_id uuid, integration text, method text, action_id uuid, deployment_id uuid,
+              trigger text, message_id uuid, attempt int, state text, duration_ms int, outputs int, response_hash text, foreign_id text,
+              skip_reason text, error_code text, error_message text)`,
+      [JSON.stringify(rows)],
+    );
+  }
+}
+
+/** The columns a run's end sets, in the order `end` writes them. */
+function endValues(end: RunEnd) {
+  const error = end.error === undefined ? undefined : describeError(end.error);
+  return [
+    end.state,
+    end.durationMs,
+    end.outputs ?? 0,
+    responseHash(end.response),
+    end.foreignId?.slice(0, 500) ?? null,
+    end.skipReason?.slice(0, 500) ?? null,
+    error?.code ?? null,
+    error?.message.slice(0, 2000) ?? null,
+  ] as const;
 }
