@@ -5,9 +5,13 @@ import { producerThroughput, workerNoopConsume } from './kafka-throughput.bench.
 import { webhookIngest } from './webhook-ingest.bench.js';
 import { idleRss } from './idle-rss.bench.js';
 import { changeSinkGraphqlFanout, changeSinkSocketFanout, webhookToSubscription } from './change-sink.bench.js';
+import { pipelineDistributed, pipelineDistributedKafka, pipelineEmbedded } from './pipeline.bench.js';
 
 /** Every measure `npm run bench` runs, in order. Add new ones here. */
 const measures: readonly Measure[] = [
+  pipelineEmbedded,
+  pipelineDistributed,
+  pipelineDistributedKafka,
   webhookIngest,
   workerNoopConsume,
   producerThroughput,
