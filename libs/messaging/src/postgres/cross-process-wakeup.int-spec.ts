@@ -5,7 +5,7 @@ import { Topics } from '@tributary/topics';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createEnvelope } from '../envelope/envelope.js';
-import { CrossProcessWakeup } from './cross-process-wakeup.js';
+import { CrossProcessWakeup, THIS_PROCESS, wokenSlot } from './cross-process-wakeup.js';
 import { messagingMigrations } from './messaging.migrations.js';
 import { MESSAGES_CHANNEL, PostgresMessageLog } from './postgres-message-log.js';
 
@@ -46,7 +46,7 @@ describe('CrossProcessWakeup (a real PostgreSQL LISTEN)', () => {
     await db?.drop();
   });
 
-  it('notifies the topic once the append committed, not while the transaction is open', async () => {
+  it('notifies the partition written to once the append committed, not while the transaction is open', async () => {
     received.length = 0;
     await dataSource.transaction(async (manager) => {
       await log.append(manager, [envelope('W-1')]);
@@ -56,7 +56,7 @@ describe('CrossProcessWakeup (a real PostgreSQL LISTEN)', () => {
       expect(received).toEqual([]);
     });
     await eventually(async () => received.length, (n) => n > 0);
-    expect(received).toEqual([topic.name]);
+    expect(received).toEqual([expect.stringMatching(new RegExp(`^${THIS_PROCESS} ${topic.name.replaceAll('.', '\\.')}#[0-3]$`))]);
   });
 
   it('sends nothing for an append that rolled back', async () => {
@@ -70,7 +70,7 @@ describe('CrossProcessWakeup (a real PostgreSQL LISTEN)', () => {
     // A committed append after it: its wake-up arriving proves the rolled-back one had its chance.
     await log.append(dataSource, [envelope('W-3')]);
     await eventually(async () => received.length, (n) => n > 0);
-    expect(received).toEqual([topic.name]);
+    expect(received).toEqual([expect.stringMatching(new RegExp(`^${THIS_PROCESS} ${topic.name.replaceAll('.', '\\.')}#[0-3]$`))]);
   });
 
   it('coalesces a burst of appends: fewer notifications than appends', async () => {
@@ -79,7 +79,13 @@ describe('CrossProcessWakeup (a real PostgreSQL LISTEN)', () => {
     await wakeup.flushed();
     await eventually(async () => received.length, (n) => n > 0);
     await listener.query('SELECT 1');
-    expect(received.every((payload) => payload === topic.name)).toBe(true);
+    expect(received.every((payload) => payload.startsWith(`${THIS_PROCESS} ${topic.name}#`))).toBe(true);
     expect(received.length).toBeLessThan(50);
+  });
+
+  it("reads a payload's partition, and skips this process's own", () => {
+    expect(wokenSlot(`${THIS_PROCESS} ${topic.name}#3`)).toBeUndefined();
+    expect(wokenSlot(`0123abcd ${topic.name}#3`)).toBe(`${topic.name}#3`);
+    expect(wokenSlot(topic.name)).toBe(topic.name);
   });
 });

@@ -8,6 +8,7 @@ import type { DeliveryObserver } from '../consumer/delivery-observer.js';
 import { deliverWithRetry, retryWarning } from '../consumer/deliver-with-retry.js';
 import { defaultRetryPolicy, describeError, type RetryPolicy } from '../retry-policy.js';
 import { MESSAGES_CHANNEL, PostgresMessageLog, partitionChannel, type StoredMessage } from './postgres-message-log.js';
+import { wokenSlot } from './cross-process-wakeup.js';
 import { Wakeup } from './wakeup.js';
 
 export interface PostgresGroupOptions {
@@ -147,9 +148,17 @@ export class PostgresGroupConsumer {
     this.headPoll = this.runHeadPoll();
   }
 
-  private wake(topic: string): void {
-    for (const [slot, wakeup] of this.wakeups) {
-      if (slot.startsWith(`${topic}#`)) wakeup.signal();
+  /**
+   * A NOTIFY: another process's names the partition it wrote to, whose worker is woken (a bare topic,
+   * from an older publisher, wakes every one of the topic); this process's own are skipped — its
+   * commit signals woke the workers already.
+   */
+  private wake(payload: string): void {
+    const slot = wokenSlot(payload);
+    if (slot === undefined) return;
+    if (slot.includes('#')) return this.wakeups.get(slot)?.signal();
+    for (const [worker, wakeup] of this.wakeups) {
+      if (worker.startsWith(`${slot}#`)) wakeup.signal();
     }
   }
 
@@ -327,9 +336,12 @@ export class PostgresGroupConsumer {
     );
     let offset = Number(committed);
     const slot = slotOf(ref);
+    // A short batch read everything there was: what was appended since has woken (or will wake) this
+    // worker, so it waits rather than reading once more to find nothing (a wake-up is never lost: one
+    // that comes while the worker is busy makes its next wait return at once).
+    let atHead = false;
     while (this.isOwned(ref)) {
-      const batch = await this.options.log.read(this.options.dataSource, ref.topic, ref.partition, offset, this.batchSize);
-      if (batch.length === 0) {
+      if (atHead) {
         // Woken by a commit in this process, a NOTIFY, the head poll, a rebalance or shutdown;
         // the bound only guards against a wake-up lost to a bug.
         this.idleAt.set(slot, offset);
@@ -338,6 +350,12 @@ export class PostgresGroupConsumer {
         } finally {
           this.idleAt.delete(slot);
         }
+        atHead = false;
+        continue;
+      }
+      const batch = await this.options.log.read(this.options.dataSource, ref.topic, ref.partition, offset, this.batchSize);
+      if (batch.length === 0) {
+        atHead = true;
         continue;
       }
       const start = offset;
@@ -367,6 +385,7 @@ export class PostgresGroupConsumer {
         }
       }
       if (offset > start && !(await this.commit(ref, offset))) return;
+      atHead = batch.length < this.batchSize && offset === batch[batch.length - 1].offset + 1;
     }
   }
 

@@ -4,7 +4,7 @@ import { partitionKeyOf, type Envelope } from '../envelope/envelope.js';
 import type { CrossProcessWakeup } from './cross-process-wakeup.js';
 import { partitionFor } from './partitioner.js';
 
-/** The NOTIFY channel publishers wake other processes on (payload: the topic; a wake-up only). */
+/** The NOTIFY channel publishers wake other processes on (payload: `topic#partition` written to; a wake-up only). */
 export const MESSAGES_CHANNEL = 'tributary_messages';
 
 // What the append statement's error says when a message's partition row is missing.
@@ -125,7 +125,10 @@ export class PostgresMessageLog {
     const written = new Set(envelopes.map((e, i) => partitionChannel(e.type, partitions[i])));
     written.forEach((channel) => commitSignal.afterCommit(q, channel));
     const { wakeup } = this;
-    if (wakeup) commitSignal.afterCommitRun(q, () => wakeup.notify(topics));
+    if (wakeup) {
+      const slots = new Set(envelopes.map((e, i) => `${e.type}#${partitions[i]}`));
+      commitSignal.afterCommitRun(q, () => wakeup.notify(slots));
+    }
     return rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: Number(r.offset), messageId: r.message_id }));
   }
 
