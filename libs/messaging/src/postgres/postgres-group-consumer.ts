@@ -165,20 +165,37 @@ export class PostgresGroupConsumer {
   private async startListening(): Promise<void> {
     if (!this.options.listenUrl) return;
     const client = new pg.Client({ connectionString: this.options.listenUrl });
+    let lost = false;
     client.on('notification', (n) => n.payload && this.wake(n.payload));
     client.on('error', (error) => {
+      // Before it is listening, a failure is the connect's or the LISTEN's to report (see below).
+      if (lost || this.listener !== client) return;
+      lost = true;
       this.logger.warn(`LISTEN connection lost (${error.message}); polling until it is back`);
       this.listener = undefined;
-      setTimeout(() => {
-        if (!this.running) return;
-        void this.startListening().catch((retry) =>
-          this.logger.warn(`LISTEN not restored (${describeError(retry).message}); polling only`),
-        );
-      }, this.leaseMs / 2);
+      void client.end().catch(() => undefined);
+      this.listenAgainSoon();
     });
-    await client.connect();
-    await client.query(`LISTEN ${MESSAGES_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${MESSAGES_CHANNEL}`);
+    } catch (error) {
+      lost = true;
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.listener = client;
+  }
+
+  /** Tries to LISTEN again every half lease until it works (or the member stops): the head poll covers meanwhile. */
+  private listenAgainSoon(): void {
+    setTimeout(() => {
+      if (!this.running) return;
+      this.startListening().catch((error: unknown) => {
+        this.logger.warn(`LISTEN not restored (${describeError(error).message}); polling, trying again`);
+        this.listenAgainSoon();
+      });
+    }, this.leaseMs / 2).unref();
   }
 
   private async runMembership(): Promise<void> {
