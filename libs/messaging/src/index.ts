@@ -27,6 +27,7 @@ export * from './kafka/kafka-transport.server.js';
 export * from './kafka/kafka-outbox-relay.js';
 export * from './consumer/delivery-observer.js';
 export * from './consumer/durable-delivery.js';
+export * from './consumer/deferred-messages.js';
 export * from './consumer/dead-letter-queue.js';
 export * from './consumer/consumer-lag.js';
 export * from './kafka/kafka-lag.js';

@@ -1,7 +1,7 @@
 import type { Queryable } from '@tributary/database';
 import { TributaryError } from '@tributary/domain';
 import { partitionKeyOf, type Envelope } from '../envelope/envelope.js';
-import { deferMessage } from './durable-delivery.js';
+import { deferMessage } from './deferred-messages.js';
 
 export const DEAD_LETTER_STATUSES = ['dead', 'redriven', 'resolved', 'discarded'] as const;
 /** dead: waiting for someone; redriven: back in its group's retries; resolved: a redrive succeeded; discarded: given up. */

@@ -1,10 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
 import { BaseRpcContext } from '@nestjs/microservices';
-import { commitSignal, type Queryable } from '@tributary/database';
+import { commitSignal } from '@tributary/database';
 import type { DataSource } from 'typeorm';
 import { Wakeup } from '../postgres/wakeup.js';
 import { backoffDelay, describeError, isRetryable, retryPolicyOf, type RetryPolicy } from '../retry-policy.js';
 import { recordDeadLetter } from './dead-letters.js';
+import { DeferredMessages, deferredChannel, type DeferredRow } from './deferred-messages.js';
 import type { DeliveryObserver, DeliveryOutcome } from './delivery-observer.js';
 
 /** A message as a transport received it, with where it came from. */
@@ -50,90 +51,12 @@ export interface DurableDeliveryOptions {
   readonly runBatch?: (messages: readonly InboundMessage[]) => Promise<boolean>;
 }
 
-interface DeferredRow {
-  id: string;
-  key: string;
-  topic: string;
-  partition: number;
-  offset: string;
-  message_id: string;
-  tenant_id: string | null;
-  envelope: unknown;
-  attempts: number;
-  dead_letter_id: string | null;
-}
 
 /** What a batch handler (`@OnMessages`) can learn about its batch (`@Ctx() ctx: MessageBatchContext`): every message is a first delivery. */
 export class MessageBatchContext extends BaseRpcContext<[readonly InboundMessage[]]> {
   get messages(): readonly InboundMessage[] {
     return this.args[0];
   }
-}
-
-/** The in-process wake-up of a group's retry loop (see `commitSignal`). */
-export const deferredChannel = (group: string): string => `deferred:${group}`;
-
-/**
- * Serializes, per key, the writers of `messaging.deferred` (the main path parking a message, a
- * retry finishing and promoting the next one, a redrive), so a message is never parked behind a
- * head that is being removed at the same moment — it would wait forever.
- */
-export async function lockKey(q: Queryable, group: string, key: string): Promise<void> {
-  await q.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7264002)) AS locked`, [`${group}\u001f${key}`]);
-}
-
-/**
- * Puts a message in `messaging.deferred`: due after `dueInMs` if it is the first of its key there,
- * otherwise waiting (NULL) behind the earlier ones. Idempotent per transport position.
- */
-export async function deferMessage(
-  q: Queryable,
-  group: string,
-  message: InboundMessage,
-  state: { attempts: number; dueInMs: number; error?: unknown; deadLetterId?: string },
-): Promise<void> {
-  await lockKey(q, group, message.key);
-  const error = state.error === undefined ? undefined : describeError(state.error);
-  await q.query(
-    `WITH added AS (
-       INSERT INTO messaging.deferred
-         (group_id, key, topic, partition, "offset", message_id, tenant_id, envelope, attempts, next_attempt_at,
-          error_code, error_message, dead_letter_id)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9,
-              CASE WHEN EXISTS (SELECT 1 FROM messaging.deferred WHERE group_id = $1 AND key = $2) THEN NULL
-                   ELSE now() + make_interval(secs => $10::float8) END,
-              $11, $12, $13
-       ON CONFLICT (group_id, topic, partition, "offset") DO NOTHING RETURNING id
-     ) SELECT id FROM added`,
-    [
-      group,
-      message.key,
-      message.topic,
-      message.partition,
-      String(message.offset),
-      message.messageId,
-      message.tenantId,
-      JSON.stringify(message.envelope ?? null),
-      state.attempts,
-      state.dueInMs / 1000,
-      error?.code ?? null,
-      error?.message.slice(0, 2000) ?? null,
-      state.deadLetterId ?? null,
-    ],
-  );
-  commitSignal.afterCommit(q, deferredChannel(group));
-}
-
-/** Makes the next waiting message of `key` due now (its predecessor is done). */
-async function promoteNext(q: Queryable, group: string, key: string): Promise<void> {
-  await q.query(
-    `WITH next AS (
-       UPDATE messaging.deferred SET next_attempt_at = now()
-        WHERE id = (SELECT min(id) FROM messaging.deferred WHERE group_id = $1 AND key = $2) AND next_attempt_at IS NULL
-       RETURNING 1
-     ) SELECT count(*) AS n FROM next`,
-    [group, key],
-  );
 }
 
 /**
@@ -156,12 +79,14 @@ export class DurableDelivery {
   private readonly holding = new Set<string>();
   private readonly partitions = new Map<string, { keys: Set<string>; loadedAt: number }>();
   private readonly revalidateMs: number;
+  private readonly deferred: DeferredMessages;
 
   constructor(private readonly options: DurableDeliveryOptions) {
     this.pollIntervalMs = Math.min(options.pollIntervalMs ?? 250, 1_000);
     this.leaseMs = options.leaseMs ?? 15_000;
     this.concurrency = options.concurrency ?? 8;
     this.revalidateMs = options.revalidateMs ?? 2_000;
+    this.deferred = new DeferredMessages(options.dataSource, options.group, options.memberId, this.leaseMs);
   }
 
   /**
@@ -176,11 +101,7 @@ export class DurableDelivery {
     const known = this.partitions.get(slot);
     if (known && Date.now() - known.loadedAt < this.revalidateMs) return;
     const loadedAt = Date.now();
-    const rows = await this.options.dataSource.query<{ key: string }[]>(
-      `SELECT DISTINCT key FROM messaging.deferred WHERE group_id = $1 AND topic = $2 AND partition = $3`,
-      [this.options.group, topic, partition],
-    );
-    this.partitions.set(slot, { keys: new Set(rows.map((r) => r.key)), loadedAt });
+    this.partitions.set(slot, { keys: await this.deferred.keysOf(topic, partition), loadedAt });
   }
 
   /** Drops what this member knew of a partition (or of all): it was (re)assigned, so another member may have deferred meanwhile. */
@@ -199,7 +120,7 @@ export class DurableDelivery {
     await this.prepare(message.topic, message.partition);
     const blocked = this.partitions.get(slotOf(message.topic, message.partition))!.keys;
     if (blocked.has(message.key)) {
-      await dataSource.transaction((manager) => deferMessage(manager, group, message, { attempts: 0, dueInMs: 0 }));
+      await this.deferred.park([message]);
       return;
     }
     const started = performance.now();
@@ -217,7 +138,7 @@ export class DurableDelivery {
       this.observe(message, 'retry', started);
       this.logger.warn(`${where(message)} failed (attempt 1), retrying later: ${describeError(error).message}`);
       const dueInMs = backoffDelay(policy, 1);
-      await dataSource.transaction((manager) => deferMessage(manager, group, message, { attempts: 1, dueInMs, error }));
+      await this.deferred.defer(message, { attempts: 1, dueInMs, error });
       blocked.add(message.key);
     }
   }
@@ -242,7 +163,7 @@ export class DurableDelivery {
       const blocked = this.partitions.get(slotOf(topic, partition))!.keys;
       const parked = messages.filter((m) => blocked.has(m.key));
       const runnable = messages.filter((m) => !blocked.has(m.key));
-      if (parked.length > 0) await this.park(parked);
+      if (parked.length > 0) await this.deferred.park(parked);
       parked.forEach((m) => done.add(m));
       if (runnable.length === 0 || (await this.tryBatch(runBatch, runnable))) return messages.length;
     }
@@ -266,16 +187,6 @@ export class DurableDelivery {
     const seconds = (performance.now() - started) / 1000 / messages.length;
     for (const message of messages) this.options.observer?.observe(message.topic, this.options.group, 'ok', seconds);
     return true;
-  }
-
-  /** Parks messages behind their keys' deferred ones, in one transaction. */
-  private async park(messages: readonly InboundMessage[]): Promise<void> {
-    // Key locks taken in key order (a stable sort keeps each key's messages in order): two parking
-    // transactions never wait on each other in a cycle.
-    const byKey = [...messages].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    await this.options.dataSource.transaction(async (manager) => {
-      for (const message of byKey) await deferMessage(manager, this.options.group, message, { attempts: 0, dueInMs: 0 });
-    });
   }
 
   /** Starts this member's retry loop. */
@@ -303,7 +214,7 @@ export class DurableDelivery {
   private async runLoop(): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     const renewal = setInterval(
-      () => void this.renewLeases().catch((error) => this.logger.warn(`Could not renew retry leases: ${describeError(error).message}`)),
+      () => void this.deferred.renew([...this.holding]).catch((error) => this.logger.warn(`Could not renew retry leases: ${describeError(error).message}`)),
       this.leaseMs / 3,
     );
     try {
@@ -314,28 +225,13 @@ export class DurableDelivery {
     }
   }
 
-  /** Keeps the leases of the retries in hand alive, so only a dead member's retries move on. */
-  private async renewLeases(): Promise<void> {
-    const ids = [...this.holding];
-    if (ids.length === 0) return;
-    await this.options.dataSource
-      .query(
-        `WITH r AS (
-           UPDATE messaging.deferred SET lease_until = now() + make_interval(secs => $3::float8)
-            WHERE id = ANY($1::bigint[]) AND lease_owner = $2 RETURNING 1
-         ) SELECT count(*) AS n FROM r`,
-        [ids, this.options.memberId, this.leaseMs / 1000],
-      )
-      .catch((error) => this.logger.warn(`Could not renew retry leases: ${describeError(error).message}`));
-  }
-
   private async claimWhileRunning(inFlight: Set<Promise<void>>): Promise<void> {
     while (this.running) {
       let claimed: DeferredRow[] = [];
       const room = this.concurrency - inFlight.size;
       if (room > 0) {
         try {
-          claimed = await this.claimDue(room);
+          claimed = await this.deferred.claimDue(this.options.topics, room);
         } catch (error) {
           this.logger.warn(`Could not look for due retries: ${describeError(error).message}`);
         }
@@ -351,24 +247,6 @@ export class DurableDelivery {
       }
       if (claimed.length === 0) await this.wakeup.wait(this.pollIntervalMs);
     }
-  }
-
-  /** Leases the due heads of this member's topics (any member of the group may take any of them). */
-  private claimDue(limit: number): Promise<DeferredRow[]> {
-    return this.options.dataSource.query<DeferredRow[]>(
-      `WITH due AS (
-         SELECT id FROM messaging.deferred
-          WHERE group_id = $1 AND topic = ANY($2::text[]) AND next_attempt_at <= now()
-            AND (lease_until IS NULL OR lease_until < now())
-          ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
-       ), claimed AS (
-         UPDATE messaging.deferred d
-            SET lease_owner = $4, lease_until = now() + make_interval(secs => $5::float8), attempts = d.attempts + 1
-           FROM due WHERE d.id = due.id
-         RETURNING d.id, d.key, d.topic, d.partition, d."offset", d.message_id, d.tenant_id, d.envelope, d.attempts, d.dead_letter_id
-       ) SELECT * FROM claimed`,
-      [this.options.group, [...this.options.topics], limit, this.options.memberId, this.leaseMs / 1000],
-    );
   }
 
   private async retry(row: DeferredRow): Promise<void> {
@@ -390,57 +268,20 @@ export class DurableDelivery {
         if (!isRetryable(error) || row.attempts >= policy.maxAttempts) {
           this.observe(message, 'dead_letter', started);
           this.logger.error(`${where(message)} dead-lettered after ${row.attempts} attempt(s): ${describeError(error).code}`);
-          await this.finish(row, message, error);
+          await this.deferred.finish(row, deadLetterOf(this.options.group, message, error, row.attempts));
           return;
         }
         this.observe(message, 'retry', started);
         this.logger.warn(`${where(message)} failed (attempt ${row.attempts}), retrying later: ${describeError(error).message}`);
-        await this.reschedule(row, backoffDelay(policy, row.attempts), error);
+        await this.deferred.reschedule(row, backoffDelay(policy, row.attempts), error);
         return;
       }
       this.observe(message, 'ok', started);
-      await this.finish(row, message);
+      await this.deferred.finish(row);
     } catch (error) {
       // The outcome could not be recorded: the lease runs out and the retry is claimed again.
       this.logger.warn(`Could not record the outcome of ${where(message)}: ${describeError(error).message}`);
     }
-  }
-
-  private async reschedule(row: DeferredRow, dueInMs: number, error: unknown): Promise<void> {
-    const { code, message } = describeError(error);
-    await this.options.dataSource.query(
-      `WITH r AS (
-         UPDATE messaging.deferred
-            SET next_attempt_at = now() + make_interval(secs => $3::float8), lease_owner = NULL, lease_until = NULL,
-                error_code = $4, error_message = $5
-          WHERE id = $1 AND lease_owner = $2 RETURNING 1
-       ) SELECT count(*) AS n FROM r`,
-      [row.id, this.options.memberId, dueInMs / 1000, code, message.slice(0, 2000)],
-    );
-  }
-
-  /** Removes a finished retry (dead-lettering it if `error`) and makes the next message of its key due. */
-  private async finish(row: DeferredRow, message: InboundMessage, error?: unknown): Promise<void> {
-    const { group, memberId } = this.options;
-    await this.options.dataSource.transaction(async (manager) => {
-      await lockKey(manager, group, row.key);
-      const gone = await manager.query<{ id: string }[]>(
-        `WITH gone AS (DELETE FROM messaging.deferred WHERE id = $1 AND lease_owner = $2 RETURNING id) SELECT id FROM gone`,
-        [row.id, memberId],
-      );
-      if (gone.length === 0) return; // the lease ran out and another member has it now
-      if (error !== undefined) {
-        await recordDeadLetter(manager, deadLetterOf(group, message, error, row.attempts));
-      } else if (row.dead_letter_id) {
-        await manager.query(
-          `WITH r AS (UPDATE messaging.dead_letters SET status = 'resolved', updated_at = now() WHERE id = $1 AND status = 'redriven' RETURNING 1)
-           SELECT count(*) AS n FROM r`,
-          [row.dead_letter_id],
-        );
-      }
-      await promoteNext(manager, group, row.key);
-      commitSignal.afterCommit(manager, deferredChannel(group));
-    });
   }
 
   private observe(message: InboundMessage, outcome: DeliveryOutcome, started: number): void {
