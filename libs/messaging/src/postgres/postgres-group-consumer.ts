@@ -9,6 +9,7 @@ import { deliverWithRetry, retryWarning } from '../consumer/deliver-with-retry.j
 import { defaultRetryPolicy, describeError, type RetryPolicy } from '../retry-policy.js';
 import { MESSAGES_CHANNEL, PostgresMessageLog, partitionChannel, type StoredMessage } from './postgres-message-log.js';
 import { wokenSlot } from './cross-process-wakeup.js';
+import { PartitionLeases, slotOf, type PartitionRef } from './partition-leases.js';
 import { Wakeup } from './wakeup.js';
 
 export interface PostgresGroupOptions {
@@ -47,26 +48,20 @@ export type Deliver =
     }
   | { readonly batch: (messages: readonly StoredMessage[]) => Promise<void> };
 
-interface PartitionRef {
-  readonly topic: string;
-  readonly partition: number;
-}
-
-const slotOf = (p: PartitionRef) => `${p.topic}#${p.partition}`;
-
 /** The longest an idle partition worker sleeps without being woken (see `runHeadPoll`). */
 const IDLE_READ_MS = 30_000;
 
 /**
  * A member of a consumer group over the postgres message log — Kafka's model, in tables: the
- * group's members share the topics' partitions (lease rows), each partition is read in offset order
- * by one member at a time, and the group's offset is committed only after `deliver` succeeded or
+ * group's members share the topics' partitions (lease rows, see `PartitionLeases`), each partition
+ * is read in offset order by one member at a time, one worker per partition held, and the group's offset is committed only after `deliver` succeeded or
  * the message was dead-lettered. A failing message is retried with backoff and holds its partition
  * (per-key order); one that cannot succeed goes to `messaging.dead_letters`. Used by the postgres
  * transport's server and by the Kafka outbox relay.
  */
 export class PostgresGroupConsumer {
   private readonly memberId: string;
+  private readonly leases: PartitionLeases;
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
   private readonly batchSize: number;
@@ -97,6 +92,7 @@ export class PostgresGroupConsumer {
     this.leaseMs = options.leaseMs ?? 10_000;
     this.batchSize = options.batchSize ?? 100;
     this.retry = options.retry ?? defaultRetryPolicy;
+    this.leases = new PartitionLeases(options.dataSource, options.group, this.memberId, this.leaseMs);
   }
 
   async close(): Promise<void> {
@@ -110,15 +106,7 @@ export class PostgresGroupConsumer {
     await Promise.all([this.membership, this.headPoll]);
     await Promise.allSettled(this.workers.values());
     await Promise.allSettled(this.releases);
-    await this.query(
-      `WITH released AS (
-         UPDATE messaging.group_partitions SET owner = NULL, lease_until = NULL
-          WHERE group_id = $1 AND owner = $2 RETURNING 1
-       ), gone AS (
-         DELETE FROM messaging.group_members WHERE group_id = $1 AND member_id = $2 RETURNING 1
-       ) SELECT (SELECT count(*) FROM released) AS released`,
-      [this.options.group, this.memberId],
-    ).catch((error) => this.logger.warn(`Could not release partitions: ${describeError(error).message}`));
+    await this.leases.leave().catch((error) => this.logger.warn(`Could not release partitions: ${describeError(error).message}`));
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -127,14 +115,7 @@ export class PostgresGroupConsumer {
     this.running = true;
     if (topics.length === 0) return;
     await this.options.log.provision(this.options.dataSource, topics);
-    await this.query(
-      `WITH added AS (
-         INSERT INTO messaging.group_partitions (group_id, topic, partition)
-         SELECT $1, tp.topic, tp.partition FROM messaging.topic_partitions tp WHERE tp.topic = ANY($2::text[])
-         ON CONFLICT DO NOTHING RETURNING 1
-       ) SELECT count(*) AS added FROM added`,
-      [this.options.group, topics],
-    );
+    await this.leases.join(topics);
     const partitions = await this.query<{ topic: string; partition: number }>(
       `SELECT topic, partition FROM messaging.topic_partitions WHERE topic = ANY($1::text[])`,
       [topics],
@@ -243,59 +224,10 @@ export class PostgresGroupConsumer {
    * its lease renewed here until its worker has finished the message in hand (see `release`).
    */
   private async rebalance(): Promise<void> {
-    const { group } = this.options;
-    const leaseSeconds = this.leaseMs / 1000;
-    const members = await this.query<{ member_id: string }>(
-      `WITH beat AS (
-         INSERT INTO messaging.group_members (group_id, member_id) VALUES ($1, $2)
-         ON CONFLICT (group_id, member_id) DO UPDATE SET heartbeat_at = now() RETURNING member_id
-       ), pruned AS (
-         DELETE FROM messaging.group_members
-          WHERE group_id = $1 AND heartbeat_at < now() - make_interval(secs => $3::float8 * 3) RETURNING 1
-       )
-       SELECT member_id FROM messaging.group_members
-        WHERE group_id = $1 AND heartbeat_at > now() - make_interval(secs => $3::float8) AND member_id <> $2
-       UNION SELECT member_id FROM beat ORDER BY member_id`,
-      [group, this.memberId, leaseSeconds],
-    );
-    const partitions = await this.query<{ topic: string; partition: number }>(
-      `SELECT topic, partition FROM messaging.group_partitions
-        WHERE group_id = $1 AND topic = ANY($2::text[]) ORDER BY topic, partition`,
-      [group, [...this.topics]],
-    );
-    const me = members.findIndex((m) => m.member_id === this.memberId);
-    const mine = partitions.filter((_, i) => i % members.length === me);
-    const theirs = partitions.filter((_, i) => i % members.length !== me);
-
+    const { mine, theirs } = await this.leases.deal(this.topics);
     for (const ref of theirs.filter((p) => this.owned.has(slotOf(p)))) this.release(ref);
     const draining = theirs.filter((p) => this.workers.has(slotOf(p)));
-    const acquired = await this.query<{ topic: string; partition: number }>(
-      `WITH wanted AS (
-         SELECT unnest($3::text[]) AS topic, unnest($4::int[]) AS partition
-       ), taken AS (
-         UPDATE messaging.group_partitions gp
-            SET owner = $2, lease_until = now() + make_interval(secs => $5)
-           FROM wanted w
-          WHERE gp.group_id = $1 AND gp.topic = w.topic AND gp.partition = w.partition
-            AND (gp.owner IS NULL OR gp.owner = $2 OR gp.lease_until < now())
-         RETURNING gp.topic, gp.partition
-       ), kept AS (
-         UPDATE messaging.group_partitions gp
-            SET lease_until = now() + make_interval(secs => $5)
-           FROM (SELECT unnest($6::text[]) AS topic, unnest($7::int[]) AS partition) d
-          WHERE gp.group_id = $1 AND gp.topic = d.topic AND gp.partition = d.partition AND gp.owner = $2
-         RETURNING 1
-       ) SELECT topic, partition FROM taken`,
-      [
-        group,
-        this.memberId,
-        mine.map((p) => p.topic),
-        mine.map((p) => p.partition),
-        leaseSeconds,
-        draining.map((p) => p.topic),
-        draining.map((p) => p.partition),
-      ],
-    );
+    const acquired = await this.leases.take(mine, draining);
     const held = new Set(acquired.map(slotOf));
     for (const slot of [...this.owned]) if (!held.has(slot)) this.owned.delete(slot);
     for (const ref of acquired) this.startWorker(ref);
@@ -313,13 +245,7 @@ export class PostgresGroupConsumer {
     const released: Promise<void> = Promise.resolve(this.workers.get(slot))
       .then(async () => {
         if (this.owned.has(slot)) return; // dealt back to this member meanwhile
-        await this.query(
-          `WITH r AS (
-             UPDATE messaging.group_partitions SET owner = NULL, lease_until = NULL
-              WHERE group_id = $1 AND topic = $2 AND partition = $3 AND owner = $4 RETURNING 1
-           ) SELECT count(*) AS n FROM r`,
-          [this.options.group, ref.topic, ref.partition, this.memberId],
-        );
+        await this.leases.release(ref);
       })
       .catch((error) => this.logger.warn(`Could not release ${slot}: ${describeError(error).message}`))
       .finally(() => this.releases.delete(released));
@@ -347,11 +273,7 @@ export class PostgresGroupConsumer {
   private async consume(ref: PartitionRef): Promise<void> {
     const wakeup = this.wakeups.get(slotOf(ref))!;
     if ('each' in this.delivery) this.delivery.assigned?.(ref.topic, ref.partition);
-    const [{ committed_offset: committed }] = await this.query<{ committed_offset: string }>(
-      `SELECT committed_offset FROM messaging.group_partitions WHERE group_id = $1 AND topic = $2 AND partition = $3`,
-      [this.options.group, ref.topic, ref.partition],
-    );
-    let offset = Number(committed);
+    let offset = await this.leases.committedOffset(ref);
     const slot = slotOf(ref);
     // A short batch read everything there was: what was appended since has woken (or will wake) this
     // worker, so it waits rather than reading once more to find nothing (a wake-up is never lost: one
@@ -401,7 +323,7 @@ export class PostgresGroupConsumer {
           }
         }
       }
-      if (offset > start && !(await this.commit(ref, offset))) return;
+      if (offset > start && !(await this.leases.commit(ref, offset))) return;
       atHead = batch.length < this.batchSize && offset === batch[batch.length - 1].offset + 1;
     }
   }
@@ -466,18 +388,6 @@ export class PostgresGroupConsumer {
     } finally {
       this.backoffs.delete(wakeup);
     }
-  }
-
-  private async commit(ref: PartitionRef, offset: number): Promise<boolean> {
-    const rows = await this.query(
-      `WITH c AS (
-         UPDATE messaging.group_partitions SET committed_offset = $4
-          WHERE group_id = $1 AND topic = $2 AND partition = $3 AND owner = $5 AND committed_offset <= $4
-         RETURNING 1
-       ) SELECT count(*)::int AS n FROM c`,
-      [this.options.group, ref.topic, ref.partition, offset, this.memberId],
-    );
-    return (rows[0] as { n: number }).n === 1;
   }
 
   private query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
