@@ -160,7 +160,7 @@ export function connectConsumer(app: INestApplication, options: ConsumerOptions)
       : new PostgresTransportServer({ ...options, observer, listenUrl: transport.listenUrl, dataSource, signer, log: app.get(PostgresMessageLog) });
   if (strategy instanceof KafkaTransportServer) {
     // The group's lag lives on the broker; metrics ask it at scrape time.
-    app.get(ConsumerLagSources).add(new KafkaGroupLag(strategy.unwrap<Kafka>(), options.group, () => [...strategy.getHandlers().keys()]));
+    app.get(ConsumerLagSources).add(new KafkaGroupLag(strategy.unwrap<Kafka>(), options.group, () => strategy.topics));
   }
   app.get(TransportReadiness).watch(strategy);
   app.connectMicroservice({ strategy }, { inheritAppConfig: true });

@@ -15,6 +15,11 @@ export abstract class EnvelopeServer extends Server implements CustomTransportSt
     return [...this.messageHandlers.keys()].filter((pattern) => !isBatchPattern(pattern));
   }
 
+  /** The topics the app consumes (its handlers' patterns, without the batch handlers'). */
+  get topics(): string[] {
+    return this.subscribedTopics;
+  }
+
   // Nest's pattern lookup parses the pattern on every call: once per pattern is enough.
   private readonly handlersByPattern = new Map<string, MessageHandler | null>();
 
