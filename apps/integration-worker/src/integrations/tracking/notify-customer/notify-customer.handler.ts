@@ -11,6 +11,8 @@ interface RecipientRow {
   language: string;
   consent: boolean;
   opted_out: boolean;
+  template_subject: string | null;
+  template_body: string | null;
 }
 
 /**
@@ -33,20 +35,21 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
 
   async handle(change: PackageStateChanged, context: HandlerContext<NotificationSent>): Promise<HandlerResult<NotificationSent>> {
     const tenantId = context.tenant.tenantId;
+    // The recipient and the tenant's own template for the new state in their language, in one read.
     const [recipient] = await this.dataSource.query<RecipientRow[]>(
       `SELECT r.email, r.language, r.consent,
-              EXISTS (SELECT 1 FROM worker.notification_opt_outs o WHERE o.tenant_id = r.tenant_id AND o.email = lower(r.email)) AS opted_out
-         FROM worker.package_recipients r WHERE r.tenant_id = $1 AND r.tracking_id = $2`,
-      [tenantId, change.trackingId],
+              EXISTS (SELECT 1 FROM worker.notification_opt_outs o WHERE o.tenant_id = r.tenant_id AND o.email = lower(r.email)) AS opted_out,
+              t.subject AS template_subject, t.body AS template_body
+         FROM worker.package_recipients r
+         LEFT JOIN worker.notification_templates t ON t.tenant_id = r.tenant_id AND t.state = $3 AND t.language = r.language
+        WHERE r.tenant_id = $1 AND r.tracking_id = $2`,
+      [tenantId, change.trackingId, change.to],
     );
     if (!recipient) return context.skip('no_recipient');
     if (!recipient.consent) return context.skip('no_consent');
     if (recipient.opted_out) return context.skip('opted_out');
-    const [own] = await this.dataSource.query<{ subject: string; body: string }[]>(
-      `SELECT subject, body FROM worker.notification_templates WHERE tenant_id = $1 AND state = $2 AND language = $3`,
-      [tenantId, change.to, recipient.language],
-    );
-    const mail = renderNotification(change.to, recipient.language, change, own ? { subject: own.subject, text: own.body } : undefined);
+    const own = recipient.template_subject === null ? undefined : { subject: recipient.template_subject, text: recipient.template_body! };
+    const mail = renderNotification(change.to, recipient.language, change, own);
     if (!mail) return context.skip('no_template');
 
     const key = `notify:${tenantId}:${change.trackingId}:${change.version}`;
