@@ -146,31 +146,46 @@ export class IntegrationRuntime {
     if (runs.length === 0) return;
     const group = new BatchCommit<RunContext>(runs.length, (commits) => this.commitBatch(commits));
     // Runs of different keys go on at once; those of one key one after the other up to their commit,
-    // so their external effects (a mail, a call) happen in the messages' order, as one by one.
+    // so their external effects (a mail, a call) happen in the messages' order, as one by one. Once a
+    // run failed the batch will write nothing: runs not yet started do not start (their effects would
+    // come before those of the failed message when the batch is redone one by one).
     const lastOfKey = new Map<string, Promise<void>>();
+    const begun: Array<{ id: string; start: RunStart; context?: RunContext }> = [];
     const outcomes = await Promise.allSettled(
       runs.map(async ({ integration, route, target, input, envelope, consumer }, index) => {
         const key = partitionKeyOf(envelope);
         const previous = lastOfKey.get(key);
         let arrived!: () => void;
-        lastOfKey.set(key, new Promise<void>((resolve) => (arrived = resolve)));
+        const reached = new Promise<void>((resolve) => (arrived = resolve));
+        lastOfKey.set(key, reached);
         try {
           await previous;
+          if (group.failing) throw new BatchAbandoned();
           const start = runStart(integration, route, target, 'topic', envelope, 1);
           const id = target ? await this.runs.begin(this.dataSource, start) : undefined;
           const context = new RunContext(this, integration, route, target, 'topic', envelope, 1, consumer, start, id, { group, index, arrived });
+          if (id) begun.push({ id, start, context });
           const handler = this.moduleRef.get(route.handler, { strict: false }) as IntegrationHandler<object, object>;
-          const result = await withTimeout(handler.handle(input, context), route.timeoutMs, `${consumer} took longer than ${route.timeoutMs} ms`);
+          // The route's timeout bounds the handler up to its commit, not the wait for the rest of the batch.
+          const result = await withTimeout(handler.handle(input, context), route.timeoutMs, `${consumer} took longer than ${route.timeoutMs} ms`, reached);
           if (!context.committed) await context.commit(async () => result);
         } catch (error) {
           arrived();
-          group.failed(error);
+          group.failed(index, error);
           throw error;
         }
       }),
     );
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed) throw failed.reason;
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof BatchAbandoned));
+    if (failed || !group.committed) {
+      // Runs of actions recorded as begun end as failed: the messages are redone one by one, with runs of their own.
+      for (const { id, start, context } of begun) {
+        await this.runs
+          .end(this.dataSource, id, start, { state: 'fail', durationMs: context?.elapsedMs() ?? 0, error: failed?.reason ?? new BatchAbandoned() })
+          .catch((e) => this.logger.warn(`Could not record a failed run: ${describeError(e).message}`));
+      }
+      throw failed?.reason ?? new TributaryError('internal', 'batch_not_committed', 'The batch ended without its commit');
+    }
   }
 
   /** The transaction of a batch's commits (see `commit` for one): claims, each run's work in order, outputs, run records. */
@@ -392,10 +407,22 @@ function boundLogger(logger: Logger, fields: Record<string, unknown>): HandlerLo
   };
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+/** `work`, failed with `handler_timeout` after `ms` — unless `stop` settles first (a batch run reached its commit). */
+function withTimeout<T>(work: Promise<T>, ms: number, message: string, stop?: Promise<void>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TributaryError('unavailable', 'handler_timeout', message)), ms);
   });
+  stop?.then(
+    () => clearTimeout(timer),
+    () => clearTimeout(timer),
+  );
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A batch run not started because another run of the batch failed (the batch is redone one by one). */
+class BatchAbandoned extends Error {
+  constructor() {
+    super('Another run of the batch failed');
+  }
 }

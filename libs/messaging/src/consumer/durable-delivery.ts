@@ -151,10 +151,11 @@ export class DurableDelivery {
    * one (`deliver`): a failing message alone is deferred or dead-lettered, its batch-mates are
    * handled, and per-key order holds. One by one, it stops when `stillOwned` turns false (shutdown,
    * the partition lost) and returns how many messages, from the first, are done: the caller commits
-   * up to there. Throws only when the database cannot record an outcome (the caller then holds the
+   * up to there; `between` runs after each (a Kafka member's heartbeat). Throws only when the database cannot record an outcome (the caller then holds the
    * partition and delivers the run again: every handler is idempotent).
    */
-  async deliverAll(messages: readonly InboundMessage[], stillOwned: () => boolean = () => true): Promise<number> {
+  async deliverAll(messages: readonly InboundMessage[], stillOwned: () => boolean = () => true, between?: () => Promise<void>): Promise<number> {
+    if (!stillOwned()) return 0;
     const done = new Set<InboundMessage>();
     const { runBatch } = this.options;
     if (runBatch && messages.length > 1) {
@@ -171,6 +172,7 @@ export class DurableDelivery {
       if (done.has(message)) continue;
       if (!stillOwned()) return i;
       await this.deliver(message);
+      await between?.();
     }
     return messages.length;
   }

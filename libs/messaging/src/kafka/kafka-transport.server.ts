@@ -189,7 +189,13 @@ export class KafkaTransportServer extends EnvelopeServer {
       const items = run;
       run = [];
       let done = 0;
-      const deliver = async () => void (done = await durable.deliverAll(items, stillOwned));
+      // One by one, a run of 100 may outlast the session timeout: heartbeat between messages, at most once a second.
+      const beat = async () => {
+        if (Date.now() - lastBeat < 1_000) return;
+        lastBeat = Date.now();
+        await heartbeat();
+      };
+      const deliver = async () => void (done = await durable.deliverAll(items, stillOwned, beat));
       if (!(await this.untilRecorded(deliver, `${topic}#${partition}@${items[0].offset}+${items.length}`, heartbeat, stillOwned))) return false;
       if (done > 0) resolveOffset(String(items[done - 1].offset));
       if (done < items.length) return false;

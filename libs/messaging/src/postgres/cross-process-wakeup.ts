@@ -37,7 +37,11 @@ export class CrossProcessWakeup {
   /** Notifies each of `payloads` (`topic#partition`) soon; never throws. */
   notify(payloads: Iterable<string>): void {
     for (const payload of payloads) this.pending.add(wakeupPayload(payload));
-    this.sending ??= this.send().finally(() => (this.sending = undefined));
+    this.sending ??= this.send().finally(() => {
+      this.sending = undefined;
+      // A payload added while the last NOTIFY's promise settled: send it too.
+      if (this.pending.size > 0) this.notify([]);
+    });
   }
 
   /** Resolves once every payload notified so far has been sent (or failed to be). */

@@ -165,6 +165,12 @@ export class PostgresGroupConsumer {
       await client.end().catch(() => undefined);
       throw error;
     }
+    if (!this.running) {
+      // Closed while reconnecting: this client is nobody's to end.
+      lost = true;
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.listener = client;
   }
 
