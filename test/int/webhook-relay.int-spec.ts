@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, get, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PostgresMessageLog, type Envelope } from '@tributary/messaging';
+import { MessagePublisher, PostgresMessageLog, type Envelope } from '@tributary/messaging';
 import { drainAndClose } from '@tributary/runtime';
 import pg from 'pg';
 import { eventually, forgottenFilterView, tenantTables } from '@tributary/testing';
@@ -259,6 +259,21 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     expect(await oks()).toBe(oksBefore + 1);
     expect(await retries()).toBe(retriesBefore + 1);
     expect(relayedFor('PKG-FLAKY')).toHaveLength(4);
+  });
+
+  it("keeps one package's calls in order when a relay fails in the middle of a batch", async () => {
+    // Three state changes of one package reach the worker as one batch; the first one's calls fail (3 × 503):
+    // the batch is redone one by one, and no later change may have been relayed before the first one's retry.
+    receiver.plan('PKG-ORDER', ['fail', 'fail', 'fail']);
+    await worker.app.get(MessagePublisher).publishAll(
+      worker.dataSource,
+      [1, 2, 3].map((version) => ({ topic: Topics.packageStateChanged, data: stateChange('PKG-ORDER', version === 3 ? 'delivered' : 'in_transit', version), origin: { tenantId: acme.id } })),
+    );
+    // The last change's calls: a 503 (the receiver's first answer to a key), then the 200.
+    await eventually(async () => relayedFor('PKG-ORDER').filter((r) => r.body.version === 3).length, (n) => n === 2, { timeoutMs: 30_000 });
+    const versions = relayedFor('PKG-ORDER').map((r) => r.body.version as number);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions)).toEqual(new Set([1, 2, 3]));
   });
 
   it("keeps every tenant's deployments, actions and runs to itself", async () => {
