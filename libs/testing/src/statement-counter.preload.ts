@@ -6,8 +6,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { StatementCounter } from './statement-counter.js';
+import { testEnvironment } from './test.config.js';
 
-const file = process.env.STATEMENT_COUNT_FILE;
+const file = testEnvironment().STATEMENT_COUNT_FILE;
 const counter = new StatementCounter().start();
 
 const dump = () => {

@@ -10,6 +10,8 @@ export interface TestEnvironment {
   readonly KAFKA_BROKERS?: string;
   /** Redis for the suites that share rate limits between gateways (default redis://127.0.0.1:6379). */
   readonly TEST_REDIS_URL?: string;
+  /** Where a process counting its statements (statement-counter.preload) writes its tally. */
+  readonly STATEMENT_COUNT_FILE?: string;
 }
 
 export const testEnvironment = (): TestEnvironment => ({
@@ -18,4 +20,5 @@ export const testEnvironment = (): TestEnvironment => ({
   CI: process.env.CI,
   KAFKA_BROKERS: process.env.KAFKA_BROKERS,
   TEST_REDIS_URL: process.env.TEST_REDIS_URL,
+  STATEMENT_COUNT_FILE: process.env.STATEMENT_COUNT_FILE,
 });
