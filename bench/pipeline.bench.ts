@@ -37,6 +37,8 @@ const SEARCH: SearchSettings = {
  * never pushed).
  */
 const PARCELS = env('BENCH_PIPELINE_PARCELS', 4_000);
+/** Latency at this rate instead of half the saturation: to compare two versions at the same load. */
+const LATENCY_RATE = env('BENCH_PIPELINE_LATENCY_RATE', 0);
 const LOAD: LoadOptions = { sockets: 128, sampleMs: 250 };
 /** The statement count: idle first, then at the saturation rate for this long. */
 const IDLE_SECONDS = 5;
@@ -136,7 +138,7 @@ async function measure(start: () => Promise<RunningSystem>, withLatency: boolean
     load = await startPipelineLoad(system.target, LOAD);
     const search = await findSaturation(system, load, SEARCH);
     const latency =
-      withLatency && search.saturation > 0 ? await latencyAt(system, load, niceRate(search.saturation / 2), SEARCH.seconds, Math.min(5, SEARCH.seconds / 3)) : undefined;
+      withLatency && search.saturation > 0 ? await latencyAt(system, load, LATENCY_RATE || niceRate(search.saturation / 2), SEARCH.seconds, Math.min(5, SEARCH.seconds / 3)) : undefined;
     const { accepted, duplicates, unknown } = await load.totals();
     await stop();
     // Stopped: every backend has flushed its statistics.
