@@ -9,8 +9,11 @@ export interface BenchSettings {
   readonly concurrency: number;
 }
 
-/** Either relative to a baseline measured in the same run, or an absolute bound (latencies, memory). */
-export type Target = { readonly ratioAtLeast: number } | { readonly valueAtMost: number };
+/**
+ * Relative to a baseline measured in the same run — at least so many times it (throughput), or at most
+ * so many times it (latency: lower is better) — or an absolute bound (latencies, memory).
+ */
+export type Target = { readonly ratioAtLeast: number } | { readonly ratioAtMost: number } | { readonly valueAtMost: number };
 
 export interface MeasureResult {
   readonly name: string;
@@ -41,10 +44,25 @@ export function againstBaseline(
   return { name, unit, value, baseline, ratio, target: { ratioAtLeast }, pass: ratio >= ratioAtLeast, details };
 }
 
+/** Lower is better (a latency): value / baseline must stay at most `ratioAtMost`. */
+export function atMostRatio(
+  name: string,
+  unit: string,
+  value: number,
+  baseline: number,
+  ratioAtMost: number,
+  details?: Record<string, unknown>,
+): MeasureResult {
+  const ratio = baseline > 0 ? value / baseline : Infinity;
+  return { name, unit, value, baseline, ratio, target: { ratioAtMost }, pass: ratio <= ratioAtMost, details };
+}
+
 export function atMost(name: string, unit: string, value: number, valueAtMost: number, details?: Record<string, unknown>): MeasureResult {
   return { name, unit, value, baseline: null, ratio: null, target: { valueAtMost }, pass: value <= valueAtMost, details };
 }
 
 export function describeTarget(target: Target, unit: string): string {
-  return 'ratioAtLeast' in target ? `>= ${target.ratioAtLeast}x` : `<= ${target.valueAtMost} ${unit}`;
+  if ('ratioAtLeast' in target) return `>= ${target.ratioAtLeast}x`;
+  if ('ratioAtMost' in target) return `<= ${target.ratioAtMost}x`;
+  return `<= ${target.valueAtMost} ${unit}`;
 }
