@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { toStoredEvent, type EventRow, type LogCursor, type StoredEvent } from '../log/stored-event.js';
-import { ProjectionContext } from './projection.js';
+import { ProjectedEvents, ProjectionContext, type ProjectedEvent } from './projection.js';
 import type { RegisteredProjection } from './projection-registry.js';
 
 export interface AppliedWindow {
@@ -14,8 +14,10 @@ export interface AppliedWindow {
 
 /**
  * Reads the next `limit` events after `after` in commit order, up to the oldest transaction still
- * running (so nothing committed late is ever skipped), and applies those the projection reads.
- * Events of other types are read without their data: they only move the checkpoint.
+ * running (so nothing committed late is ever skipped), and applies those the projection reads:
+ * each run of consecutive events of one topic goes to that topic's handler, awaited, in order —
+ * so the handlers see the log's order across topics too. Events of other types are read without
+ * their data: they only move the checkpoint.
  */
 export async function applyNextWindow(
   manager: EntityManager,
@@ -38,9 +40,23 @@ export async function applyNextWindow(
   if (rows.length === 0) return { size: 0, handled: 0 };
   const events: StoredEvent[] = rows.filter((r) => r.handled).map(toStoredEvent);
   if (events.length > 0) {
-    const tables = new Map(projection.tables.map((t) => [t.entity, target === 'live' ? t.live : t.shadow]));
-    await projection.handler.handle(events, new ProjectionContext(manager, tables, target === 'shadow'));
+    const tables = new Map(projection.tables.map((t) => [t.entity, target === 'live' ? t.name : t.shadowName]));
+    const context = new ProjectionContext(manager, tables, target === 'shadow');
+    for (const run of runsOfOneType(events)) {
+      await projection.handlers.get(run[0].type)!.handle(new ProjectedEvents(run as ProjectedEvent<object>[], context));
+    }
   }
   const last = rows[rows.length - 1];
   return { size: rows.length, handled: events.length, last: { transactionId: last.transaction_id, position: last.position } };
+}
+
+/** The events split where their type changes: [a, a, b, a] → [[a, a], [b], [a]]. */
+export function runsOfOneType(events: readonly StoredEvent[]): StoredEvent[][] {
+  const runs: StoredEvent[][] = [];
+  for (const event of events) {
+    const last = runs[runs.length - 1];
+    if (last && last[0].type === event.type) last.push(event);
+    else runs.push([event]);
+  }
+  return runs;
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { PackageStatusProjection } from './package-status/package-status.projection.js';
+import { ApplyPackageUpdated, PackageStatusProjection } from './package-status/package-status.projection.js';
 import { QueryPackagesController } from './package-status/query-packages/query-packages.controller.js';
 import { GetPackageHandler, ListPackagesHandler } from './package-status/query-packages/query-packages.handler.js';
 import { QueryPackagesResolver } from './package-status/query-packages/query-packages.resolver.js';
@@ -20,6 +20,7 @@ import { RebuildProjectionHandler } from './rebuild/rebuild-projection/rebuild-p
   controllers: [ProjectionStatusController, RebuildProjectionController, QueryPackagesController],
   providers: [
     PackageStatusProjection,
+    ApplyPackageUpdated,
     ListPackagesHandler,
     GetPackageHandler,
     QueryPackagesResolver,

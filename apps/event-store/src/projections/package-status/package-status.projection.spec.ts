@@ -1,10 +1,11 @@
-import type { StoredEvent } from '../../log/stored-event.js';
-import { latestCandidates, rounds } from './package-status.projection.js';
+import type { PackageUpdated } from '@tributary/topics';
+import type { ProjectedEvent } from '../projection.js';
+import { latestCandidates } from './package-status.projection.js';
 
 const event = (position: number, trackingId: string, occurredAt: string, tenantId = 't1') =>
-  ({ position, tenantId, data: { trackingId, occurredAt } }) as unknown as StoredEvent;
+  ({ position, tenantId, data: { trackingId, occurredAt } }) as unknown as ProjectedEvent<PackageUpdated>;
 
-describe('package_status: the candidates read back for a batch', () => {
+describe('package_status: the candidates a rebuild writes for a batch', () => {
   it('keeps only what may be each package’s latest update', () => {
     const batch = [
       event(1, 'A', '2026-11-23T10:00:00Z'),
@@ -24,18 +25,5 @@ describe('package_status: the candidates read back for a batch', () => {
       event(4, 'A', '2026-11-23T09:59:59.998Z'),
     ];
     expect(latestCandidates(batch).map((e) => e.position)).toEqual([1, 2, 3]);
-  });
-});
-
-describe('package_status: live rounds', () => {
-  it('splits a batch so that each package’s updates are written one after the other, in order', () => {
-    const batch = [
-      event(1, 'A', '2026-11-23T08:00:00Z'),
-      event(2, 'B', '2026-11-23T08:00:00Z'),
-      event(3, 'A', '2026-11-23T09:00:00Z'),
-      event(4, 'A', '2026-11-23T10:00:00Z'),
-      event(5, 'A', '2026-11-23T10:00:00Z', 't2'),
-    ];
-    expect(rounds(batch).map((round) => round.map((e) => e.position))).toEqual([[1, 2, 5], [3], [4]]);
   });
 });

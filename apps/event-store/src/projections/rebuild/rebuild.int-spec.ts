@@ -9,9 +9,9 @@ import { eventStoreFixture, type EventStoreFixture, type RunningEventStore } fro
 import { EventLog, type NewEvent } from '../../log/event-log.js';
 import { definePlugin, type EventStorePlugin } from '../../plugins/event-store-plugin.js';
 import { installedPlugins } from '../../plugins/installed-plugins.js';
-import { Projection, type ProjectionContext, type ProjectionHandler } from '../projection.js';
+import { Projection, ProjectionEventsHandler, type ProjectedEvents, type ProjectionEventHandler } from '../projection.js';
 import { ProjectionRegistry } from '../projection-registry.js';
-import type { StoredEvent } from '../../log/stored-event.js';
+import type { PackageUpdated } from '@tributary/topics';
 
 const STATUSES = ['pre_transit', 'in_transit', 'out_for_delivery', 'delivered'];
 
@@ -66,19 +66,16 @@ class CarrierCountsMigration1764001999001 implements MigrationInterface {
 
 function carrierCountsPlugin(version: number): EventStorePlugin {
   // Version 1 counts updates; version 2 gives each update a weight of 10.
-  @Projection({ name: 'test_carrier_counts', version, entities: [CarrierCountEntity], events: [Topics.packageUpdated] })
-  class CarrierCounts implements ProjectionHandler {
-    async handle(events: readonly StoredEvent[], context: ProjectionContext): Promise<void> {
-      for (const event of events) {
-        await context.manager.query(
-          `INSERT INTO ${context.table(CarrierCountEntity)} AS c (tenant_id, carrier, weight) VALUES ($1, $2, $3)
-           ON CONFLICT (tenant_id, carrier) DO UPDATE SET weight = c.weight + EXCLUDED.weight`,
-          [event.tenantId, (event.data as { carrier: string }).carrier, version === 1 ? 1 : 10],
-        );
-      }
+  @ProjectionEventsHandler(Topics.packageUpdated)
+  class CountCarrierUpdates implements ProjectionEventHandler<PackageUpdated> {
+    async handle({ events, context }: ProjectedEvents<PackageUpdated>): Promise<void> {
+      const weight = version === 1 ? '1' : '10';
+      await context.table(CarrierCountEntity).add(events.map((e) => ({ tenantId: e.tenantId, carrier: e.data.carrier, weight })), ['weight']);
     }
   }
-  @Module({ providers: [CarrierCounts] })
+  @Projection({ name: 'test_carrier_counts', version, entities: [CarrierCountEntity], handlers: [CountCarrierUpdates] })
+  class CarrierCounts {}
+  @Module({ providers: [CarrierCounts, CountCarrierUpdates] })
   class CarrierCountsModule {}
   return definePlugin({ name: 'test-carrier-counts', module: CarrierCountsModule, entities: [CarrierCountEntity], migrations: [CarrierCountsMigration1764001999001] });
 }
