@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { MessagePublisher, PostgresMessageLog, type OutgoingMessage } from '@tributary/messaging';
-import { eventually } from '@tributary/testing';
+import { eventually, startTestKafka, type TestKafka } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
 import { startWorker, type RunningWorker } from '../../../../test/support/worker-fixture.js';
 import { WORKER_GROUP } from '../worker.app.js';
@@ -82,5 +84,105 @@ describe('integration worker: a batch of messages dispatched and committed at on
     await eventually(() => normalized('BATCH-3'), (hours) => hours.length >= 2);
     expect(await normalized('BATCH-3')).toEqual([1, 2]);
     expect((await runs([first.id])).ok).toBe(1);
+  });
+});
+
+/**
+ * A tenant's endpoint for the webhook-relay integration (per-action, its own retry policy): answers
+ * each call of a package's version with the next status planned for it, 200 once none is left, and
+ * records every call.
+ */
+async function startEndpoint() {
+  const calls: Array<{ trackingId: string; version: number }> = [];
+  const plans = new Map<string, number[]>();
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const { trackingId, version } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { trackingId: string; version: number };
+      calls.push({ trackingId, version });
+      const status = plans.get(`${trackingId}#${version}`)?.shift() ?? 200;
+      response.writeHead(status, { 'content-type': 'application/json', 'retry-after': '0' }).end(JSON.stringify({ id: `ext-${calls.length}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    /** The versions of a package called, in the order the calls came. */
+    versionsOf: (trackingId: string) => calls.filter((c) => c.trackingId === trackingId).map((c) => c.version),
+    plan: (trackingId: string, version: number, statuses: number[]) => plans.set(`${trackingId}#${version}`, statuses),
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/**
+ * A batch whose run of one message fails: that run was the message's first attempt. The message is
+ * retried from attempt 2 or dead-lettered after it, without its handler running again one by one; its
+ * batch-mates are delivered one by one, and later messages of its key wait behind it. On both transports.
+ */
+describe.each(['postgres', 'kafka'] as const)('integration worker on %s: a batch run that fails is its message\'s first attempt', (transport) => {
+  let kafka: TestKafka | undefined;
+  let worker: RunningWorker;
+  let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
+  let tenant: { id: string; apiKey: string };
+
+  const change = (trackingId: string, version: number): OutgoingMessage => ({
+    topic: Topics.packageStateChanged,
+    data: { trackingId, carrier: 'dhl', occurredAt: '2026-12-06T10:00:00.000Z', to: 'in_transit', version, carrierStatus: 'In Transit' },
+    origin: { tenantId: tenant.id },
+  });
+  /** The relay's runs of a message, in the order they started. */
+  const runsOf = (messageId: string) =>
+    worker.dataSource.query<{ attempt: number; state: string; error_code: string | null }[]>(
+      `SELECT attempt, state, error_code FROM worker.runs WHERE method = 'relay-state-change' AND message_id = $1 ORDER BY started_at, attempt`,
+      [messageId],
+    );
+
+  beforeAll(async () => {
+    endpoint = await startEndpoint();
+    if (transport === 'kafka') kafka = await startTestKafka();
+    worker = await startWorker(kafka ? { TRIBUTARY_TRANSPORT: 'kafka', KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_PARTITIONS: '2' } : {});
+    tenant = await worker.tenant('failed-batches');
+    const deployment = await worker.call(tenant.apiKey, 'POST', '/v1/deployments', {
+      integration: 'webhook-relay',
+      name: 'endpoint',
+      config: { url: endpoint.url },
+      credentials: { token: 'failed-batches-token' },
+      allowPrivateNetwork: true, // the endpoint is on loopback
+    });
+    expect(deployment.status).toBe(201);
+    expect((await worker.call(tenant.apiKey, 'POST', `/v1/deployments/${deployment.body.id}/actions`, { method: 'relay-state-change' })).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await kafka?.stop();
+    await endpoint?.stop();
+  });
+
+  it('dead-letters a message whose run the endpoint refuses after that one run, its later message relayed after it', async () => {
+    endpoint.plan('REFUSED', 1, [400]);
+    const [refused, next] = await worker.app.get(MessagePublisher).publishAll(worker.dataSource, [change('REFUSED', 1), change('REFUSED', 2)]);
+    await eventually(() => runsOf(next.id), (runs) => runs.some((r) => r.state === 'ok'), { timeoutMs: 30_000 });
+    const letters = await worker.dataSource.query(`SELECT attempts, error_code FROM messaging.dead_letters WHERE message_id = $1`, [refused.id]);
+    expect(letters).toEqual([{ attempts: 1, error_code: 'upstream_rejected' }]);
+    expect(await runsOf(refused.id)).toEqual([{ attempt: 1, state: 'fail', error_code: 'upstream_rejected' }]);
+    // Called once (in the batch), not again as "attempt 1" one by one.
+    expect(endpoint.versionsOf('REFUSED').filter((v) => v === 1)).toEqual([1]);
+    expect(endpoint.versionsOf('REFUSED').at(-1)).toBe(2);
+  });
+
+  it('retries a message whose run failed in the batch from attempt 2, its later message waiting behind it', async () => {
+    // Three 503s use up the outbound client's attempts: the run fails (retryable) in the batch.
+    endpoint.plan('FLAKY', 1, [503, 503, 503]);
+    const [flaky, next] = await worker.app.get(MessagePublisher).publishAll(worker.dataSource, [change('FLAKY', 1), change('FLAKY', 2)]);
+    await eventually(() => runsOf(next.id), (runs) => runs.some((r) => r.state === 'ok'), { timeoutMs: 30_000 });
+    expect(await runsOf(flaky.id)).toEqual([
+      { attempt: 1, state: 'fail', error_code: 'upstream_unavailable' },
+      { attempt: 2, state: 'ok', error_code: null },
+    ]);
+    // The first version's three failed calls and its retry's call, then the second version's.
+    expect(endpoint.versionsOf('FLAKY')).toEqual([1, 1, 1, 1, 2]);
+    expect(await runsOf(next.id)).toEqual([{ attempt: 1, state: 'ok', error_code: null }]);
   });
 });

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TributaryError } from '@tributary/domain';
 import {
+  BatchRunsFailed,
   describeError,
   hasRetryPolicy,
   Inbox,
@@ -115,8 +116,11 @@ export class IntegrationRuntime {
    * routes as `dispatch` does, but committed together — one transaction for the batch, with the
    * inbox claims, outputs and run records as multi-row statements (see `BatchCommit`). All or
    * nothing: if any run fails, nothing is written and this throws; the transport then dispatches
-   * the messages one by one, so the failing one alone is retried or dead-lettered. External effects
-   * done before the failure (`once`) are journaled and not repeated then.
+   * the messages one by one, so the failing one alone is retried or dead-lettered. A run that failed
+   * itself — its handler, or its commit's work — was its message's first attempt: the error names
+   * those messages (`BatchRunsFailed`, each with its route's retry policy), so the transport records
+   * their failures without running them again. External effects done before the failure (`once`)
+   * are journaled and not repeated then.
    */
   async dispatchBatch(envelopes: readonly Envelope[]): Promise<void> {
     const bound = this.routesByTopic.get(envelopes[0]?.type ?? '') ?? [];
@@ -150,7 +154,10 @@ export class IntegrationRuntime {
     // run failed the batch will write nothing: runs not yet started do not start (their effects would
     // come before those of the failed message when the batch is redone one by one).
     const lastOfKey = new Map<string, Promise<void>>();
-    const begun: Array<{ id: string; start: RunStart; context?: RunContext }> = [];
+    const contexts = new Map<number, RunContext>();
+    // The runs that failed themselves, by their place in the batch; the others failed because the
+    // batch did (their commit rejected, or not started).
+    const failedRuns = new Map<number, unknown>();
     const outcomes = await Promise.allSettled(
       runs.map(async ({ integration, route, target, input, envelope, consumer }, index) => {
         const key = partitionKeyOf(envelope);
@@ -158,13 +165,14 @@ export class IntegrationRuntime {
         let arrived!: () => void;
         const reached = new Promise<void>((resolve) => (arrived = resolve));
         lastOfKey.set(key, reached);
+        let context: RunContext | undefined;
         try {
           await previous;
           if (group.failing) throw new BatchAbandoned();
           const start = runStart(integration, route, target, 'topic', envelope, 1);
           const id = target ? await this.runs.begin(this.dataSource, start) : undefined;
-          const context = new RunContext(this, integration, route, target, 'topic', envelope, 1, consumer, start, id, { group, index, arrived });
-          if (id) begun.push({ id, start, context });
+          context = new RunContext(this, integration, route, target, 'topic', envelope, 1, consumer, start, id, { group, index, arrived });
+          contexts.set(index, context);
           const handler = this.moduleRef.get(route.handler, { strict: false }) as IntegrationHandler<object, object>;
           // The route's timeout bounds the handler up to its commit, not the wait for the rest of the batch.
           const result = await withTimeout(handler.handle(input, context), route.timeoutMs, `${consumer} took longer than ${route.timeoutMs} ms`, reached);
@@ -172,20 +180,32 @@ export class IntegrationRuntime {
         } catch (error) {
           arrived();
           group.failed(index, error);
+          // Failed itself: its handler before reaching its commit, or its commit's work in the batch's transaction.
+          const own = context && (context.commitFailure ?? (context.committed ? undefined : { error }));
+          if (context && own) {
+            context.logger.warn(`${consumer} failed (attempt 1)`, { errorCode: describeError(own.error).code });
+            failedRuns.set(index, this.withRouteRetry(own.error, route));
+          }
           throw error;
         }
       }),
     );
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof BatchAbandoned));
-    if (failed || !group.committed) {
-      // Runs of actions recorded as begun end as failed: the messages are redone one by one, with runs of their own.
-      for (const { id, start, context } of begun) {
-        await this.runs
-          .end(this.dataSource, id, start, { state: 'fail', durationMs: context?.elapsedMs() ?? 0, error: failed?.reason ?? new BatchAbandoned() })
-          .catch((e) => this.logger.warn(`Could not record a failed run: ${describeError(e).message}`));
-      }
-      throw failed?.reason ?? new TributaryError('internal', 'batch_not_committed', 'The batch ended without its commit');
+    if (!failed && group.committed) return;
+    // Runs of actions recorded as begun end as failed: the messages are redone one by one, with runs
+    // of their own. So does a run that failed itself: it was its message's first attempt.
+    for (const [index, context] of contexts) {
+      const own = failedRuns.has(index);
+      if (!context.runId && !own) continue;
+      const error = own ? failedRuns.get(index) : (failed?.reason ?? new BatchAbandoned());
+      await this.runs
+        .end(this.dataSource, context.runId, context.start, { state: 'fail', durationMs: context.elapsedMs(), error })
+        .catch((e) => this.logger.warn(`Could not record a failed run: ${describeError(e).message}`));
     }
+    if (failedRuns.size > 0) {
+      throw new BatchRunsFailed([...failedRuns].sort(([a], [b]) => a - b).map(([index, error]) => ({ messageId: runs[index].envelope.id, error })));
+    }
+    throw failed?.reason ?? new TributaryError('internal', 'batch_not_committed', 'The batch ended without its commit');
   }
 
   /** The transaction of a batch's commits (see `commit` for one): claims, each run's work in order, outputs, run records. */
@@ -273,8 +293,13 @@ export class IntegrationRuntime {
       await this.runs
         .end(this.dataSource, id, start, { state: 'fail', durationMs: context.elapsedMs(), error })
         .catch((e) => this.logger.warn(`Could not record a failed run: ${describeError(e).message}`));
-      throw hasRetryPolicy(error) ? error : withRetryPolicy(error, { ...this.defaultRetry, ...route.retry });
+      throw this.withRouteRetry(error, route);
     }
+  }
+
+  /** A run's failure as the transport gets it: with the route's retry policy, unless it carries its own. */
+  private withRouteRetry(error: unknown, route: Route): unknown {
+    return hasRetryPolicy(error) ? error : withRetryPolicy(error, { ...this.defaultRetry, ...route.retry });
   }
 
   /** @internal the commit a RunContext performs. */
@@ -335,6 +360,8 @@ export class RunContext implements HandlerContext<object> {
   readonly http: OutboundHttp;
   readonly recorded: { foreignId?: string; response?: unknown } = {};
   committed = false;
+  /** In a batch: what this run's commit work threw (in the batch's transaction, which then failed). */
+  commitFailure?: { readonly error: unknown };
   private readonly startedAt = performance.now();
 
   constructor(
@@ -381,7 +408,14 @@ export class RunContext implements HandlerContext<object> {
     if (this.committed) throw new TributaryError('internal', 'commit_twice', 'A handler commits once');
     this.committed = true;
     if (!this.batch) return this.runtime.commit(this, work);
-    const committed = this.batch.group.enqueue(this.batch.index, this, work);
+    const committed = this.batch.group.enqueue(this.batch.index, this, async (db) => {
+      try {
+        return await work(db);
+      } catch (error) {
+        this.commitFailure = { error };
+        throw error;
+      }
+    });
     this.batch.arrived();
     return committed;
   }

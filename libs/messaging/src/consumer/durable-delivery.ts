@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { BaseRpcContext } from '@nestjs/microservices';
 import { commitSignal } from '@tributary/database';
+import { TributaryError } from '@tributary/domain';
 import type { DataSource } from 'typeorm';
 import { Wakeup } from '../postgres/wakeup.js';
 import { backoffDelay, describeError, isRetryable, retryPolicyOf, type RetryPolicy } from '../retry-policy.js';
@@ -46,11 +47,32 @@ export interface DurableDeliveryOptions {
   readonly run: (message: InboundMessage, attempt: number) => Promise<void>;
   /**
    * The batch-first path: verifies a run of one partition's messages and hands them to their
-   * topic's batch handler, all or nothing; false when the topic has none (see `deliverAll`).
+   * topic's batch handler, all or nothing; false when the topic has none (see `deliverAll`). A
+   * failure that names the messages whose runs failed is a `BatchRunsFailed`.
    */
   readonly runBatch?: (messages: readonly InboundMessage[]) => Promise<boolean>;
 }
 
+
+/**
+ * What a batch handler throws when it knows which messages' runs failed: nothing of the batch was
+ * written, and each failure's message had its first attempt in the batch and failed it with `error`
+ * (carrying its handler's retry policy, see `withRetryPolicy`) — the other messages did not fail.
+ * `deliverAll` then records those failures as one-by-one delivery records a failed first attempt,
+ * without running their handlers again, and delivers the other messages one by one.
+ */
+export class BatchRunsFailed extends TributaryError {
+  constructor(readonly failures: ReadonlyArray<{ readonly messageId: string; readonly error: unknown }>) {
+    super('internal', 'batch_runs_failed', `${failures.length} run(s) of the batch failed: ${failures.map((f) => describeError(f.error).code).join(', ')}`);
+    this.name = 'BatchRunsFailed';
+  }
+}
+
+/** A message's first attempt: when it started and, if it failed, with what. */
+interface FirstAttempt {
+  readonly started: number;
+  readonly failure?: { readonly error: unknown };
+}
 
 /** What a batch handler (`@OnMessages`) can learn about its batch (`@Ctx() ctx: MessageBatchContext`): every message is a first delivery. */
 export class MessageBatchContext extends BaseRpcContext<[readonly InboundMessage[]]> {
@@ -116,30 +138,48 @@ export class DurableDelivery {
    * Throws only when the database cannot record the outcome (the caller then holds the partition).
    */
   async deliver(message: InboundMessage): Promise<void> {
-    const { dataSource, group } = this.options;
+    await this.deliverFirst(message);
+  }
+
+  /**
+   * `deliver`; for a message whose first attempt already ran and failed in a batch (`tried`), that
+   * failure is recorded as `deliver` records its own, without running the handler again. Should its
+   * key have been deferred meanwhile (an earlier message of it, fine in the batch, failing on its
+   * redelivery), it is parked behind, to run from attempt 1 again: order first.
+   */
+  private async deliverFirst(message: InboundMessage, tried?: FirstAttempt): Promise<void> {
     await this.prepare(message.topic, message.partition);
     const blocked = this.partitions.get(slotOf(message.topic, message.partition))!.keys;
     if (blocked.has(message.key)) {
       await this.deferred.park([message]);
       return;
     }
+    const { started, failure } = tried ?? (await this.attemptFirst(message));
+    if (!failure) {
+      this.observe(message, 'ok', started);
+      return;
+    }
+    const { error } = failure;
+    const policy = retryPolicyOf(error, this.options.retry);
+    if (!isRetryable(error) || policy.maxAttempts <= 1) {
+      this.observe(message, 'dead_letter', started);
+      this.logger.error(`${where(message)} dead-lettered after 1 attempt: ${describeError(error).code}`);
+      await recordDeadLetter(this.options.dataSource, deadLetterOf(this.options.group, message, error, 1));
+      return;
+    }
+    this.observe(message, 'retry', started);
+    this.logger.warn(`${where(message)} failed (attempt 1), retrying later: ${describeError(error).message}`);
+    await this.deferred.defer(message, { attempts: 1, dueInMs: backoffDelay(policy, 1), error });
+    blocked.add(message.key);
+  }
+
+  private async attemptFirst(message: InboundMessage): Promise<FirstAttempt> {
     const started = performance.now();
     try {
       await this.options.run(message, 1);
-      this.observe(message, 'ok', started);
+      return { started };
     } catch (error) {
-      const policy = retryPolicyOf(error, this.options.retry);
-      if (!isRetryable(error) || policy.maxAttempts <= 1) {
-        this.observe(message, 'dead_letter', started);
-        this.logger.error(`${where(message)} dead-lettered after 1 attempt: ${describeError(error).code}`);
-        await recordDeadLetter(dataSource, deadLetterOf(group, message, error, 1));
-        return;
-      }
-      this.observe(message, 'retry', started);
-      this.logger.warn(`${where(message)} failed (attempt 1), retrying later: ${describeError(error).message}`);
-      const dueInMs = backoffDelay(policy, 1);
-      await this.deferred.defer(message, { attempts: 1, dueInMs, error });
-      blocked.add(message.key);
+      return { started, failure: { error } };
     }
   }
 
@@ -149,14 +189,18 @@ export class DurableDelivery {
    * handler at once. When the topic has no batch handler, or the batch fails — a message its
    * handler refuses, or anything else — the batch did nothing, and its messages are delivered one by
    * one (`deliver`): a failing message alone is deferred or dead-lettered, its batch-mates are
-   * handled, and per-key order holds. One by one, it stops when `stillOwned` turns false (shutdown,
-   * the partition lost) and returns how many messages, from the first, are done: the caller commits
-   * up to there; `between` runs after each (a Kafka member's heartbeat). Throws only when the database cannot record an outcome (the caller then holds the
-   * partition and delivers the run again: every handler is idempotent).
+   * handled, and per-key order holds. A message the batch names as failed (`BatchRunsFailed`) had
+   * its first attempt there: in its turn, that failure is recorded (deferred for attempt 2, or
+   * dead-lettered) without running it again, and later messages of its key are parked behind it.
+   * One by one, it stops when `stillOwned` turns false (shutdown, the partition lost) and returns
+   * how many messages, from the first, are done: the caller commits up to there; `between` runs
+   * after each (a Kafka member's heartbeat). Throws only when the database cannot record an outcome
+   * (the caller then holds the partition and delivers the run again: every handler is idempotent).
    */
   async deliverAll(messages: readonly InboundMessage[], stillOwned: () => boolean = () => true, between?: () => Promise<void>): Promise<number> {
     if (!stillOwned()) return 0;
     const done = new Set<InboundMessage>();
+    let tried = new Map<InboundMessage, FirstAttempt>();
     const { runBatch } = this.options;
     if (runBatch && messages.length > 1) {
       const [{ topic, partition }] = messages;
@@ -166,29 +210,42 @@ export class DurableDelivery {
       const runnable = messages.filter((m) => !blocked.has(m.key));
       if (parked.length > 0) await this.deferred.park(parked);
       parked.forEach((m) => done.add(m));
-      if (runnable.length === 0 || (await this.tryBatch(runBatch, runnable))) return messages.length;
+      if (runnable.length === 0) return messages.length;
+      const batch = await this.tryBatch(runBatch, runnable);
+      if (batch.handled) return messages.length;
+      tried = batch.failed;
     }
     for (const [i, message] of messages.entries()) {
       if (done.has(message)) continue;
       if (!stillOwned()) return i;
-      await this.deliver(message);
+      await this.deliverFirst(message, tried.get(message));
       await between?.();
     }
     return messages.length;
   }
 
-  /** Runs the batch handler; true when it handled every message, false when the messages must go one by one. */
-  private async tryBatch(runBatch: NonNullable<DurableDeliveryOptions['runBatch']>, messages: readonly InboundMessage[]): Promise<boolean> {
+  /**
+   * Runs the batch handler: whether it handled every message, and if not, the messages it names as
+   * failed (`BatchRunsFailed`) with their failed first attempts — the others must go one by one.
+   */
+  private async tryBatch(
+    runBatch: NonNullable<DurableDeliveryOptions['runBatch']>,
+    messages: readonly InboundMessage[],
+  ): Promise<{ handled: boolean; failed: Map<InboundMessage, FirstAttempt> }> {
     const started = performance.now();
     try {
-      if (!(await runBatch(messages))) return false;
+      if (!(await runBatch(messages))) return { handled: false, failed: new Map() };
     } catch (error) {
-      this.logger.warn(`${where(messages[0])}+${messages.length}: the batch failed (${describeError(error).code}); delivering its messages one by one`);
-      return false;
+      const failed = failedRunsOf(error, messages, started);
+      this.logger.warn(
+        `${where(messages[0])}+${messages.length}: the batch failed (${describeError(error).code}); delivering its messages one by one` +
+          (failed.size > 0 ? `, ${failed.size} of them after their failed first attempt` : ''),
+      );
+      return { handled: false, failed };
     }
     const seconds = (performance.now() - started) / 1000 / messages.length;
     for (const message of messages) this.options.observer?.observe(message.topic, this.options.group, 'ok', seconds);
-    return true;
+    return { handled: true, failed: new Map() };
   }
 
   /** Starts this member's retry loop. */
@@ -292,6 +349,17 @@ export class DurableDelivery {
 }
 
 const slotOf = (topic: string, partition: number) => `${topic}#${partition}`;
+
+/** The messages of a failed batch whose runs failed, by `BatchRunsFailed`; a message id seen twice is its first delivery's (the one that ran). */
+function failedRunsOf(error: unknown, messages: readonly InboundMessage[], started: number): Map<InboundMessage, FirstAttempt> {
+  const failed = new Map<InboundMessage, FirstAttempt>();
+  if (!(error instanceof BatchRunsFailed)) return failed;
+  for (const { messageId, error: cause } of error.failures) {
+    const message = messages.find((m) => m.messageId === messageId);
+    if (message && !failed.has(message)) failed.set(message, { started, failure: { error: cause } });
+  }
+  return failed;
+}
 
 const where = (m: InboundMessage) => `${m.topic}#${m.partition}@${m.offset}`;
 
