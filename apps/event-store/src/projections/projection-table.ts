@@ -47,7 +47,7 @@ export class ProjectionTable<T extends ObjectLiteral> {
   async insertMissing(rows: readonly ProjectionRow<T>[]): Promise<void> {
     for (const round of this.rounds(rows)) {
       const { columns, values, parameters } = this.valuesOf(round);
-      await this.manager.createQueryBuilder().insert().into(this.path, columns).values(values).setParameters(parameters).orIgnore().execute();
+      await this.insert(columns, values, parameters).orIgnore().execute();
     }
   }
 
@@ -59,7 +59,7 @@ export class ProjectionTable<T extends ObjectLiteral> {
       const { columns, values, parameters } = this.valuesOf(round);
       const given = this.metadata.columns.filter((c) => round.some((row) => (row as Record<string, unknown>)[c.propertyName] !== undefined));
       const overwrite = (options.overwrite ? options.overwrite.map((p) => this.column(p)) : given.filter((c) => !c.isPrimary)).map((c) => c.databaseName);
-      const query = this.manager.createQueryBuilder().insert().into(this.path, columns).values(values).setParameters(parameters);
+      const query = this.insert(columns, values, parameters);
       if (overwrite.length === 0) {
         await query.orIgnore().execute();
         continue;
@@ -103,6 +103,11 @@ export class ProjectionTable<T extends ObjectLiteral> {
     }
     const written = [...sums.values()].map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v])));
     await this.upsert(written as ProjectionRow<T>[]);
+  }
+
+  /** A multi-row INSERT of the rows: no entity listeners, nothing read back (the statement alone). */
+  private insert(columns: string[], values: Record<string, unknown>[], parameters: Record<string, unknown>) {
+    return this.manager.createQueryBuilder().insert().into(this.path, columns).values(values).setParameters(parameters).updateEntity(false).callListeners(false);
   }
 
   /** The rows split so that no statement holds a key twice, in order: the first row of each key, then the second … */
