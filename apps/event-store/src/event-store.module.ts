@@ -50,6 +50,7 @@ export class EventStoreModule {
           signing: config.signing,
           transport: config.transport,
           retentionSeconds: config.MESSAGE_RETENTION_SECONDS,
+          partitions: config.MESSAGE_LOG_PARTITIONS,
         }),
         TenancyModule.forRoot({}),
         EventStoreGraphqlModule.forRoot([LogModule, ProjectionsModule, ...plugins.map((p) => p.module)]),

@@ -42,6 +42,7 @@ export class GatewayModule {
           signing: config.signing,
           transport: config.transport,
           retentionSeconds: config.MESSAGE_RETENTION_SECONDS,
+          partitions: config.MESSAGE_LOG_PARTITIONS,
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         AccessModule,

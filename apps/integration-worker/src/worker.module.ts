@@ -32,6 +32,7 @@ export class WorkerModule {
           signing: config.signing,
           transport: config.transport,
           retentionSeconds: config.MESSAGE_RETENTION_SECONDS,
+          partitions: config.MESSAGE_LOG_PARTITIONS,
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         WorkerApiModule,

@@ -47,6 +47,7 @@ export async function startPlatform(config: StandaloneConfig): Promise<RunningPl
     TRIBUTARY_SIGNING_KEY: config.TRIBUTARY_SIGNING_KEY ?? keys.signingKey,
     TRIBUTARY_ENCRYPTION_KEY: config.TRIBUTARY_ENCRYPTION_KEY ?? keys.encryptionKey,
     LOG_LEVEL: config.LOG_LEVEL,
+    MESSAGE_LOG_PARTITIONS: String(config.MESSAGE_LOG_PARTITIONS),
     // Each app keeps the polls that are its own (the others' configs drop what they do not know).
     CONSUMER_POLL_MS: config.CONSUMER_POLL_MS?.toString(),
     PROJECTION_POLL_MS: config.PROJECTION_POLL_MS?.toString(),

@@ -26,6 +26,14 @@ export class StandaloneConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'warn';
 
+  /**
+   * Partitions of the message log's topics (see the apps' MESSAGE_LOG_PARTITIONS). One process is one
+   * member of each consumer group: a single partition gives it whole batches — every waiting message
+   * of a topic in one transaction — where more would split them by key hash; keys still run
+   * concurrently inside a batch.
+   */
+  @IsInt() @Min(1) @Max(256) MESSAGE_LOG_PARTITIONS: number = 1;
+
   /** Passed to the apps when set (see their settings): the safety-net polls (in one process a commit wakes the readers at once). */
   @IsOptional() @IsInt() @Min(10) CONSUMER_POLL_MS?: number;
   @IsOptional() @IsInt() @Min(10) PROJECTION_POLL_MS?: number;

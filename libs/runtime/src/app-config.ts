@@ -147,6 +147,17 @@ export class MessagingAppConfig extends AppConfig {
   KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
 
   /**
+   * Partitions of the postgres message log's topics (postgres transport), fixed when a topic is first
+   * provisioned: the most members of one consumer group that can share a topic. A member reads and
+   * commits each partition on its own, so more partitions than members only split its batches (a
+   * batch is one partition's messages): the standalone process, one member per group, uses 1.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  MESSAGE_LOG_PARTITIONS: number = 8;
+
+  /**
    * How long the message log (postgres transport; Kafka mode's outbox) keeps a message once every
    * consumer group reading it has committed past it.
    */
