@@ -1,4 +1,4 @@
-import type { EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 type ColumnMetadata = EntityMetadata['columns'][number];
 
@@ -46,8 +46,7 @@ export class ProjectionTable<T extends ObjectLiteral> {
   /** Inserts the rows whose key is new; existing rows stay as they are. One statement. */
   async insertMissing(rows: readonly ProjectionRow<T>[]): Promise<void> {
     for (const round of this.rounds(rows)) {
-      const { columns, values, parameters } = this.valuesOf(round);
-      await this.insert(columns, values, parameters).orIgnore().execute();
+      await this.insert(round).orIgnore().execute();
     }
   }
 
@@ -56,10 +55,10 @@ export class ProjectionTable<T extends ObjectLiteral> {
     const keyNames = this.keys.map((k) => k.databaseName);
     const newer = (options.onlyIfNewer ?? []).map((p) => this.column(p).databaseName);
     for (const round of this.rounds(rows)) {
-      const { columns, values, parameters } = this.valuesOf(round);
-      const given = this.metadata.columns.filter((c) => round.some((row) => (row as Record<string, unknown>)[c.propertyName] !== undefined));
-      const overwrite = (options.overwrite ? options.overwrite.map((p) => this.column(p)) : given.filter((c) => !c.isPrimary)).map((c) => c.databaseName);
-      const query = this.insert(columns, values, parameters);
+      const overwrite = (options.overwrite ? options.overwrite.map((p) => this.column(p)) : this.givenColumns(round).filter((c) => !c.isPrimary)).map(
+        (c) => c.databaseName,
+      );
+      const query = this.insert(round);
       if (overwrite.length === 0) {
         await query.orIgnore().execute();
         continue;
@@ -106,8 +105,9 @@ export class ProjectionTable<T extends ObjectLiteral> {
   }
 
   /** A multi-row INSERT of the rows: no entity listeners, nothing read back (the statement alone). */
-  private insert(columns: string[], values: Record<string, unknown>[], parameters: Record<string, unknown>) {
-    return this.manager.createQueryBuilder().insert().into(this.path, columns).values(values).setParameters(parameters).updateEntity(false).callListeners(false);
+  private insert(rows: readonly ProjectionRow<T>[]) {
+    const { columns, select } = this.rowsOf(rows);
+    return this.manager.createQueryBuilder().insert().into(this.path, columns).valuesFromSelect(select).updateEntity(false).callListeners(false);
   }
 
   /** The rows split so that no statement holds a key twice, in order: the first row of each key, then the second … */
@@ -134,28 +134,29 @@ export class ProjectionTable<T extends ObjectLiteral> {
   }
 
   /**
-   * The columns the rows give (in the entity's order) and the rows as the query builder takes them:
-   * keyed by property for the live table (TypeORM knows its entity), by column for a shadow (it does
-   * not). Every value is a named parameter handed to the driver as given — not through TypeORM's
-   * conversions, which would cut a timestamp given as text to the millisecond.
+   * The columns the rows give (in the entity's order, by property for the live table — TypeORM knows
+   * its entity — and by column for a shadow, which it does not) and the SELECT that yields the rows:
+   * one array parameter per column, unnested in lockstep, so a statement of thousands of rows has a
+   * handful of parameters. Each array goes to the driver as given — not through TypeORM's
+   * conversions, which would cut a timestamp given as text to the millisecond. A column one row
+   * leaves out is NULL where another row of the call gives it.
    */
-  private valuesOf(rows: readonly ProjectionRow<T>[]): { columns: string[]; values: Record<string, unknown>[]; parameters: Record<string, unknown> } {
-    const given = this.metadata.columns.filter((c) => rows.some((row) => (row as Record<string, unknown>)[c.propertyName] !== undefined));
+  private rowsOf(rows: readonly ProjectionRow<T>[]): { columns: string[]; select: SelectQueryBuilder<ObjectLiteral> } {
+    const given = this.givenColumns(rows);
     const byProperty = this.manager.connection.hasMetadata(this.path);
-    const nameOf = (c: ColumnMetadata) => (byProperty ? c.propertyPath : c.databaseName);
-    const parameters: Record<string, unknown> = {};
-    const values = rows.map((row, r) =>
-      Object.fromEntries(
-        given.map((c, i) => {
-          const value = (row as Record<string, unknown>)[c.propertyName];
-          if (value === undefined) return [nameOf(c), undefined];
-          const name = `v${r}_${i}`;
-          parameters[name] = toDriverValue(c, value);
-          return [nameOf(c), () => `:${name}`];
-        }),
-      ),
-    );
-    return { columns: given.map(nameOf), values, parameters };
+    const select = this.manager.createQueryBuilder().fromDummy();
+    given.forEach((column, i) => {
+      const values = rows.map((row) => toDriverValue(column, (row as Record<string, unknown>)[column.propertyName]) ?? null);
+      const expression = `unnest(CAST(:c${i} AS ${this.manager.connection.driver.normalizeType(column)}[]))`;
+      if (i === 0) select.select(expression, column.databaseName);
+      else select.addSelect(expression, column.databaseName);
+      select.setParameter(`c${i}`, values);
+    });
+    return { columns: given.map((c) => (byProperty ? c.propertyPath : c.databaseName)), select };
+  }
+
+  private givenColumns(rows: readonly ProjectionRow<T>[]): ColumnMetadata[] {
+    return this.metadata.columns.filter((c) => rows.some((row) => (row as Record<string, unknown>)[c.propertyName] !== undefined));
   }
 
   /** `existing.a IS NULL OR (existing.a, existing.b) < (new.a, new.b)`: the existing row is the table's name in ON CONFLICT. */
