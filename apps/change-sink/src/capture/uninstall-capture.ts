@@ -1,8 +1,6 @@
-import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { tableKey, type ChangeSinkConfig } from '../change-sink.config.js';
-import { mysqlTriggerName } from '../sources/mysql-change-source.js';
-import { mysqlIdentifier, pgTable } from '../sources/sql-quoting.js';
+import { mysqlIdentifier, mysqlTriggerName, pgTable } from '../sources/sql-quoting.js';
 
 /**
  * `main.js uninstall`: removes the capture triggers from every configured table (TABLE_NAMES and
@@ -26,6 +24,7 @@ export async function uninstallCapture(config: ChangeSinkConfig): Promise<{ unin
   }
   const mysql = config.mysql;
   if (!mysql) return { uninstalled };
+  const { createConnection } = await import('mysql2/promise');
   const connection = await createConnection({ host: mysql.host, port: mysql.port, user: mysql.user, password: mysql.password, database: mysql.database });
   try {
     for (const table of config.tableNames) {

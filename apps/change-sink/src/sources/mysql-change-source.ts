@@ -4,16 +4,13 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { ChangeSource, type UserRecord } from './change-source.js';
 import { checkOperatorSchema } from './schema-check.js';
-import { mysqlIdentifier, mysqlNameLiteral, READ_BACKSLASH_ESCAPES } from './sql-quoting.js';
+import { mysqlIdentifier, mysqlNameLiteral, mysqlTriggerName, READ_BACKSLASH_ESCAPES } from './sql-quoting.js';
 
 const RELAY_BATCH = 1_000;
 /** An outbox id missing this long is a rolled-back insert, not a slow transaction. */
 const HOLE_TIMEOUT_MS = 30_000;
 const PRUNE_EVERY_MS = 60_000;
 const RELAY_LOCK = 7_264_803;
-
-/** A table's capture trigger for one operation (`ai`, `au`, `ad`): 64 characters at most, as MySQL allows. */
-export const mysqlTriggerName = (table: string, suffix: string): string => `trb_${table}`.slice(0, 60) + `_${suffix}`;
 
 interface OutboxRow extends RowDataPacket {
   id: string;

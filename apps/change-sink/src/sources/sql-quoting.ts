@@ -1,5 +1,6 @@
 import { TributaryError } from '@tributary/domain';
-import { escape, escapeId } from 'mysql2/promise';
+// mysql2's own escaper (the driver imports it too), without the driver: a change-sink without MariaDB never loads mysql2.
+import { escape, escapeId } from 'sql-escaper';
 import { escapeIdentifier, escapeLiteral } from 'pg';
 
 // Names written into SQL text (DDL, trigger bodies, select lists: where no bind parameter can stand), quoted by the drivers.
@@ -37,6 +38,9 @@ export const pgNameLiteral = (name: string): string => escapeLiteral(withoutNul(
 
 /** Never qualified: a dot is part of the name (the source's tables are all in MYSQL_DATABASE), not a separator. */
 export const mysqlIdentifier = (name: string): string => escapeId(usable(name), true);
+
+/** A table's capture trigger for one operation (`ai`, `au`, `ad`): 64 characters at most, as MySQL allows. */
+export const mysqlTriggerName = (table: string, suffix: string): string => `trb_${table}`.slice(0, 60) + `_${suffix}`;
 
 /**
  * A name written as a string constant (a JSON key in a trigger body). Backslash-escaped, which is
