@@ -12,6 +12,8 @@ export interface TestEnvironment {
   readonly TEST_REDIS_URL?: string;
   /** Where a process counting its statements (statement-counter.preload) writes its tally. */
   readonly STATEMENT_COUNT_FILE?: string;
+  /** Replays a randomized (property-based) test: the seed it printed when it failed. */
+  readonly FUZZ_SEED?: string;
 }
 
 export const testEnvironment = (): TestEnvironment => ({
@@ -21,4 +23,5 @@ export const testEnvironment = (): TestEnvironment => ({
   KAFKA_BROKERS: process.env.KAFKA_BROKERS,
   TEST_REDIS_URL: process.env.TEST_REDIS_URL,
   STATEMENT_COUNT_FILE: process.env.STATEMENT_COUNT_FILE,
+  FUZZ_SEED: process.env.FUZZ_SEED,
 });
