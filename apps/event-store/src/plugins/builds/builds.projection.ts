@@ -1,5 +1,6 @@
 import { Topics, type BuildCreated, type BuildDiskUsageUpdated, type BuildReaped, type BuildUpdated } from '@tributary/topics';
 import { Projection, ProjectionEventsHandler, type ProjectedEvents, type ProjectionEventHandler } from '../../projections/projection.js';
+import type { ProjectionTable } from '../../projections/projection-table.js';
 import { BuildEntity } from './build.entity.js';
 
 /**
@@ -34,18 +35,9 @@ export class ApplyBuildCreated implements ProjectionEventHandler<BuildCreated> {
       { onlyIfNewer: ['createdPosition'] },
     );
     // Creation is also the build's first state.
-    await builds.upsert(
-      events.map(({ tenantId, position, data }) => ({
-        tenantId,
-        buildId: data.buildId,
-        projectId: data.projectId,
-        status: data.status ?? 'pending',
-        submittedState: null,
-        pinned: data.pinned ?? false,
-        stateAt: data.createdAt,
-        statePosition: String(position),
-      })),
-      { overwrite: STATE, onlyIfNewer: ['stateAt', 'statePosition'] },
+    await writeState(
+      builds,
+      events.map(({ tenantId, position, data }) => stateRow(tenantId, position, data, data.createdAt, [data.status ?? 'pending', null, data.pinned ?? false])),
     );
   }
 }
@@ -54,18 +46,9 @@ export class ApplyBuildCreated implements ProjectionEventHandler<BuildCreated> {
 @ProjectionEventsHandler(Topics.buildUpdated)
 export class ApplyBuildUpdated implements ProjectionEventHandler<BuildUpdated> {
   async handle({ events, context }: ProjectedEvents<BuildUpdated>): Promise<void> {
-    await context.table(BuildEntity).upsert(
-      events.map(({ tenantId, position, data }) => ({
-        tenantId,
-        buildId: data.buildId,
-        projectId: data.projectId,
-        status: data.status,
-        submittedState: data.submittedState ?? null,
-        pinned: data.pinned ?? false,
-        stateAt: data.updatedAt,
-        statePosition: String(position),
-      })),
-      { overwrite: STATE, onlyIfNewer: ['stateAt', 'statePosition'] },
+    await writeState(
+      context.table(BuildEntity),
+      events.map(({ tenantId, position, data }) => stateRow(tenantId, position, data, data.updatedAt, [data.status, data.submittedState ?? null, data.pinned ?? false])),
     );
   }
 }
@@ -107,8 +90,20 @@ export class ApplyBuildReaped implements ProjectionEventHandler<BuildReaped> {
   }
 }
 
-/** The state register's columns. */
-const STATE = ['status', 'submittedState', 'pinned', 'stateAt', 'statePosition'] as const;
+/** The state register: status, submitted state and pinned, as of (its time, log position). */
+const stateRow = (tenantId: string, position: number, build: { buildId: string; projectId: string }, at: string, [status, submittedState, pinned]: [string, string | null, boolean]) => ({
+  tenantId,
+  buildId: build.buildId,
+  projectId: build.projectId,
+  status,
+  submittedState,
+  pinned,
+  stateAt: at,
+  statePosition: String(position),
+});
+
+const writeState = (builds: ProjectionTable<BuildEntity>, rows: ReturnType<typeof stateRow>[]) =>
+  builds.upsert(rows, { overwrite: ['status', 'submittedState', 'pinned', 'stateAt', 'statePosition'], onlyIfNewer: ['stateAt', 'statePosition'] });
 
 @Projection({
   name: 'builds',
