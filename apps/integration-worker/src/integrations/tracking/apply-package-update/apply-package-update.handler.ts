@@ -26,23 +26,23 @@ export class ApplyPackageUpdate implements IntegrationHandler<PackageUpdated, Pa
         [tenantId, update.trackingId],
       );
       const verdict = decide(current ? { status: current.status, statusAt: new Date(current.status_at) } : undefined, { status: update.status, occurredAt });
-      const stored = await db.query<{ n: string }[]>(
+      // One statement: the event goes into the history (a repeat is dropped by its key) and, only if it
+      // was new and moves the package, the package takes its state.
+      const version = (current?.version ?? 0) + 1;
+      const [stored] = await db.query<{ stored: boolean }[]>(
         `WITH e AS (
            INSERT INTO worker.package_events (tenant_id, tracking_id, status, occurred_at, carrier, carrier_status, message_id, outcome)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1
-         ) SELECT count(*) AS n FROM e`,
-        [tenantId, update.trackingId, update.status, occurredAt, update.carrier, update.carrierStatus, context.messageId, verdict],
+         ), moved AS (
+           INSERT INTO worker.tracked_packages (tenant_id, tracking_id, carrier, status, status_at, version)
+           SELECT $1, $2, $5, $3, $4, $9 WHERE $8 = 'applied' AND EXISTS (SELECT 1 FROM e)
+           ON CONFLICT (tenant_id, tracking_id) DO UPDATE
+             SET carrier = EXCLUDED.carrier, status = EXCLUDED.status, status_at = EXCLUDED.status_at, version = EXCLUDED.version, updated_at = now()
+         ) SELECT EXISTS (SELECT 1 FROM e) AS stored`,
+        [tenantId, update.trackingId, update.status, occurredAt, update.carrier, update.carrierStatus, context.messageId, verdict, version],
       );
-      if (Number(stored[0].n) === 0) return context.skip('duplicate event');
+      if (!stored.stored) return context.skip('duplicate event');
       if (verdict !== 'applied') return context.skip(verdict);
-      const version = (current?.version ?? 0) + 1;
-      await db.query(
-        `INSERT INTO worker.tracked_packages (tenant_id, tracking_id, carrier, status, status_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (tenant_id, tracking_id) DO UPDATE
-           SET carrier = EXCLUDED.carrier, status = EXCLUDED.status, status_at = EXCLUDED.status_at, version = EXCLUDED.version, updated_at = now()`,
-        [tenantId, update.trackingId, update.carrier, update.status, occurredAt, version],
-      );
       context.logger.info('package state changed', { trackingId: update.trackingId, from: current?.status, to: update.status, version });
       return {
         trackingId: update.trackingId,
