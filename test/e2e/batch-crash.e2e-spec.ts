@@ -15,7 +15,8 @@ const STATES = ['pre_transit', 'in_transit', 'out_for_delivery', 'delivered'] as
  * The worker as its own process, killed with SIGKILL while a batch is in hand: its messages consumed
  * (their mails on their way) but the batch not committed — shown from the message log: mails went
  * out for messages at or past the group's committed offset. After a restart every transition is
- * notified once: no mail twice, none missing, one `notification.sent` each.
+ * notified: none missing, one `notification.sent` each; the one mail in flight at the kill (its
+ * outcome unknown) is sent again with its Message-ID, and no other is.
  */
 describe('kill -9 of the worker in the middle of a batch', () => {
   let db: TestDatabase;
@@ -57,7 +58,7 @@ describe('kill -9 of the worker in the middle of a batch', () => {
     await db?.drop();
   });
 
-  it('loses and repeats no notification', async () => {
+  it('loses no notification and repeats only the one in flight', async () => {
     const tenant = await new Tenants(new ApiKeys()).create(q, 'acme');
     const recipient = await fetch(`${worker.url}/v1/tracking/packages/PKG-B/recipient`, {
       method: 'PUT',
@@ -111,9 +112,12 @@ describe('kill -9 of the worker in the middle of a batch', () => {
       (rows) => rows.length >= TRANSITIONS,
       { timeoutMs: 90_000, intervalMs: 250 },
     );
-    // One notification.sent per transition, and one mail per transition (the fifth's outcome was unknown: not resent).
+    // One notification.sent per transition, one mail per transition — and the fifth's again: its outcome was
+    // unknown at the kill, so it went out a second time, under the same Message-ID, and says so.
     expect(sent.map((r) => r.envelope.data.version).sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: TRANSITIONS }, (_, i) => i + 1));
-    expect(smtp.mails).toHaveLength(TRANSITIONS);
+    expect(sent.filter((r) => r.envelope.data.repeated).map((r) => r.envelope.data.version)).toEqual([5]);
+    expect(smtp.mails).toHaveLength(TRANSITIONS + 1);
     expect(new Set(smtp.mails.map((m) => m.messageId)).size).toBe(TRANSITIONS);
+    expect(smtp.mails.filter((m) => m.messageId === smtp.mails[4].messageId)).toHaveLength(2);
   });
 });

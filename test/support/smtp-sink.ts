@@ -10,9 +10,23 @@ export interface ReceivedMail {
 
 export interface SmtpSink {
   readonly url: string;
+  /** Every mail whose data came in, answered or not. */
   readonly mails: ReceivedMail[];
+  /** The mails whose answer is being held (`holdAfter`): their senders still wait for it. */
+  readonly held: readonly ReceivedMail[];
   /** Called with each mail once its data is in, before the server answers (a test may kill the sender here). */
   onMail?: (mail: ReceivedMail) => Promise<void> | void;
+  /**
+   * Answers the next `answered` mails as usual, then holds the answer to every mail after them until
+   * `release`: their sends stay in flight (the sender cannot know whether the server took the mail).
+   */
+  holdAfter(answered: number): void;
+  /** Answers the held mails (to the senders still connected) and stops holding. */
+  release(): void;
+  /** SMTP sessions open now (a killed sender's close once the server noticed). */
+  connections(): number;
+  /** What broke sessions (a killed sender resets its connections). */
+  readonly errors: Error[];
   stop(): Promise<void>;
 }
 
@@ -21,11 +35,25 @@ const header = (raw: string, name: string): string => {
   return match ? match[1].replace(/\r?\n[ \t]+/g, ' ').trim() : '';
 };
 
-/** A real SMTP server (the smtp-server package) on a free loopback port, keeping every mail it accepts. */
+/** A real SMTP server (the smtp-server package) on a free loopback port, keeping every mail it receives. */
 export async function startSmtpSink(): Promise<SmtpSink> {
+  /** Mails still to answer before holding; undefined while not holding. */
+  let toAnswer: number | undefined;
+  const held: ReceivedMail[] = [];
+  const answers: Array<() => void> = [];
   const sink: SmtpSink = {
     url: '',
     mails: [],
+    held,
+    errors: [],
+    holdAfter: (answered) => {
+      toAnswer = answered;
+    },
+    release: () => {
+      toAnswer = undefined;
+      for (const answer of answers.splice(0)) answer();
+    },
+    connections: () => 0,
     stop: async () => undefined,
   };
   const server = new SMTPServer({
@@ -44,6 +72,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           raw,
         };
         sink.mails.push(mail);
+        if (toAnswer !== undefined && toAnswer-- <= 0) {
+          held.push(mail);
+          answers.push(() => callback());
+          return;
+        }
         try {
           await sink.onMail?.(mail);
         } finally {
@@ -52,8 +85,17 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       });
     },
   });
+  // A session's failure is the sender's business (it sees its send fail), not the server's end.
+  server.on('error', (error) => sink.errors.push(error));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  Object.assign(sink, { url: `smtp://127.0.0.1:${port}`, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+  Object.assign(sink, {
+    url: `smtp://127.0.0.1:${port}`,
+    connections: () => server.connections.size,
+    stop: () => {
+      sink.release();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  });
   return sink;
 }

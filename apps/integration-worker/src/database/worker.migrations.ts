@@ -1,5 +1,6 @@
 import { tenantIsolationSql } from '@tributary/tenancy';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { WorkerEffectRepeats1764102000100 } from './worker-effect-repeats.migrations.js';
 
 /**
  * The worker's own tables: run records of every handler execution, and the journal of external
@@ -297,4 +298,5 @@ export const workerMigrations = [
   WorkerDeadLetterIsolation1764002000500,
   WorkerNotificationTemplates1764002000600,
   WorkerRunsByStart1764102000000,
+  WorkerEffectRepeats1764102000100,
 ];

@@ -86,23 +86,60 @@ export interface HandlerContext<O = unknown, C extends object = object, K extend
   /**
    * An external effect done once per `name` and this context's idempotency key: the intent is recorded
    * before `effect` runs and its result after; a repeat returns the recorded result without running it.
-   * See docs/integrations.md for what happens when the process dies in between.
+   * When the process died in between, `options.onUnknown` decides: done again with the same identity,
+   * or given up (see docs/integrations.md).
    */
-  once<R>(name: string, effect: (key: string) => Promise<R>, options: OnceOptions<R>): Promise<R>;
+  once<R>(name: string, effect: (key: string, attempt: EffectAttempt) => Promise<R>, options: OnceOptions<R>): Promise<R>;
   skip(reason: string): Skipped;
   /** Adds the external service's id for what this run created and the answer (hashed) to the run record. */
   record(details: { foreignId?: string; response?: unknown }): void;
 }
 
-export interface OnceOptions<R> {
+/**
+ * What `once` does when an earlier attempt recorded its intent but not its outcome (the process died
+ * during the effect, and its lease ran out): repeat it under its idempotency identity
+ * (at-least-once), or give up unless it can be shown not to have happened (at-most-once).
+ */
+export type OnceOptions<R> = RepeatWhenUnknown | GiveUpWhenUnknown<R>;
+
+/**
+ * At least once: the effect is done again, carrying the same `identity`, by which its receiver drops
+ * the repeat (a mail's Message-ID, an HTTP Idempotency-Key). For effects a customer would rather see
+ * twice than never.
+ */
+export interface RepeatWhenUnknown {
   /** The effect's own idempotency key when it is not per message (e.g. one notification per transition). */
   readonly key?: string;
+  readonly onUnknown: 'repeat';
   /**
-   * Asked when an earlier attempt recorded its intent but not its outcome (the process died during
-   * the effect): return the outcome if the effect can be shown to have happened, or — to do it
-   * again — undefined when it can be shown not to have.
+   * What the receiver recognises a repeat by — the same on every attempt: derive it from what the
+   * effect is about, never from the attempt. Recorded with the intent; a repeat under another identity
+   * than the recorded one still goes out (its receiver cannot drop it) and is logged as a warning.
+   */
+  readonly identity: string;
+}
+
+/** At most once: for effects that must never happen twice. */
+export interface GiveUpWhenUnknown<R> {
+  /** The effect's own idempotency key when it is not per message (e.g. one notification per transition). */
+  readonly key?: string;
+  readonly onUnknown?: 'give-up';
+  /**
+   * Asked when an earlier attempt's outcome is unknown: return the outcome if the effect happened, or
+   * the outcome to record instead when it cannot be known (give up: e.g. flagged unconfirmed); it is
+   * done again only when this returns undefined, which it must only when the effect can be shown
+   * not to have happened.
    */
   readonly reconcile: (key: string) => Promise<R | undefined>;
+}
+
+/** What an effect is told about its attempt. */
+export interface EffectAttempt {
+  /**
+   * True when an earlier attempt's outcome is unknown and this one does the effect again (with
+   * `onUnknown: 'repeat'`): the receiver may get it twice and drops the repeat by its identity.
+   */
+  readonly repeat: boolean;
 }
 
 /** One handler per topic: typed input (the topic's payload) and output (what onSuccess publishes). */

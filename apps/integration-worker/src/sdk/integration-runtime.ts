@@ -26,6 +26,7 @@ import type { IntegrationDefinition, Route } from './integration.js';
 import {
   isSkipped,
   skipped,
+  type EffectAttempt,
   type HandlerContext,
   type HandlerLogger,
   type HandlerResult,
@@ -319,7 +320,7 @@ export class IntegrationRuntime {
   }
 
   /** @internal */
-  once<R>(context: RunContext, name: string, effect: (key: string) => Promise<R>, options: OnceOptions<R>): Promise<R> {
+  once<R>(context: RunContext, name: string, effect: (key: string, attempt: EffectAttempt) => Promise<R>, options: OnceOptions<R>): Promise<R> {
     return this.effects.once(context.tenant.tenantId, options.key ?? context.idempotencyKey, name, context.route.timeoutMs, effect, options);
   }
 }
@@ -420,7 +421,7 @@ export class RunContext implements HandlerContext<object> {
     return committed;
   }
 
-  once<R>(name: string, effect: (key: string) => Promise<R>, options: OnceOptions<R>): Promise<R> {
+  once<R>(name: string, effect: (key: string, attempt: EffectAttempt) => Promise<R>, options: OnceOptions<R>): Promise<R> {
     return this.runtime.once(this, name, effect, options);
   }
 

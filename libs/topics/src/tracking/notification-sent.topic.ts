@@ -1,4 +1,4 @@
-import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PACKAGE_STATUSES, type PackageStatus } from '@tributary/domain';
 import { defineTopic } from '../topic.js';
 
@@ -33,9 +33,17 @@ export class NotificationSent {
   @MaxLength(256)
   messageId: string;
 
-  /** False when the worker died between sending and recording and the mail was reconciled as sent (not repeated). */
+  /** False when a send's outcome was unknown after a crash and it was given up, taken as sent (at-most-once). */
   @IsBoolean()
   confirmed: boolean;
+
+  /**
+   * True when the worker died during the send (its outcome unknown) and the mail was sent again with
+   * the same Message-ID, by which receiving mail systems drop the repeat. Absent on older notifications.
+   */
+  @IsOptional()
+  @IsBoolean()
+  repeated?: boolean;
 }
 
 export const notificationSent = defineTopic({

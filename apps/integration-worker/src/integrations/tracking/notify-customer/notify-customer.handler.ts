@@ -15,6 +15,13 @@ interface RecipientRow {
   template_body: string | null;
 }
 
+/** A send's outcome as the journal keeps it (`repeated` is absent from those recorded before repeats were). */
+interface SendOutcome {
+  readonly confirmed: boolean;
+  readonly response: string;
+  readonly repeated?: boolean;
+}
+
 /**
  * E-mails the package's customer once per transition, if they consented and did not opt out.
  *
@@ -23,8 +30,10 @@ interface RecipientRow {
  * mailbox in the transaction that claims the message and publishes `tracking.notification.sent`:
  * exactly once. With SMTP, the send is journaled (`context.once`): the intent is committed before
  * the mail goes out and the outcome after; a repeat finds it and sends nothing. If the worker dies
- * after the intent was committed and before the outcome was, the notification is taken as sent
- * (`confirmed: false`) and never sent again — see docs/integrations.md for this residual window.
+ * after the intent was committed and before the outcome was, nobody can tell whether the server took
+ * the mail: it is sent again with the same Message-ID (receiving mail systems drop a repeat by it)
+ * and published with `repeated: true` — a customer would rather get a mail twice than never (see
+ * docs/integrations.md).
  */
 @Injectable()
 export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, NotificationSent> {
@@ -63,6 +72,7 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
       channel: this.mailer.usesSmtp ? 'smtp' : 'mailbox',
       messageId,
       confirmed: true,
+      repeated: false,
     };
 
     if (!this.mailer.usesSmtp) {
@@ -77,17 +87,19 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
       });
     }
 
-    const outcome = await context.once(
+    const outcome = await context.once<SendOutcome>(
       'smtp-notification',
-      async () => {
+      async (_, attempt) => {
         const answer = await this.mailer.send({ from: this.mailer.from, to: recipient.email, ...mail, messageId, idempotencyKey: key });
-        return { confirmed: true, response: answer.response };
+        return { confirmed: true, response: answer.response, repeated: attempt.repeat };
       },
-      // Whether the server took the mail cannot be asked afterwards: take it as sent rather than risk a second mail.
-      { key, reconcile: async () => ({ confirmed: false, response: '' }) },
+      // Whether the server took the mail cannot be asked afterwards: when a crash leaves it unknown, send it
+      // again under the same Message-ID (at-least-once) rather than risk a notification never sent.
+      { key, onUnknown: 'repeat', identity: messageId },
     );
     context.record({ foreignId: messageId, response: outcome.response });
-    context.logger.info('customer notified', { trackingId: change.trackingId, version: change.version, confirmed: outcome.confirmed });
-    return { ...sent, confirmed: outcome.confirmed };
+    const repeated = outcome.repeated ?? false;
+    context.logger.info('customer notified', { trackingId: change.trackingId, version: change.version, confirmed: outcome.confirmed, repeated });
+    return { ...sent, confirmed: outcome.confirmed, repeated };
   }
 }
