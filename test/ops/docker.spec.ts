@@ -31,15 +31,18 @@ describe('the Dockerfile (docker/Dockerfile)', () => {
     }
   });
 
-  it("gives each app a target that starts the app's entry point on its own port, with a HEALTHCHECK on /health/live", () => {
+  it("gives each app a target that starts the app's entry point on its own port, /metrics and /docs on an internal one, with a HEALTHCHECK on /health/live", () => {
     const script = readFileSync(join(dockerDir, 'healthcheck.mjs'), 'utf8');
     expect(script).toContain('/health/live');
     for (const app of APP_NAMES) {
       const chain = stageChain(stages, app);
       const defaultPort = new APPS[app].config().PORT;
       expect(execForm(effective(chain, 'CMD')!)).toEqual(['node', `dist/apps/${app}/main.js`]);
-      expect(effective(chain, 'EXPOSE')).toBe(String(defaultPort));
       expect(effectiveEnv(chain).PORT).toBe(String(defaultPort));
+      // The image keeps the operator routes off the port a `docker run -p` publishes first.
+      const config = loadConfig(APPS[app].config, { ...effectiveEnv(chain), DATABASE_URL: 'postgres://x@db/test', TRIBUTARY_SIGNING_KEY: 'k', TRIBUTARY_ENCRYPTION_KEY: 'k' });
+      expect(config.INTERNAL_PORT).toEqual(expect.any(Number));
+      expect(effective(chain, 'EXPOSE')).toBe(`${defaultPort} ${config.INTERNAL_PORT}`);
       const healthcheck = effective(chain, 'HEALTHCHECK')!;
       expect(healthcheck).toMatch(/--start-period=\d+s/);
       expect(execForm(healthcheck)).toEqual(['node', 'docker/healthcheck.mjs']);
@@ -66,14 +69,31 @@ describe('the Dockerfile (docker/Dockerfile)', () => {
 });
 
 describe('the compose file (docker/compose.yaml)', () => {
-  it('runs Kafka in KRaft mode from the official image, PostgreSQL and MariaDB, each with a health check', () => {
+  it('runs Kafka in KRaft mode from the official image, PostgreSQL, MariaDB and Redis, each with a health check', () => {
     const kafka = service('kafka');
     expect(kafka.image).toMatch(/^apache\/kafka:\d+\.\d+\.\d+$/);
     expect(kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(Object.keys(compose.services).filter((s) => /zookeeper/i.test(s))).toEqual([]);
     expect(service('postgres').image).toMatch(/^postgres:\d+/);
     expect(service('mariadb').image).toMatch(/^mariadb:\d+/);
-    for (const name of ['kafka', 'postgres', 'mariadb']) expect(service(name).healthcheck.test.length).toBeGreaterThan(0);
+    expect(service('redis').image).toMatch(/^redis:\d+\.\d+\.\d+$/);
+    for (const name of ['kafka', 'postgres', 'mariadb', 'redis']) expect(service(name).healthcheck.test.length).toBeGreaterThan(0);
+  });
+
+  it('gives the gateway its rate limits in the Redis service, with the password that Redis requires', () => {
+    const redis = service('redis');
+    const gateway = service('gateway');
+    const url = new URL(envOf(gateway).REDIS_URL);
+    const requirepass = redis.command[redis.command.indexOf('--requirepass') + 1];
+    expect(redis.command[0]).toBe('redis-server');
+    expect([url.protocol, url.hostname, url.port, decodeURIComponent(url.password)]).toEqual(['redis:', 'redis', '6379', requirepass]);
+    expect(requirepass.length).toBeGreaterThan(0);
+    // The health check's redis-cli authenticates as the gateway does.
+    expect(redis.environment.REDISCLI_AUTH).toBe(requirepass);
+    expect(gateway.depends_on.redis).toEqual({ condition: 'service_healthy' });
+    // Redis is for the gateway only, and is not published on the host.
+    expect(redis.ports).toBeUndefined();
+    for (const app of APP_NAMES.filter((a) => a !== 'gateway')) expect({ app, redis: envOf(service(app)).REDIS_URL }).toEqual({ app, redis: undefined });
   });
 
   it("builds each app from its Dockerfile target and sets only variables of the app's config, every required one", () => {
@@ -154,11 +174,12 @@ describe('the compose file (docker/compose.yaml)', () => {
     expect(topics.depends_on.kafka).toEqual({ condition: 'service_healthy' });
   });
 
-  it("publishes each app's port, and waits longer than the app's drain before killing it", () => {
+  it("publishes each app's port and its internal port (/metrics, /docs) on the loopback only, and waits longer than the app's drain before killing it", () => {
     for (const app of APP_NAMES) {
       const s = service(app);
       const config = loadConfig(APPS[app].config, envOf(s));
-      expect(s.ports).toEqual([`127.0.0.1:${config.PORT}:${config.PORT}`]);
+      expect(config.INTERNAL_PORT).toEqual(expect.any(Number));
+      expect(s.ports).toEqual([`127.0.0.1:${config.PORT}:${config.PORT}`, `127.0.0.1:${config.INTERNAL_PORT}:${config.INTERNAL_PORT}`]);
       const grace = /^(\d+)s$/.exec(s.stop_grace_period)!;
       expect(Number(grace[1]) * 1000).toBeGreaterThan(config.SHUTDOWN_TIMEOUT_MS);
     }

@@ -28,15 +28,19 @@ function run(args: string[], env: Record<string, string>): Promise<Run> {
 /**
  * The manifests' commands and probes against the built apps: what the migrations and topics Jobs
  * run, and each Deployment's container started with the dev overlay's environment (only the
- * database, Kafka and port swapped for the test ones), its probe paths and /metrics called, and the
- * image's HEALTHCHECK script run against it.
+ * database, Kafka and ports swapped for the test ones), its probe paths called on the public port,
+ * /metrics and /docs on the internal one that Prometheus is pointed at (and not on the public one), and
+ * the image's HEALTHCHECK script run against it.
  */
 describe('the container commands and probes of the manifests', () => {
   const resources = kustomize(join(process.cwd(), 'k8s', 'overlays', 'dev'));
   const workload = (kind: string, name: string) => resources.find((r) => r.kind === kind && r.metadata.name === name) as Resource;
+  const appOf = (resource: Resource) => resource.metadata.labels?.['app.kubernetes.io/name'] as AppName;
   let db: TestDatabase;
   let broker: TestKafka;
   const apps = new Map<AppName, AppProcess>();
+  /** Where each app's INTERNAL_PORT is in this test (the manifests' own may be taken on this machine). */
+  const internalPorts = new Map<AppName, number>();
 
   /** The container's environment from the manifests, pointed at this test's database and Kafka. */
   const envFor = (resource: Resource): Record<string, string> => ({
@@ -45,11 +49,13 @@ describe('the container commands and probes of the manifests', () => {
     TRIBUTARY_NOTIFY_URL: db.url,
     KAFKA_BROKERS: broker.brokers.join(','),
     LOG_LEVEL: 'warn',
+    ...(internalPorts.has(appOf(resource)) ? { INTERNAL_PORT: String(internalPorts.get(appOf(resource))) } : {}),
   });
 
   beforeAll(async () => {
     db = await createTestDatabase();
     broker = await startTestKafka();
+    for (const app of APP_NAMES) internalPorts.set(app, await freePort());
   });
 
   afterAll(async () => {
@@ -97,7 +103,7 @@ describe('the container commands and probes of the manifests', () => {
     expect(JSON.parse(again.stdout).result.created).toEqual([]);
   });
 
-  it('starts each Deployment’s container, which answers its probes and /metrics, and the image’s HEALTHCHECK passes', async () => {
+  it('starts each Deployment’s container, which answers its probes, /metrics and /docs on the internal port only, and the image’s HEALTHCHECK passes', async () => {
     for (const app of APP_NAMES) apps.set(app, new AppProcess(app, await freePort(), envFor(workload('Deployment', app))));
     await Promise.all([...apps.values()].map((a) => a.start()));
     for (const [app, process] of apps) {
@@ -109,10 +115,27 @@ describe('the container commands and probes of the manifests', () => {
         expect({ app, path, status: response.status }).toEqual({ app, path, status: 200 });
         expect(await readJson(response)).toMatchObject({ status: 'ok' });
       }
-      const metricsPath = (deployment.spec as any).template.metadata.annotations['prometheus.io/path'];
-      const metrics = await fetch(`${process.url}${metricsPath}`);
-      expect(metrics.status).toBe(200);
+      // Prometheus is pointed at the container's INTERNAL_PORT (here moved to a free port).
+      const annotations = (deployment.spec as any).template.metadata.annotations;
+      expect(annotations['prometheus.io/port']).toBe(guaranteedEnv(containerEnv(container, resources)).INTERNAL_PORT);
+      const internal = `http://127.0.0.1:${internalPorts.get(app)}`;
+      const metrics = await fetch(`${internal}${annotations['prometheus.io/path']}`);
+      expect({ app, metrics: metrics.status }).toEqual({ app, metrics: 200 });
       expect(await metrics.text()).toContain(`tributary_http_requests_total{method="GET",route="/health/live",status="200",app="${app}"}`);
+      const openapi = await fetch(`${internal}/docs-json`);
+      expect({ app, openapi: openapi.status }).toEqual({ app, openapi: 200 });
+      expect(await readJson(openapi)).toMatchObject({ openapi: expect.any(String), info: { title: expect.stringContaining('Tributary') } });
+      expect({ app, ui: (await fetch(`${internal}/docs`)).status }).toEqual({ app, ui: 200 });
+      // The public port, the one the Ingress routes, has no such routes.
+      for (const path of ['/metrics', '/docs', '/docs-json']) {
+        const response = await fetch(`${process.url}${path}`);
+        expect({ app, path, status: response.status, body: await readJson(response) }).toEqual({
+          app,
+          path,
+          status: 404,
+          body: { error: { code: 'route_not_found', message: `Cannot GET ${path}` }, traceId: expect.any(String) },
+        });
+      }
       const healthcheck = await run(['node', 'docker/healthcheck.mjs'], { PORT: String(process.port) });
       expect({ app, healthcheck: healthcheck.code }).toEqual({ app, healthcheck: 0 });
     }

@@ -4,7 +4,7 @@ import { WorkerConfig } from '../../apps/integration-worker/src/worker.config.js
 import { APP_NAMES, APPS, configVariables, containerEnv, guaranteedEnv, mainContainer, requiredVariables, type AppName } from './ops-fixtures.js';
 import { parseDockerfile, effective, execForm, stageChain } from './dockerfile.js';
 import { containersOf, kubectlKustomize, kustomize, podSpecOf, type Resource } from './kustomize.js';
-import { admits } from './network-policy.js';
+import { admits, type Source } from './network-policy.js';
 import { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 
 const root = process.cwd();
@@ -97,19 +97,28 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
       }
     });
 
-    it('exposes the port each app listens on, probes its health routes on it, and announces /metrics there', () => {
+    it('exposes the ports each app listens on, probes its health routes on the public one, and announces /metrics on the internal one', () => {
       for (const app of APP_NAMES) {
         const deployment = one(resources, 'Deployment', app);
         const container = mainContainer(deployment);
         const config = loadConfig(APPS[app].config, guaranteedEnv(containerEnv(container, resources)));
-        expect(container.ports).toEqual([{ name: 'http', containerPort: config.PORT, protocol: 'TCP' }]);
+        // With INTERNAL_PORT set the public port answers /metrics and /docs 404 (test/ops/internal-port.int-spec.ts).
+        expect({ app, internalPort: config.INTERNAL_PORT }).toEqual({ app, internalPort: expect.any(Number) });
+        expect(config.INTERNAL_PORT).not.toBe(config.PORT);
+        expect(container.ports).toEqual([
+          { name: 'http', containerPort: config.PORT, protocol: 'TCP' },
+          { name: 'internal', containerPort: config.INTERNAL_PORT, protocol: 'TCP' },
+        ]);
         expect(spec(one(resources, 'Service', app)).ports).toEqual([{ name: 'http', port: config.PORT, targetPort: 'http', protocol: 'TCP' }]);
+        const internal = one(resources, 'Service', `${app}-internal`);
+        expect(spec(internal).selector).toEqual({ 'app.kubernetes.io/name': app });
+        expect(spec(internal).ports).toEqual([{ name: 'internal', port: config.INTERNAL_PORT, targetPort: 'internal', protocol: 'TCP' }]);
         expect(container.startupProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
         expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
         expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
         expect(spec(deployment).template.metadata.annotations).toMatchObject({
           'prometheus.io/scrape': 'true',
-          'prometheus.io/port': String(config.PORT),
+          'prometheus.io/port': String(config.INTERNAL_PORT),
           'prometheus.io/path': '/metrics',
         });
       }
@@ -154,7 +163,7 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
       }
     });
 
-    it("lets each app's HTTP port be reached only through the ingress controller, and scraped from monitoring", () => {
+    it("lets each app's HTTP port be reached only through the ingress controller, and its internal port only from monitoring", () => {
       const policies = resources.filter((r) => r.kind === 'NetworkPolicy');
       const namespace = one(resources, 'Deployment', 'gateway').metadata.namespace!;
       const ingressController = { namespace: 'ingress-nginx', namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx', [INGRESS_LABEL]: 'true' }, podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
@@ -168,20 +177,101 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
       for (const app of APP_NAMES) {
         const deployment = one(resources, 'Deployment', app);
         const container = mainContainer(deployment);
-        const [http] = container.ports;
+        const portNamed = (name: string) => container.ports.find((p: { name: string }) => p.name === name);
+        const [http, internal] = [portNamed('http'), portNamed('internal')];
         const target = (port: { number: number; name?: string }) => ({ namespace, labels: spec(deployment).template.metadata.labels, port });
         const httpPort = target({ number: http.containerPort, name: http.name });
+        const internalPort = target({ number: internal.containerPort, name: internal.name });
         expect({ app, fromIngressController: admits(policies, ingressController, httpPort) }).toEqual({ app, fromIngressController: true });
-        expect({ app, scraped: admits(policies, monitoring, httpPort) }).toEqual({ app, scraped: true });
-        // Only the HTTP port, and from nowhere else: not from outside the cluster past the ingress, not
+        expect({ app, scraped: admits(policies, monitoring, internalPort) }).toEqual({ app, scraped: true });
+        // The ingress controller never reaches /metrics or /docs, and monitoring needs nothing else.
+        expect({ app, internalFromIngressController: admits(policies, ingressController, internalPort) }).toEqual({ app, internalFromIngressController: false });
+        expect({ app, httpFromMonitoring: admits(policies, monitoring, httpPort) }).toEqual({ app, httpFromMonitoring: false });
+        // Only those ports, and from nowhere else: not from outside the cluster past the ingress, not
         // from other namespaces, not from the other pods of this one (the apps never call each other).
         expect({ app, otherPort: admits(policies, ingressController, target({ number: 9229 })) }).toEqual({ app, otherPort: false });
-        expect({ app, external: admits(policies, { external: true }, httpPort) }).toEqual({ app, external: false });
-        expect({ app, otherNamespace: admits(policies, otherNamespace, httpPort) }).toEqual({ app, otherNamespace: false });
-        for (const pod of podsHere) {
-          expect({ app, from: pod.podLabels, admitted: admits(policies, pod, httpPort) }).toEqual({ app, from: pod.podLabels, admitted: false });
+        for (const port of [httpPort, internalPort]) {
+          const where = { app, port: port.port.name };
+          expect({ ...where, external: admits(policies, { external: true }, port) }).toEqual({ ...where, external: false });
+          expect({ ...where, otherNamespace: admits(policies, otherNamespace, port) }).toEqual({ ...where, otherNamespace: false });
+          for (const pod of podsHere) {
+            expect({ ...where, from: pod.podLabels, admitted: admits(policies, pod, port) }).toEqual({ ...where, from: pod.podLabels, admitted: false });
+          }
         }
       }
+    });
+
+    it('routes no Ingress to an internal port: every backend is an app’s public port, which does not serve /metrics or /docs', () => {
+      const ingresses = resources.filter((r) => r.kind === 'Ingress');
+      const backends = ingresses.flatMap((i) => [
+        ...(spec(i).defaultBackend ? [spec(i).defaultBackend] : []),
+        ...spec(i).rules.flatMap((rule: any) => rule.http.paths.map((p: any) => p.backend)),
+      ]);
+      expect(backends.length).toBeGreaterThanOrEqual(APP_NAMES.length);
+      for (const backend of backends) {
+        // The Service's port, then the pod port it targets (by name or number), then what listens there.
+        const service = one(resources, 'Service', backend.service.name);
+        const servicePort = spec(service).ports.find((p: { name: string; port: number }) => p.name === backend.service.port.name || p.port === backend.service.port.number);
+        expect({ backend, servicePort: servicePort !== undefined }).toEqual({ backend, servicePort: true });
+        const deployment = resources.find((r) => r.kind === 'Deployment' && Object.entries(spec(service).selector).every(([k, v]) => spec(r).template.metadata.labels[k] === v))!;
+        const app = appOf(deployment);
+        const container = mainContainer(deployment);
+        const containerPort = container.ports.find((p: { name: string; containerPort: number }) => p.name === servicePort.targetPort || p.containerPort === servicePort.targetPort);
+        const config = loadConfig(APPS[app].config, guaranteedEnv(containerEnv(container, resources)));
+        expect({ backend, app, port: containerPort?.containerPort }).toEqual({ backend, app, port: config.PORT });
+        expect({ backend, app, internalPort: config.INTERNAL_PORT }).toEqual({ backend, app, internalPort: expect.any(Number) });
+        expect(config.INTERNAL_PORT).not.toBe(containerPort.containerPort);
+      }
+    });
+
+    it('gives the gateway replicas one Redis for their rate limits wherever there is more than one replica, reached by the gateway alone', () => {
+      const gateway = one(resources, 'Deployment', 'gateway');
+      const replicas = spec(gateway).replicas ?? 1;
+      const env = containerEnv(mainContainer(gateway), resources);
+      const redisUrl = env.get('REDIS_URL')!;
+      if (overlay === 'dev') {
+        // One gateway limits alone correctly; the dev overlay runs no Redis.
+        expect(replicas).toBe(1);
+        return;
+      }
+      expect(replicas).toBeGreaterThan(1);
+      // For sure: a missing Secret key stops the pod from starting rather than letting each replica limit alone.
+      expect(redisUrl).toMatchObject({ from: 'secret', optional: false });
+      const urlRef = mainContainer(gateway).env.find((e: { name: string }) => e.name === 'REDIS_URL').valueFrom.secretKeyRef;
+      expect(guaranteedEnv(env).REDIS_URL).toBeDefined();
+      // The Redis in the overlay takes its password from the Secret that holds the gateway's URL.
+      const redis = one(resources, 'Deployment', 'redis');
+      const server = mainContainer(redis);
+      const password = server.env.find((e: { name: string }) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef;
+      expect(password).toEqual({ name: urlRef.name, key: 'REDIS_PASSWORD' });
+      expect(server.args.slice(server.args.indexOf('--requirepass'), server.args.indexOf('--requirepass') + 2)).toEqual(['--requirepass', '$(REDIS_PASSWORD)']);
+      expect(server.image).toMatch(/^redis:\d+\.\d+\.\d+$/);
+      const [redisPort] = server.ports;
+      const service = one(resources, 'Service', 'redis');
+      expect(spec(service).selector).toEqual(spec(redis).selector.matchLabels);
+      expect(spec(service).ports).toEqual([{ name: redisPort.name, port: redisPort.containerPort, targetPort: redisPort.name, protocol: 'TCP' }]);
+      // Hardened like the apps.
+      expect(podSpecOf(redis)!.securityContext).toMatchObject({ runAsNonRoot: true });
+      expect(podSpecOf(redis)!.automountServiceAccountToken).toBe(false);
+      expect(server.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+
+      // Reached by the gateway's pods, and by nothing else.
+      const policies = resources.filter((r) => r.kind === 'NetworkPolicy');
+      const namespace = gateway.metadata.namespace!;
+      const namespaceLabels = { 'kubernetes.io/metadata.name': namespace };
+      const target = { namespace, labels: spec(redis).template.metadata.labels, port: { number: redisPort.containerPort, name: redisPort.name } };
+      const podOf = (r: Resource) => ({ namespace, namespaceLabels, podLabels: (spec(r).template ?? spec(r).jobTemplate.spec.template).metadata.labels });
+      expect(admits(policies, podOf(gateway), target)).toBe(true);
+      const others = resources.filter((r) => podSpecOf(r) && r !== gateway && r !== redis);
+      expect(others.map(appOf)).toEqual(expect.arrayContaining(['gateway', 'event-store', 'change-sink', 'integration-worker']));
+      for (const other of others) expect({ from: `${other.kind}/${other.metadata.name}`, admitted: admits(policies, podOf(other), target) }).toEqual({ from: `${other.kind}/${other.metadata.name}`, admitted: false });
+      const outsiders: Source[] = [
+        { external: true },
+        { namespace: 'ingress-nginx', namespaceLabels: { [INGRESS_LABEL]: 'true' }, podLabels: {} },
+        { namespace: 'monitoring', namespaceLabels: { [MONITORING_LABEL]: 'true' }, podLabels: {} },
+        { namespace: 'team-x', namespaceLabels: {}, podLabels: { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/component': 'server' } },
+      ];
+      for (const outsider of outsiders) expect({ outsider, admitted: admits(policies, outsider, target) }).toEqual({ outsider, admitted: false });
     });
 
     it('routes one host per app to its Service, the gateway host being the PUBLIC_URL it hands out', () => {

@@ -88,17 +88,23 @@ export function containersOf(resource: Resource): Record<string, any>[] {
   return pod ? [...(pod.containers ?? []), ...(pod.initContainers ?? [])] : [];
 }
 
-/** Kubernetes' strategic merge for what the patches use: maps merge, lists of named items merge by name, other lists are replaced. */
+/**
+ * Kubernetes' strategic merge for what the patches use: maps merge, lists of named items merge by name,
+ * other lists are replaced. A merged list is ordered as kustomize orders it (checked against kubectl):
+ * the patch's items first, in the patch's order, then the target's other items.
+ */
 function strategicMerge(target: Record<string, any>, patch: Record<string, any>): void {
   for (const [key, value] of Object.entries(patch)) {
     const current = target[key];
     if (value === null) delete target[key];
     else if (Array.isArray(value) && Array.isArray(current) && value.every((v) => v && typeof v === 'object' && 'name' in v)) {
-      for (const item of value) {
+      const merged = value.map((item) => {
         const existing = current.find((c) => c?.name === item.name);
-        if (existing) strategicMerge(existing, item);
-        else current.push(item);
-      }
+        if (!existing) return item;
+        strategicMerge(existing, item);
+        return existing;
+      });
+      target[key] = [...merged, ...current.filter((c) => !merged.includes(c))];
     } else if (isObject(value) && isObject(current)) strategicMerge(current, value);
     else target[key] = value;
   }

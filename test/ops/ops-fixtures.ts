@@ -52,6 +52,8 @@ export function placeholderSecret(variable: string): string {
     case 'DATABASE_URL':
     case 'TRIBUTARY_NOTIFY_URL':
       return 'postgres://tributary:placeholder@postgres.example:5432/tributary';
+    case 'REDIS_URL':
+      return 'redis://:placeholder@redis.example:6379';
     case 'TRIBUTARY_ADMIN_KEY':
       return generateApiKey();
     case 'KAFKA_SASL_MECHANISM':

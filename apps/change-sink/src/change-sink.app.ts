@@ -11,7 +11,7 @@ import { ChangeSinkModule } from './change-sink.module.js';
 export async function createChangeSinkApp(config: ChangeSinkConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(ChangeSinkModule.forRoot(config, options.logDestination), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(AppLogger));
-  configureHttpEdge(app, { jsonMaxDepth: config.JSON_MAX_DEPTH });
+  configureHttpEdge(app, { jsonMaxDepth: config.JSON_MAX_DEPTH, internalPort: config.INTERNAL_PORT });
   app.useWebSocketAdapter(new IoAdapter(app));
   const document = SwaggerModule.createDocument(
     app,

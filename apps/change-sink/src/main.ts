@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DatabaseModule, migrateDatabase } from '@tributary/database';
-import { exitOnSignals, runAppCommand } from '@tributary/runtime';
+import { exitOnSignals, listenApp, runAppCommand } from '@tributary/runtime';
 import { createChangeSinkApp } from './change-sink.app.js';
 import { loadChangeSinkConfig } from './change-sink.config.js';
 import { uninstallCapture } from './capture/uninstall-capture.js';
@@ -11,7 +11,7 @@ await runAppCommand('change-sink', process.argv.slice(2), {
   async serve() {
     const app = await createChangeSinkApp(config);
     exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
-    await app.listen(config.PORT, '0.0.0.0');
+    await listenApp(app, config.PORT, '0.0.0.0');
   },
   migrate: async () => ({ applied: await migrateDatabase(DatabaseModule.optionsOf(ChangeSinkModule.forRoot(config))) }),
   uninstall: () => uninstallCapture(config),

@@ -25,7 +25,7 @@ export async function createEventStoreApp(config: EventStoreConfig, options: Eve
     bufferLogs: true,
   });
   app.useLogger(app.get(AppLogger));
-  configureHttpEdge(app, { jsonMaxDepth: config.JSON_MAX_DEPTH });
+  configureHttpEdge(app, { jsonMaxDepth: config.JSON_MAX_DEPTH, internalPort: config.INTERNAL_PORT });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

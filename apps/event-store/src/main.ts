@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DatabaseModule, migrateDatabase } from '@tributary/database';
 import { provisionRegistryTopics } from '@tributary/messaging';
-import { exitOnSignals, runAppCommand } from '@tributary/runtime';
+import { exitOnSignals, listenApp, runAppCommand } from '@tributary/runtime';
 import { createEventStoreApp } from './event-store.app.js';
 import { loadEventStoreConfig } from './event-store.config.js';
 import { EventStoreModule } from './event-store.module.js';
@@ -12,7 +12,7 @@ await runAppCommand('event-store', process.argv.slice(2), {
     const app = await createEventStoreApp(config);
     exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
     await app.startAllMicroservices();
-    await app.listen(config.PORT, '0.0.0.0');
+    await listenApp(app, config.PORT, '0.0.0.0');
   },
   migrate: async () => ({ applied: await migrateDatabase(DatabaseModule.optionsOf(EventStoreModule.forRoot(config))) }),
   'kafka-topics': () => provisionRegistryTopics(config.transport),

@@ -16,7 +16,7 @@ import { WebhookIngress } from './webhooks/receive-webhook/webhook-ingress.js';
 export async function createGatewayApp(config: GatewayConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(GatewayModule.forRoot(config, options.logDestination), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(AppLogger));
-  configureHttpEdge(app, { bodyLimit: config.WEBHOOK_BODY_LIMIT, jsonMaxDepth: config.JSON_MAX_DEPTH });
+  configureHttpEdge(app, { bodyLimit: config.WEBHOOK_BODY_LIMIT, jsonMaxDepth: config.JSON_MAX_DEPTH, internalPort: config.INTERNAL_PORT });
   app.useGlobalPipes(validationPipe());
   const document = SwaggerModule.createDocument(
     app,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DatabaseModule, migrateDatabase } from '@tributary/database';
 import { provisionRegistryTopics } from '@tributary/messaging';
-import { exitOnSignals, runAppCommand } from '@tributary/runtime';
+import { exitOnSignals, listenApp, runAppCommand } from '@tributary/runtime';
 import { createGatewayApp, ensureAdminKey } from './gateway.app.js';
 import { loadGatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
@@ -12,7 +12,7 @@ await runAppCommand('gateway', process.argv.slice(2), {
     const app = await createGatewayApp(config);
     exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
     if (config.TRIBUTARY_ADMIN_KEY) await ensureAdminKey(app, config.TRIBUTARY_ADMIN_KEY);
-    await app.listen(config.PORT, '0.0.0.0');
+    await listenApp(app, config.PORT, '0.0.0.0');
   },
   migrate: async () => ({ applied: await migrateDatabase(DatabaseModule.optionsOf(GatewayModule.forRoot(config))) }),
   'kafka-topics': () => provisionRegistryTopics(config.transport),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DatabaseModule, migrateDatabase } from '@tributary/database';
 import { provisionRegistryTopics } from '@tributary/messaging';
-import { exitOnSignals, runAppCommand } from '@tributary/runtime';
+import { exitOnSignals, listenApp, runAppCommand } from '@tributary/runtime';
 import { createWorkerApp } from './worker.app.js';
 import { loadWorkerConfig } from './worker.config.js';
 import { WorkerModule } from './worker.module.js';
@@ -12,7 +12,7 @@ await runAppCommand('integration-worker', process.argv.slice(2), {
     const app = await createWorkerApp(config);
     exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
     await app.startAllMicroservices();
-    await app.listen(config.PORT, '0.0.0.0');
+    await listenApp(app, config.PORT, '0.0.0.0');
   },
   migrate: async () => ({ applied: await migrateDatabase(DatabaseModule.optionsOf(WorkerModule.forRoot(config))) }),
   'kafka-topics': () => provisionRegistryTopics(config.transport),

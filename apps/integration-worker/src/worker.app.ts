@@ -12,7 +12,7 @@ export const WORKER_GROUP = 'integration-worker';
 export async function createWorkerApp(config: WorkerConfig): Promise<INestApplication> {
   const app = await NestFactory.create(WorkerModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(AppLogger));
-  configureHttpEdge(app, { jsonMaxDepth: config.JSON_MAX_DEPTH });
+  configureHttpEdge(app, { jsonMaxDepth: config.JSON_MAX_DEPTH, internalPort: config.INTERNAL_PORT });
   app.useGlobalPipes(validationPipe());
   const document = SwaggerModule.createDocument(
     app,

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import type { TransportOptions } from '@tributary/messaging';
 import { Transform } from 'class-transformer';
 import { DEFAULT_JSON_MAX_DEPTH } from '@tributary/domain';
@@ -19,6 +19,24 @@ export class AppConfig {
   @Min(0)
   @Max(65535)
   PORT: number = 3000;
+
+  /**
+   * Set: `/metrics` and the OpenAPI document and UI (`/docs`, `/docs-json`, `/docs-yaml`) are served on
+   * this port only, and `PORT` answers them 404 like any route it does not have — the port a public
+   * ingress never routes. Unset (the default, and `npm start`): everything is served on `PORT`.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @ValidateBy({
+    name: 'differsFromPort',
+    validator: {
+      validate: (value: unknown, args) => value === 0 || value !== (args?.object as AppConfig).PORT,
+      defaultMessage: () => 'INTERNAL_PORT must differ from PORT',
+    },
+  })
+  INTERNAL_PORT?: number;
 
   @IsString()
   @IsNotEmpty()

@@ -24,6 +24,11 @@ describe('loadConfig', () => {
     expect(config.signing).toEqual({ active: { id: 'k1', secret: 'k' } });
   });
 
+  it('leaves INTERNAL_PORT unset unless given (everything on PORT), and reads it when given', () => {
+    expect(loadConfig(ExampleConfig, valid).INTERNAL_PORT).toBeUndefined();
+    expect(loadConfig(ExampleConfig, { ...valid, INTERNAL_PORT: '3100' }).INTERNAL_PORT).toBe(3100);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig(AppConfig, { DATABASE_URL: 'postgres://x/test', TRIBUTARY_NOTIFY_URL: '' }).TRIBUTARY_NOTIFY_URL).toBeUndefined();
   });
@@ -33,6 +38,8 @@ describe('loadConfig', () => {
     ['a port that is not a number', { ...valid, PORT: 'eighty' }, 'PORT'],
     ['a port out of range', { ...valid, PORT: '70000' }, 'PORT'],
     ['an unknown log level', { ...valid, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    ['an internal port that is not a number', { ...valid, INTERNAL_PORT: 'metrics' }, 'INTERNAL_PORT'],
+    ['an internal port equal to the port', { ...valid, INTERNAL_PORT: '3999' }, 'INTERNAL_PORT'],
   ])('fails start-up on %s, naming the variable', (_, env, variable) => {
     expect(failure(() => loadConfig(ExampleConfig, env))).toMatch(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
   });

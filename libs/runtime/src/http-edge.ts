@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { HttpErrorFilter, sendError } from './http-error.filter.js';
 import { answerClientErrors } from './client-error.js';
 import { refuseForgeableGraphql } from './graphql-csrf.js';
+import { separateInternalRoutes } from './internal-http.js';
 import { containsNul, DEFAULT_JSON_MAX_DEPTH, jsonNestsDeeperThan, NUL_REFUSED, payloadTooDeep, urlContainsNul } from '@tributary/domain';
 
 export interface TracedRequest extends Request {
@@ -18,6 +19,8 @@ export interface HttpEdgeOptions {
   readonly bodyLimit?: string;
   /** How deeply a JSON body may nest (AppConfig.JSON_MAX_DEPTH). */
   readonly jsonMaxDepth?: number;
+  /** AppConfig.INTERNAL_PORT: set, `/metrics` and `/docs` are served there only (start the app with `listenApp`). */
+  readonly internalPort?: number;
 }
 
 /** The body-parser error of a body nested deeper than the limit (checked on the raw bytes, before parsing). */
@@ -28,7 +31,8 @@ class TooDeep extends Error {
 
 /**
  * What every app's HTTP edge does first: continue or start the trace (`traceparent` in,
- * `x-trace-id` out), parse bodies with errors in the platform's error format, map exceptions.
+ * `x-trace-id` out), keep the operator routes off the public port when `internalPort` is set, parse
+ * bodies with errors in the platform's error format, map exceptions.
  * Apps are created with `bodyParser: false` so that these parsers are the only ones. What Node's
  * HTTP parser and Apollo's CSRF prevention refuse is answered in the error format too.
  */
@@ -42,6 +46,7 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
     response.setHeader('x-trace-id', trace.traceId);
     next();
   });
+  if (options.internalPort !== undefined) separateInternalRoutes(app, options.internalPort);
   for (const path of options.rawBodyPaths ?? []) {
     app.use(path, express.raw({ type: () => true, limit }));
   }

@@ -5,6 +5,7 @@ export { DEFAULT_GRAPHQL_LIMITS, graphqlLimitsRule, type GraphqlLimits } from '.
 export { graphqlWsLimits } from './graphql-ws-limits.js';
 export { jsonScalar } from './json-scalar.js';
 export * from './http-edge.js';
+export { listenApp } from './internal-http.js';
 export * from './logging.js';
 export * from './validation.pipe.js';
 export * from './app-config.js';

@@ -191,7 +191,10 @@ export interface MetricsOptions {
   readonly messaging?: boolean;
 }
 
-/** `/metrics` for Prometheus: process metrics, HTTP rates and latencies, and what the app adds. */
+/**
+ * `/metrics` for Prometheus: process metrics, HTTP rates and latencies, and what the app adds. Served on
+ * the app's internal port when INTERNAL_PORT is set (internal-http.ts), on its own port otherwise.
+ */
 @Module({})
 export class MetricsModule implements NestModule {
   constructor(private readonly metrics: Metrics) {}
