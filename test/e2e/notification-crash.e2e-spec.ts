@@ -182,6 +182,12 @@ describe('notifications survive a kill -9 with sends in flight', () => {
       expect(effects.filter((e) => e.state !== 'done')).toEqual([]);
       expect(effects.filter((e) => e.repeats !== (inFlight.has(e.identity) ? 1 : 0))).toEqual([]);
       expect(effects.map((e) => e.identity).sort()).toEqual(sent.map((s) => s.messageId).sort());
+      // And the run records: the runs that sent a mail again say so (repeatedEffects on the runs API).
+      const runs: Array<{ foreign_id: string; repeated_effects: number }> = (
+        await sql.query(`SELECT foreign_id, repeated_effects FROM worker.runs WHERE method = 'notify-customer' AND state = 'ok'`)
+      ).rows;
+      expect(runs.filter((r) => r.repeated_effects > 0).map((r) => r.foreign_id).sort()).toEqual([...inFlight].sort());
+      expect(runs.filter((r) => r.repeated_effects > 1)).toEqual([]);
     } catch (error) {
       if (error instanceof Error) error.message += `\nkill schedule: ${JSON.stringify(schedule)}`;
       throw error;

@@ -1,6 +1,7 @@
 import { tenantIsolationSql } from '@tributary/tenancy';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { WorkerEffectRepeats1764102000100 } from './worker-effect-repeats.migrations.js';
+import { WorkerRunRepeats1764102000200 } from './worker-run-repeats.migrations.js';
 
 /**
  * The worker's own tables: run records of every handler execution, and the journal of external
@@ -299,4 +300,5 @@ export const workerMigrations = [
   WorkerNotificationTemplates1764002000600,
   WorkerRunsByStart1764102000000,
   WorkerEffectRepeats1764102000100,
+  WorkerRunRepeats1764102000200,
 ];

@@ -179,6 +179,8 @@ export class RunBody {
   errorCode: string | null;
   @ApiProperty({ nullable: true, type: String })
   errorMessage: string | null;
+  @ApiProperty({ description: "External effects (`once`) the run did again because a crash had left their outcome unknown (e.g. a mail re-sent with its original Message-ID)" })
+  repeatedEffects: number;
 }
 
 export class RunListBody {

@@ -52,6 +52,7 @@ interface RunRow {
   skip_reason: string | null;
   error_code: string | null;
   error_message: string | null;
+  repeated_effects: number;
 }
 
 const toDeployment = (r: DeploymentRow): DeploymentBody => ({
@@ -82,6 +83,7 @@ const toRun = (r: RunRow): RunBody => ({
   skipReason: r.skip_reason,
   errorCode: r.error_code,
   errorMessage: r.error_message,
+  repeatedEffects: r.repeated_effects,
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

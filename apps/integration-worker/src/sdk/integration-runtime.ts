@@ -200,7 +200,7 @@ export class IntegrationRuntime {
       if (!context.runId && !own) continue;
       const error = own ? failedRuns.get(index) : (failed?.reason ?? new BatchAbandoned());
       await this.runs
-        .end(this.dataSource, context.runId, context.start, { state: 'fail', durationMs: context.elapsedMs(), error })
+        .end(this.dataSource, context.runId, context.start, { state: 'fail', durationMs: context.elapsedMs(), error, repeatedEffects: context.repeatedEffects })
         .catch((e) => this.logger.warn(`Could not record a failed run: ${describeError(e).message}`));
     }
     if (failedRuns.size > 0) {
@@ -255,6 +255,7 @@ export class IntegrationRuntime {
       skipReason: isSkipped(result) ? result.reason : undefined,
       response: context.recorded.response,
       foreignId: context.recorded.foreignId,
+      repeatedEffects: context.repeatedEffects,
     };
   }
 
@@ -292,7 +293,7 @@ export class IntegrationRuntime {
     } catch (error) {
       context.logger.warn(`${consumer} failed (attempt ${attempt})`, { errorCode: describeError(error).code });
       await this.runs
-        .end(this.dataSource, id, start, { state: 'fail', durationMs: context.elapsedMs(), error })
+        .end(this.dataSource, id, start, { state: 'fail', durationMs: context.elapsedMs(), error, repeatedEffects: context.repeatedEffects })
         .catch((e) => this.logger.warn(`Could not record a failed run: ${describeError(e).message}`));
       throw this.withRouteRetry(error, route);
     }
@@ -321,7 +322,12 @@ export class IntegrationRuntime {
 
   /** @internal */
   once<R>(context: RunContext, name: string, effect: (key: string, attempt: EffectAttempt) => Promise<R>, options: OnceOptions<R>): Promise<R> {
-    return this.effects.once(context.tenant.tenantId, options.key ?? context.idempotencyKey, name, context.route.timeoutMs, effect, options);
+    // A repeat (an earlier attempt's outcome unknown after a crash) is counted on the run record too.
+    const counted = (key: string, attempt: EffectAttempt) => {
+      if (attempt.repeat) context.repeatedEffects += 1;
+      return effect(key, attempt);
+    };
+    return this.effects.once(context.tenant.tenantId, options.key ?? context.idempotencyKey, name, context.route.timeoutMs, counted, options);
   }
 }
 
@@ -360,6 +366,8 @@ export class RunContext implements HandlerContext<object> {
   readonly logger: HandlerLogger;
   readonly http: OutboundHttp;
   readonly recorded: { foreignId?: string; response?: unknown } = {};
+  /** `once` effects this run did again because a crash had left their outcome unknown (on its run record). */
+  repeatedEffects = 0;
   committed = false;
   /** In a batch: what this run's commit work threw (in the batch's transaction, which then failed). */
   commitFailure?: { readonly error: unknown };

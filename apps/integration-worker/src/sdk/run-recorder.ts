@@ -24,6 +24,8 @@ export interface RunEnd {
   readonly foreignId?: string;
   readonly skipReason?: string;
   readonly error?: unknown;
+  /** `once` effects done again because a crash had left their outcome unknown. */
+  readonly repeatedEffects?: number;
 }
 
 /** SHA-256 of the answer's canonical JSON: proves what came back without keeping it (it may hold personal data). */
@@ -54,15 +56,15 @@ export class RunRecorder {
     if (id) {
       await q.query(
         `UPDATE worker.runs SET state = $2, duration_ms = $3, outputs = $4, response_hash = $5, foreign_id = $6, skip_reason = $7,
-                error_code = $8, error_message = $9, finished_at = now() WHERE id = $1`,
+                error_code = $8, error_message = $9, repeated_effects = $10, finished_at = now() WHERE id = $1`,
         [id, ...values],
       );
       return;
     }
     await q.query(
       `INSERT INTO worker.runs (id, tenant_id, integration, method, action_id, deployment_id, trigger, message_id, attempt,
-                                state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, finished_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, now())`,
+                                state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, repeated_effects, finished_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, now())`,
       [randomUUID(), run.tenantId, run.integration, run.method, run.actionId ?? null, run.deploymentId ?? null, run.trigger, run.messageId, run.attempt, ...values],
     );
   }
@@ -73,7 +75,7 @@ export class RunRecorder {
     const whole = runs.filter((r) => !r.id);
     if (whole.length === 0) return;
     const rows = whole.map(({ run, end }) => {
-      const [state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message] = endValues(end);
+      const [state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, repeated_effects] = endValues(end);
       return {
         id: randomUUID(),
         tenant_id: run.tenantId,
@@ -84,17 +86,17 @@ export class RunRecorder {
         trigger: run.trigger,
         message_id: run.messageId,
         attempt: run.attempt,
-        ...{ state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message },
+        ...{ state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, repeated_effects },
       };
     });
     await q.query(
       `INSERT INTO worker.runs (id, tenant_id, integration, method, action_id, deployment_id, trigger, message_id, attempt,
-                                state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, finished_at)
+                                state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, repeated_effects, finished_at)
        SELECT id, tenant_id, integration, method, action_id, deployment_id, trigger, message_id, attempt,
-              state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, now()
+              state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, repeated_effects, now()
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, tenant_id uuid, integration text, method text, action_id uuid, deployment_id uuid,
               trigger text, message_id uuid, attempt int, state text, duration_ms int, outputs int, response_hash text, foreign_id text,
-              skip_reason text, error_code text, error_message text)`,
+              skip_reason text, error_code text, error_message text, repeated_effects int)`,
       [JSON.stringify(rows)],
     );
   }
@@ -112,5 +114,6 @@ function endValues(end: RunEnd) {
     end.skipReason?.slice(0, 500) ?? null,
     error?.code ?? null,
     error?.message.slice(0, 2000) ?? null,
+    end.repeatedEffects ?? 0,
   ] as const;
 }
