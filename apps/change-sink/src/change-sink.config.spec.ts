@@ -32,7 +32,23 @@ describe('change-sink configuration (esink variables)', () => {
     expect(() => loadChangeSinkConfig({ DATABASE_URL: 'postgres://h/a', POSTGRES_DATABASE_URL: 'postgres://h/b' })).toThrow(/POSTGRES_DATABASE_URL/);
   });
 
+  it("captures the platform's package projection unless CAPTURE_TABLES says otherwise; set empty, only the operator's tables", () => {
+    const capture = (env: Record<string, string>) => {
+      const config = loadChangeSinkConfig({ ...base, ...env });
+      return { captureTables: config.captureTables, capturesPackages: config.capturesPackages, tableNames: config.tableNames };
+    };
+    expect(capture({})).toEqual({ captureTables: ['event_store.package_status'], capturesPackages: true, tableNames: [] });
+    for (const empty of ['', "''", '  ']) {
+      expect({ empty, ...capture({ CAPTURE_TABLES: empty, TABLE_NAMES: 'users' }) }).toEqual({ empty, captureTables: [], capturesPackages: false, tableNames: ['users'] });
+    }
+    expect(capture({ CAPTURE_TABLES: 'event_store.builds' })).toEqual({ captureTables: ['event_store.builds'], capturesPackages: false, tableNames: [] });
+  });
+
   it.each([
+    [{ CAPTURE_TABLES: '' }, /TABLE_NAMES: nothing to capture/],
+    [{ CAPTURE_TABLES: "''", MYSQL_DATABASE: 'app' }, /TABLE_NAMES: nothing to capture/],
+    [{ CAPTURE_TABLES: 'package_status' }, /CAPTURE_TABLES must be a comma-separated list of schema.table names/],
+    [{ CAPTURE_TABLES: '', TABLE_NAMES: 'users', FILTERS: 'package_status.secret' }, /FILTERS: "package_status" is not in TABLE_NAMES/],
     [{ TABLE_AUTH_COLUMN_ROUTING: '{users: id}' }, /TABLE_AUTH_COLUMN_ROUTING must be JSON/],
     [{ TABLE_AUTH_COLUMN_ROUTING: '["users"]' }, /must be a JSON object/],
     [{ TABLE_NAMES: 'users', TABLE_AUTH_COLUMN_ROUTING: '{"users":[]}' }, /rule of "users"/],

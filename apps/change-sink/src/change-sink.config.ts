@@ -22,6 +22,9 @@ const TABLE_LIST = new RegExp(`^${TABLE}(,${TABLE})*$`);
 const COLUMN_LIST = new RegExp(`^${TABLE}\\.${NAME}(,${TABLE}\\.${NAME})*$`);
 const IDENTIFIER = new RegExp(`^${NAME}$`);
 
+/** The event store's package projection: what `packageUpdated` pushes. */
+export const PACKAGE_STATUS_TABLE = 'event_store.package_status';
+
 /** A table's routing rule: `*` (everyone in the tenant) or the columns compared with the user's id. */
 export type RoutingRule = '*' | readonly string[];
 
@@ -104,12 +107,15 @@ class RoutingConstraint implements ValidatorConstraintInterface {
 export class ChangeSinkConfig extends AppConfig {
   override PORT = 3002;
 
-  /** Platform tables (`schema.table`) captured besides the operator's: the event store's projections. */
+  /**
+   * Platform tables (`schema.table`) captured besides the operator's: the event store's projections.
+   * Set empty (`CAPTURE_TABLES=`) for a change-sink of the operator's tables only (esink's deployment).
+   */
   @Transform(list)
-  @Matches(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)*$/, {
-    message: 'CAPTURE_TABLES must be a comma-separated list of schema.table names',
+  @Matches(/^([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)*)?$/, {
+    message: "CAPTURE_TABLES must be a comma-separated list of schema.table names (or empty: the operator's TABLE_NAMES only)",
   })
-  CAPTURE_TABLES: string = 'event_store.package_status';
+  CAPTURE_TABLES: string = PACKAGE_STATUS_TABLE;
 
   @IsInt()
   @Min(10)
@@ -261,8 +267,14 @@ export class ChangeSinkConfig extends AppConfig {
   @Min(1)
   CLIENT_BUFFER_CHANGES: number = 10_000;
 
+  /** The platform's tables captured: none when CAPTURE_TABLES is empty. */
   get captureTables(): string[] {
-    return this.CAPTURE_TABLES.split(',');
+    return this.CAPTURE_TABLES ? this.CAPTURE_TABLES.split(',') : [];
+  }
+
+  /** Whether the platform's package projection is captured (the `packageUpdated` subscription needs it). */
+  get capturesPackages(): boolean {
+    return this.captureTables.includes(PACKAGE_STATUS_TABLE);
   }
 
   /** The operator's tables, as named in events (`users`, `schema.table`). */
@@ -296,13 +308,20 @@ export class ChangeSinkConfig extends AppConfig {
 }
 
 /**
- * Rules that span variables: the routing and FILTERS may name only captured tables, a token
- * table needs its column, DATABASE_URL falls back to esink's POSTGRES_DATABASE_URL.
+ * Rules that span variables: something must be captured, the routing and FILTERS may name only
+ * captured tables, a token table needs its column, DATABASE_URL falls back to esink's POSTGRES_DATABASE_URL.
  */
 export function loadChangeSinkConfig(env: Record<string, string | undefined>): ChangeSinkConfig {
   const databaseUrl = env.DATABASE_URL || env.POSTGRES_DATABASE_URL;
-  const config = loadConfig(ChangeSinkConfig, { ...env, DATABASE_URL: databaseUrl });
+  // Set but empty is a choice (no platform table), not "unset": loadConfig would read it as the default.
+  const captureTables = env.CAPTURE_TABLES === undefined ? {} : { CAPTURE_TABLES: env.CAPTURE_TABLES };
+  const config = loadConfig(ChangeSinkConfig, { ...env, DATABASE_URL: databaseUrl }, captureTables);
   const problems: string[] = [];
+  if (config.captureTables.length === 0 && config.tableNames.length === 0) {
+    problems.push(
+      "TABLE_NAMES: nothing to capture — CAPTURE_TABLES is empty and TABLE_NAMES names no table; name the operator's tables in TABLE_NAMES, or leave CAPTURE_TABLES unset for the platform's",
+    );
+  }
   if (env.DATABASE_URL && config.POSTGRES_DATABASE_URL && config.POSTGRES_DATABASE_URL !== env.DATABASE_URL) {
     problems.push('POSTGRES_DATABASE_URL: the change-sink captures the database it runs on; set it equal to DATABASE_URL or leave one of them unset');
   }

@@ -3,7 +3,11 @@ import type { ReadinessCheck } from '@tributary/runtime';
 import { ChangeSource } from '../sources/change-source.js';
 import { TriggerInstaller } from './trigger-installer.js';
 
-/** The change-sink is ready once every configured table is captured. */
+/**
+ * The change-sink is ready while every table it is configured to capture is captured: the
+ * platform's (CAPTURE_TABLES, none when empty) and the operator's (TABLE_NAMES), checked in the
+ * database at each probe — a trigger dropped since the start makes it not ready, naming the table.
+ */
 @Injectable()
 export class CaptureReadiness implements ReadinessCheck {
   readonly name = 'capture';
@@ -14,8 +18,8 @@ export class CaptureReadiness implements ReadinessCheck {
   ) {}
 
   async check(): Promise<Record<string, unknown>> {
-    const missing = [...new Set([...this.installer.missing, ...this.source.missing()])];
-    if (missing.length > 0) throw new Error(`not captured yet: ${missing.join(', ')}`);
+    const missing = (await Promise.all([this.installer.uncaptured(), this.source.uncaptured()])).flat();
+    if (missing.length > 0) throw new Error(`not captured: ${missing.join(', ')}`);
     return {};
   }
 }

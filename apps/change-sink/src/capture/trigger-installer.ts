@@ -8,12 +8,16 @@ const TRIGGER = 'tributary_capture';
 /**
  * Installs the capture trigger (`change_sink.capture(tenant column)`) on Postgres tables. The
  * platform's tables (CAPTURE_TABLES) may not exist yet when the change-sink starts (their owning app
- * has not migrated): they are retried until they do, the others are captured meanwhile.
+ * has not migrated): they are retried until they do, the others are captured meanwhile. What it
+ * installed it checks again on demand (readiness): a trigger dropped, disabled or lost with its
+ * table is reported, not reinstalled behind the operator's back.
  */
 @Injectable()
 export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TriggerInstaller.name);
   private readonly pending = new Map<string, string>();
+  /** Tables whose trigger this process installed (and has not uninstalled). */
+  private readonly installed = new Set<string>();
   private retry?: NodeJS.Timeout;
 
   constructor(
@@ -31,9 +35,31 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(this.retry);
   }
 
-  /** Tables not captured yet (the readiness check reports them). */
-  get missing(): string[] {
-    return [...this.pending.keys()];
+  /**
+   * The tables configured for capture here that are not captured now, each with the reason (the
+   * readiness check reports them): not installed yet, or installed and since gone.
+   */
+  async uncaptured(): Promise<string[]> {
+    const reasons = [...this.pending.keys()].map((table) => `${table} (not installed yet: the table does not exist yet)`);
+    if (this.installed.size === 0) return reasons;
+    const tables = [...this.installed];
+    const lost = await this.dataSource.query<{ n: number; gone: boolean }[]>(
+      `SELECT t.n, to_regclass(t.name) IS NULL AS gone
+         FROM unnest($1::text[]) WITH ORDINALITY AS t(name, n)
+        WHERE NOT EXISTS (
+          SELECT 1 FROM pg_trigger g WHERE g.tgrelid = to_regclass(t.name) AND g.tgname = $2 AND g.tgenabled <> 'D'
+        )`,
+      [tables.map(pgTable), TRIGGER],
+    );
+    for (const { n, gone } of lost) {
+      const table = tables[Number(n) - 1];
+      reasons.push(
+        gone
+          ? `${table} (the table no longer exists)`
+          : `${table} (its capture trigger ${TRIGGER} was dropped or disabled; restart the change-sink to install it again)`,
+      );
+    }
+    return reasons;
   }
 
   /** Captures `table` now; `tenantColumn` '' when its rows carry no tenant. */
@@ -42,11 +68,13 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
       `CREATE OR REPLACE TRIGGER ${TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON ${pgTable(table)}
        FOR EACH ROW EXECUTE FUNCTION change_sink.capture(${pgNameLiteral(tenantColumn)})`,
     );
+    this.installed.add(table);
     this.logger.log({ table }, 'capturing changes');
   }
 
   async uninstall(table: string): Promise<void> {
     await this.dataSource.query(`DROP TRIGGER IF EXISTS ${TRIGGER} ON ${pgTable(table)}`);
+    this.installed.delete(table);
   }
 
   private async installPending(): Promise<void> {

@@ -27,6 +27,9 @@ export abstract class ChangeSource {
 
   abstract stop(): Promise<void>;
 
-  /** Tables not captured yet, with the reason (readiness). */
-  abstract missing(): string[];
+  /**
+   * The operator's tables not captured now, each with the reason (readiness). PostgreSQL's are the
+   * TriggerInstaller's, which the readiness check asks itself.
+   */
+  abstract uncaptured(): Promise<string[]>;
 }

@@ -11,6 +11,8 @@ const RELAY_BATCH = 1_000;
 const HOLE_TIMEOUT_MS = 30_000;
 const PRUNE_EVERY_MS = 60_000;
 const RELAY_LOCK = 7_264_803;
+/** A table's three capture triggers: after insert, update, delete. */
+const TRIGGER_SUFFIXES = ['ai', 'au', 'ad'] as const;
 
 interface OutboxRow extends RowDataPacket {
   id: string;
@@ -47,6 +49,8 @@ export class MysqlChangeSource extends ChangeSource {
   private wake?: () => void;
   private lastPrune = 0;
   private captured = false;
+  /** Tables whose triggers `uninstall` removed while running: no longer expected captured. */
+  private readonly uninstalled = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -121,12 +125,32 @@ export class MysqlChangeSource extends ChangeSource {
     await this.pool.end().catch(() => undefined);
   }
 
-  missing(): string[] {
-    return this.captured ? [] : this.config.tableNames;
+  /** Before the start every table; after it, those of its three triggers one is missing from (dropped, or lost with its table). */
+  async uncaptured(): Promise<string[]> {
+    if (!this.captured) return this.config.tableNames.map((table) => `${table} (not installed yet)`);
+    const tables = this.config.tableNames.filter((table) => !this.uninstalled.has(table));
+    if (tables.length === 0) return [];
+    const expected = tables.flatMap((table) => TRIGGER_SUFFIXES.map((suffix) => mysqlTriggerName(table, suffix)));
+    let rows: RowDataPacket[];
+    try {
+      [rows] = await this.pool.query<RowDataPacket[]>(
+        `SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME IN (?)`,
+        [this.database, expected],
+      );
+    } catch (error) {
+      // The driver's words (user, host) stay in the log: readiness answers anyone who asks.
+      this.logger.warn({ err: error }, 'readiness: the MySQL database did not answer');
+      throw new Error('the MySQL database did not answer (see the log)');
+    }
+    const present = new Set(rows.map((r) => String(r.name)));
+    return tables
+      .filter((table) => TRIGGER_SUFFIXES.some((suffix) => !present.has(mysqlTriggerName(table, suffix))))
+      .map((table) => `${table} (a capture trigger was dropped or lost with its table; restart the change-sink to install it again)`);
   }
 
   async uninstall(table: string): Promise<void> {
-    for (const suffix of ['ai', 'au', 'ad']) await this.pool.query(`DROP TRIGGER IF EXISTS ${mysqlIdentifier(mysqlTriggerName(table, suffix))}`);
+    for (const suffix of TRIGGER_SUFFIXES) await this.pool.query(`DROP TRIGGER IF EXISTS ${mysqlIdentifier(mysqlTriggerName(table, suffix))}`);
+    this.uninstalled.add(table);
   }
 
   private async createOutbox(): Promise<void> {
@@ -150,7 +174,7 @@ export class MysqlChangeSource extends ChangeSource {
     const json = (ref: 'NEW' | 'OLD') => `JSON_OBJECT(${columns.map((c) => `${mysqlNameLiteral(c)}, ${ref}.${mysqlIdentifier(c)}`).join(', ')})`;
     const tenant = (ref: 'NEW' | 'OLD') => (this.config.TENANT_COLUMN ? `${ref}.${mysqlIdentifier(this.config.TENANT_COLUMN)}` : 'NULL');
     const outbox = mysqlIdentifier(this.config.MYSQL_TABLE_TARGET);
-    const triggers: Array<[string, string, string]> = [
+    const triggers: Array<[(typeof TRIGGER_SUFFIXES)[number], string, string]> = [
       ['ai', 'INSERT', `VALUES (${mysqlNameLiteral(table)}, 'insert', ${tenant('NEW')}, ${json('NEW')}, NULL)`],
       ['au', 'UPDATE', `VALUES (${mysqlNameLiteral(table)}, 'update', ${tenant('NEW')}, ${json('NEW')}, ${json('OLD')})`],
       ['ad', 'DELETE', `VALUES (${mysqlNameLiteral(table)}, 'delete', ${tenant('OLD')}, NULL, ${json('OLD')})`],
@@ -163,6 +187,7 @@ export class MysqlChangeSource extends ChangeSource {
          INSERT INTO ${outbox} (table_name, op, tenant_id, row_data, old_data) ${values}`,
       );
     }
+    this.uninstalled.delete(table);
     this.logger.log({ table }, 'capturing MySQL changes');
   }
 

@@ -51,7 +51,8 @@ export class PostgresChangeSource extends ChangeSource {
 
   async stop(): Promise<void> {}
 
-  missing(): string[] {
-    return this.installer.missing;
+  /** Nothing of its own: its tables' triggers are the installer's, which reports them. */
+  async uncaptured(): Promise<string[]> {
+    return [];
   }
 }

@@ -1,14 +1,13 @@
 import { Args, Context, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { TributaryError } from '@tributary/domain';
 import { filter, map } from 'rxjs';
-import { ChangeSinkConfig } from '../../change-sink.config.js';
+import { ChangeSinkConfig, PACKAGE_STATUS_TABLE } from '../../change-sink.config.js';
 import { parseCursor } from '../../capture/captured-change.js';
 import type { DeliveredChange } from '../../delivery/change-policy.js';
 import { ChangeFeed } from '../../delivery/change-feed.js';
 import { viewerOf, type GraphqlContext } from '../graphql-principal.js';
 import { observableToAsyncIterator } from '../observable-iterator.js';
 import { PackageUpdate, Viewer } from './package-update.model.js';
-
-export const PACKAGE_STATUS_TABLE = 'event_store.package_status';
 
 const updates = new WeakMap<DeliveredChange, PackageUpdate>();
 
@@ -44,7 +43,8 @@ export class PackageUpdatedResolver {
   }
 
   @Subscription(() => PackageUpdate, {
-    description: "Pushes every change of the caller's packages (or of one package with trackingId); never another tenant's",
+    description:
+      "Pushes every change of the caller's packages (or of one package with trackingId); never another tenant's. Refused with `packages_not_captured` by a change-sink that does not capture the platform's package projection (CAPTURE_TABLES without event_store.package_status)",
     resolve: (value: PackageUpdate) => value,
   })
   async packageUpdated(
@@ -57,6 +57,14 @@ export class PackageUpdatedResolver {
     after?: string,
   ): Promise<AsyncIterableIterator<PackageUpdate>> {
     const viewer = viewerOf(context);
+    if (!this.config.capturesPackages) {
+      // Said at once: a subscription that would never push anything looks like a quiet one.
+      throw new TributaryError(
+        'not_found',
+        'packages_not_captured',
+        `packageUpdated is not served by this change-sink: it does not capture ${PACKAGE_STATUS_TABLE} (CAPTURE_TABLES); subscribe to changes for the tables it captures`,
+      );
+    }
     const position = after ? parseCursor(after) : undefined;
     const start = await this.feed.start(position);
     return observableToAsyncIterator(
