@@ -1,4 +1,4 @@
-import { STATUS_CODES, type Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { continueTrace } from '@tributary/messaging';
 import type { ErrorBody } from './http-error.filter.js';
@@ -15,7 +15,8 @@ const MALFORMED = { status: 400, code: 'bad_request', message: 'Malformed reques
  * A request Node's HTTP parser refused never reaches the app: Node answers it itself (431, 400…,
  * plain text). Answered here with the same status in the platform's format, and the connection
  * closed as Node would. Nothing is written to a connection that was reset, or whose response is
- * already under way (it would corrupt what the client reads).
+ * already under way (it would corrupt what the client reads). So is an `Expect` Node does not know
+ * (417), which it would also answer itself, with no body.
  */
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -32,6 +33,15 @@ export function answerClientErrors(server: Server): void {
       `x-trace-id: ${traceId}`,
       'connection: close',
     ];
-    socket.end(`${head.join('\r\n')}\r\n\r\n${json}`, () => socket.destroy());
+    // An answer to HEAD has no body (a client would read the body as garbage after it). Node hands over
+    // the bytes it was parsing: the request line is at their start when it came in the first chunk.
+    const toHead = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+    socket.end(`${head.join('\r\n')}\r\n\r\n${toHead ? '' : json}`, () => socket.destroy());
+  });
+  // An `Expect` other than 100-continue: Node answers 417 itself, with no body, unless this is listened for.
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const { traceId } = continueTrace(typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined);
+    const body: ErrorBody = { error: { code: 'expectation_failed', message: 'Only "Expect: 100-continue" is supported' }, traceId };
+    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'x-trace-id': traceId }).end(JSON.stringify(body));
   });
 }
