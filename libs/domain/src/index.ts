@@ -2,3 +2,4 @@ export * from './tributary-error.js';
 export * from './tracking-status.js';
 export * from './nul-characters.js';
 export * from './json-depth.js';
+export * from './readable-input.js';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { containsNul, TributaryError } from '@tributary/domain';
+import { containsNul, readable, TributaryError, UNREADABLE } from '@tributary/domain';
 
 export type PayloadClass<T> = new () => T;
 
@@ -34,8 +34,8 @@ export function parsePayload<T extends object>(topic: TopicDefinition<T>, data: 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new TributaryError('invalid', 'payload_invalid', `${topic.name} payload must be a JSON object`);
   }
-  if (containsNul(data)) throw new TributaryError('invalid', 'payload_invalid', `${topic.name} payload contains a NUL character (U+0000)`);
-  const instance = plainToInstance(topic.payload, data);
+  if (containsNul(data)) throw new TributaryError('invalid', 'payload_invalid', `${topic.name} payload contains a NUL character (U+0000) or an unpaired surrogate`);
+  const instance = readable(() => plainToInstance(topic.payload, data), () => new TributaryError('invalid', 'payload_invalid', `${topic.name} payload ${UNREADABLE}`));
   const errors = validateSync(instance, topic.open ? {} : { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     throw new TributaryError('invalid', 'payload_invalid', `${topic.name} payload is invalid: ${describe(errors)}`, {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { containsNul, NUL_REFUSED, TributaryError } from '@tributary/domain';
+import { containsNul, NUL_REFUSED, readable, TributaryError, UNREADABLE } from '@tributary/domain';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -51,7 +51,7 @@ export class PublishChange {
     }
     // Over HTTP the edge refuses it already; a socket.io message does not pass there.
     if (containsNul(input)) throw new TributaryError('invalid', NUL_REFUSED.code, NUL_REFUSED.message);
-    const body = plainToInstance(PublishChangeBody, input);
+    const body = readable(() => plainToInstance(PublishChangeBody, input), () => new TributaryError('invalid', 'validation_failed', `The body ${UNREADABLE}`));
     const errors = await validate(body, { whitelist: true });
     if (errors.length > 0) {
       throw new TributaryError(
