@@ -2,7 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, GraphQLSchema, visit, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { containsNul, NUL_REFUSED } from '@tributary/domain';
-import { graphqlLimitsRule, isTokenLimitError, tooManyTokens, type GraphqlLimits } from './graphql-limits.js';
+import { graphqlLimitsRule, isTokenLimitError, knownOperationTypeRule, tooManyTokens, type GraphqlLimits } from './graphql-limits.js';
 
 /** Apollo's own codes for a request it refused before running it: the caller's mistake, said plainly. */
 const REQUEST_ERROR_CODES = new Set([
@@ -97,7 +97,7 @@ export const graphqlEndpointOptions = (limits: GraphqlLimits) => ({
   transformSchema: onlyReachableTypes,
   plugins: [refuseNulCharacters],
   parseOptions: { maxTokens: limits.maxTokens },
-  validationRules: [graphqlLimitsRule(limits)],
+  validationRules: [graphqlLimitsRule(limits), knownOperationTypeRule],
 });
 
 /** An HttpException (a Nest pipe's or guard's) over GraphQL: its status and the platform's code for it. */

@@ -55,6 +55,19 @@ export const refusal = (code: string, message: string, nodes?: OperationDefiniti
   new GraphQLError(message, { nodes, extensions: { code, status: 400 } });
 
 /**
+ * Refuses an operation of a kind the endpoint's schema has no root type for (a subscription where
+ * there are none): graphql-js 16 validates it and fails it only when executing, which reaches the
+ * client as an internal error.
+ */
+export const knownOperationTypeRule: ValidationRule = (context: ValidationContext): ASTVisitor => ({
+  OperationDefinition(node) {
+    if (!context.getSchema().getRootType(node.operation)) {
+      context.reportError(refusal('operation_not_supported', `This endpoint has no ${node.operation} operations`, node));
+    }
+  },
+});
+
+/**
  * Refuses an operation deeper than `maxDepth`, with more aliases than `maxAliases`, or costing more
  * than `maxCost`. Fragment spreads are followed (each fragment measured once, a cycle counted as
  * nothing: NoFragmentCycles refuses it).

@@ -2,7 +2,7 @@ import { GraphQLError, parse, specifiedRules, validate, type DocumentNode } from
 import type { ServerOptions, SubscribePayload } from 'graphql-ws';
 import { containsNul, NUL_REFUSED } from '@tributary/domain';
 import { documentContainsNul } from './graphql-endpoint.js';
-import { graphqlLimitsRule, isTokenLimitError, refusal, tooManyTokens, type GraphqlLimits } from './graphql-limits.js';
+import { graphqlLimitsRule, isTokenLimitError, knownOperationTypeRule, refusal, tooManyTokens, type GraphqlLimits } from './graphql-limits.js';
 
 /**
  * What graphqlEndpointOptions checks over HTTP, for graphql-ws (spread into a `'graphql-ws'` config).
@@ -11,7 +11,7 @@ import { graphqlLimitsRule, isTokenLimitError, refusal, tooManyTokens, type Grap
  * document that does not parse closes the connection (4500), and nothing else is checked.
  */
 export function graphqlWsLimits(limits: GraphqlLimits): Pick<ServerOptions, 'onSubscribe' | 'validate'> {
-  const rules = [...specifiedRules, graphqlLimitsRule(limits)];
+  const rules = [...specifiedRules, graphqlLimitsRule(limits), knownOperationTypeRule];
   return {
     onSubscribe: (_context, _id, payload) => refusalOf(payload, limits),
     // graphql-ws parses the query again (onSubscribe cannot hand it the schema): cheap within maxTokens.
