@@ -3,3 +3,4 @@ export * from './tracking-status.js';
 export * from './nul-characters.js';
 export * from './json-depth.js';
 export * from './readable-input.js';
+export * from './problem-list.js';

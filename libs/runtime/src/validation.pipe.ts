@@ -1,7 +1,7 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { TributaryError } from '@tributary/domain';
+import { listedFields, listProblems, TributaryError } from '@tributary/domain';
 
-/** Validates request DTOs (class-validator) and reports failures as `validation_failed` with the fields named. */
+/** Validates request DTOs (class-validator) and reports failures as `validation_failed` with the fields named (the first ones: see listProblems). */
 export const validationPipe = () =>
   new ValidationPipe({
     whitelist: true,
@@ -11,7 +11,7 @@ export const validationPipe = () =>
       new TributaryError(
         'invalid',
         'validation_failed',
-        errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` })).join('; '),
-        { fields: errors.map((e) => e.property) },
+        listProblems(errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }))),
+        { fields: listedFields(errors.map((e) => e.property)) },
       ),
   });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { containsNul, readable, TributaryError, UNREADABLE } from '@tributary/domain';
+import { containsNul, listedFields, listProblems, readable, TributaryError, UNREADABLE } from '@tributary/domain';
 
 export type PayloadClass<T> = new () => T;
 
@@ -39,14 +39,12 @@ export function parsePayload<T extends object>(topic: TopicDefinition<T>, data: 
   const errors = validateSync(instance, topic.open ? {} : { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     throw new TributaryError('invalid', 'payload_invalid', `${topic.name} payload is invalid: ${describe(errors)}`, {
-      fields: errors.map((e) => e.property),
+      fields: listedFields(errors.map((e) => e.property)),
     });
   }
   return instance;
 }
 
 function describe(errors: ValidationError[]): string {
-  return errors
-    .flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }))
-    .join('; ');
+  return listProblems(errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` })));
 }

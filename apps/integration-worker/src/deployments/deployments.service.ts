@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { TributaryError } from '@tributary/domain';
+import { listedFields, listProblems, TributaryError } from '@tributary/domain';
 import { MessagePublisher } from '@tributary/messaging';
 import { TenantContext, withTenant, type Principal } from '@tributary/tenancy';
 import { parsePayload, Topics } from '@tributary/topics';
@@ -310,7 +310,7 @@ function validated(type: (new () => object) | undefined, value: Record<string, u
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     const fields = errors.map((e) => e.property);
-    throw new TributaryError('invalid', code, `Invalid ${what}: ${fields.join(', ')}`, { fields });
+    throw new TributaryError('invalid', code, `Invalid ${what}: ${listProblems(fields, ', ')}`, { fields: listedFields(fields) });
   }
   return { ...instance } as Record<string, unknown>;
 }
