@@ -8,6 +8,7 @@ import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { EventStoreAppendFunction1764001000400 } from './database/event-store-append.migrations.js';
 import { EventStoreInit1763900002000 } from './database/event-store.migrations.js';
 import { EventStoreStreams1764001000100 } from './database/event-store-streams.migrations.js';
+import { EventStoreTenantEventIds1764001000500 } from './database/event-store-tenant-event-ids.migrations.js';
 import { EventStoreTenantIsolation1764001000200 } from './database/event-store-tenant-isolation.migrations.js';
 import { EventStoreConfig } from './event-store.config.js';
 import { EventStoreGraphqlModule } from './graphql/event-store-graphql.module.js';
@@ -42,6 +43,7 @@ export class EventStoreModule {
             EventStoreStreams1764001000100,
             EventStoreTenantIsolation1764001000200,
             EventStoreAppendFunction1764001000400,
+            EventStoreTenantEventIds1764001000500,
             ...plugins.flatMap((p) => p.migrations),
           ],
         }),

@@ -44,8 +44,9 @@ export class EventLog {
    * The stream's row stays locked until the transaction ends, so concurrent appenders to one stream
    * take turns and at most one of several with the same expected version succeeds. Appending event
    * ids that are all already in this stream changes nothing and returns the original events; a mix
-   * of stored and new ids, or ids stored elsewhere, is `event_id_conflict`. One statement: the
-   * database function `event_store.append_to_stream` (see its migration).
+   * of stored and new ids, or ids stored in another of the tenant's streams, is `event_id_conflict`
+   * (ids are unique per tenant: another tenant's events are neither seen nor in the way). One
+   * statement: the database function `event_store.append_to_stream` (see its migrations).
    */
   async appendIn(q: Queryable, tenantId: string, streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendOutcome> {
     if (events.length === 0) throw new TributaryError('invalid', 'events_empty', 'An append needs at least one event');
@@ -104,8 +105,9 @@ export class EventLog {
     } catch (error) {
       throw appendError(error, `${ordered.length} streams`, 'any');
     }
-    const byId = new Map(rows.map((row) => [row.event_id, { ...toStoredEvent(row), appended: row.appended }]));
-    return appends.map(({ event }) => byId.get(event.eventId.toLowerCase())!);
+    // Event ids are unique per tenant: two tenants' events may share one.
+    const byId = new Map(rows.map((row) => [`${row.tenant_id}\u0000${row.event_id}`, { ...toStoredEvent(row), appended: row.appended }]));
+    return appends.map(({ tenantId, event }) => byId.get(`${tenantId}\u0000${event.eventId.toLowerCase()}`)!);
   }
 
   /** A stream's version (0 when it has no events) and timestamps, or undefined when it does not exist. */
@@ -219,7 +221,7 @@ const toStreamInfo = (row: StreamRow): StreamInfo => ({
 function appendError(error: unknown, streamId: string, expected: ExpectedVersion): unknown {
   const driver = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string; detail?: string }) : undefined;
   if (driver?.code === 'TB001') return wrongExpectedVersion(streamId, expected, Number(driver.detail));
-  if (driver?.code === 'TB002' || (driver?.code === '23505' && driver.constraint === 'events_event_id_key')) return eventIdConflict();
+  if (driver?.code === 'TB002' || (driver?.code === '23505' && driver.constraint === 'events_tenant_event_id_key')) return eventIdConflict();
   return error;
 }
 

@@ -9,7 +9,7 @@ import type { StoredEvent } from './stored-event.js';
 @ObjectType('StoredEvent', { description: 'An event of the log' })
 export class EventView {
   @ApiProperty({ format: 'uuid' })
-  @Field(() => ID, { description: 'Unique; appending it again is a no-op' })
+  @Field(() => ID, { description: 'Unique within the tenant; appending it again is a no-op' })
   eventId: string;
 
   @ApiProperty({ example: 'tracking-PKG-1' })
