@@ -180,3 +180,102 @@ describe('IntegrationRuntime.dispatchBatch: a failed batch names the messages wh
     expect(await claims([envelopes[1]])).toBe(1);
   });
 });
+
+/** Records the packages it saw; never fails. */
+const witnessed: string[] = [];
+
+@Injectable()
+class Witness implements IntegrationHandler<CarrierUpdateReceived> {
+  async handle(update: CarrierUpdateReceived): Promise<HandlerResult<never>> {
+    witnessed.push(update.trackingId);
+    return undefined;
+  }
+}
+
+const twoRoutes = defineIntegration({
+  name: 'two-routes',
+  description: 'A route that fails on the packages a test names, and one beside it on the same topic',
+  routes: [
+    route({ method: 'probe', topic: Topics.carrierUpdateReceived, handler: Probe, retry: { maxAttempts: 1 } }),
+    route({ method: 'witness', topic: Topics.carrierUpdateReceived, handler: Witness }),
+  ],
+});
+
+@Module({})
+class TwoRoutesModule {
+  static forRoot(url: string): DynamicModule {
+    const secrets = testSecrets();
+    return {
+      module: TwoRoutesModule,
+      imports: [
+        DatabaseModule.forRoot({ name: 'two-routes-test', url, entities: [], migrations: [...messagingMigrations, ...tenancyMigrations, ...workerMigrations] }),
+        MessagingModule.forRoot({
+          source: 'two-routes-test',
+          signing: { active: { id: secrets.TRIBUTARY_SIGNING_KEY_ID, secret: secrets.TRIBUTARY_SIGNING_KEY } },
+          transport: { kind: 'postgres' },
+        }),
+        IntegrationsModule.forRoot({ integrations: [twoRoutes], retry: RETRY }),
+      ],
+    };
+  }
+}
+
+/**
+ * Two routes on one topic: one refusing a message for good must not keep the other from running —
+ * the customer's notification beside a relay that is dead-lettered (found by the randomized tenant
+ * isolation suite: 10 of 20 notifications never sent).
+ */
+describe('IntegrationRuntime: a route that fails for good does not keep the other routes of its message from running', () => {
+  let db: TestDatabase;
+  let app: INestApplicationContext;
+  let runtime: IntegrationRuntime;
+  let dataSource: DataSource;
+  const tenantId = randomUUID();
+  const envelope = (trackingId: string): Envelope =>
+    createEnvelope(Topics.carrierUpdateReceived, { trackingId, carrier: 'DHL', status: 'In Transit', occurredAt: '2026-12-06T10:00:00Z' }, { source: 'test', tenantId });
+  const claimed = async (consumer: string, message: Envelope) =>
+    Number((await dataSource.query(`SELECT count(*) AS n FROM messaging.inbox WHERE consumer = $1 AND message_id = $2`, [consumer, message.id]))[0].n);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await NestFactory.createApplicationContext(TwoRoutesModule.forRoot(db.url), { logger: false });
+    runtime = app.get(IntegrationRuntime);
+    dataSource = app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  beforeEach(() => {
+    behaviours.clear();
+    witnessed.length = 0;
+  });
+
+  it('one by one: the other route runs and commits, and the failing route decides the retry', async () => {
+    behaviours.set('TR-REFUSED', 'refuse');
+    const refused = envelope('TR-REFUSED');
+    const failure = await runtime.dispatch(refused, 1).then(() => undefined, (error: unknown) => error);
+    expect((failure as NonRetryable).code).toBe('probe_refused');
+    expect(witnessed).toEqual(['TR-REFUSED']);
+    expect(await claimed('two-routes.witness', refused)).toBe(1);
+    expect(await claimed('two-routes.probe', refused)).toBe(0);
+    // A redelivery runs only the route that failed.
+    await runtime.dispatch(refused, 2).catch(() => undefined);
+    expect(witnessed).toEqual(['TR-REFUSED']);
+  });
+
+  it('in a batch: the failed message is named (not run again), and its other route runs and commits before the batch answers', async () => {
+    behaviours.set('TR-REFUSED-2', 'refuse');
+    const envelopes = [envelope('TR-FINE'), envelope('TR-REFUSED-2')];
+    const failure = await runtime.dispatchBatch(envelopes).then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(BatchRunsFailed);
+    expect((failure as BatchRunsFailed).failures.map((f) => [f.messageId, (f.error as NonRetryable).code])).toEqual([[envelopes[1].id, 'probe_refused']]);
+    // The transport dead-letters it (maxAttempts 1) without running it again: its witness ran all the same.
+    expect(await claimed('two-routes.witness', envelopes[1])).toBe(1);
+    expect(await claimed('two-routes.probe', envelopes[1])).toBe(0);
+    // Its batch-mate is delivered one by one by the transport, as before.
+    expect(await claimed('two-routes.witness', envelopes[0])).toBe(0);
+  });
+});

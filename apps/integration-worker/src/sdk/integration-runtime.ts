@@ -96,15 +96,22 @@ export class IntegrationRuntime {
     const bound = this.routesByTopic.get(envelope.type) ?? [];
     if (bound.length === 0) return;
     const input = parsePayload(topicByName(envelope.type), envelope.data);
+    // Every route runs whatever another does: each has its own inbox, so a retry of the message runs
+    // again only the routes that failed, and a route that fails for good (the message dead-lettered)
+    // never keeps another — the customer's notification beside a broken relay — from running.
+    const failures: unknown[] = [];
+    const attemptRun = (run: Promise<void>) => run.catch((error: unknown) => void failures.push(error));
     for (const { integration, route } of bound) {
       if (route.runs === 'always') {
-        await this.run(integration, route, undefined, 'topic', input, envelope, attempt);
+        await attemptRun(this.run(integration, route, undefined, 'topic', input, envelope, attempt));
         continue;
       }
       for (const target of await this.directory.onTopic(this.dataSource, envelope.tenantid, integration.name, route.method)) {
-        await this.run(integration, route, target, 'topic', input, envelope, attempt);
+        await attemptRun(this.run(integration, route, target, 'topic', input, envelope, attempt));
       }
     }
+    // The first failure decides the message's retry (its route's policy); the others were logged and recorded.
+    if (failures.length > 0) throw failures[0];
   }
 
   /** Whether a topic's messages can be dispatched a batch at a time (`dispatchBatch`): every topic but the action requests. */
@@ -204,6 +211,17 @@ export class IntegrationRuntime {
         .catch((e) => this.logger.warn(`Could not record a failed run: ${describeError(e).message}`));
     }
     if (failedRuns.size > 0) {
+      // A named message is not run again (its failure is recorded as its first attempt), so its other
+      // routes run here, each committed on its own as one by one (see `dispatch`): a route that fails
+      // for good must not keep them from running if the message is dead-lettered. A retry of the
+      // message runs only the routes whose inbox is not claimed.
+      const failedMessages = new Set([...failedRuns.keys()].map((index) => runs[index].envelope.id));
+      for (const [index, planned] of runs.entries()) {
+        if (failedRuns.has(index) || !failedMessages.has(planned.envelope.id)) continue;
+        await this.run(planned.integration, planned.route, planned.target, 'topic', planned.input, planned.envelope, 1).catch((error: unknown) =>
+          failedRuns.set(index, error),
+        );
+      }
       throw new BatchRunsFailed([...failedRuns].sort(([a], [b]) => a - b).map(([index, error]) => ({ messageId: runs[index].envelope.id, error })));
     }
     throw failed?.reason ?? new TributaryError('internal', 'batch_not_committed', 'The batch ended without its commit');
