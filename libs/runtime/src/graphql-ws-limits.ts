@@ -15,7 +15,7 @@ export function graphqlWsLimits(limits: GraphqlLimits): Pick<ServerOptions, 'onS
   return {
     onSubscribe: (_context, _id, payload) => refusalOf(payload, limits),
     // graphql-ws parses the query again (onSubscribe cannot hand it the schema): cheap within maxTokens.
-    validate: (schema, document) => validate(schema, document, rules),
+    validate: (schema, document) => validate(schema, document, rules).map(coded),
   };
 }
 
@@ -28,6 +28,21 @@ function refusalOf(payload: SubscribePayload, limits: GraphqlLimits): GraphQLErr
   if (document instanceof GraphQLError) return [document];
   if (containsNul(payload.variables) || documentContainsNul(document)) return [refusal(NUL_REFUSED.code, NUL_REFUSED.message)];
   return undefined;
+}
+
+/**
+ * A validation error as Apollo codes the same refusal over HTTP (GRAPHQL_VALIDATION_FAILED), unless a
+ * rule of the platform's coded it: graphql-js's own rules give none, and every error carries a code.
+ */
+function coded(error: GraphQLError): GraphQLError {
+  if (typeof error.extensions.code === 'string') return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED', status: 400 },
+  });
 }
 
 function parsed(query: string, limits: GraphqlLimits): DocumentNode | GraphQLError {
