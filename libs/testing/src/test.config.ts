@@ -18,6 +18,8 @@ export interface TestEnvironment {
   readonly FUZZ_RUNS?: string;
   /** With FUZZ_SEED: the counterexample path a failed property printed, to replay just that case. */
   readonly FUZZ_PATH?: string;
+  /** With FUZZ_PATH: the name of the property the path belongs to (a failure prints it); the others are skipped. */
+  readonly FUZZ_ONLY?: string;
 }
 
 export const testEnvironment = (): TestEnvironment => ({
@@ -30,4 +32,5 @@ export const testEnvironment = (): TestEnvironment => ({
   FUZZ_SEED: process.env.FUZZ_SEED,
   FUZZ_RUNS: process.env.FUZZ_RUNS,
   FUZZ_PATH: process.env.FUZZ_PATH,
+  FUZZ_ONLY: process.env.FUZZ_ONLY,
 });
