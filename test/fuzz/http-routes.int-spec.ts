@@ -100,7 +100,11 @@ describe('fuzz: every HTTP route of the four apps', () => {
           fc.asyncProperty(operationRequests(app, documents[app], operation, world, platform), async (request) => {
             await exchange(request);
           }),
-          { numRuns: RUNS.operation, examples: (pinnedRequests(world, platform)[`${app} ${operation.method} ${operation.path}`] ?? []).map((r): [FuzzRequest] => [r]) },
+          {
+            name: `${app} ${operation.method} ${operation.path}`,
+            numRuns: RUNS.operation,
+            examples: (pinnedRequests(world, platform)[`${app} ${operation.method} ${operation.path}`] ?? []).map((r): [FuzzRequest] => [r]),
+          },
         ).catch((error: Error) => {
           throw new Error(`${app} ${operation.method} ${operation.path}: ${error.message}`);
         });

@@ -57,6 +57,11 @@ export class DatabaseWatch {
     return last;
   }
 
+  /** Rows of a query (on the watch's own connection). */
+  rows<T extends Record<string, unknown>>(sql: string, values?: unknown[]): Promise<T[]> {
+    return this.snapshots.query<T>(sql, values);
+  }
+
   close(): Promise<void> {
     return this.snapshots.close();
   }

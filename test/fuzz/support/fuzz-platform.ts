@@ -1,5 +1,6 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { freePort } from '@tributary/database';
 import { runAsApp, drainAndClose } from '@tributary/runtime';
 import { createTestDatabase, testSecrets, type TestDatabase } from '@tributary/testing';
 import { DataSource } from 'typeorm';
@@ -38,8 +39,8 @@ export async function startFuzzPlatform(): Promise<FuzzPlatform> {
   const keys = testSecrets();
   const securityToken = `fuzz-security-token-${keys.TRIBUTARY_SIGNING_KEY.slice(0, 12)}`;
   const shared = { ...keys, DATABASE_URL: db.url, TRIBUTARY_NOTIFY_URL: db.url, LOG_LEVEL: 'silent', MESSAGE_LOG_PARTITIONS: '1' };
-  const ports = { gateway: await freePort(), 'event-store': await freePort(), 'change-sink': await freePort(), 'integration-worker': await freePort() };
-  const urls = Object.fromEntries(APP_NAMES.map((a) => [a, `http://127.0.0.1:${ports[a]}`])) as Record<AppName, string>;
+  // Each app listens on a port the system picks as it binds (a port found free beforehand may be taken by then).
+  const urls = {} as Record<AppName, string>;
   const apps: { name: AppName; app: INestApplication }[] = [];
   const create = async (name: AppName, build: () => Promise<INestApplication>) => {
     const app = await runAsApp(name, build);
@@ -51,13 +52,15 @@ export async function startFuzzPlatform(): Promise<FuzzPlatform> {
     await db.drop();
   };
   try {
-    const gateway = await create('gateway', () => createGatewayApp(loadGatewayConfig({ ...shared, PORT: String(ports.gateway), PUBLIC_URL: urls.gateway })));
-    const eventStore = await create('event-store', () => createEventStoreApp(loadEventStoreConfig({ ...shared, PORT: String(ports['event-store']) })));
-    await create('change-sink', () =>
-      createChangeSinkApp(loadChangeSinkConfig({ ...shared, PORT: String(ports['change-sink']), SECURITY_TOKEN: securityToken, ALLOW_REPUBLISHING: 'true' })),
-    );
-    const worker = await create('integration-worker', () => createWorkerApp(loadWorkerConfig({ ...shared, PORT: String(ports['integration-worker']) })));
-    for (const { name, app } of apps) await runAsApp(name, () => app.listen(ports[name], '127.0.0.1'));
+    // The webhook URLs the gateway answers are not used here (deliveries go to /webhooks/<id> of the URL it listens on).
+    const gateway = await create('gateway', () => createGatewayApp(loadGatewayConfig({ ...shared, PORT: '0', PUBLIC_URL: 'http://127.0.0.1' })));
+    const eventStore = await create('event-store', () => createEventStoreApp(loadEventStoreConfig({ ...shared, PORT: '0' })));
+    await create('change-sink', () => createChangeSinkApp(loadChangeSinkConfig({ ...shared, PORT: '0', SECURITY_TOKEN: securityToken, ALLOW_REPUBLISHING: 'true' })));
+    const worker = await create('integration-worker', () => createWorkerApp(loadWorkerConfig({ ...shared, PORT: '0' })));
+    for (const { name, app } of apps) {
+      await runAsApp(name, () => app.listen(0, '127.0.0.1'));
+      urls[name] = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
+    }
     await runAsApp('event-store', () => eventStore.startAllMicroservices());
     await runAsApp('integration-worker', () => worker.startAllMicroservices());
     const admin = await runAsApp('gateway', () => ensureAdminKey(gateway));

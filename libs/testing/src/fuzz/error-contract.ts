@@ -5,7 +5,7 @@ export const ERROR_CODE = /^[a-z0-9_]+$/;
 /** What a stack trace or a source location looks like in an answer. */
 const STACK = /\n\s+at \S|\bat (?:async )?[\w$.<>]+ \((?:file:\/\/)?\/[^)]*:\d+:\d+\)|\/node_modules\/\S*\.[cm]?[jt]s\b|\/(?:apps|libs)\/[\w/-]+\.[jt]s:\d+/;
 
-/** A refusal says what is wrong in a few lines: one of more bytes than this lists too much (or echoes too much back). */
+/** A refusal says what is wrong in a few lines: one of more bytes than this (besides quoting the request back, at most twice over) lists too much. */
 export const MAX_REFUSAL_BYTES = 64 * 1024;
 
 export interface ContractOptions {
@@ -36,7 +36,8 @@ export function errorContractProblems(answer: RawAnswer, options: ContractOption
   if (STACK.test(text)) problems.push('the body holds a stack trace or a source path');
   for (const secret of options.secrets ?? []) if (secret.length >= 8 && text.includes(secret)) problems.push(`the body holds a secret (${secret.slice(0, 4)}…)`);
   if (answer.status < 400 || options.head) return problems;
-  if (answer.body.length > MAX_REFUSAL_BYTES) problems.push(`a refusal of ${answer.body.length} bytes`);
+  const quoted = Math.max(0, ...(options.echoes ?? []).map((e) => Buffer.byteLength(JSON.stringify(e))));
+  if (answer.body.length > MAX_REFUSAL_BYTES + 2 * quoted) problems.push(`a refusal of ${answer.body.length} bytes (to a request of ${quoted})`);
   const type = String(answer.headers['content-type'] ?? '');
   if (!/^application\/json\b/i.test(type)) problems.push(`refusal with content-type "${type}"`);
   let body: { error?: { code?: unknown; message?: unknown }; traceId?: unknown } | undefined;
