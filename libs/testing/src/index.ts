@@ -14,6 +14,8 @@ export * from './log-capture.js';
 export * from './tenant-isolation.js';
 export * from './tcp-proxy.js';
 export * from './statement-counter.js';
+export * from './chaos-schedule.js';
+export * from './kafka-log-watcher.js';
 export * from './fuzz/fuzz-run.js';
 export * from './fuzz/fuzz-arbitraries.js';
 export * from './fuzz/openapi-arbitraries.js';

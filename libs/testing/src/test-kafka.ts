@@ -1,4 +1,4 @@
-import { startKafkaBroker } from './kafka-broker/kafka-broker.js';
+import { startKafkaBroker, type KafkaTestBroker } from './kafka-broker/kafka-broker.js';
 import { testEnvironment } from './test.config.js';
 
 export interface TestKafka {
@@ -7,6 +7,8 @@ export interface TestKafka {
   readonly kind: 'real' | 'test-broker';
   /** Simulates an outage (test broker only: a real cluster cannot be paused from here). */
   readonly outage?: { pause(): Promise<void>; resume(): Promise<void> };
+  /** The test broker itself (test broker only), whose log and committed offsets can be read even while it is paused. */
+  readonly testBroker?: KafkaTestBroker;
   stop(): Promise<void>;
 }
 
@@ -15,5 +17,5 @@ export async function startTestKafka(): Promise<TestKafka> {
   const real = testEnvironment().KAFKA_BROKERS;
   if (real) return { brokers: real.split(','), kind: 'real', stop: async () => undefined };
   const broker = await startKafkaBroker();
-  return { brokers: broker.brokers, kind: 'test-broker', outage: broker, stop: () => broker.stop() };
+  return { brokers: broker.brokers, kind: 'test-broker', outage: broker, testBroker: broker, stop: () => broker.stop() };
 }

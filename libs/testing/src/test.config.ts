@@ -14,6 +14,8 @@ export interface TestEnvironment {
   readonly STATEMENT_COUNT_FILE?: string;
   /** Replays a randomized (property-based) test: the seed it printed when it failed. */
   readonly FUZZ_SEED?: string;
+  /** Replays a chaos test's kill schedule: the seed it printed when it failed (libs/testing ChaosSchedule). */
+  readonly CHAOS_SEED?: string;
   /** Runs per property of the fuzz suite (test/fuzz): more than each property's small default, to search longer. */
   readonly FUZZ_RUNS?: string;
   /** With FUZZ_SEED: the counterexample path a failed property printed, to replay just that case. */
@@ -30,6 +32,7 @@ export const testEnvironment = (): TestEnvironment => ({
   TEST_REDIS_URL: process.env.TEST_REDIS_URL,
   STATEMENT_COUNT_FILE: process.env.STATEMENT_COUNT_FILE,
   FUZZ_SEED: process.env.FUZZ_SEED,
+  CHAOS_SEED: process.env.CHAOS_SEED,
   FUZZ_RUNS: process.env.FUZZ_RUNS,
   FUZZ_PATH: process.env.FUZZ_PATH,
   FUZZ_ONLY: process.env.FUZZ_ONLY,

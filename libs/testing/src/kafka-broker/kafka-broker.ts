@@ -172,6 +172,11 @@ export class KafkaTestBroker {
     return this.store.names();
   }
 
+  /** How many partitions `topic` has (0 when there is no such topic). */
+  partitionCount(topic: string): number {
+    return this.store.partitions(topic)?.length ?? 0;
+  }
+
   /** The records of one partition, in offset order. */
   messages(topic: string, partition: number): StoredMessage[] {
     const log = this.store.partition(topic, partition);
