@@ -4,18 +4,19 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '
 import { validationPipe } from '@tributary/runtime';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { StreamView, toEventView, toStreamView } from '../log.views.js';
-import { ReadStream } from './read-stream.query.js';
+import { MAX_STREAM_VERSION, ReadStream } from './read-stream.query.js';
 import { StreamEventsView } from './read-stream.views.js';
 import { PageParams } from '../page-params.js';
 
 export class ReadStreamParams extends PageParams {
-  @ApiProperty({ required: false, description: 'The version to start at (inclusive). Default: 1 forward, the last one backward' })
+  @ApiProperty({ required: false, minimum: 0, maximum: MAX_STREAM_VERSION, description: 'The version to start at (inclusive). Default: 1 forward, the last one backward' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_STREAM_VERSION)
   from?: number;
 
   @ApiProperty({ required: false, enum: ['forward', 'backward'], default: 'forward' })

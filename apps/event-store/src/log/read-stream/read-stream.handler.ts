@@ -4,7 +4,7 @@ import { TenantContext, withTenant } from '@tributary/tenancy';
 import { DataSource } from 'typeorm';
 import { EventLog } from '../event-log.js';
 import { pageSize, streamIdOf } from '../log.views.js';
-import { ReadStream, type StreamPage } from './read-stream.query.js';
+import { MAX_STREAM_VERSION, ReadStream, type StreamPage } from './read-stream.query.js';
 
 @QueryHandler(ReadStream)
 export class ReadStreamHandler implements IQueryHandler<ReadStream> {
@@ -18,8 +18,9 @@ export class ReadStreamHandler implements IQueryHandler<ReadStream> {
     const id = streamIdOf(streamId);
     const direction = options.direction ?? 'forward';
     const limit = options.limit === 0 ? 0 : pageSize(options.limit);
-    if (options.from !== undefined && (!Number.isInteger(options.from) || options.from < 0)) {
-      throw new TributaryError('invalid', 'from_invalid', 'from must be a stream version (an integer >= 0)');
+    // Past MAX_STREAM_VERSION the database cannot compare it (a 500): no stream version is that high.
+    if (options.from !== undefined && (!Number.isInteger(options.from) || options.from < 0 || options.from > MAX_STREAM_VERSION)) {
+      throw new TributaryError('invalid', 'from_invalid', `from must be a stream version (an integer from 0 to ${MAX_STREAM_VERSION})`);
     }
     return withTenant(this.dataSource, tenant, async (manager) => {
       const stream = await this.log.stream(manager, tenant.tenantId, id);

@@ -3,6 +3,9 @@ import type { Principal } from '@tributary/tenancy';
 import type { StreamInfo } from '../event-log.js';
 import type { StoredEvent } from '../stored-event.js';
 
+/** The highest version a stream can reach (its events' `stream_version` is a PostgreSQL int). */
+export const MAX_STREAM_VERSION = 2 ** 31 - 1;
+
 export interface StreamPage {
   readonly stream: StreamInfo;
   readonly events: readonly StoredEvent[];
