@@ -370,6 +370,11 @@ function pinnedRequests(world: FuzzWorld, platform: FuzzPlatform): Record<string
     'gateway POST /v1/tenants': [json('gateway', 'POST', '/v1/tenants', platform.adminKey, `[${'1,'.repeat(200_000)}1]`)],
     'event-store POST /v1/projections/{name}/rebuild': [json('event-store', 'POST', '/v1/projections/package_status/rebuild', platform.adminKey, `[${'1,'.repeat(200_000)}1]`)],
     'gateway POST /v1/apps': [json('gateway', 'POST', '/v1/apps', world.a.keys.owner, '{"name":"x","vendor":"dhl","config":{"a":"\\ud800"}}')],
+    // Found: a stream version past a PostgreSQL int as `from` failed the read with a 500.
+    'event-store GET /v1/streams/{streamId}/events': [
+      { app: 'event-store', target: 'GET /v1/streams/{streamId}/events', method: 'GET', path: `/v1/streams/${world.a.ids.streamId![0]}/events?from=18446744073709552000`, headers: { authorization: `Bearer ${world.a.keys.owner}` }, body: { kind: 'none' } },
+      { app: 'event-store', target: 'GET /v1/streams/{streamId}/events', method: 'GET', path: `/v1/streams/${world.a.ids.streamId![0]}/events?from=2147483648&direction=backward`, headers: { authorization: `Bearer ${world.a.keys.owner}` }, body: { kind: 'none' } },
+    ],
     'event-store POST /v1/streams/{streamId}/events': [
       json('event-store', 'POST', '/v1/streams/fuzz-pinned/events', world.a.keys.owner, `{"events":[{"type":"build.created","data":{"buildId":"${world.a.ids.buildId![0]}","projectId":"${world.a.ids.projectId![0]}","createdAt":"2026-11-20T10:00:00.000Z"},"metadata":{"a":"\\udc00"}}]}`),
     ],
