@@ -119,8 +119,12 @@ describe('fuzz: the socket protocols (socket.io and graphql-ws)', () => {
           (connected) => ({ connected }),
           (refused) => ({ refused }),
         );
-        client.close();
         const problems: string[] = [];
+        // A refusal is an `error` event, then the server disconnects the client (docs/change-sink.md).
+        if ('refused' in outcome && client.socket.connected) {
+          await eventually(async () => client.disconnects.length, (n) => n > 0, { timeoutMs: 10_000 }).catch(() => problems.push('refused but left connected'));
+        }
+        client.close();
         outcomes.add('connected' in outcome ? 'connected' : 'refused');
         if ('connected' in outcome) {
           if (outcome.connected?.code !== 200 || typeof outcome.connected.sessionId !== 'string') problems.push(`connected with ${JSON.stringify(outcome.connected)}`);
