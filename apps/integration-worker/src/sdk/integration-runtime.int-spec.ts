@@ -16,7 +16,7 @@ import { createTestDatabase, testSecrets, type TestDatabase } from '@tributary/t
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import { workerMigrations } from '../database/worker.migrations.js';
-import { defineIntegration, route } from './integration.js';
+import { defineIntegration, route, type IntegrationDefinition } from './integration.js';
 import type { HandlerContext, HandlerResult, IntegrationHandler } from './integration-handler.js';
 import { IntegrationRuntime } from './integration-runtime.js';
 import { IntegrationsModule } from './integrations.module.js';
@@ -73,18 +73,19 @@ const probeIntegration = defineIntegration({
 
 @Module({})
 class RuntimeTestModule {
-  static forRoot(url: string): DynamicModule {
+  /** The worker's runtime with `integration` only, on the database at `url`. */
+  static forRoot(url: string, integration: IntegrationDefinition = probeIntegration, name = 'runtime-test'): DynamicModule {
     const secrets = testSecrets();
     return {
       module: RuntimeTestModule,
       imports: [
-        DatabaseModule.forRoot({ name: 'runtime-test', url, entities: [], migrations: [...messagingMigrations, ...tenancyMigrations, ...workerMigrations] }),
+        DatabaseModule.forRoot({ name, url, entities: [], migrations: [...messagingMigrations, ...tenancyMigrations, ...workerMigrations] }),
         MessagingModule.forRoot({
-          source: 'runtime-test',
+          source: name,
           signing: { active: { id: secrets.TRIBUTARY_SIGNING_KEY_ID, secret: secrets.TRIBUTARY_SIGNING_KEY } },
           transport: { kind: 'postgres' },
         }),
-        IntegrationsModule.forRoot({ integrations: [probeIntegration], retry: RETRY }),
+        IntegrationsModule.forRoot({ integrations: [integration], retry: RETRY }),
       ],
     };
   }
@@ -201,25 +202,6 @@ const twoRoutes = defineIntegration({
   ],
 });
 
-@Module({})
-class TwoRoutesModule {
-  static forRoot(url: string): DynamicModule {
-    const secrets = testSecrets();
-    return {
-      module: TwoRoutesModule,
-      imports: [
-        DatabaseModule.forRoot({ name: 'two-routes-test', url, entities: [], migrations: [...messagingMigrations, ...tenancyMigrations, ...workerMigrations] }),
-        MessagingModule.forRoot({
-          source: 'two-routes-test',
-          signing: { active: { id: secrets.TRIBUTARY_SIGNING_KEY_ID, secret: secrets.TRIBUTARY_SIGNING_KEY } },
-          transport: { kind: 'postgres' },
-        }),
-        IntegrationsModule.forRoot({ integrations: [twoRoutes], retry: RETRY }),
-      ],
-    };
-  }
-}
-
 /**
  * Two routes on one topic: one refusing a message for good must not keep the other from running —
  * the customer's notification beside a relay that is dead-lettered (found by the randomized tenant
@@ -238,7 +220,7 @@ describe('IntegrationRuntime: a route that fails for good does not keep the othe
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await NestFactory.createApplicationContext(TwoRoutesModule.forRoot(db.url), { logger: false });
+    app = await NestFactory.createApplicationContext(RuntimeTestModule.forRoot(db.url, twoRoutes, 'two-routes-test'), { logger: false });
     runtime = app.get(IntegrationRuntime);
     dataSource = app.get(DataSource);
   });
