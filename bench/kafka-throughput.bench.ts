@@ -16,7 +16,7 @@ import {
   type Envelope,
   type TransportOptions,
 } from '@tributary/messaging';
-import { HttpErrorFilter } from '@tributary/runtime';
+import { HttpErrorFilter } from '@tributary/edge';
 import { createTestDatabase, startKafkaBroker, type KafkaTestBroker } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
 import type { Kafka } from 'kafkajs';

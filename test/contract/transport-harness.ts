@@ -16,7 +16,7 @@ import {
   type Envelope,
   type TransportOptions,
 } from '@tributary/messaging';
-import { HttpErrorFilter } from '@tributary/runtime';
+import { HttpErrorFilter } from '@tributary/edge';
 import { createTestDatabase, startTestKafka, type TestDatabase, type TestKafka } from '@tributary/testing';
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
 import { Partitioners } from 'kafkajs';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { currentApp } from '@tributary/runtime';
+import { currentApp } from '@tributary/observability';
 import {
   createTestDatabase,
   eventually,

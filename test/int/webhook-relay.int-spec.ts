@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, get, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MessagePublisher, PostgresMessageLog, type Envelope } from '@tributary/messaging';
-import { drainAndClose } from '@tributary/runtime';
+import { drainAndClose } from '@tributary/lifecycle';
 import pg from 'pg';
 import { eventually, forgottenFilterView, tenantTables } from '@tributary/testing';
 import { Topics } from '@tributary/topics';

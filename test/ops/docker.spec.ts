@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '@tributary/runtime';
+import { loadConfig } from '@tributary/config';
 import { loadChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
 import { bindMounts, compose, composeText, createdTables, dotEnv, envOf, service } from './compose.js';
 import { APP_NAMES, APPS, configVariables, interpolate, requiredVariables } from './ops-fixtures.js';

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { freePort } from '@tributary/database';
-import { listenApp } from '@tributary/runtime';
+import { listenApp } from '@tributary/edge';
 import { createTestDatabase, LogCapture, testSecrets, type TestDatabase } from '@tributary/testing';
 import { createGatewayApp, ensureAdminKey } from '../../apps/gateway/src/gateway.app.js';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config.js';

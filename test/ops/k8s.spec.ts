@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig } from '@tributary/runtime';
+import { loadConfig } from '@tributary/config';
 import { WorkerConfig } from '../../apps/integration-worker/src/worker.config.js';
 import { APP_NAMES, APPS, configVariables, containerEnv, guaranteedEnv, mainContainer, requiredVariables, type AppName } from './ops-fixtures.js';
 import { parseDockerfile, effective, execForm, stageChain } from './dockerfile.js';

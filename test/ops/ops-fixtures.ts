@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { getMetadataStorage } from 'class-validator';
-import { loadConfig, type AppConfig } from '@tributary/runtime';
+import { loadConfig, type AppConfig } from '@tributary/config';
 import { generateApiKey } from '@tributary/tenancy';
 import { ChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
 import { EventStoreConfig } from '../../apps/event-store/src/event-store.config.js';

@@ -14,7 +14,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { AppConfig, loadConfig } from '@tributary/runtime';
+import { AppConfig, loadConfig } from '@tributary/config';
 
 const NAME = '[A-Za-z_][A-Za-z0-9_$]*';
 const TABLE = `${NAME}(\\.${NAME})?`;

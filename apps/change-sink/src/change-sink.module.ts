@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { DatabaseModule } from '@tributary/database';
-import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
+import { HealthModule } from '@tributary/lifecycle';
+import { loggingModule, MetricsModule } from '@tributary/observability';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { ChangeSinkConfig } from './change-sink.config.js';
 import { ChangeSinkInit1763900003000 } from './database/change-sink.migrations.js';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DatabaseModule, migrateDatabase } from '@tributary/database';
-import { exitOnSignals, listenApp, runAppCommand } from '@tributary/runtime';
+import { listenApp } from '@tributary/edge';
+import { exitOnSignals, runAppCommand } from '@tributary/lifecycle';
 import { createChangeSinkApp } from './change-sink.app.js';
 import { loadChangeSinkConfig } from './change-sink.config.js';
 import { uninstallCapture } from './capture/uninstall-capture.js';

@@ -1,5 +1,5 @@
 import { IsInt, Max, Min } from 'class-validator';
-import { ConsumerAppConfig, loadConfig } from '@tributary/runtime';
+import { ConsumerAppConfig, loadConfig } from '@tributary/config';
 
 export class EventStoreConfig extends ConsumerAppConfig {
   override PORT = 3001;

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { DatabaseModule, migrateDatabase } from '@tributary/database';
 import { provisionRegistryTopics } from '@tributary/messaging';
-import { exitOnSignals, listenApp, runAppCommand } from '@tributary/runtime';
+import { listenApp } from '@tributary/edge';
+import { exitOnSignals, runAppCommand } from '@tributary/lifecycle';
 import { createEventStoreApp } from './event-store.app.js';
 import { loadEventStoreConfig } from './event-store.config.js';
 import { EventStoreModule } from './event-store.module.js';

@@ -1,5 +1,5 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Min } from 'class-validator';
-import { loadConfig, MessagingAppConfig } from '@tributary/runtime';
+import { loadConfig, MessagingAppConfig } from '@tributary/config';
 
 export class GatewayConfig extends MessagingAppConfig {
   override PORT = 3000;

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { DatabaseModule, migrateDatabase } from '@tributary/database';
 import { provisionRegistryTopics } from '@tributary/messaging';
-import { exitOnSignals, listenApp, runAppCommand } from '@tributary/runtime';
+import { listenApp } from '@tributary/edge';
+import { exitOnSignals, runAppCommand } from '@tributary/lifecycle';
 import { createGatewayApp, ensureAdminKey } from './gateway.app.js';
 import { loadGatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';

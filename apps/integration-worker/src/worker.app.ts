@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { connectConsumer } from '@tributary/messaging';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppLogger, configureHttpEdge, validationPipe } from '@tributary/runtime';
+import { configureHttpEdge, validationPipe } from '@tributary/edge';
+import { AppLogger } from '@tributary/observability';
 import type { WorkerConfig } from './worker.config.js';
 import { WorkerModule } from './worker.module.js';
 

@@ -1,5 +1,5 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Min } from 'class-validator';
-import { ConsumerAppConfig, loadConfig } from '@tributary/runtime';
+import { ConsumerAppConfig, loadConfig } from '@tributary/config';
 
 export class WorkerConfig extends ConsumerAppConfig {
   override PORT = 3003;

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@tributary/database';
 import { messagingMigrations, MessagingModule, TransportReadiness } from '@tributary/messaging';
-import { HealthModule, loggingModule, MetricsModule } from '@tributary/runtime';
+import { HealthModule } from '@tributary/lifecycle';
+import { loggingModule, MetricsModule } from '@tributary/observability';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { WorkerApiModule } from './worker-api.module.js';
 import { workerMigrations } from './database/worker.migrations.js';

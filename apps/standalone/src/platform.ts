@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@tributary/database';
-import { drainAndClose, runAsApp } from '@tributary/runtime';
+import { drainAndClose } from '@tributary/lifecycle';
+import { runAsApp } from '@tributary/observability';
 import { createChangeSinkApp } from '../../change-sink/src/change-sink.app.js';
 import { loadChangeSinkConfig } from '../../change-sink/src/change-sink.config.js';
 import { createEventStoreApp } from '../../event-store/src/event-store.app.js';

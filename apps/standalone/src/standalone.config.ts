@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { loadConfig } from '@tributary/runtime';
+import { loadConfig } from '@tributary/config';
 
 export class StandaloneConfig {
   /** A PostgreSQL server to use instead of the embedded database. */

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { runAsApp, drainAndClose } from '@tributary/runtime';
+import { drainAndClose } from '@tributary/lifecycle';
+import { runAsApp } from '@tributary/observability';
 import { createTestDatabase, testSecrets, type TestDatabase } from '@tributary/testing';
 import { DataSource } from 'typeorm';
 import { createChangeSinkApp } from '../../../apps/change-sink/src/change-sink.app.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TributaryError } from '@tributary/domain';
-import { noPrincipalUnlessOutage, unavailable } from '@tributary/runtime';
+import { noPrincipalUnlessOutage, unavailable } from '@tributary/edge';
 import { ApiKeys, isApiKeyFormat } from '@tributary/tenancy';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { DataSource } from 'typeorm';

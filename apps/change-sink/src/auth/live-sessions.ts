@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Metrics } from '@tributary/runtime';
+import { Metrics } from '@tributary/observability';
 import { Counter, type Gauge } from 'prom-client';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { Authenticator } from './authenticator.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ReadinessCheck } from '@tributary/runtime';
+import type { ReadinessCheck } from '@tributary/lifecycle';
 import { ChangeSource } from '../sources/change-source.js';
 import { TriggerInstaller } from './trigger-installer.js';
 

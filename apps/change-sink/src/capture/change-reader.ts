@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ANY_COMMIT, commitSignal } from '@tributary/database';
 import { Wakeup } from '@tributary/messaging';
-import { Metrics } from '@tributary/runtime';
+import { Metrics } from '@tributary/observability';
 import { TributaryError } from '@tributary/domain';
 import { TenantContext, withTenant } from '@tributary/tenancy';
 import pg from 'pg';

@@ -9,7 +9,7 @@ import {
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import { isTributaryError } from '@tributary/domain';
-import { codedError, isOutage, STATUS_OF_KIND } from '@tributary/runtime';
+import { codedError, isOutage, STATUS_OF_KIND } from '@tributary/edge';
 import type { Subscription } from 'rxjs';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { ChangeSinkConfig } from '../change-sink.config.js';

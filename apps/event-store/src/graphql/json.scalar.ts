@@ -1,4 +1,4 @@
-import { jsonScalar } from '@tributary/runtime';
+import { jsonScalar } from '@tributary/edge';
 
 /** A JSON object (event data and metadata, build configuration). */
 export const JsonObjectScalar = jsonScalar({

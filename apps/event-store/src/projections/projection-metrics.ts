@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Metrics } from '@tributary/runtime';
+import { Metrics } from '@tributary/observability';
 import { DataSource } from 'typeorm';
 import { ProjectionCheckpoints } from './projection-checkpoints.js';
 import { ProjectionRegistry } from './projection-registry.js';

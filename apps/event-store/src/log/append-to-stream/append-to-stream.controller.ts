@@ -1,7 +1,7 @@
 import { Body, Controller, Param, Post, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { validationPipe } from '@tributary/runtime';
+import { validationPipe } from '@tributary/edge';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
 import type { Request, Response } from 'express';
 import { AppendToStream } from './append-to-stream.command.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { validationPipe } from '@tributary/runtime';
+import { validationPipe } from '@tributary/edge';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { toStreamView } from '../log.views.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { validationPipe } from '@tributary/runtime';
+import { validationPipe } from '@tributary/edge';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
 import { allTopics } from '@tributary/topics';
 import { Transform } from 'class-transformer';

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/comm
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PACKAGE_STATUSES } from '@tributary/domain';
-import { validationPipe } from '@tributary/runtime';
+import { validationPipe } from '@tributary/edge';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PackageListView, PackageView, toPackageView } from './package.views.js';

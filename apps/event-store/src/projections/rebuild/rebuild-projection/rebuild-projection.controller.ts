@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { validationPipe } from '@tributary/runtime';
+import { validationPipe } from '@tributary/edge';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { ProjectionStatusBody } from '../../projection-status/projection-status.body.js';

@@ -1,16 +1,9 @@
-export * from './config.js';
 export * from './http-error.filter.js';
+export * from './http-edge.js';
 export { graphqlEndpointOptions } from './graphql-endpoint.js';
 export { DEFAULT_GRAPHQL_LIMITS, graphqlLimitsRule, type GraphqlLimits } from './graphql-limits.js';
 export { graphqlWsLimits } from './graphql-ws-limits.js';
 export { jsonScalar } from './json-scalar.js';
-export * from './http-edge.js';
 export { listenApp } from './internal-http.js';
-export * from './logging.js';
 export * from './validation.pipe.js';
-export * from './app-config.js';
-export * from './health/health.module.js';
-export * from './metrics/metrics.module.js';
-export * from './shutdown.js';
-export * from './app-command.js';
 export * from './outage.js';
