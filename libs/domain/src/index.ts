@@ -4,3 +4,4 @@ export * from './nul-characters.js';
 export * from './json-depth.js';
 export * from './readable-input.js';
 export * from './problem-list.js';
+export * from './uuid.js';

@@ -7,3 +7,4 @@ export { jsonScalar } from './json-scalar.js';
 export { listenApp } from './internal-http.js';
 export * from './validation.pipe.js';
 export * from './outage.js';
+export { observableToAsyncIterator } from './observable-iterator.js';

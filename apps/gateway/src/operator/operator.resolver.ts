@@ -1,6 +1,6 @@
 import { Args, Context, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { DeliveryTap } from './delivery-tap.js';
-import { observableToAsyncIterator } from './observable-iterator.js';
+import { observableToAsyncIterator } from '@tributary/edge';
 import { requireOperator, type OperatorContext } from './operator-access.js';
 import { OperatorFeed } from './operator-feed.js';
 import { OperatorReadModel } from './operator-read-model.js';

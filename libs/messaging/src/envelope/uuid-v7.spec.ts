@@ -1,4 +1,5 @@
-import { UUID_PATTERN, uuidv7 } from './uuid-v7.js';
+import { UUID_PATTERN } from '@tributary/domain';
+import { uuidv7 } from './uuid-v7.js';
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

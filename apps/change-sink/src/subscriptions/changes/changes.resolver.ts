@@ -5,7 +5,7 @@ import { parseCursor } from '../../capture/captured-change.js';
 import type { DeliveredChange } from '../../delivery/change-policy.js';
 import { ChangeFeed } from '../../delivery/change-feed.js';
 import { viewerOf, type GraphqlContext } from '../graphql-principal.js';
-import { observableToAsyncIterator } from '../observable-iterator.js';
+import { observableToAsyncIterator } from '@tributary/edge';
 import { Change } from './change.model.js';
 
 /** One GraphQL view per change, shared by its subscribers (their executions are shared too, see shared-subscribe). */

@@ -6,7 +6,7 @@ import { parseCursor } from '../../capture/captured-change.js';
 import type { DeliveredChange } from '../../delivery/change-policy.js';
 import { ChangeFeed } from '../../delivery/change-feed.js';
 import { viewerOf, type GraphqlContext } from '../graphql-principal.js';
-import { observableToAsyncIterator } from '../observable-iterator.js';
+import { observableToAsyncIterator } from '@tributary/edge';
 import { PackageUpdate, Viewer } from './package-update.model.js';
 
 const updates = new WeakMap<DeliveredChange, PackageUpdate>();
