@@ -6,3 +6,4 @@ export * from './api-key.guard.js';
 export * from './tenancy.module.js';
 export * from './tenancy.migrations.js';
 export * from './tenant-scope.js';
+export * from './tenant-repository.js';
