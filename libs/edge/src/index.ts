@@ -8,3 +8,4 @@ export { listenApp } from './internal-http.js';
 export * from './validation.pipe.js';
 export * from './outage.js';
 export { observableToAsyncIterator } from './observable-iterator.js';
+export * from './graphql-caller.js';
