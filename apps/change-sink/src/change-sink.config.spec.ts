@@ -50,8 +50,6 @@ describe('change-sink configuration (esink variables)', () => {
     [{ CAPTURE_TABLES: 'package_status' }, /CAPTURE_TABLES must be a comma-separated list of schema.table names/],
     [{ CAPTURE_TABLES: '', TABLE_NAMES: 'users', FILTERS: 'package_status.secret' }, /FILTERS: "package_status" is not in TABLE_NAMES/],
     [{ TABLE_AUTH_COLUMN_ROUTING: '{users: id}' }, /TABLE_AUTH_COLUMN_ROUTING must be JSON/],
-    [{ TABLE_AUTH_COLUMN_ROUTING: '["users"]' }, /must be a JSON object/],
-    [{ TABLE_NAMES: 'users', TABLE_AUTH_COLUMN_ROUTING: '{"users":[]}' }, /rule of "users"/],
     [{ TABLE_NAMES: 'users', TABLE_AUTH_COLUMN_ROUTING: '{"users":"id; drop"}' }, /rule of "users"/],
     [{ TABLE_NAMES: 'users', TABLE_AUTH_COLUMN_ROUTING: '{"games":"hostUserId"}' }, /TABLE_AUTH_COLUMN_ROUTING: "games" is not in TABLE_NAMES/],
     [{ TABLE_NAMES: 'users', FILTERS: 'games.secret' }, /FILTERS: "games" is not in TABLE_NAMES/],

@@ -11,22 +11,16 @@ import {
   Min,
   Validate,
   ValidatorConstraint,
-  type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { AppConfig, loadConfig } from '@tributary/config';
+import { IDENTIFIER, NAME, parseRouting, TABLE, tableKey, type RoutingRule } from './table-routing.js';
 
-const NAME = '[A-Za-z_][A-Za-z0-9_$]*';
-const TABLE = `${NAME}(\\.${NAME})?`;
 const TABLE_LIST = new RegExp(`^${TABLE}(,${TABLE})*$`);
 const COLUMN_LIST = new RegExp(`^${TABLE}\\.${NAME}(,${TABLE}\\.${NAME})*$`);
-const IDENTIFIER = new RegExp(`^${NAME}$`);
 
 /** The event store's package projection: what `packageUpdated` pushes. */
 export const PACKAGE_STATUS_TABLE = 'event_store.package_status';
-
-/** A table's routing rule: `*` (everyone in the tenant) or the columns compared with the user's id. */
-export type RoutingRule = '*' | readonly string[];
 
 /**
  * esink's values are often written with quotes around them (`TABLE_NAMES='users,games'` in a
@@ -52,33 +46,6 @@ const flag = ({ obj, key }: { obj: Record<string, unknown>; key: string }): unkn
   return text;
 };
 
-/** `TABLE_AUTH_COLUMN_ROUTING`: JSON `{ "table": "column" | ["column", …] | "*" }`. */
-export function parseRouting(text: string | undefined): Map<string, RoutingRule> {
-  const routing = new Map<string, RoutingRule>();
-  if (!text) return routing;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('TABLE_AUTH_COLUMN_ROUTING must be JSON: {"table": "column" | ["column", …] | "*"}');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('TABLE_AUTH_COLUMN_ROUTING must be a JSON object: {"table": "column" | ["column", …] | "*"}');
-  }
-  for (const [table, rule] of Object.entries(parsed)) {
-    if (!new RegExp(`^${TABLE}$`).test(table)) throw new Error(`TABLE_AUTH_COLUMN_ROUTING: "${table}" is not a table name`);
-    const columns = rule === '*' ? '*' : typeof rule === 'string' ? [rule] : rule;
-    if (columns !== '*' && !(Array.isArray(columns) && columns.length > 0 && columns.every((c) => typeof c === 'string' && IDENTIFIER.test(c)))) {
-      throw new Error(`TABLE_AUTH_COLUMN_ROUTING: the rule of "${table}" must be "*", a column name or a non-empty list of column names`);
-    }
-    routing.set(tableKey(table), columns as RoutingRule);
-  }
-  return routing;
-}
-
-/** How a table is named in events and rules: `users` for `public.users`, `schema.table` otherwise. */
-export const tableKey = (name: string): string => (name.startsWith('public.') ? name.slice('public.'.length) : name);
-
 @ValidatorConstraint({ name: 'routing' })
 class RoutingConstraint implements ValidatorConstraintInterface {
   private message = '';
@@ -93,7 +60,7 @@ class RoutingConstraint implements ValidatorConstraintInterface {
     }
   }
 
-  defaultMessage(_: ValidationArguments): string {
+  defaultMessage(): string {
     return this.message;
   }
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { tableKey, type ChangeSinkConfig } from '../change-sink.config.js';
+import type { ChangeSinkConfig } from '../change-sink.config.js';
+import { tableKey } from '../table-routing.js';
 import { mysqlIdentifier, mysqlTriggerName, pgTable } from '../sources/sql-quoting.js';
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ChangeSinkConfig, type RoutingRule } from '../change-sink.config.js';
+import { ChangeSinkConfig } from '../change-sink.config.js';
+import type { RoutingRule } from '../table-routing.js';
 import type { CapturedChange } from '../capture/captured-change.js';
 import type { Viewer } from '../auth/viewer.js';
 

@@ -1,4 +1,5 @@
-import { tableKey, type ChangeSinkConfig } from '../change-sink.config.js';
+import type { ChangeSinkConfig } from '../change-sink.config.js';
+import { tableKey } from '../table-routing.js';
 import type { ChangeSource } from './change-source.js';
 
 /**

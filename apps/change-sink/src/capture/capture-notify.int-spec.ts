@@ -1,6 +1,6 @@
 import { createTestDatabase, eventually, type TestDatabase } from '@tributary/testing';
 import pg from 'pg';
-import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, type RunningSink } from './change-sink-harness.js';
+import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, type RunningSink } from '../change-sink-harness.js';
 
 /**
  * The capture trigger's wake-up (NOTIFY tributary_changes) is sent once per transaction, however

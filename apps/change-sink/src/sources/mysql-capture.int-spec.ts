@@ -1,9 +1,9 @@
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { connectSocket, createTestDatabase, createTestMysqlDatabase, eventually, type SocketClient, type TestDatabase } from '@tributary/testing';
-import { uninstallCapture } from '../src/capture/uninstall-capture.js';
-import { loadChangeSinkConfig } from '../src/change-sink.config.js';
-import { operatorEnv, startSink, type RunningSink } from './change-sink-harness.js';
+import { uninstallCapture } from '../capture/uninstall-capture.js';
+import { loadChangeSinkConfig } from '../change-sink.config.js';
+import { operatorEnv, startSink, type RunningSink } from '../change-sink-harness.js';
 
 const mysql = await createTestMysqlDatabase();
 const describeMysql = mysql.database ? describe : describe.skip;

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { ApiKeys, Tenants } from '@tributary/tenancy';
 import { connectSocket, createTestDatabase, eventually, LogCapture, subscribe, type SocketClient, type Subscription, type TestDatabase } from '@tributary/testing';
-import { OPERATOR_SCHEMA_SQL, operatorEnv, ROUTING, startSink, type RunningSink } from './change-sink-harness.js';
+import { OPERATOR_SCHEMA_SQL, operatorEnv, ROUTING, startSink, type RunningSink } from '../change-sink-harness.js';
 
 interface Change {
   id: string;

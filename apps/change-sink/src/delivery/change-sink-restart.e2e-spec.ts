@@ -11,8 +11,8 @@ import {
   type TestDatabase,
   type TestMysqlDatabase,
 } from '@tributary/testing';
-import { AppProcess } from '../../../test/support/app-process.js';
-import { OPERATOR_SCHEMA_SQL, operatorEnv, withClient } from './change-sink-harness.js';
+import { AppProcess } from '../../../../test/support/app-process.js';
+import { OPERATOR_SCHEMA_SQL, operatorEnv, withClient } from '../change-sink-harness.js';
 
 const MYSQL_SCHEMA = `
   CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, org VARCHAR(32) NOT NULL, name VARCHAR(64) NOT NULL, token VARCHAR(128) UNIQUE, password VARCHAR(64));

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { ApiKeys, Tenants } from '@tributary/tenancy';
 import { createTestDatabase, eventually, type TestDatabase } from '@tributary/testing';
-import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, type RunningSink } from './change-sink-harness.js';
+import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, type RunningSink } from '../change-sink-harness.js';
 
 /**
  * graphql-ws on the change-sink gets the checks of the HTTP endpoints: a subscribe message with a

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { connectSocket, createTestDatabase, eventually, LogCapture, type SocketClient, type TestDatabase } from '@tributary/testing';
-import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, type RunningSink } from './change-sink-harness.js';
+import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, type RunningSink } from '../change-sink-harness.js';
 
 /** Tokens verified as JWTs (JWT_SECRET, JWKS_URL) instead of looked up in AUTH_TABLE. */
 describe('change-sink JWT authentication', () => {

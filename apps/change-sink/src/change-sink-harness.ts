@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import type { DestinationStream } from 'pino';
-import { createChangeSinkApp } from '../src/change-sink.app.js';
-import { loadChangeSinkConfig } from '../src/change-sink.config.js';
+import { createChangeSinkApp } from './change-sink.app.js';
+import { loadChangeSinkConfig } from './change-sink.config.js';
 
 export interface RunningSink {
   readonly app: INestApplication;

@@ -1,16 +1,39 @@
 import pg from 'pg';
 import { connectSocket, createTestDatabase, eventually, LogCapture, readJson, type SocketClient, type TestDatabase } from '@tributary/testing';
 import { ApiKeys, Tenants } from '@tributary/tenancy';
-import { CaptureLifecycle } from '../src/capture/capture-lifecycle.js';
-import { uninstallCapture } from '../src/capture/uninstall-capture.js';
-import { loadChangeSinkConfig } from '../src/change-sink.config.js';
-import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, withClient, type RunningSink } from './change-sink-harness.js';
+import { CaptureLifecycle } from '../capture/capture-lifecycle.js';
+import { uninstallCapture } from '../capture/uninstall-capture.js';
+import { loadChangeSinkConfig } from '../change-sink.config.js';
+import { OPERATOR_SCHEMA_SQL, operatorEnv, startSink, withClient, type RunningSink } from '../change-sink-harness.js';
 
 /**
  * esink's socket.io protocol against a change-sink capturing a real PostgreSQL: authentication,
  * routing by column / column list / `*`, FILTERS, tenant and user isolation, large rows, resume,
  * revocation, /publish and /ping.
  */
+/** The random clients and rows of one run come from this seed: TEST_SEED=<seed> replays a failed run. */
+const seed = seedFrom(process.env.TEST_SEED);
+
+/** A seed for a run: TEST_SEED when set, else a fresh one (printed in the test's name and in a failure's diff). */
+function seedFrom(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return Math.floor(Math.random() * 2 ** 31);
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed)) throw new Error(`TEST_SEED must be an integer, got "${value}"`);
+  return parsed;
+}
+
+/** `random(n)`: an integer in [0, n), the next one the seed gives (mulberry32). */
+function seededRandom(start: number): (n: number) => number {
+  let state = start | 0;
+  return (n) => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * n);
+  };
+}
+
 describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
   let database: TestDatabase;
   let db: pg.Client;
@@ -151,7 +174,7 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     ]);
   });
 
-  it('never leaks a row to another user or another tenant, over many random clients and rows', async () => {
+  it(`never leaks a row to another user or another tenant, over many random clients and rows (TEST_SEED=${seed})`, async () => {
     const orgs = ['north', 'south'];
     const people = [];
     for (let i = 0; i < 12; i++) people.push(await user(orgs[i % 2]));
@@ -159,7 +182,7 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
     const sessions = await Promise.all([...people, ...people.slice(0, 4)].map(async (p) => ({ person: p, client: await connected(p.token) })));
 
     const expected = new Map<SocketClient, string[]>(sessions.map((s) => [s.client, []]));
-    const random = (n: number) => Math.floor(Math.random() * n);
+    const random = seededRandom(seed);
     for (let i = 0; i < 120; i++) {
       const owner = people[random(people.length)];
       // The row's tenant is usually the owner's, sometimes the other one: an id matching across tenants must not leak.
@@ -183,7 +206,8 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
         .of('changes')
         .filter((c) => c.table !== 'targetStatuses' && c.table !== 'users')
         .map((c) => c.data.title ?? c.data.body);
-      expect({ user: person.id, got }).toEqual({ user: person.id, got: expected.get(client) });
+      // The seed is part of what is compared, so a failure's diff names it: TEST_SEED=<seed> replays the run.
+      expect({ seed, user: person.id, got }).toEqual({ seed, user: person.id, got: expected.get(client) });
       expect(client.of('changes').every((c) => c.data.org === person.org)).toBe(true);
     }
   });

@@ -11,7 +11,7 @@ import {
   type Subscription,
   type TestDatabase,
 } from '@tributary/testing';
-import { startSink, type RunningSink } from './change-sink-harness.js';
+import { startSink, type RunningSink } from '../change-sink-harness.js';
 
 const mysql = await createTestMysqlDatabase();
 const describeMysql = mysql.database ? describe : describe.skip;
