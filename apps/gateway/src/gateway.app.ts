@@ -7,7 +7,7 @@ import { AppLogger } from '@tributary/observability';
 import { ApiKeys, isApiKeyFormat } from '@tributary/tenancy';
 import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
-import { ErrorBody } from './access/api-docs.js';
+import { ErrorBody } from './management-api/error-body.dto.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import { describeIngress } from './webhooks/receive-webhook/ingress-openapi.js';

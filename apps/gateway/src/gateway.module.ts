@@ -2,15 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from '@tributary/database';
-import { messagingMigrations, MessagingModule, TransportReadiness } from '@tributary/messaging';
+import { MESSAGING_ENTITIES, messagingMigrations, MessagingModule, TransportReadiness } from '@tributary/messaging';
 import { HealthModule } from '@tributary/lifecycle';
 import { loggingModule, MetricsModule } from '@tributary/observability';
-import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
-import { AccessModule } from './access/access.module.js';
-import { ManagementGraphqlModule } from './access/graphql.module.js';
+import { TENANCY_ENTITIES, tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AppsModule } from './apps/apps.module.js';
+import { GATEWAY_ENTITIES } from './database/gateway.entities.js';
 import { gatewayMigrations } from './database/gateway.migrations.js';
+import { ManagementGraphqlModule } from './graphql/management-graphql.module.js';
 import { OperatorModule } from './operator/operator.module.js';
 import { GatewayConfig } from './gateway.config.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
@@ -35,7 +35,7 @@ export class GatewayModule {
           name: 'gateway',
           url: config.DATABASE_URL,
           migrate: config.MIGRATE_ON_START,
-          entities: [],
+          entities: [...MESSAGING_ENTITIES, ...TENANCY_ENTITIES, ...GATEWAY_ENTITIES],
           migrations: [...messagingMigrations, ...tenancyMigrations, ...gatewayMigrations],
         }),
         MessagingModule.forRoot({
@@ -46,7 +46,6 @@ export class GatewayModule {
           partitions: config.MESSAGE_LOG_PARTITIONS,
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
-        AccessModule,
         ManagementGraphqlModule,
         TenantsModule,
         UsersModule,

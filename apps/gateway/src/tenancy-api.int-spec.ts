@@ -1,6 +1,5 @@
-import { TenantContext } from '@tributary/tenancy';
-import { TenantTransactions } from './access/tenant-transactions.js';
-import { Api, createTestDatabase, readJson, LogCapture, startGateway, type RunningGateway, type TestDatabase } from '../../../test/support/gateway-harness.js';
+import { TenantContext, withTenant } from '@tributary/tenancy';
+import { type Api, createTestDatabase, readJson, LogCapture, startGateway, type RunningGateway, type TestDatabase } from '../../../test/support/gateway-harness.js';
 
 /**
  * The management REST API of the tenancy domain: every route, each called by the tenant that owns
@@ -314,9 +313,8 @@ describe('management API /v1 (REST)', () => {
   });
 
   it('row-level security: a query that forgets its tenant filter still sees only the tenant rows', async () => {
-    const tx = gateway.app.get(TenantTransactions);
     const unfiltered = (tenantId: string) =>
-      tx.run(TenantContext.trusted(tenantId, 'test'), async (m) => {
+      withTenant(gateway.dataSource, TenantContext.trusted(tenantId, 'test'), async (m) => {
         const rows: Record<string, string[]> = {};
         for (const table of ['gateway.apps', 'gateway.integrations', 'gateway.integration_apps', 'gateway.webhooks', 'gateway.webhook_secrets', 'tenancy.users', 'tenancy.api_keys']) {
           rows[table] = (await m.query(`SELECT DISTINCT tenant_id::text AS t FROM ${table}`)).map((r: { t: string }) => r.t);
@@ -329,7 +327,7 @@ describe('management API /v1 (REST)', () => {
     for (const [table, tenants] of Object.entries(seenByB)) expect([table, tenants]).toEqual([table, table === 'tenancy.users' ? [] : [b.id]]);
     // And it cannot write another tenant's rows either.
     await expect(
-      tx.run(TenantContext.trusted(b.id, 'test'), (m) => m.query(`INSERT INTO gateway.apps (id, tenant_id, name, vendor) VALUES (gen_random_uuid(), $1, 'x', 'x')`, [a.id])),
+      withTenant(gateway.dataSource, TenantContext.trusted(b.id, 'test'), (m) => m.query(`INSERT INTO gateway.apps (id, tenant_id, name, vendor) VALUES (gen_random_uuid(), $1, 'x', 'x')`, [a.id])),
     ).rejects.toThrow(/row-level security/);
     const [{ n }] = await gateway.dataSource.query(`SELECT count(DISTINCT tenant_id)::int AS n FROM gateway.apps`);
     expect(n).toBeGreaterThanOrEqual(2);

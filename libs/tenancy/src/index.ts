@@ -7,3 +7,7 @@ export * from './tenancy.module.js';
 export * from './tenancy.migrations.js';
 export * from './tenant-scope.js';
 export * from './tenant-repository.js';
+export * from './tenant.entity.js';
+export * from './user.entity.js';
+export * from './api-key.entity.js';
+export * from './tenancy.entities.js';

@@ -5,13 +5,17 @@ import type {
   FindManyOptions,
   FindOptionsWhere,
   ObjectLiteral,
+  QueryDeepPartialEntity,
   SelectQueryBuilder,
 } from 'typeorm';
 import type { TenantContext } from './principal.js';
 
-/** An entity of a tenant-owned table: its `tenantId` property maps the `tenant_id` column. */
+/**
+ * An entity of a tenant-owned table: its `tenantId` property maps the `tenant_id` column (nullable only where the
+ * table also holds platform rows, such as the admin's API key, which no tenant's scope shows).
+ */
 export interface TenantOwned extends ObjectLiteral {
-  tenantId: string;
+  tenantId: string | null;
 }
 
 type TenantWhere<E extends TenantOwned> = Omit<FindOptionsWhere<E>, 'tenantId'>;
@@ -46,8 +50,8 @@ export class TenantRepository<E extends TenantOwned> {
     await this.manager.insert(this.entity, rows as never);
   }
 
-  /** Updates the caller's tenant's rows that match `where`; returns how many changed. */
-  async update(where: TenantWhere<E>, patch: Omit<DeepPartial<E>, 'tenantId'>): Promise<number> {
+  /** Updates the caller's tenant's rows that match `where` (values may be SQL functions: `() => 'now()'`); returns how many changed. */
+  async update(where: TenantWhere<E>, patch: Omit<QueryDeepPartialEntity<E>, 'tenantId'>): Promise<number> {
     const result = await this.manager.update(this.entity, this.scoped(where), patch as never);
     return result.affected ?? 0;
   }

@@ -1,8 +1,7 @@
-import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { ApiProperty } from '@nestjs/swagger';
 import { TENANT_ROLES, type TenantRole } from '@tributary/tenancy';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageOf } from '../access/pagination.js';
+import { PageOf } from '../pagination/page.dto.js';
 
 @ObjectType('ApiKey', { description: "An API key of the tenant (never its secret, which is shown once at creation)" })
 export class ApiKeyView {
@@ -42,25 +41,4 @@ export class ApiKeyCreatedView extends ApiKeyView {
   @ApiProperty({ description: 'The whole key (Authorization: Bearer <key>). Shown once; store it now.' })
   @Field({ description: 'The whole key. Shown once.' })
   key: string;
-}
-
-@InputType('CreateApiKeyInput')
-export class CreateApiKeyBody {
-  @ApiProperty({ maxLength: 200, example: 'ci deploys' })
-  @Field({ description: 'What the key is for' })
-  @IsString()
-  @MaxLength(200)
-  name: string;
-
-  @ApiPropertyOptional({ enum: TENANT_ROLES, description: 'Required for a service key; a user key takes the user role' })
-  @Field(() => String, { nullable: true, description: 'Required for a service key; a user key takes the user role' })
-  @IsOptional()
-  @IsIn(TENANT_ROLES)
-  role?: TenantRole;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Issue the key to this user of the tenant' })
-  @Field(() => ID, { nullable: true, description: 'Issue the key to this user of the tenant' })
-  @IsOptional()
-  @IsUUID()
-  userId?: string;
 }

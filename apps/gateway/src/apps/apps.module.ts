@@ -1,7 +1,22 @@
 import { Module } from '@nestjs/common';
-import { AppsController } from './apps.controller.js';
-import { AppsService } from './apps.service.js';
-import { AppsResolver } from './apps.resolver.js';
+import { WebhookIngressModule } from '../webhooks/webhook-ingress.module.js';
+import { CreateAppController } from './create-app/create-app.controller.js';
+import { CreateAppHandler } from './create-app/create-app.handler.js';
+import { CreateAppResolver } from './create-app/create-app.resolver.js';
+import { GetAppController } from './get-app/get-app.controller.js';
+import { GetAppHandler } from './get-app/get-app.handler.js';
+import { GetAppResolver } from './get-app/get-app.resolver.js';
+import { ListAppsController } from './list-apps/list-apps.controller.js';
+import { ListAppsHandler } from './list-apps/list-apps.handler.js';
+import { ListAppsResolver } from './list-apps/list-apps.resolver.js';
+import { UpdateAppController } from './update-app/update-app.controller.js';
+import { UpdateAppHandler } from './update-app/update-app.handler.js';
+import { UpdateAppResolver } from './update-app/update-app.resolver.js';
 
-@Module({ controllers: [AppsController], providers: [AppsResolver, AppsService], exports: [AppsService] })
+/** Apps: read by anyone in the tenant, created and changed by members and owners. */
+@Module({
+  imports: [WebhookIngressModule],
+  controllers: [CreateAppController, ListAppsController, GetAppController, UpdateAppController],
+  providers: [CreateAppHandler, CreateAppResolver, ListAppsHandler, ListAppsResolver, GetAppHandler, GetAppResolver, UpdateAppHandler, UpdateAppResolver],
+})
 export class AppsModule {}

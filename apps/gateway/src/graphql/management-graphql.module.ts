@@ -1,8 +1,8 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { graphqlEndpointOptions, isOutage, toGraphqlError } from '@tributary/edge';
-import { ApiKeys, bearerToken } from '@tributary/tenancy';
+import { graphqlCaller, graphqlEndpointOptions, type GraphqlCallerContext } from '@tributary/edge';
+import { ApiKeys, bearerToken, type Principal } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { GatewayConfig } from '../gateway.config.js';
@@ -12,11 +12,10 @@ import { IntegrationsModule } from '../integrations/integrations.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
-import type { GraphqlContext } from './graphql-caller.js';
 
 /**
- * GraphQL at /graphql over the same services as the REST routes (so the same checks): every
- * request is authenticated by its `Authorization: Bearer <API key>`.
+ * GraphQL at /graphql over the same commands and queries as the REST routes (so the same checks): every
+ * request is authenticated by its `Authorization: Bearer <API key>`; resolvers take `@GqlCaller()`.
  */
 export const managementGraphql = () =>
   GraphQLModule.forRootAsync<ApolloDriverConfig>({
@@ -29,17 +28,8 @@ export const managementGraphql = () =>
       path: '/graphql',
       // Only the management domain: the operator page has its own endpoint and schema.
       include: [TenantsModule, UsersModule, ApiKeysModule, AppsModule, IntegrationsModule, WebhooksModule],
-      context: async ({ req }: { req: Request }): Promise<GraphqlContext> => {
-        const token = bearerToken(req.headers.authorization);
-        if (!token) return {};
-        try {
-          return { principal: await apiKeys.authenticate(dataSource, token) };
-        } catch (error) {
-          // An outage fails the whole request (503), as on the other endpoints; a refused key is each field's error.
-          if (isOutage(error)) throw toGraphqlError(error);
-          return { authError: error };
-        }
-      },
+      context: ({ req }: { req: Request }): Promise<GraphqlCallerContext<Principal>> =>
+        graphqlCaller(bearerToken(req.headers.authorization), (token) => apiKeys.authenticate(dataSource, token)),
     }),
   });
 

@@ -1,7 +1,6 @@
-import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageOf } from '../access/pagination.js';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '../pagination/page.dto.js';
 
 @ObjectType('IntegrationSubscription', { description: "What the tenant paid for an integration; set by the platform's billing (admin key)" })
 export class SubscriptionView {
@@ -50,55 +49,3 @@ export class IntegrationView {
 }
 
 export const IntegrationPage = PageOf(IntegrationView, 'Integration');
-
-@InputType('CreateIntegrationInput')
-export class CreateIntegrationBody {
-  @ApiProperty({ maxLength: 200, example: 'tracking' })
-  @Field({ description: 'Display name' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name: string;
-
-  @ApiProperty({ type: [String], minItems: 1, maxItems: 20, description: 'Apps of the tenant it connects' })
-  @Field(() => [ID], { description: 'Apps of the tenant it connects (1–20)' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  appIds: string[];
-
-  @ApiPropertyOptional({ default: true })
-  @Field({ nullable: true, description: 'Default true' })
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-}
-
-@InputType('UpdateIntegrationInput')
-export class UpdateIntegrationBody {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @Field({ nullable: true, description: 'Display name' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 20, description: 'Replaces the apps it connects' })
-  @Field(() => [ID], { nullable: true, description: 'Replaces the apps it connects' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  appIds?: string[];
-
-  @ApiPropertyOptional()
-  @Field({ nullable: true, description: 'false disables it: webhooks of its apps are refused with 403 integration_disabled' })
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-}

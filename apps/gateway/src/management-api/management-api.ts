@@ -1,20 +1,7 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '@tributary/tenancy';
-
-class ErrorDetail {
-  @ApiProperty({ example: 'app_not_found' })
-  code: string;
-  @ApiProperty()
-  message: string;
-}
-
-export class ErrorBody {
-  @ApiProperty({ type: ErrorDetail })
-  error: ErrorDetail;
-  @ApiProperty()
-  traceId: string;
-}
+import { ErrorBody } from './error-body.dto.js';
 
 /** A management controller: bearer API key, and the error answers every route can give. */
 export const ManagementApi = (tag: string) =>

@@ -4,16 +4,19 @@ import { MemoryRateLimiter, RATE_LIMITER, type RateLimiter } from './rate-limits
 import { RedisRateLimiter } from './rate-limits/redis-rate-limiter.js';
 import { IngestBatcher } from './receive-webhook/ingest-batcher.js';
 import { ReceiptRetention } from './receive-webhook/receipt-retention.js';
+import { WebhookDirectory } from './receive-webhook/webhook-directory.js';
 import { WebhookIngress } from './receive-webhook/webhook-ingress.js';
 
 /**
  * Webhook ingress (`/webhooks/:id`, see WebhookIngress), apart from the management API so that the
  * operator can tap deliveries without importing the webhooks' GraphQL resolvers: GraphQL's
- * `include` is transitive over module imports.
+ * `include` is transitive over module imports. It exports its WebhookDirectory too: management
+ * changes to a tenant, app, integration or webhook make it forget what it cached.
  */
 @Module({
   providers: [
     IngestBatcher,
+    WebhookDirectory,
     WebhookIngress,
     ReceiptRetention,
     {
@@ -22,7 +25,7 @@ import { WebhookIngress } from './receive-webhook/webhook-ingress.js';
       useFactory: (config: GatewayConfig): RateLimiter => (config.REDIS_URL ? new RedisRateLimiter(config.REDIS_URL) : new MemoryRateLimiter()),
     },
   ],
-  exports: [WebhookIngress, ReceiptRetention],
+  exports: [WebhookIngress, ReceiptRetention, WebhookDirectory],
 })
 export class WebhookIngressModule implements OnApplicationShutdown {
   constructor(@Inject(RATE_LIMITER) private readonly limiter: RateLimiter) {}

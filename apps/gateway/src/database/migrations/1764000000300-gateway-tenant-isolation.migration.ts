@@ -1,6 +1,8 @@
 import { TENANT_ROLE, tenantIsolationSql } from '@tributary/tenancy';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+const TENANT_TABLES = ['gateway.apps', 'gateway.integrations', 'gateway.integration_apps', 'gateway.webhooks', 'gateway.webhook_secrets'];
+
 /**
  * Row-level security on the gateway's tenant tables: management reads and writes run in tenant
  * transactions (`withTenant`), where Postgres shows only the tenant's rows whatever a query says.
@@ -21,5 +23,3 @@ export class GatewayTenantIsolation1764000000300 implements MigrationInterface {
     }
   }
 }
-
-const TENANT_TABLES = ['gateway.apps', 'gateway.integrations', 'gateway.integration_apps', 'gateway.webhooks', 'gateway.webhook_secrets'];

@@ -32,6 +32,7 @@ interface Pending {
 const MAX_BATCH = 256;
 const key = (webhookId: string, messageId: string) => `${webhookId}\u0000${messageId}`;
 
+// SQL: ingress hot path — unnest arrays and ON CONFLICT ... DO UPDATE with a condition, in the batch's one statement (no ORM form).
 // The idempotency receipts of a batch, claimed in (webhook, message id) order so that two batches
 // claiming the same ids (two replicas) wait on each other in one direction only. A receipt older than the window
 // is taken over, as if it had been swept. Yields the events whose receipt was claimed.
@@ -129,6 +130,7 @@ export class IngestBatcher implements OnApplicationShutdown {
   /** A repeated `webhook-id` is answered with the event its first delivery made (committed: its claim waited for it). */
   private async originalEvents(repeats: Delivery[]): Promise<Map<string, string>> {
     if (repeats.length === 0) return new Map();
+    // SQL: ingress hot path — a join on unnest arrays, one statement for the batch's repeats (no ORM form).
     const rows = await this.dataSource.query<{ webhook_id: string; message_id: string; event_id: string }[]>(
       `SELECT r.webhook_id, r.message_id, r.event_id FROM gateway.webhook_receipts r
          JOIN unnest($1::uuid[], $2::text[]) AS k(webhook_id, message_id)

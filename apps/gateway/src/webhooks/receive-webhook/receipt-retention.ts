@@ -20,6 +20,7 @@ export class ReceiptRetention extends PeriodicSweep {
   }
 
   protected async deleteBatch(): Promise<number> {
+    // SQL: a bounded DELETE ... USING over a LIMITed CTE, counted in one statement (no ORM form).
     const rows = await this.dataSource.query<{ n: string }[]>(
       `WITH expired AS (
          SELECT webhook_id, message_id FROM gateway.webhook_receipts

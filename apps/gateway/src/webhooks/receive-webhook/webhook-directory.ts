@@ -3,8 +3,8 @@ import { TributaryError } from '@tributary/domain';
 import { SecretBox } from '@tributary/tenancy';
 import { topicByName, type TopicDefinition } from '@tributary/topics';
 import { DataSource } from 'typeorm';
-import { verifierFor } from './verifiers/verifiers.js';
-import type { VerifierKey, WebhookVerifier } from './verifiers/webhook-verifier.js';
+import { verifierFor } from '../verifiers/verifiers.js';
+import type { VerifierKey, WebhookVerifier } from '../verifiers/webhook-verifier.js';
 
 /** Associated data for a webhook's sealed secrets: binds them to their webhook, so a copied one does not open. */
 export const secretAad = (webhook: { id: string; tenantId: string }) => `webhook:${webhook.tenantId}:${webhook.id}`;
@@ -122,6 +122,7 @@ export class WebhookDirectory {
   }
 
   private async read(id: string): Promise<ResolvedWebhook | null> {
+    // SQL: ingress hot path — a webhook and everything that gates it (tenant, app, integrations, secrets as json_agg) in one statement.
     const [row] = await this.dataSource.query<Row[]>(
       `SELECT w.id, w.tenant_id, w.topic, w.verifier, w.app_id, w.rate_limit_per_second,
               t.disabled_at IS NOT NULL AS tenant_disabled, t.rate_limit_per_second AS tenant_rate_limit_per_second,

@@ -1,17 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isTributaryError, jsonNestsDeeperThan, payloadTooDeep, TributaryError } from '@tributary/domain';
+import { isTributaryError, isUuid, jsonNestsDeeperThan, payloadTooDeep, TributaryError, type ErrorCode } from '@tributary/domain';
 import { continueTrace, type TraceContext } from '@tributary/messaging';
 import { codedError, OUTAGE_RETRY_AFTER_SECONDS, STATUS_OF_KIND } from '@tributary/edge';
 import { Metrics } from '@tributary/observability';
 import { parsePayload } from '@tributary/topics';
 import { Subject } from 'rxjs';
-import { UUID_PATTERN } from '../../access/not-found.js';
 import { GatewayConfig } from '../../gateway.config.js';
 import { RATE_LIMITER, type RateLimiter } from '../rate-limits/rate-limiter.js';
 import { decoyVerifierFor } from '../verifiers/verifiers.js';
 import type { IncomingDelivery } from '../verifiers/webhook-verifier.js';
-import { activeKeys, refusal, WebhookDirectory, type ResolvedWebhook } from '../webhook-directory.js';
+import { activeKeys, refusal, WebhookDirectory, type ResolvedWebhook } from './webhook-directory.js';
 import { IngestBatcher } from './ingest-batcher.js';
 
 export const INGRESS_PATH = /^\/webhooks\/([^/?#]+)\/?(?:\?(.*))?$/;
@@ -35,7 +34,7 @@ export interface DeliveryAnswer {
 class Rejection extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -108,7 +107,7 @@ export class WebhookIngress {
 
     const now = Date.now();
     const cached = this.webhooks.cached(webhookId, now);
-    const webhook = cached !== undefined ? cached : UUID_PATTERN.test(webhookId) ? await this.webhooks.find(webhookId) : null;
+    const webhook = cached !== undefined ? cached : isUuid(webhookId) ? await this.webhooks.find(webhookId) : null;
     const messageId = this.verify(webhook, delivery, now);
     if (!webhook) throw new Rejection(404, 'webhook_not_found', 'No such webhook');
 
