@@ -6,17 +6,13 @@ import { messagingMigrations, MessagingModule, TransportReadiness } from '@tribu
 import { HealthModule } from '@tributary/lifecycle';
 import { loggingModule, MetricsModule } from '@tributary/observability';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
-import { EventStoreAppendFunction1764001000400 } from './database/event-store-append.migrations.js';
-import { EventStoreInit1763900002000 } from './database/event-store.migrations.js';
-import { EventStoreStreams1764001000100 } from './database/event-store-streams.migrations.js';
-import { EventStoreTenantEventIds1764001000500 } from './database/event-store-tenant-event-ids.migrations.js';
-import { EventStoreTenantIsolation1764001000200 } from './database/event-store-tenant-isolation.migrations.js';
+import { EVENT_STORE_ENTITIES } from './database/event-store.entities.js';
+import { eventStoreMigrations } from './database/event-store.migrations.js';
 import { EventStoreConfig } from './event-store.config.js';
 import { EventStoreGraphqlModule } from './graphql/event-store-graphql.module.js';
 import { LogModule } from './log/log.module.js';
 import type { EventStorePlugin } from './plugins/event-store-plugin.js';
 import { installedPlugins } from './plugins/installed-plugins.js';
-import { PackageStatusEntity } from './projections/package-status/package-status.entity.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 
 /** The event store: the log of every topic, the projections derived from it, and its plugins. */
@@ -36,15 +32,11 @@ export class EventStoreModule {
           name: 'event-store',
           url: config.DATABASE_URL,
           migrate: config.MIGRATE_ON_START,
-          entities: [PackageStatusEntity, ...plugins.flatMap((p) => p.entities)],
+          entities: [...EVENT_STORE_ENTITIES, ...plugins.flatMap((p) => p.entities)],
           migrations: [
             ...messagingMigrations,
             ...tenancyMigrations,
-            EventStoreInit1763900002000,
-            EventStoreStreams1764001000100,
-            EventStoreTenantIsolation1764001000200,
-            EventStoreAppendFunction1764001000400,
-            EventStoreTenantEventIds1764001000500,
+            ...eventStoreMigrations,
             ...plugins.flatMap((p) => p.migrations),
           ],
         }),

@@ -1,17 +1,16 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { graphqlEndpointOptions, graphqlPrincipal } from '@tributary/edge';
-import { ApiKeys, bearerToken } from '@tributary/tenancy';
+import { graphqlCaller, graphqlEndpointOptions, type GraphqlCallerContext } from '@tributary/edge';
+import { ApiKeys, bearerToken, type Principal } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { EventStoreConfig } from '../event-store.config.js';
-import type { GraphqlContext } from './graphql-context.js';
 
 /**
  * GraphQL over HTTP at /graphql (queries and mutations; resolvers come from the features and the
  * plugins, the modules `include`d). The caller's API key (`Authorization: Bearer …`) is checked per
- * request; resolvers refuse to work without a principal.
+ * request; resolvers take the caller with `@GqlCaller()`, which answers a refused key as REST would.
  */
 @Module({})
 export class EventStoreGraphqlModule {
@@ -29,10 +28,7 @@ const graphqlModule = (include: Type[]) =>
       autoSchemaFile: true,
       sortSchema: true,
       ...graphqlEndpointOptions(config.graphqlLimits),
-      context: async ({ req }: { req: Request }): Promise<GraphqlContext> => {
-        const token = bearerToken(req.headers.authorization);
-        if (!token) return {};
-        return { principal: await graphqlPrincipal(apiKeys.authenticate(dataSource, token)) };
-      },
+      context: ({ req }: { req: Request }): Promise<GraphqlCallerContext<Principal>> =>
+        graphqlCaller(bearerToken(req.headers.authorization), (token) => apiKeys.authenticate(dataSource, token)),
     }),
   });

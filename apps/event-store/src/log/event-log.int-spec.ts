@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TributaryError } from '@tributary/domain';
 import { uuidv7 } from '@tributary/messaging';
 import { eventually } from '@tributary/testing';
-import { DataSource, type QueryRunner } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { eventStoreFixture, type EventStoreFixture, type RunningEventStore } from '../../../../test/support/event-store-fixture.js';
 import { EventLog, type NewEvent } from './event-log.js';
 import type { ExpectedVersion } from './expected-version.js';

@@ -1,6 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import { TributaryError } from '@tributary/domain';
 import { JsonObjectScalar } from '../graphql/json.scalar.js';
 import type { StreamInfo } from './event-log.js';
 import type { StoredEvent } from './stored-event.js';
@@ -92,24 +91,3 @@ export const toStreamView = (stream: StreamInfo): StreamView => ({
   createdAt: stream.createdAt.toISOString(),
   updatedAt: stream.updatedAt.toISOString(),
 });
-
-export const MAX_PAGE = 1000;
-export const DEFAULT_PAGE = 100;
-
-/** A page size between 1 and 1000 (the same rule on REST and GraphQL). */
-export function pageSize(limit: number | undefined): number {
-  const size = limit ?? DEFAULT_PAGE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE) {
-    throw new TributaryError('invalid', 'limit_invalid', `limit must be an integer from 1 to ${MAX_PAGE}`);
-  }
-  return size;
-}
-
-/** Stream ids are any text of 1 to 200 characters without control characters. */
-export function streamIdOf(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (value.length < 1 || value.length > 200 || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw new TributaryError('invalid', 'stream_id_invalid', 'A stream id is 1 to 200 characters, without control characters');
-  }
-  return value;
-}

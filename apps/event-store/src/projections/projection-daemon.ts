@@ -51,7 +51,10 @@ export class ProjectionDaemon implements OnApplicationBootstrap, OnApplicationSh
     }
     this.rebuilds.resumeAll();
     await this.catchUpAll();
-    this.timer = setInterval(() => void this.pollBehind(), this.config.PROJECTION_POLL_MS);
+    // pollBehind logs its own failures; the catch is for the unexpected.
+    this.timer = setInterval(() => {
+      this.pollBehind().catch((error: unknown) => this.logger.error({ err: error }, 'projection poll failed'));
+    }, this.config.PROJECTION_POLL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ApplyPackageUpdated, PackageStatusProjection } from './package-status/package-status.projection.js';
-import { QueryPackagesController } from './package-status/query-packages/query-packages.controller.js';
-import { GetPackageHandler, ListPackagesHandler } from './package-status/query-packages/query-packages.handler.js';
-import { QueryPackagesResolver } from './package-status/query-packages/query-packages.resolver.js';
+import { GetPackageController } from './package-status/get-package/get-package.controller.js';
+import { GetPackageHandler } from './package-status/get-package/get-package.handler.js';
+import { GetPackageResolver } from './package-status/get-package/get-package.resolver.js';
+import { ListPackagesController } from './package-status/list-packages/list-packages.controller.js';
+import { ListPackagesHandler } from './package-status/list-packages/list-packages.handler.js';
+import { ListPackagesResolver } from './package-status/list-packages/list-packages.resolver.js';
 import { ProjectionCheckpoints } from './projection-checkpoints.js';
 import { ProjectionDaemon, ProjectOnAppend } from './projection-daemon.js';
 import { ProjectionMetrics } from './projection-metrics.js';
@@ -17,13 +20,14 @@ import { RebuildProjectionHandler } from './rebuild/rebuild-projection/rebuild-p
 /** The projection machinery (live daemon, rebuilds, admin routes) and the platform's own projections; plugins add theirs. */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [ProjectionStatusController, RebuildProjectionController, QueryPackagesController],
+  controllers: [ProjectionStatusController, RebuildProjectionController, ListPackagesController, GetPackageController],
   providers: [
     PackageStatusProjection,
     ApplyPackageUpdated,
     ListPackagesHandler,
+    ListPackagesResolver,
     GetPackageHandler,
-    QueryPackagesResolver,
+    GetPackageResolver,
     ProjectionRegistry,
     ProjectionCheckpoints,
     ProjectionRebuilds,

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { EventStoreAppendFunction1764001000400 } from './event-store-append.migrations.js';
+import { EventStoreAppendFunction1764001000400 } from './1764001000400-event-store-append-function.migration.js';
 
 /**
  * Event ids unique within a tenant, no longer across tenants. An id is the appender's choice (the

@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { Principal } from '@tributary/tenancy';
 import type { ExpectedVersion } from '../expected-version.js';
-import type { AppendEventInput } from './append-to-stream.input.js';
+import type { AppendEventInput } from './append-to-stream.dto.js';
 
 export interface AppendedEvent {
   readonly eventId: string;

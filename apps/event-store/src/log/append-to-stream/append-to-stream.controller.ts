@@ -5,8 +5,7 @@ import { validationPipe } from '@tributary/edge';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
 import type { Request, Response } from 'express';
 import { AppendToStream } from './append-to-stream.command.js';
-import { AppendToStreamBody } from './append-to-stream.input.js';
-import { AppendResultView } from './append-to-stream.views.js';
+import { AppendResultView, AppendToStreamBody } from './append-to-stream.dto.js';
 
 @ApiTags('streams')
 @ApiBearerAuth()

@@ -1,19 +1,18 @@
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
-import { TributaryError } from '@tributary/domain';
+import { isUuid, TributaryError, type ErrorCode } from '@tributary/domain';
 import { uuidv7 } from '@tributary/messaging';
 import { TenantContext, withTenant } from '@tributary/tenancy';
 import { parsePayload, topicByName } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import { EventAppended } from '../append-event/event-appended.event.js';
 import { EventLog, type NewEvent } from '../event-log.js';
-import { streamIdOf } from '../log.views.js';
+import { streamIdOf } from '../stream-id.js';
 import { AppendToStream, type AppendToStreamResult } from './append-to-stream.command.js';
-import { MAX_EVENTS_PER_APPEND, type AppendEventInput } from './append-to-stream.input.js';
+import { MAX_EVENTS_PER_APPEND, type AppendEventInput } from './append-to-stream.dto.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function invalid(code: string, index: number, message: string, extra: Record<string, unknown> = {}): TributaryError {
+function invalid(code: ErrorCode, index: number, message: string, extra: Record<string, unknown> = {}): TributaryError {
   return new TributaryError('invalid', code, `events[${index}]: ${message}`, { index, ...extra });
 }
 
@@ -25,7 +24,7 @@ function toNewEvents(inputs: readonly AppendEventInput[], actor: string, tracepa
   const ids = new Set<string>();
   return inputs.map((input, i) => {
     const eventId = (input.eventId ?? uuidv7()).toLowerCase();
-    if (!UUID.test(eventId)) throw invalid('event_id_invalid', i, 'eventId must be a UUID');
+    if (!isUuid(eventId)) throw invalid('event_id_invalid', i, 'eventId must be a UUID');
     if (ids.has(eventId)) throw invalid('event_id_duplicate', i, 'the same eventId appears twice in this append');
     ids.add(eventId);
     let topic;

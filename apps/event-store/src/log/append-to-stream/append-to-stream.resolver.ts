@@ -1,11 +1,11 @@
-import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import { TributaryError } from '@tributary/domain';
-import { principalOf, type GraphqlContext } from '../../graphql/graphql-context.js';
+import { GqlCaller } from '@tributary/edge';
+import type { Principal } from '@tributary/tenancy';
 import { EXPECTED_VERSION_KEYWORDS, type ExpectedVersion } from '../expected-version.js';
 import { AppendToStream } from './append-to-stream.command.js';
-import { AppendEventInput } from './append-to-stream.input.js';
-import { AppendResultView } from './append-to-stream.views.js';
+import { AppendEventInput, AppendResultView } from './append-to-stream.dto.js';
 
 function parseExpectedVersion(text: string): ExpectedVersion {
   if ((EXPECTED_VERSION_KEYWORDS as readonly string[]).includes(text)) return text as ExpectedVersion;
@@ -19,7 +19,7 @@ export class AppendToStreamResolver {
 
   @Mutation(() => AppendResultView, { description: "Appends events to one of the tenant's streams, checking its version; idempotent by event id" })
   appendToStream(
-    @Context() context: GraphqlContext,
+    @GqlCaller() caller: Principal,
     @Args('streamId', { description: '1 to 200 characters' }) streamId: string,
     @Args('events', { type: () => [AppendEventInput], description: '1 to 1000 events' }) events: AppendEventInput[],
     @Args('expectedVersion', {
@@ -28,6 +28,6 @@ export class AppendToStreamResolver {
     })
     expectedVersion: string,
   ): Promise<AppendResultView> {
-    return this.commandBus.execute(new AppendToStream(principalOf(context), streamId, parseExpectedVersion(expectedVersion), events));
+    return this.commandBus.execute(new AppendToStream(caller, streamId, parseExpectedVersion(expectedVersion), events));
   }
 }

@@ -1,27 +1,11 @@
 import { Controller, Get, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { validationPipe } from '@tributary/edge';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { toStreamView } from '../log.views.js';
+import { toStreamView } from '../log.dto.js';
+import { ListStreamsParams, StreamListView } from './list-streams.dto.js';
 import { ListStreams } from './list-streams.query.js';
-import { StreamListView } from './list-streams.views.js';
-import { PageParams } from '../page-params.js';
-
-export class ListStreamsParams extends PageParams {
-  @ApiProperty({ required: false, description: 'Only streams whose id starts with this, e.g. "tracking-"' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  prefix?: string;
-
-  @ApiProperty({ required: false, description: 'The `next` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  after?: string;
-}
 
 @ApiTags('streams')
 @ApiBearerAuth()

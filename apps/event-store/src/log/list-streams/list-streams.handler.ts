@@ -2,7 +2,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { TenantContext, withTenant } from '@tributary/tenancy';
 import { DataSource } from 'typeorm';
 import { EventLog } from '../event-log.js';
-import { pageSize } from '../log.views.js';
+import { pageSize } from '../page-params.js';
 import { ListStreams, type StreamList } from './list-streams.query.js';
 
 @QueryHandler(ListStreams)

@@ -1,9 +1,10 @@
-import { Args, Context, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { QueryBus } from '@nestjs/cqrs';
-import { principalOf, type GraphqlContext } from '../../graphql/graphql-context.js';
-import { toStreamView } from '../log.views.js';
+import { GqlCaller } from '@tributary/edge';
+import type { Principal } from '@tributary/tenancy';
+import { toStreamView } from '../log.dto.js';
+import { StreamListView } from './list-streams.dto.js';
 import { ListStreams } from './list-streams.query.js';
-import { StreamListView } from './list-streams.views.js';
 
 @Resolver()
 export class ListStreamsResolver {
@@ -11,12 +12,12 @@ export class ListStreamsResolver {
 
   @Query(() => StreamListView, { description: "The tenant's streams in id order, a page at a time" })
   async streams(
-    @Context() context: GraphqlContext,
+    @GqlCaller() caller: Principal,
     @Args('prefix', { nullable: true, description: 'Only streams whose id starts with this' }) prefix?: string,
     @Args('after', { nullable: true, description: 'The `next` of the previous page' }) after?: string,
     @Args('first', { type: () => Int, defaultValue: 100, description: 'Page size, 1 to 1000' }) first?: number,
   ): Promise<StreamListView> {
-    const { streams, next } = await this.queryBus.execute(new ListStreams(principalOf(context), { prefix, after, limit: first }));
+    const { streams, next } = await this.queryBus.execute(new ListStreams(caller, { prefix, after, limit: first }));
     return { streams: streams.map(toStreamView), next };
   }
 }

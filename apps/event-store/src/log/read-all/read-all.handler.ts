@@ -4,11 +4,11 @@ import { TenantContext, withTenant } from '@tributary/tenancy';
 import { isTopicName } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import { EventLog } from '../event-log.js';
-import { pageSize } from '../log.views.js';
-import { formatLogCursor, LOG_START, parseLogCursor, type StoredEvent } from '../stored-event.js';
-import { GetEvent, ReadAll, type AllPage } from './read-all.query.js';
+import { pageSize } from '../page-params.js';
+import { formatLogCursor, LOG_START, parseLogCursor } from '../stored-event.js';
+import { ReadAll, type AllPage } from './read-all.query.js';
 
-function dateOf(name: string, value: string | undefined): Date | undefined {
+function dateOf(name: 'from' | 'to', value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
@@ -32,23 +32,5 @@ export class ReadAllHandler implements IQueryHandler<ReadAll> {
     const options = { types: filter.types, from: dateOf('from', filter.from), to: dateOf('to', filter.to), after, limit: pageSize(filter.limit) };
     const events = await withTenant(this.dataSource, tenant, (manager) => this.log.readAll(manager, { ...options, tenantId: tenant.tenantId }));
     return { events, cursor: events.at(-1)?.cursor ?? formatLogCursor(after) };
-  }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-@QueryHandler(GetEvent)
-export class GetEventHandler implements IQueryHandler<GetEvent> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly log: EventLog,
-  ) {}
-
-  async execute({ caller, eventId }: GetEvent): Promise<StoredEvent> {
-    const tenant = TenantContext.of(caller);
-    if (!UUID.test(eventId)) throw new TributaryError('invalid', 'event_id_invalid', 'An event id is a UUID');
-    const event = await withTenant(this.dataSource, tenant, (manager) => this.log.readEvent(manager, tenant.tenantId, eventId));
-    if (!event) throw new TributaryError('not_found', 'event_not_found', 'No such event');
-    return event;
   }
 }

@@ -27,13 +27,3 @@ export class ReadAll extends Query<AllPage> {
     super();
   }
 }
-
-/** One event of the caller's tenant by id. */
-export class GetEvent extends Query<StoredEvent> {
-  constructor(
-    readonly caller: Principal,
-    readonly eventId: string,
-  ) {
-    super();
-  }
-}

@@ -3,7 +3,8 @@ import { TributaryError } from '@tributary/domain';
 import { TenantContext, withTenant } from '@tributary/tenancy';
 import { DataSource } from 'typeorm';
 import { EventLog } from '../event-log.js';
-import { pageSize, streamIdOf } from '../log.views.js';
+import { pageSize } from '../page-params.js';
+import { streamIdOf } from '../stream-id.js';
 import { MAX_STREAM_VERSION, ReadStream, type StreamPage } from './read-stream.query.js';
 
 @QueryHandler(ReadStream)

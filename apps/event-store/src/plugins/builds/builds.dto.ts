@@ -60,19 +60,3 @@ export const toBuildView = (row: BuildEntity): BuildView => ({
   reapedReason: row.reapedReason,
   reapedReasonText: row.reapedReasonText,
 });
-
-@ObjectType('BuildDiskUsage', { description: "A build's disk usage" })
-export class BuildDiskUsageView {
-  @ApiProperty({ format: 'uuid' }) @Field(() => ID, { description: 'The build' }) buildId: string;
-  @ApiProperty() @Field(() => Float, { description: 'Disk used, in bytes' }) bytesReal: number;
-  @ApiProperty() @Field(() => Float, { description: 'Virtual disk size, in bytes' }) bytesVirtual: number;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) @Field(() => String, { nullable: true, description: 'When it was measured; null if never' }) measuredAt: string | null;
-}
-
-@ObjectType('ProjectDiskUsage', { description: "A project's disk usage: the sum over its builds that are not reaped" })
-export class ProjectDiskUsageView {
-  @ApiProperty({ format: 'uuid' }) @Field(() => ID, { description: 'The project' }) projectId: string;
-  @ApiProperty() @Field(() => Float, { description: 'Disk used by its active builds, in bytes' }) bytesReal: number;
-  @ApiProperty() @Field(() => Float, { description: 'Virtual disk size of its active builds, in bytes' }) bytesVirtual: number;
-  @ApiProperty({ description: 'Its builds that are not reaped' }) @Field(() => Int, { description: 'Its builds that are not reaped' }) activeBuilds: number;
-}

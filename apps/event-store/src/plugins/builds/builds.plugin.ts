@@ -1,6 +1,6 @@
 import { definePlugin } from '../event-store-plugin.js';
 import { BuildEntity } from './build.entity.js';
-import { BuildsInit1764001000300 } from './builds.migrations.js';
+import { buildsMigrations } from './builds.migrations.js';
 import { BuildsModule } from './builds.module.js';
 
 /** probo-db parity: build events → the `builds` projection → probo-db's REST routes, and GraphQL. */
@@ -8,5 +8,5 @@ export const buildsPlugin = definePlugin({
   name: 'builds',
   module: BuildsModule,
   entities: [BuildEntity],
-  migrations: [BuildsInit1764001000300],
+  migrations: buildsMigrations,
 });

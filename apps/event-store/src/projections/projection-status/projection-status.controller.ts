@@ -2,7 +2,7 @@ import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
-import { ProjectionStatusBody } from './projection-status.body.js';
+import { ProjectionStatusBody } from './projection-status.dto.js';
 import { GetProjectionStatus } from './projection-status.query.js';
 
 @ApiTags('projections (admin)')

@@ -1,18 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { validationPipe } from '@tributary/edge';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
-import { IsBoolean, IsOptional } from 'class-validator';
-import { ProjectionStatusBody } from '../../projection-status/projection-status.body.js';
+import { ProjectionStatusBody } from '../../projection-status/projection-status.dto.js';
 import { RebuildProjection } from './rebuild-projection.command.js';
-
-export class RebuildProjectionBody {
-  @ApiProperty({ required: false, default: false, description: 'Start over instead of continuing an unfinished rebuild' })
-  @IsOptional()
-  @IsBoolean()
-  restart?: boolean;
-}
+import { RebuildProjectionBody } from './rebuild-projection.dto.js';
 
 @ApiTags('projections (admin)')
 @ApiBearerAuth()

@@ -16,12 +16,3 @@ export class ListPackages extends Query<PackageList> {
     super();
   }
 }
-
-export class GetPackage extends Query<PackageStatusEntity> {
-  constructor(
-    readonly caller: Principal,
-    readonly trackingId: string,
-  ) {
-    super();
-  }
-}

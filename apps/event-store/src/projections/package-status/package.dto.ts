@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 import { PACKAGE_STATUSES } from '@tributary/domain';
-import type { PackageStatusEntity } from '../package-status.entity.js';
+import type { PackageStatusEntity } from './package-status.entity.js';
 
 @ObjectType('PackageStatus', { description: "A package's latest known state (the package_status projection)" })
 export class PackageView {
@@ -33,13 +33,3 @@ export const toPackageView = (row: PackageStatusEntity): PackageView => ({
   updatedAt: row.updatedAt.toISOString(),
   eventId: row.lastEventId,
 });
-
-@ObjectType('PackageStatusList', { description: "A page of the tenant's packages in tracking-id order" })
-export class PackageListView {
-  @ApiProperty({ type: [PackageView] })
-  @Field(() => [PackageView], { description: 'The packages' })
-  packages: PackageView[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `after` for the next page; null on the last one' })
-  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page; null on the last one' })
-  next: string | null;
-}

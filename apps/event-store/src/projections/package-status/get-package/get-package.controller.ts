@@ -1,0 +1,24 @@
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
+import { PackageView, toPackageView } from '../package.dto.js';
+import { GetPackage } from './get-package.query.js';
+
+@ApiTags('packages (projection)')
+@ApiBearerAuth()
+@Controller('v1/packages')
+@UseGuards(ApiKeyGuard)
+export class GetPackageController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get(':trackingId')
+  @ApiOperation({ summary: "One of the tenant's packages by tracking id" })
+  @ApiResponse({ status: 200, type: PackageView })
+  @ApiResponse({ status: 401, description: 'unauthenticated' })
+  @ApiResponse({ status: 403, description: 'tenant_required' })
+  @ApiResponse({ status: 404, description: 'package_not_found' })
+  async get(@Caller() caller: Principal, @Param('trackingId') trackingId: string): Promise<PackageView> {
+    return toPackageView(await this.queryBus.execute(new GetPackage(caller, trackingId)));
+  }
+}
