@@ -4,11 +4,13 @@ import type { MixedList } from 'typeorm';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { CommitSignalSubscriber } from './commit-signal.js';
 import { migrationsOf, MIGRATIONS_TABLE, runMigrations } from './migrations.js';
+import { PLATFORM_ENTITIES } from './platform.entities.js';
 
 export interface DatabaseOptions {
   /** The owning app: names its data source (several apps share a process in standalone mode). */
   readonly name: string;
   readonly url: string;
+  /** The app's entities (the platform's are added: see `PLATFORM_ENTITIES`). */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly entities: MixedList<Function>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -19,6 +21,12 @@ export interface DatabaseOptions {
 }
 
 const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
+
+/** An app's entities and the platform's (tables every app shares, such as `platform.instances`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const entitiesOf = (options: Pick<DatabaseOptions, 'entities'>): Function[] => [
+  ...new Set([...(Array.isArray(options.entities) ? options.entities : Object.values(options.entities)), ...PLATFORM_ENTITIES]),
+];
 
 @Injectable()
 class Migrator implements OnModuleInit {
@@ -67,17 +75,20 @@ export class DatabaseModule {
       module: DatabaseModule,
       global: true,
       imports: [
-        TypeOrmModule.forRoot({
+        TypeOrmModule.forRootAsync({
           name: options.name,
-          type: 'postgres',
-          url: options.url,
-          entities: options.entities,
-          migrations: migrationsOf(options),
-          migrationsTableName: MIGRATIONS_TABLE,
-          subscribers: [CommitSignalSubscriber],
-          synchronize: false,
-          migrationsRun: false,
-          extra: { max: options.poolSize ?? 10 },
+          useFactory: () => ({
+            type: 'postgres',
+            url: options.url,
+            entities: entitiesOf(options),
+            migrations: migrationsOf(options),
+            migrationsTableName: MIGRATIONS_TABLE,
+            subscribers: [CommitSignalSubscriber],
+            synchronize: false,
+            migrationsRun: false,
+            extra: { max: options.poolSize ?? 10 },
+          }),
+          dataSourceFactory: (dataSourceOptions) => Promise.resolve(withXid8(new DataSource(dataSourceOptions!))),
         }),
       ],
       providers: [
@@ -89,4 +100,14 @@ export class DatabaseModule {
       exports: [TypeOrmModule, DataSource],
     };
   }
+}
+
+/**
+ * PostgreSQL's `xid8` (a transaction id: the event store reads its log in commit order by it) is a column type
+ * TypeORM's driver does not list; entities name it as the catalog does, and its values stay strings.
+ */
+export function withXid8(dataSource: DataSource): DataSource {
+  const types = dataSource.driver.supportedDataTypes as string[];
+  if (!types.includes('xid8')) types.push('xid8');
+  return dataSource;
 }

@@ -4,4 +4,6 @@ export * from './database.module.js';
 export * from './embedded-postgres.js';
 export * from './queryable.js';
 export * from './platform.migrations.js';
+export * from './platform.entities.js';
+export * from './instance.entity.js';
 export * from './periodic-sweep.js';

@@ -36,6 +36,7 @@ export class TransportReadiness implements OnApplicationShutdown {
   }
 
   async check(): Promise<Record<string, unknown>> {
+    // SQL: the message log's readiness probe (every app has it; not every app registers the messaging entities)
     await this.dataSource.query('SELECT 1 FROM messaging.messages LIMIT 1');
     const details: Record<string, unknown> = { kind: this.transport.kind, consumers: this.consumers.map((c) => c.group) };
     // An app that only publishes writes to the outbox in PostgreSQL: a broker outage delays the relay

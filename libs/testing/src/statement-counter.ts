@@ -24,8 +24,8 @@ export interface StatementCounterOptions {
 
 type Query = pg.Client['query'];
 
-/** The one counter wrapping `query` now: two wrappers stopped out of order would restore the wrong function. */
-let active: StatementCounter | undefined;
+/** Whether a counter wraps `query` now: two wrappers stopped out of order would restore the wrong function. */
+let oneCounting = false;
 
 export class StatementCounter {
   private readonly counts = new Map<string, { statement: string; app?: string; count: number }>();
@@ -46,11 +46,11 @@ export class StatementCounter {
 
   start(): this {
     if (this.original) return this;
-    if (active) throw new Error('Another StatementCounter is counting already: stop it first');
+    if (oneCounting) throw new Error('Another StatementCounter is counting already: stop it first');
     const original = pg.Client.prototype.query;
     const record = (client: object, config: unknown, values: unknown) => this.record(client, config, values);
     this.original = original;
-    active = this;
+    oneCounting = true;
     pg.Client.prototype.query = function (this: pg.Client, config: unknown, values?: unknown, callback?: unknown) {
       record(this, config, values);
       return (original as (...args: unknown[]) => unknown).call(this, config, values, callback);
@@ -63,7 +63,7 @@ export class StatementCounter {
     if (!this.original) return this;
     pg.Client.prototype.query = this.original;
     this.original = undefined;
-    active = undefined;
+    oneCounting = false;
     return this;
   }
 

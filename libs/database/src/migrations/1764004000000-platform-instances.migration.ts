@@ -26,5 +26,3 @@ export class PlatformInstances1764004000000 implements MigrationInterface {
     await q.query(`DROP SCHEMA platform CASCADE`);
   }
 }
-
-export const platformMigrations = [PlatformInstances1764004000000];

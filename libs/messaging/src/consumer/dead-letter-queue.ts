@@ -1,11 +1,8 @@
-import type { Queryable } from '@tributary/database';
 import { TributaryError } from '@tributary/domain';
+import { DataSource, MoreThan, type EntityManager, type FindOptionsSelect, type FindOptionsWhere } from 'typeorm';
 import { partitionKeyOf, type Envelope } from '../envelope/envelope.js';
+import { DeadLetterEntity, type DeadLetterStatus } from './dead-letter.entity.js';
 import { deferMessage } from './deferred-messages.js';
-
-export const DEAD_LETTER_STATUSES = ['dead', 'redriven', 'resolved', 'discarded'] as const;
-/** dead: waiting for someone; redriven: back in its group's retries; resolved: a redrive succeeded; discarded: given up. */
-export type DeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
 
 export interface DeadLetterSummary {
   readonly id: string;
@@ -41,123 +38,125 @@ export interface DeadLetterFilter {
   readonly limit?: number;
 }
 
-interface Row {
-  id: string;
-  group_id: string;
-  topic: string;
-  partition: number;
-  offset: string;
-  message_id: string;
-  tenant_id: string | null;
-  key: string | null;
-  error_code: string;
-  error_message: string;
-  attempts: number;
-  status: DeadLetterStatus;
-  redrives: number;
-  dead_at: Date;
-  updated_at: Date;
-  envelope?: unknown;
-}
+/** Where the queue reads and writes: a transaction's manager (required to redrive or discard), or the data source. */
+export type DeadLetterDatabase = EntityManager | DataSource;
 
-const COLUMNS = `id, group_id, topic, partition, "offset", message_id, tenant_id, key, error_code, error_message, attempts,
-  status, redrives, dead_at, updated_at`;
+/** Every column but the envelope (a list leaves it out: it can be large). */
+const SUMMARY: FindOptionsSelect<DeadLetterEntity> = {
+  id: true,
+  groupId: true,
+  topic: true,
+  partition: true,
+  offset: true,
+  messageId: true,
+  tenantId: true,
+  key: true,
+  errorCode: true,
+  errorMessage: true,
+  attempts: true,
+  status: true,
+  redrives: true,
+  deadAt: true,
+  updatedAt: true,
+};
 
-const toSummary = (r: Row): DeadLetterSummary => ({
-  id: String(r.id),
-  group: r.group_id,
-  topic: r.topic,
-  partition: r.partition,
-  offset: String(r.offset),
-  messageId: r.message_id,
-  tenantId: r.tenant_id,
-  errorCode: r.error_code,
-  errorMessage: r.error_message,
-  attempts: r.attempts,
-  status: r.status,
-  redrives: r.redrives,
-  deadAt: new Date(r.dead_at).toISOString(),
-  updatedAt: new Date(r.updated_at).toISOString(),
+const toSummary = (d: DeadLetterEntity): DeadLetterSummary => ({
+  id: String(d.id),
+  group: d.groupId,
+  topic: d.topic,
+  partition: d.partition,
+  offset: String(d.offset),
+  messageId: d.messageId,
+  tenantId: d.tenantId,
+  errorCode: d.errorCode,
+  errorMessage: d.errorMessage,
+  attempts: d.attempts,
+  status: d.status,
+  redrives: d.redrives,
+  deadAt: new Date(d.deadAt).toISOString(),
+  updatedAt: new Date(d.updatedAt).toISOString(),
 });
 
 const notFound = () => new TributaryError('not_found', 'dead_letter_not_found', 'No such dead letter');
 const ID = /^[1-9]\d{0,17}$/;
 
+const managerOf = (db: DeadLetterDatabase): EntityManager => (db instanceof DataSource ? db.manager : db);
+
 /**
  * The dead-letter queue both transports write to (`messaging.dead_letters`): list, show, redrive
  * (back into its group's durable retries, behind any message of its key waiting there) and discard.
+ * The data source must register `DeadLetterEntity` (see `MESSAGING_ENTITIES`).
  */
 export class DeadLetterQueue {
-  async list(q: Queryable, filter: DeadLetterFilter = {}): Promise<DeadLetterSummary[]> {
-    const rows = await q.query<Row>(
-      `SELECT ${COLUMNS} FROM messaging.dead_letters
-        WHERE status = $1 AND ($2::text IS NULL OR group_id = $2) AND ($3::text IS NULL OR topic = $3)
-          AND ($4::text IS NULL OR tenant_id = $4) AND id > $5
-        ORDER BY id LIMIT $6`,
-      [filter.status ?? 'dead', filter.group ?? null, filter.topic ?? null, filter.tenantId ?? null, filter.after ?? '0', filter.limit ?? 100],
-    );
-    return rows.map(toSummary);
+  async list(db: DeadLetterDatabase, filter: DeadLetterFilter = {}): Promise<DeadLetterSummary[]> {
+    const where: FindOptionsWhere<DeadLetterEntity> = { status: filter.status ?? 'dead', id: MoreThan(filter.after ?? '0') };
+    if (filter.group !== undefined) where.groupId = filter.group;
+    if (filter.topic !== undefined) where.topic = filter.topic;
+    if (filter.tenantId !== undefined) where.tenantId = filter.tenantId;
+    const letters = await managerOf(db).find(DeadLetterEntity, { select: SUMMARY, where, order: { id: 'ASC' }, take: filter.limit ?? 100 });
+    return letters.map(toSummary);
   }
 
-  async get(q: Queryable, id: string, tenantId?: string): Promise<DeadLetterDetail> {
-    const row = await this.find(q, id, tenantId, false);
-    return { ...toSummary(row), envelope: row.envelope };
+  async get(db: DeadLetterDatabase, id: string, tenantId?: string): Promise<DeadLetterDetail> {
+    const letter = await this.find(managerOf(db), id, tenantId, false);
+    return { ...toSummary(letter), envelope: letter.envelope };
   }
 
   /**
    * Sends a dead letter back to its consumer group: it is retried from attempt 1 with the group's
    * (or its handler's) policy, in order behind its key's waiting messages. Run inside a transaction.
    */
-  async redrive(q: Queryable, id: string, tenantId?: string): Promise<DeadLetterSummary> {
-    const row = await this.find(q, id, tenantId, true);
-    if (row.status !== 'dead') {
-      throw new TributaryError('conflict', 'dead_letter_not_dead', `Dead letter ${id} is ${row.status}; only dead ones can be redriven`);
+  async redrive(manager: EntityManager, id: string, tenantId?: string): Promise<DeadLetterSummary> {
+    const letter = await this.find(manager, id, tenantId, true);
+    if (letter.status !== 'dead') {
+      throw new TributaryError('conflict', 'dead_letter_not_dead', `Dead letter ${id} is ${letter.status}; only dead ones can be redriven`);
     }
     await deferMessage(
-      q,
-      row.group_id,
+      manager,
+      letter.groupId,
       {
-        topic: row.topic,
-        partition: row.partition,
-        offset: row.offset,
-        key: row.key ?? keyOf(row.envelope),
-        messageId: row.message_id,
-        tenantId: row.tenant_id,
-        envelope: row.envelope,
+        topic: letter.topic,
+        partition: letter.partition,
+        offset: letter.offset,
+        key: letter.key ?? keyOf(letter.envelope),
+        messageId: letter.messageId,
+        tenantId: letter.tenantId,
+        envelope: letter.envelope,
       },
-      { attempts: 0, dueInMs: 0, deadLetterId: String(row.id) },
+      { attempts: 0, dueInMs: 0, deadLetterId: String(letter.id) },
     );
-    return this.setStatus(q, row, 'redriven', true);
+    return this.setStatus(manager, letter, 'redriven', letter.redrives + 1);
   }
 
   /** Gives a dead letter up; it stays listed under `discarded`. Run inside a transaction. */
-  async discard(q: Queryable, id: string, tenantId?: string): Promise<DeadLetterSummary> {
-    const row = await this.find(q, id, tenantId, true);
-    if (row.status !== 'dead') {
-      throw new TributaryError('conflict', 'dead_letter_not_dead', `Dead letter ${id} is ${row.status}; only dead ones can be discarded`);
+  async discard(manager: EntityManager, id: string, tenantId?: string): Promise<DeadLetterSummary> {
+    const letter = await this.find(manager, id, tenantId, true);
+    if (letter.status !== 'dead') {
+      throw new TributaryError('conflict', 'dead_letter_not_dead', `Dead letter ${id} is ${letter.status}; only dead ones can be discarded`);
     }
-    return this.setStatus(q, row, 'discarded', false);
+    return this.setStatus(manager, letter, 'discarded', letter.redrives);
   }
 
-  private async setStatus(q: Queryable, row: Row, status: DeadLetterStatus, redrive: boolean): Promise<DeadLetterSummary> {
-    const [updated] = await q.query<Row>(
-      `WITH u AS (
-         UPDATE messaging.dead_letters SET status = $2, redrives = redrives + $3, updated_at = now() WHERE id = $1
-         RETURNING ${COLUMNS}
-       ) SELECT * FROM u`,
-      [row.id, status, redrive ? 1 : 0],
-    );
-    return toSummary(updated);
+  /** The letter is locked (`find` with `lock`): its other columns cannot have changed since it was read. */
+  private async setStatus(manager: EntityManager, letter: DeadLetterEntity, status: DeadLetterStatus, redrives: number): Promise<DeadLetterSummary> {
+    const { raw } = await manager
+      .createQueryBuilder()
+      .update(DeadLetterEntity)
+      .set({ status, redrives, updatedAt: () => 'now()' })
+      .where({ id: letter.id })
+      .returning(['updatedAt'])
+      .execute();
+    const [{ updated_at: updatedAt }] = raw as Array<{ updated_at: Date }>;
+    return toSummary({ ...letter, status, redrives, updatedAt });
   }
 
-  private async find(q: Queryable, id: string, tenantId: string | undefined, lock: boolean): Promise<Row> {
+  /** `lock`: the row stays locked until the caller's transaction ends (a redrive or discard decides on it). */
+  private async find(manager: EntityManager, id: string, tenantId: string | undefined, lock: boolean): Promise<DeadLetterEntity> {
     if (!ID.test(id)) throw notFound();
-    const [row] = await q.query<Row>(
-      `SELECT ${COLUMNS}, envelope FROM messaging.dead_letters WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)${lock ? ' FOR UPDATE' : ''}`,
-      [id, tenantId ?? null],
-    );
-    if (!row) throw notFound();
-    return row;
+    const where: FindOptionsWhere<DeadLetterEntity> = tenantId === undefined ? { id } : { id, tenantId };
+    const letter = await manager.findOne(DeadLetterEntity, { where, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!letter) throw notFound();
+    return letter;
   }
 }
 

@@ -24,6 +24,7 @@ export interface DeadLetter {
  */
 export async function recordDeadLetter(q: Queryable, letter: DeadLetter): Promise<void> {
   const { code, message } = describeError(letter.error);
+  // SQL: an upsert with a condition (ON CONFLICT … DO UPDATE … WHERE), no ORM form; on the consumers' hot path
   await q.query(
     `WITH dl AS (
        INSERT INTO messaging.dead_letters AS d

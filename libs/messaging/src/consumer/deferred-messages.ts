@@ -27,6 +27,7 @@ export const deferredChannel = (group: string): string => `deferred:${group}`;
  * head that is being removed at the same moment — it would wait forever.
  */
 export async function lockKey(q: Queryable, group: string, key: string): Promise<void> {
+  // SQL: an advisory lock (no ORM form)
   await q.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7264002)) AS locked`, [`${group}\u001f${key}`]);
 }
 
@@ -42,6 +43,7 @@ export async function deferMessage(
 ): Promise<void> {
   await lockKey(q, group, message.key);
   const error = state.error === undefined ? undefined : describeError(state.error);
+  // SQL: deferred statement of the hot path (insert-select behind the key's head, ON CONFLICT DO NOTHING)
   await q.query(
     `WITH added AS (
        INSERT INTO messaging.deferred
@@ -74,6 +76,7 @@ export async function deferMessage(
 
 /** Makes the next waiting message of `key` due now (its predecessor is done). */
 async function promoteNext(q: Queryable, group: string, key: string): Promise<void> {
+  // SQL: deferred statement of the hot path (promote the key's next message)
   await q.query(
     `WITH next AS (
        UPDATE messaging.deferred SET next_attempt_at = now()
@@ -99,6 +102,7 @@ export class DeferredMessages {
 
   /** The keys of a partition with messages waiting. */
   async keysOf(topic: string, partition: number): Promise<Set<string>> {
+    // SQL: deferred statement of the hot path (the keys parked on a partition)
     const rows = await this.dataSource.query<{ key: string }[]>(
       `SELECT DISTINCT key FROM messaging.deferred WHERE group_id = $1 AND topic = $2 AND partition = $3`,
       [this.group, topic, partition],
@@ -124,6 +128,7 @@ export class DeferredMessages {
   /** Keeps the leases of the retries in hand alive, so only a dead member's retries move on. */
   async renew(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
+    // SQL: deferred statement of the hot path (lease renewal of many rows by id array)
     await this.dataSource.query(
       `WITH r AS (
          UPDATE messaging.deferred SET lease_until = now() + make_interval(secs => $3::float8)
@@ -135,6 +140,7 @@ export class DeferredMessages {
 
   /** Leases the due heads of `topics` (any member of the group may take any of them). */
   claimDue(topics: readonly string[], limit: number): Promise<DeferredRow[]> {
+    // SQL: FOR UPDATE SKIP LOCKED in a CTE (no ORM form), the retries' lease
     return this.dataSource.query<DeferredRow[]>(
       `WITH due AS (
          SELECT id FROM messaging.deferred
@@ -153,6 +159,7 @@ export class DeferredMessages {
 
   async reschedule(row: DeferredRow, dueInMs: number, error: unknown): Promise<void> {
     const { code, message } = describeError(error);
+    // SQL: deferred statement of the hot path (reschedule under this member's lease)
     await this.dataSource.query(
       `WITH r AS (
          UPDATE messaging.deferred
@@ -168,6 +175,7 @@ export class DeferredMessages {
   async finish(row: DeferredRow, deadLetter?: Parameters<typeof recordDeadLetter>[1]): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await lockKey(manager, this.group, row.key);
+      // SQL: deferred statement of the hot path (delete under this member's lease)
       const gone = await manager.query<{ id: string }[]>(
         `WITH gone AS (DELETE FROM messaging.deferred WHERE id = $1 AND lease_owner = $2 RETURNING id) SELECT id FROM gone`,
         [row.id, this.memberId],
@@ -176,6 +184,7 @@ export class DeferredMessages {
       if (deadLetter) {
         await recordDeadLetter(manager, deadLetter);
       } else if (row.dead_letter_id) {
+        // SQL: retries' batch write of the hot path (a redriven dead letter resolved in the same transaction)
         await manager.query(
           `WITH r AS (UPDATE messaging.dead_letters SET status = 'resolved', updated_at = now() WHERE id = $1 AND status = 'redriven' RETURNING 1)
            SELECT count(*) AS n FROM r`,

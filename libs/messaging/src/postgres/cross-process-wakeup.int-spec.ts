@@ -6,7 +6,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createEnvelope } from '../envelope/envelope.js';
 import { CrossProcessWakeup, THIS_PROCESS, wokenSlot } from './cross-process-wakeup.js';
-import { messagingMigrations } from './messaging.migrations.js';
+import { messagingMigrations } from '../messaging.migrations.js';
 import { MESSAGES_CHANNEL, PostgresMessageLog } from './postgres-message-log.js';
 
 const topic = Topics.carrierUpdateReceived;

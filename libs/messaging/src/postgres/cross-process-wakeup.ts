@@ -53,6 +53,7 @@ export class CrossProcessWakeup {
     while (this.pending.size > 0) {
       const payloads = [...this.pending];
       this.pending.clear();
+      // SQL: NOTIFY (no ORM form), many payloads from an unnest array
       await this.dataSource
         .query(`SELECT count(pg_notify($1, p)) AS n FROM unnest($2::text[]) AS p`, [this.channel, payloads])
         .catch((error: unknown) => this.logger.warn(`Could not wake other processes' consumers: ${describeError(error).message}`));

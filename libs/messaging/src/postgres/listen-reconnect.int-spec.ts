@@ -2,7 +2,7 @@ import { CommitSignalSubscriber } from '@tributary/database';
 import { createTestDatabase, eventually, startTcpProxy, type TcpProxy, type TestDatabase } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
 import { DataSource } from 'typeorm';
-import { messagingMigrations } from './messaging.migrations.js';
+import { messagingMigrations } from '../messaging.migrations.js';
 import { PostgresGroupConsumer } from './postgres-group-consumer.js';
 import { PostgresMessageLog } from './postgres-message-log.js';
 

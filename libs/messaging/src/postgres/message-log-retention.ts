@@ -22,6 +22,7 @@ export class MessageLogRetention extends PeriodicSweep {
   }
 
   protected async deleteBatch(): Promise<number> {
+    // SQL: a batch DELETE … USING a LIMITed CTE (no ORM form) on the message log
     const rows = await this.dataSource.query<{ n: string }[]>(
       `WITH committed AS (
          SELECT topic, partition, min(committed_offset) AS upto FROM messaging.group_partitions GROUP BY topic, partition

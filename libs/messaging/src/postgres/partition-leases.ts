@@ -24,6 +24,7 @@ export class PartitionLeases {
 
   /** Makes the topics' partitions the group's (once; the group starts at their beginning). */
   async join(topics: readonly string[]): Promise<void> {
+    // SQL: insert-select with ON CONFLICT DO NOTHING by topic array (no ORM form)
     await this.dataSource.query(
       `WITH added AS (
          INSERT INTO messaging.group_partitions (group_id, topic, partition)
@@ -36,6 +37,7 @@ export class PartitionLeases {
 
   /** Heartbeats, and deals the topics' partitions over the live members: this member's share and the others'. */
   async deal(topics: readonly string[]): Promise<{ mine: PartitionRef[]; theirs: PartitionRef[] }> {
+    // SQL: heartbeat upsert, prune and read in one CTE statement (no ORM form)
     const members = await this.dataSource.query<{ member_id: string }[]>(
       `WITH beat AS (
          INSERT INTO messaging.group_members (group_id, member_id) VALUES ($1, $2)
@@ -49,6 +51,7 @@ export class PartitionLeases {
        UNION SELECT member_id FROM beat ORDER BY member_id`,
       [this.group, this.memberId, this.leaseMs / 1000],
     );
+    // SQL: the group's partitions by topic array, on the consumer's membership loop (hot path)
     const partitions = await this.dataSource.query<PartitionRef[]>(
       `SELECT topic, partition FROM messaging.group_partitions
         WHERE group_id = $1 AND topic = ANY($2::text[]) ORDER BY topic, partition`,
@@ -66,6 +69,7 @@ export class PartitionLeases {
    * those of `draining` (given up, but their worker is still finishing): the partitions it now holds.
    */
   async take(mine: readonly PartitionRef[], draining: readonly PartitionRef[]): Promise<PartitionRef[]> {
+    // SQL: leases taken and renewed from unnest arrays in one CTE statement (no ORM form)
     return this.dataSource.query<PartitionRef[]>(
       `WITH wanted AS (
          SELECT unnest($3::text[]) AS topic, unnest($4::int[]) AS partition
@@ -96,6 +100,7 @@ export class PartitionLeases {
   }
 
   async release(ref: PartitionRef): Promise<void> {
+    // SQL: the group's lease release (hot path: on rebalance, conditional on this member's lease)
     await this.dataSource.query(
       `WITH r AS (
          UPDATE messaging.group_partitions SET owner = NULL, lease_until = NULL
@@ -107,6 +112,7 @@ export class PartitionLeases {
 
   /** Gives every lease up and leaves the group. */
   async leave(): Promise<void> {
+    // SQL: release every lease and leave in one CTE statement (no ORM form)
     await this.dataSource.query(
       `WITH released AS (
          UPDATE messaging.group_partitions SET owner = NULL, lease_until = NULL
@@ -119,6 +125,7 @@ export class PartitionLeases {
   }
 
   async committedOffset(ref: PartitionRef): Promise<number> {
+    // SQL: the group's committed offset (hot path: read as a partition is taken)
     const [{ committed_offset: committed }] = await this.dataSource.query<{ committed_offset: string }[]>(
       `SELECT committed_offset FROM messaging.group_partitions WHERE group_id = $1 AND topic = $2 AND partition = $3`,
       [this.group, ref.topic, ref.partition],
@@ -128,6 +135,7 @@ export class PartitionLeases {
 
   /** Commits the group's offset of `ref`; false when this member no longer holds its lease (it must stop reading it). */
   async commit(ref: PartitionRef, offset: number): Promise<boolean> {
+    // SQL: the offset commit (hot path: conditional on the lease and on moving forward)
     const rows = await this.dataSource.query<{ n: number }[]>(
       `WITH c AS (
          UPDATE messaging.group_partitions SET committed_offset = $4

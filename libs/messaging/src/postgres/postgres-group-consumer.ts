@@ -7,7 +7,7 @@ import { recordDeadLetter } from '../consumer/dead-letters.js';
 import type { DeliveryObserver } from '../consumer/delivery-observer.js';
 import { deliverWithRetry, retryWarning } from '../consumer/deliver-with-retry.js';
 import { defaultRetryPolicy, describeError, type RetryPolicy } from '../retry-policy.js';
-import { MESSAGES_CHANNEL, PostgresMessageLog, partitionChannel, type StoredMessage } from './postgres-message-log.js';
+import { MESSAGES_CHANNEL, partitionChannel, type PostgresMessageLog, type StoredMessage } from './postgres-message-log.js';
 import { wokenSlot } from './cross-process-wakeup.js';
 import { PartitionLeases, slotOf, type PartitionRef } from './partition-leases.js';
 import { Wakeup } from './wakeup.js';
@@ -116,6 +116,7 @@ export class PostgresGroupConsumer {
     if (topics.length === 0) return;
     await this.options.log.provision(this.options.dataSource, topics);
     await this.leases.join(topics);
+    // SQL: the postgres transport's group state (hot path: on the consumer's own connection pool, by topic array)
     const partitions = await this.query<{ topic: string; partition: number }>(
       `SELECT topic, partition FROM messaging.topic_partitions WHERE topic = ANY($1::text[])`,
       [topics],
@@ -159,6 +160,7 @@ export class PostgresGroupConsumer {
     });
     try {
       await client.connect();
+      // SQL: LISTEN (no ORM form)
       await client.query(`LISTEN ${MESSAGES_CHANNEL}`);
     } catch (error) {
       lost = true;
@@ -208,6 +210,7 @@ export class PostgresGroupConsumer {
       if (!this.running) break;
       if (this.idleAt.size === 0) continue;
       try {
+        // SQL: the message log's partition heads (hot path: the safety-net poll, by topic array)
         const heads = await this.query<{ topic: string; partition: number; next_offset: string }>(
           `SELECT topic, partition, next_offset FROM messaging.topic_partitions WHERE topic = ANY($1::text[])`,
           [[...this.topics]],

@@ -79,6 +79,7 @@ export class PostgresMessageLog {
     const partitions = envelopes.map((e, i) => partitionFor(keys[i], counts.get(e.type)!));
     const first = claim?.parameters.length ?? 0;
     const $ = (n: number) => `$${first + n}`;
+    // SQL: the message log's append (hot path: one statement, whatever the partitions)
     const rows = await q.query<{ topic: string; partition: number; offset: string; message_id: string }>(
       `WITH ${claim ? `claimed AS (${claim.sql}), ` : ''}input AS (
          SELECT * FROM ROWS FROM (unnest(${$(1)}::text[]), unnest(${$(2)}::int[]), unnest(${$(3)}::uuid[]), unnest(${$(4)}::text[]),
@@ -133,6 +134,7 @@ export class PostgresMessageLog {
   }
 
   async read(q: Queryable, topic: string, partition: number, fromOffset: number, limit: number): Promise<StoredMessage[]> {
+    // SQL: the message log's read (hot path)
     const rows = await q.query<{ offset: string; envelope: Envelope; key: string }>(
       `SELECT "offset", envelope, key FROM messaging.messages
         WHERE topic = $1 AND partition = $2 AND "offset" >= $3
@@ -144,6 +146,7 @@ export class PostgresMessageLog {
 
   /** Creates the topics (with the default partition count) that do not exist yet; counts never change after. */
   async provision(q: Queryable, topics: readonly string[]): Promise<void> {
+    // SQL: unnest / generate_series with ON CONFLICT DO NOTHING (no ORM form)
     await q.query(
       `WITH t AS (
          INSERT INTO messaging.topics (topic, partitions)
@@ -158,6 +161,7 @@ export class PostgresMessageLog {
   async partitionsOf(q: Queryable, topic: string): Promise<number> {
     const known = this.partitionCounts.get(topic);
     if (known) return known;
+    // SQL: the message log's partition count, on the append path (cached after the first read)
     const [row] = await q.query<{ partitions: number }>(`SELECT partitions FROM messaging.topics WHERE topic = $1`, [
       topic,
     ]);

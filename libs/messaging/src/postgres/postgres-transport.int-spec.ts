@@ -24,7 +24,7 @@ import { MessagePublisher } from '../message-publisher.js';
 import { connectConsumer, MessagingModule, type ConsumerOptions } from '../messaging.module.js';
 import { rethrowToTransport } from '../rethrow-to-transport.js';
 import { MessageSigner, type SigningKeyring } from '../signing/message-signer.js';
-import { messagingMigrations } from './messaging.migrations.js';
+import { messagingMigrations } from '../messaging.migrations.js';
 import { partitionFor } from './partitioner.js';
 import { PostgresMessageLog } from './postgres-message-log.js';
 import { PostgresTransportClient } from './postgres-transport.client.js';
@@ -557,7 +557,7 @@ describe('postgres transport', () => {
         const attempts: number[] = [];
         await startConsumer({ group: 'flaky' }, (_, ctx) => {
           attempts.push(ctx.attempt);
-          if (ctx.attempt < 3) throw new TributaryError('unavailable', 'carrier_down', 'carrier API unavailable');
+          if (ctx.attempt < 3) throw new TributaryError('unavailable', 'upstream_unavailable', 'carrier API unavailable');
         });
 
         await publish([update('PKG-1')]);
@@ -576,7 +576,7 @@ describe('postgres transport', () => {
         await startConsumer(
           { group: 'failing', retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 } },
           recorder('a', deliveries, (envelope) => {
-            if (envelope.data.status === 'invalid') throw new TributaryError('invalid', 'payload_rejected', 'no such status');
+            if (envelope.data.status === 'invalid') throw new TributaryError('invalid', 'upstream_rejected', 'no such status');
             if (envelope.data.status === 'broken') throw new Error('handler bug');
           }),
         );
@@ -593,7 +593,7 @@ describe('postgres transport', () => {
           ['fine', 1],
         ]);
         expect(await deadLetters('failing')).toEqual([
-          { message_id: invalid.id, error_code: 'payload_rejected', attempts: 1 },
+          { message_id: invalid.id, error_code: 'upstream_rejected', attempts: 1 },
           { message_id: broken.id, error_code: 'handler_failed', attempts: 4 },
         ]);
         const [row] = await dataSource.query(`SELECT tenant_id, envelope, error_message FROM messaging.dead_letters WHERE message_id = $1`, [broken.id]);

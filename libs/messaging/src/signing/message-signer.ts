@@ -51,8 +51,8 @@ export class MessageSigner {
   }
 
   private mac(key: Buffer, envelope: Envelope<unknown>): string {
-    const { signature: _ignored, ...unsigned } = envelope;
-    return createHmac('sha256', key).update(canonicalJson(unsigned)).digest('base64');
+    // canonicalJson drops undefined members: the signature is left out of what it signs.
+    return createHmac('sha256', key).update(canonicalJson({ ...envelope, signature: undefined })).digest('base64');
   }
 }
 
