@@ -1,17 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import type { DestinationStream } from 'pino';
 import { DatabaseModule } from '@tributary/database';
 import { HealthModule } from '@tributary/lifecycle';
 import { loggingModule, MetricsModule } from '@tributary/observability';
-import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
+import { TENANCY_ENTITIES, tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { ChangeSinkConfig } from './change-sink.config.js';
-import { ChangeSinkInit1763900003000 } from './database/change-sink.migrations.js';
-import { ChangeSinkCapture1764003000000 } from './database/change-sink-capture.migrations.js';
-import { ChangeSinkIsolation1764003000100 } from './database/change-sink-isolation.migrations.js';
-import { ChangeSinkNotifyOnce1764003000300 } from './database/change-sink-notify-once.migrations.js';
-import { ChangeSinkRetention1764003000200 } from './database/change-sink-retention.migrations.js';
+import { CHANGE_SINK_ENTITIES } from './database/change-sink.entities.js';
+import { changeSinkMigrations } from './database/change-sink.migrations.js';
 import { CaptureModule } from './capture/capture.module.js';
 import { CaptureReadiness } from './capture/capture.readiness.js';
+import { PublishingModule } from './publishing/publishing.module.js';
+import { SocketModule } from './socket/socket.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 
 /** The change-sink: captured table changes, pushed live to authorized clients (socket.io and graphql-ws). */
@@ -30,11 +30,15 @@ export class ChangeSinkModule {
           name: 'change-sink',
           url: config.DATABASE_URL,
           migrate: config.MIGRATE_ON_START,
-          entities: [],
-          migrations: [...tenancyMigrations, ChangeSinkInit1763900003000, ChangeSinkCapture1764003000000, ChangeSinkIsolation1764003000100, ChangeSinkRetention1764003000200, ChangeSinkNotifyOnce1764003000300],
+          // The tenancy entities: the credential re-check reads API keys (Authenticator.revoked).
+          entities: [...TENANCY_ENTITIES, ...CHANGE_SINK_ENTITIES],
+          migrations: [...tenancyMigrations, ...changeSinkMigrations],
         }),
         TenancyModule.forRoot({}),
+        CqrsModule.forRoot(),
+        SocketModule,
         SubscriptionsModule,
+        PublishingModule,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TributaryError } from '@tributary/domain';
 import { noPrincipalUnlessOutage, unavailable } from '@tributary/edge';
-import { ApiKeys, isApiKeyFormat } from '@tributary/tenancy';
+import { ApiKeyEntity, ApiKeys, isApiKeyFormat, TenantEntity, UserEntity } from '@tributary/tenancy';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { DataSource } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
@@ -53,15 +53,7 @@ export class Authenticator {
     const tokens = [...new Set(viewers.flatMap((v) => (v.kind === 'user' && v.credential.type === 'auth_table' ? [v.credential.token] : [])))];
     const liveKeys = new Set<string>();
     for (let i = 0; i < keyIds.length; i += 1_000) {
-      const rows = await this.dataSource.query<{ id: string }[]>(
-        // As ApiKeys.authenticate: a revoked key, a disabled tenant or a disabled user no longer counts.
-        `SELECT k.id FROM tenancy.api_keys k
-           LEFT JOIN tenancy.tenants t ON t.id = k.tenant_id
-           LEFT JOIN tenancy.users u ON u.id = k.user_id
-          WHERE k.id = ANY($1::uuid[]) AND k.revoked_at IS NULL AND t.disabled_at IS NULL AND u.disabled_at IS NULL`,
-        [keyIds.slice(i, i + 1_000)],
-      );
-      rows.forEach((r) => liveKeys.add(r.id));
+      for (const id of await this.liveKeyIds(keyIds.slice(i, i + 1_000))) liveKeys.add(id);
     }
     const users = new Map<string, { userId: string; tenantId: string | null }[]>();
     for (let i = 0; i < tokens.length; i += 500) {
@@ -81,6 +73,22 @@ export class Authenticator {
       }
     }
     return gone;
+  }
+
+  /** As ApiKeys.authenticate: a revoked key, a disabled tenant or a disabled user no longer counts. */
+  private async liveKeyIds(ids: string[]): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('k')
+      .select('k.id', 'id')
+      .leftJoin(TenantEntity, 't', 't.id = k.tenantId')
+      .leftJoin(UserEntity, 'u', 'u.id = k.userId')
+      .where('k.id IN (:...ids)', { ids })
+      .andWhere('k.revokedAt IS NULL')
+      .andWhere('t.disabledAt IS NULL')
+      .andWhere('u.disabledAt IS NULL')
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
   }
 
   private async usersByToken(tokens: string[]) {

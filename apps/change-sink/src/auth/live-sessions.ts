@@ -45,7 +45,10 @@ export class LiveSessions implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.recheck(), this.config.AUTH_RECHECK_MS);
+    // recheck() handles its own failures; the catch is for what it did not foresee.
+    this.timer = setInterval(() => {
+      this.recheck().catch((error: unknown) => this.logger.error({ err: error }, 'credential re-check failed'));
+    }, this.config.AUTH_RECHECK_MS);
     this.timer.unref();
   }
 

@@ -22,7 +22,10 @@ export class CaptureLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     await this.source.start();
-    this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
+    // prune() handles its own failures; the catch is for what it did not foresee.
+    this.pruner = setInterval(() => {
+      this.prune().catch((error: unknown) => this.logger.warn({ err: error }, 'pruning old changes failed'));
+    }, PRUNE_EVERY_MS);
     this.pruner.unref();
   }
 
@@ -34,6 +37,8 @@ export class CaptureLifecycle implements OnApplicationBootstrap, OnApplicationSh
   /** Deletes changes older than the retention window and remembers the newest one deleted. */
   async prune(): Promise<void> {
     try {
+      // SQL: one statement — a data-modifying CTE (DELETE … RETURNING) feeding an upsert with a newer-wins
+      // condition on xid8 positions (no ORM form; TypeORM has no xid8 type).
       await this.dataSource.query(
         `WITH gone AS (
            DELETE FROM change_sink.changes WHERE changed_at < now() - make_interval(secs => $1) RETURNING transaction_id, id

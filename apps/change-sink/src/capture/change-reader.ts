@@ -112,7 +112,8 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const [start] = await this.dataSource.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
+    // SQL: PostgreSQL's snapshot functions (no ORM form).
+    const [start] = await this.dataSource.query<{ xmin: string }[]>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
     this.cursor = { transactionId: start.xmin, id: '0' };
     this.unsubscribe = commitSignal.subscribe(ANY_COMMIT, () => this.wakeup.signal());
     await this.listen();
@@ -135,6 +136,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** What has committed now: a client connecting without `after` gets the changes committed after this. */
   async now(): Promise<Snapshot> {
+    // SQL: PostgreSQL's snapshot functions (no ORM form).
     const [row] = await this.dataSource.query<{ snapshot: string }[]>(`SELECT pg_current_snapshot()::text AS snapshot`);
     return parseSnapshot(row.snapshot);
   }
@@ -169,6 +171,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     client.on('notification', () => this.wakeup.signal());
     client.on('error', (error) => this.logger.warn({ err: error }, 'LISTEN connection lost; polling'));
     await client.connect();
+    // SQL: LISTEN, on a connection of its own (no ORM form).
     await client.query('LISTEN tributary_changes');
     this.listener = client;
   }
@@ -198,6 +201,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async heldBack(): Promise<boolean> {
+    // SQL: the hot path's read of the change log, by (xid8, id) position (TypeORM has no xid8 type).
     const [row] = await this.dataSource.query<{ more: boolean }[]>(
       `SELECT EXISTS (SELECT 1 FROM change_sink.changes WHERE (transaction_id, id) > ($1::xid8, $2::bigint)) AS more`,
       [this.cursor.transactionId, this.cursor.id],
@@ -206,6 +210,8 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async readBatch(): Promise<number> {
+    // SQL: the hot path's batch read of the change log, in commit order below the oldest running transaction
+    // (row-value comparison on xid8 and pg_current_snapshot(): no ORM form).
     const rows = await this.dataSource.query<ChangeRow[]>(
       `SELECT ${COLUMNS}
          FROM change_sink.changes
@@ -327,6 +333,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
    */
   /** Refuses a cursor some of whose following changes were pruned (older than the retention window). */
   async assertResumable(after: ChangePosition): Promise<void> {
+    // SQL: a row-value comparison on xid8 positions (TypeORM has no xid8 type).
     const [expired] = await this.dataSource.query(
       `SELECT 1 FROM change_sink.pruned WHERE (transaction_id, id) > ($1::xid8, $2::bigint)`,
       [after.transactionId, after.id],
@@ -346,6 +353,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   private async replayWith(manager: EntityManager, scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
     const changes: CapturedChange[] = [];
     for (let from = after; isAfter(until, from); ) {
+      // SQL: the change log read by (xid8, id) range, a page at a time, under row-level security (no ORM form for xid8).
       const rows = await manager.query<ChangeRow[]>(
         `SELECT ${COLUMNS}
            FROM change_sink.changes

@@ -28,7 +28,12 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     this.config.captureTables.forEach((t) => this.pending.set(t, 'tenant_id'));
     await this.installPending();
-    if (this.pending.size > 0) this.retry = setInterval(() => void this.installPending(), 1000);
+    if (this.pending.size > 0) {
+      // installPending() handles each table's failure; the catch is for what it did not foresee.
+      this.retry = setInterval(() => {
+        this.installPending().catch((error: unknown) => this.logger.error({ err: error }, 'installing the capture triggers failed; retrying'));
+      }, 1000);
+    }
   }
 
   onApplicationShutdown(): void {
@@ -43,6 +48,7 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
     const reasons = [...this.pending.keys()].map((table) => `${table} (not installed yet: the table does not exist yet)`);
     if (this.installed.size === 0) return reasons;
     const tables = [...this.installed];
+    // SQL: the system catalog (pg_trigger, to_regclass) over an unnest of the tables (no ORM form).
     const lost = await this.dataSource.query<{ n: number; gone: boolean }[]>(
       `SELECT t.n, to_regclass(t.name) IS NULL AS gone
          FROM unnest($1::text[]) WITH ORDINALITY AS t(name, n)
@@ -64,6 +70,7 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
 
   /** Captures `table` now; `tenantColumn` '' when its rows carry no tenant. */
   async install(table: string, tenantColumn: string): Promise<void> {
+    // SQL: DDL on the operator's table, named by configuration.
     await this.dataSource.query(
       `CREATE OR REPLACE TRIGGER ${TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON ${pgTable(table)}
        FOR EACH ROW EXECUTE FUNCTION change_sink.capture(${pgNameLiteral(tenantColumn)})`,
@@ -73,6 +80,7 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async uninstall(table: string): Promise<void> {
+    // SQL: DDL on the operator's table, named by configuration.
     await this.dataSource.query(`DROP TRIGGER IF EXISTS ${TRIGGER} ON ${pgTable(table)}`);
     this.installed.delete(table);
   }
@@ -81,7 +89,8 @@ export class TriggerInstaller implements OnApplicationBootstrap, OnApplicationSh
     for (const [table, tenantColumn] of [...this.pending]) {
       try {
         // to_regclass reads its argument as SQL text: given the quoted name, it finds the table CREATE TRIGGER will.
-        const [{ exists }] = await this.dataSource.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [pgTable(table)]);
+        // SQL: the system catalog (no ORM form).
+        const [{ exists }] = await this.dataSource.query<{ exists: boolean }[]>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [pgTable(table)]);
         if (!exists) {
           this.logger.warn({ table }, 'capture table does not exist yet; retrying');
           continue;

@@ -10,6 +10,7 @@ import { mysqlIdentifier, mysqlTriggerName, pgTable } from '../sources/sql-quoti
  */
 export async function uninstallCapture(config: ChangeSinkConfig): Promise<{ uninstalled: string[] }> {
   const uninstalled: string[] = [];
+  // SQL: the system catalog and DDL on the configured tables, on a connection of its own (the app is not running).
   const client = new pg.Client({ connectionString: config.DATABASE_URL });
   await client.connect();
   try {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import {
   ConnectedSocket,
   MessageBody,
@@ -18,7 +19,7 @@ import { Authenticator } from '../auth/authenticator.js';
 import { LiveSessions } from '../auth/live-sessions.js';
 import { userIdOf, type Viewer } from '../auth/viewer.js';
 import { ChangeFeed } from '../delivery/change-feed.js';
-import { PublishChange } from '../publishing/publish-change/publish-change.js';
+import { PublishChange } from '../publishing/publish-change/publish-change.command.js';
 import { SocketBroadcaster } from './socket-broadcaster.js';
 import { SocketClient } from './socket-client.js';
 
@@ -46,7 +47,7 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
     private readonly authenticator: Authenticator,
     private readonly sessions: LiveSessions,
     private readonly feed: ChangeFeed,
-    private readonly publisher: PublishChange,
+    private readonly commandBus: CommandBus,
     private readonly config: ChangeSinkConfig,
     private readonly broadcaster: SocketBroadcaster,
   ) {}
@@ -122,7 +123,7 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
     try {
       if (!viewer) return this.fail(socket, 401, 'Unauthorized');
       if (!this.config.ALLOW_REPUBLISHING) return this.fail(socket, 403, 'Publishing from clients is disabled (ALLOW_REPUBLISHING)');
-      return await this.publisher.publish(body, viewer.tenantId);
+      return await this.commandBus.execute(PublishChange.fromClient(body, viewer.tenantId));
     } catch (error) {
       const coded = codedError(error);
       if (coded) return this.fail(socket, STATUS_OF_KIND[coded.kind], coded.message);

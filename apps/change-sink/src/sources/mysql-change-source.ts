@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { ChangeSource, type UserRecord } from './change-source.js';
 import { checkOperatorSchema } from './schema-check.js';
+import { SourceCursorEntity } from './source-cursor.entity.js';
 import { mysqlIdentifier, mysqlNameLiteral, mysqlTriggerName, READ_BACKSLASH_ESCAPES } from './sql-quoting.js';
 
 const RELAY_BATCH = 1_000;
@@ -32,6 +33,9 @@ interface OutboxRow extends RowDataPacket {
  * relay remembers the holes below its highest id and the cursor stays below the oldest one until it
  * fills (or times out as a rolled-back insert); rows are keyed by outbox id, so reading one twice is
  * harmless. Polled every MYSQL_POLL_MS at most, at once again while there is more.
+ *
+ * SQL: the MySQL side (information schema, triggers, the outbox, AUTH_TABLE) is MySQL's own, through mysql2, not
+ * TypeORM's data source; on the PostgreSQL side only the relay lock and the change log's batch write are SQL.
  */
 @Injectable()
 export class MysqlChangeSource extends ChangeSource {
@@ -214,7 +218,8 @@ export class MysqlChangeSource extends ChangeSource {
   /** One relay step, in one PostgreSQL transaction holding the relay lock: rows in, cursor moved. */
   private async relay(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK]);
+      // SQL: an advisory lock (no ORM form) — one replica relays at a time.
+      const [{ locked }] = await manager.query<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK]);
       if (!locked) return 0;
       await this.syncCursor(manager);
       const fresh = await this.outboxRows(`id > ? ORDER BY id LIMIT ${RELAY_BATCH}`, [this.high.toString()]);
@@ -224,18 +229,21 @@ export class MysqlChangeSource extends ChangeSource {
       const before = this.cursor;
       this.advance(fresh, filled);
       if (this.cursor === before) return rows.length;
-      await manager.query(
-        `INSERT INTO change_sink.source_cursors (source, position) VALUES ($1, $2)
-         ON CONFLICT (source) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
-        [this.cursorKey, this.cursor.toString()],
-      );
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(SourceCursorEntity)
+        .values({ source: this.cursorKey, position: this.cursor.toString(), updatedAt: () => 'now()' })
+        .orUpdate(['position', 'updated_at'], ['source'])
+        .updateEntity(false)
+        .execute();
       return rows.length;
     });
   }
 
   /** Another replica may have relayed since this one last did: start from the stored cursor then. */
   private async syncCursor(manager: EntityManager): Promise<void> {
-    const [row] = await manager.query(`SELECT position::text FROM change_sink.source_cursors WHERE source = $1`, [this.cursorKey]);
+    const row = await manager.findOneBy(SourceCursorEntity, { source: this.cursorKey });
     const stored = row ? BigInt(row.position) : 0n;
     if (stored !== this.cursor) {
       this.cursor = stored;
@@ -260,6 +268,8 @@ export class MysqlChangeSource extends ChangeSource {
       const p = i * 7;
       return `('', $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::jsonb, $${p + 5}::jsonb, $${p + 6}, 'database', 'mysql', $${p + 7})`;
     });
+    // SQL: the change log's batch write on the capture path — one multi-row statement, the outbox's JSON text cast
+    // to jsonb as is, and a conflict target on a partial unique index (source_key), which TypeORM cannot name.
     await manager.query(
       `INSERT INTO change_sink.changes (table_schema, table_name, op, tenant_id, row, old_row, changed_at, source, source_type, source_key)
        VALUES ${tuples.join(', ')}

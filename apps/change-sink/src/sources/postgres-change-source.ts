@@ -21,6 +21,7 @@ export class PostgresChangeSource extends ChangeSource {
 
   async columnsOf(table: string): Promise<Set<string> | null> {
     const { schema, name } = splitTable(table);
+    // SQL: the information schema of the operator's database (no entity: tables named by configuration).
     const rows = await this.dataSource.query<{ column_name: string }[]>(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
       [schema ?? 'public', name],
@@ -32,6 +33,7 @@ export class PostgresChangeSource extends ChangeSource {
     const { AUTH_TABLE, AUTH_COLUMN, AUTH_ID_COLUMN, TENANT_COLUMN } = this.config;
     if (!AUTH_TABLE || !AUTH_COLUMN || tokens.length === 0) return [];
     const tenant = TENANT_COLUMN ? `${pgIdentifier(TENANT_COLUMN)}::text` : 'NULL';
+    // SQL: the operator's AUTH_TABLE, named by configuration (no entity).
     // `= ANY($1)` lets PostgreSQL type the tokens like the column, so its index is used.
     return this.dataSource.query<UserRecord[]>(
       `SELECT ${pgIdentifier(AUTH_COLUMN)}::text AS "token", ${pgIdentifier(AUTH_ID_COLUMN)}::text AS "userId", ${tenant} AS "tenantId"

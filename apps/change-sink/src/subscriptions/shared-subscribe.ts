@@ -2,7 +2,7 @@ import type { Socket as NetSocket } from 'node:net';
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 import { textFrame } from '../delivery/websocket-frame.js';
-import type { GraphqlContext } from './graphql-principal.js';
+import type { GraphqlContext } from './graphql-context.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 

@@ -1,7 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { CLOSE_TRY_AGAIN_LATER, graphqlEndpointOptions, graphqlPrincipal, graphqlWsLimits, isOutage, TRY_AGAIN_LATER_REASON } from '@tributary/edge';
+import { CLOSE_TRY_AGAIN_LATER, graphqlCaller, graphqlEndpointOptions, graphqlWsLimits, isOutage, TRY_AGAIN_LATER_REASON } from '@tributary/edge';
 import { bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import type { WebSocket } from 'ws';
@@ -13,9 +13,12 @@ import { ChangeSinkConfig } from '../change-sink.config.js';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { ChangesResolver } from './changes/changes.resolver.js';
 import { JsonScalar } from './changes/json.scalar.js';
-import { CLOSE_TOO_SLOW, type GraphqlContext } from './graphql-principal.js';
+import { ChangesHandler } from './changes/changes.handler.js';
+import { CLOSE_TOO_SLOW, type GraphqlContext } from './graphql-context.js';
+import { PackageUpdatedHandler } from './package-updated/package-updated.handler.js';
 import { PackageUpdatedResolver } from './package-updated/package-updated.resolver.js';
 import { sharedSubscribe } from './shared-subscribe.js';
+import { ViewerResolver } from './viewer/viewer.resolver.js';
 
 interface WsExtra {
   socket: WebSocket;
@@ -79,7 +82,7 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
         context: async ({ req, extra }: { req?: Request; extra?: WsExtra }, id?: unknown): Promise<GraphqlContext> => {
           if (extra) {
             return {
-              viewer: extra.viewer,
+              caller: extra.viewer,
               outlet: typeof id === 'string' ? { id, socket: extra.socket } : undefined,
               tooSlow: (reason) => {
                 sessions.dropped('slow', 'graphql-ws');
@@ -87,13 +90,11 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
               },
             };
           }
-          const token = bearerToken(req?.headers.authorization);
-          if (!token) return {};
-          return { viewer: await graphqlPrincipal(authenticator.authenticate(token)) };
+          return graphqlCaller(bearerToken(req?.headers.authorization), (token) => authenticator.authenticate(token));
         },
       }),
     }),
   ],
-  providers: [PackageUpdatedResolver, ChangesResolver],
+  providers: [ChangesResolver, ChangesHandler, PackageUpdatedResolver, PackageUpdatedHandler, ViewerResolver],
 })
 export class SubscriptionsModule {}

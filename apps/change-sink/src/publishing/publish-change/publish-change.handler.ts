@@ -1,20 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { containsNul, NUL_REFUSED, readable, TributaryError, UNREADABLE } from '@tributary/domain';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { DataSource } from 'typeorm';
-import { ChangeSinkConfig } from '../../change-sink.config.js';
-import { ChangeReader } from '../../capture/change-reader.js';
+import { DataSource, type QueryDeepPartialEntity } from 'typeorm';
 import { LiveSessions } from '../../auth/live-sessions.js';
-import { PublishChangeBody } from './publish-change.body.js';
+import { ChangeEntity } from '../../capture/change.entity.js';
+import { ChangeReader } from '../../capture/change-reader.js';
+import { ChangeSinkConfig } from '../../change-sink.config.js';
+import { PublishChange, type Published } from './publish-change.command.js';
+import { PublishChangeBody } from './publish-change.dto.js';
 
 /**
- * Publishes a change that no table holds (esink's API publish): it is written to the change table
- * like a captured one — so every replica delivers it to its clients and a resuming client gets it —
- * addressed to one user id or `*`, within one tenant. Answers once this replica has handed it out.
+ * Writes the published change to the change table like a captured one — so every replica delivers it to its
+ * clients and a resuming client gets it — addressed to one user id or `*`. Answers once this replica has handed
+ * it out.
  */
-@Injectable()
-export class PublishChange {
+@CommandHandler(PublishChange)
+export class PublishChangeHandler implements ICommandHandler<PublishChange> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly reader: ChangeReader,
@@ -22,27 +24,44 @@ export class PublishChange {
     private readonly config: ChangeSinkConfig,
   ) {}
 
-  /** `tenantId`: the tenant it is published in — the socket's own, or (API) the body's. */
-  async publish(input: unknown, tenantId: string | null): Promise<{ sentTo: number }> {
-    const body = await this.validated(input);
+  async execute(command: PublishChange): Promise<Published> {
+    const tenantId = command.tenant.from === 'client' ? command.tenant.tenantId : this.tenantOfBody(command.input);
+    const body = await this.validated(command.input);
     const userId = String(body.userId);
-    const [row] = await this.dataSource.query<{ id: string; transaction_id: string }[]>(
-      `INSERT INTO change_sink.changes (table_schema, table_name, op, tenant_id, row, changed_at, source, source_type, version, target_user)
-       VALUES ('', $1, $2, $3, $4::jsonb, COALESCE(to_timestamp($5::double precision / 1000), now()), $6, 'api', $7, $8)
-       RETURNING id::text, transaction_id::text`,
-      [body.table, body.type, tenantId, JSON.stringify(body.data), body.timestamp ?? null, body.source ?? this.config.DEFAULT_SOURCE, body.version ?? 1, userId],
-    );
+    const inserted = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(ChangeEntity)
+      .values({
+        tableSchema: '',
+        tableName: body.table,
+        op: body.type,
+        tenantId,
+        // Any JSON object: TypeORM's deep-partial type cannot follow an open record.
+        row: body.data as QueryDeepPartialEntity<ChangeEntity['row']>,
+        changedAt: body.timestamp === undefined ? () => 'now()' : new Date(body.timestamp),
+        source: body.source ?? this.config.DEFAULT_SOURCE,
+        sourceType: 'api',
+        version: body.version ?? 1,
+        targetUser: userId,
+      })
+      // The cursor: transaction_id is xid8, which TypeORM does not map (see ChangeEntity).
+      .returning('id::text AS id, transaction_id::text AS transaction_id')
+      .updateEntity(false)
+      .execute();
+    const [row] = inserted.raw as { id: string; transaction_id: string }[];
     await this.reader.reached({ transactionId: row.transaction_id, id: row.id });
     return { sentTo: this.sessions.count(tenantId, userId) };
   }
 
   /** The API publishes into the body's tenant (required with TENANT_COLUMN), else the operator's own. */
-  async publishFromApi(input: unknown): Promise<{ sentTo: number }> {
+  private tenantOfBody(input: unknown): string | null {
+    if (!this.config.TENANT_COLUMN) return null;
     const tenantId = (input as { tenantId?: unknown } | null)?.tenantId;
-    if (this.config.TENANT_COLUMN && (typeof tenantId !== 'string' || tenantId === '')) {
+    if (typeof tenantId !== 'string' || tenantId === '') {
       throw new TributaryError('invalid', 'validation_failed', 'tenantId is required: clients are separated by TENANT_COLUMN');
     }
-    return this.publish(input, this.config.TENANT_COLUMN ? (tenantId as string) : null);
+    return tenantId;
   }
 
   private async validated(input: unknown): Promise<PublishChangeBody> {

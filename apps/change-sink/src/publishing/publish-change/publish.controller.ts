@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { TributaryError } from '@tributary/domain';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { ChangeSinkConfig } from '../../change-sink.config.js';
-import { PublishChangeBody, PublishedBody } from './publish-change.body.js';
-import { PublishChange } from './publish-change.js';
+import { PublishChange } from './publish-change.command.js';
+import { PublishChangeBody, PublishedBody } from './publish-change.dto.js';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -13,7 +14,7 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
 @Controller('publish')
 export class PublishController {
   constructor(
-    private readonly publisher: PublishChange,
+    private readonly commandBus: CommandBus,
     private readonly config: ChangeSinkConfig,
   ) {}
 
@@ -33,6 +34,6 @@ export class PublishController {
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), digest(expected))) {
       throw new TributaryError('unauthenticated', 'security_token_invalid', 'Invalid security token');
     }
-    return this.publisher.publishFromApi(body);
+    return this.commandBus.execute(PublishChange.fromApi(body));
   }
 }

@@ -23,12 +23,3 @@ export class PackageUpdate {
   @Field({ description: 'Where this update stands in commit order: pass it as `after` to resume after it' })
   cursor: string;
 }
-
-@ObjectType({ description: 'Who the caller is, as established by its API key or token' })
-export class Viewer {
-  @Field(() => ID, { nullable: true, description: "The caller's tenant (null for the operator database's own users without TENANT_COLUMN)" })
-  tenantId: string | null;
-
-  @Field(() => ID, { nullable: true, description: 'The user id, for a user token (null for a platform API key)' })
-  userId: string | null;
-}

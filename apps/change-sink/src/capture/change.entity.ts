@@ -1,0 +1,58 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * `change_sink.changes`: the change log. The capture trigger (`change_sink.capture()`), the MySQL relay and
+ * POST /publish write it; every replica's ChangeReader reads it in commit order.
+ *
+ * `transaction_id` (xid8, the writer's transaction, defaulted by PostgreSQL) is not mapped: TypeORM has no xid8
+ * type. Only the hot path's SQL reads it (commit order, cursors), cast to text.
+ */
+@Entity({ schema: 'change_sink', name: 'changes' })
+export class ChangeEntity {
+  /** bigserial: with the transaction id, the change's cursor. */
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  /** The captured table's schema; '' for MySQL tables and published changes. */
+  @Column('text', { name: 'table_schema' })
+  tableSchema: string;
+
+  @Column('text', { name: 'table_name' })
+  tableName: string;
+
+  @Column('text')
+  op: 'insert' | 'update' | 'delete';
+
+  /** The row's tenant column, as text; null for the operator database's own rows (no TENANT_COLUMN). */
+  @Column('text', { name: 'tenant_id', nullable: true })
+  tenantId: string | null;
+
+  /** The row after the change; null on delete. */
+  @Column('jsonb', { nullable: true })
+  row: Record<string, unknown> | null;
+
+  /** The row before the change; null on insert. */
+  @Column('jsonb', { name: 'old_row', nullable: true })
+  oldRow: Record<string, unknown> | null;
+
+  @Column('timestamptz', { name: 'changed_at', default: () => 'now()' })
+  changedAt: Date;
+
+  /** `database` for captured rows; the publisher's source (or DEFAULT_SOURCE) for published ones. */
+  @Column('text', { default: 'database' })
+  source: string;
+
+  @Column('text', { name: 'source_type', default: 'postgres' })
+  sourceType: 'postgres' | 'mysql' | 'api';
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  /** A published change's addressee (a user id, or `*`); null for captured rows, which the routing addresses. */
+  @Column('text', { name: 'target_user', nullable: true })
+  targetUser: string | null;
+
+  /** The MySQL relay's idempotency key (`mysql:<database>.<outbox>:<outbox id>`), unique where set. */
+  @Column('text', { name: 'source_key', nullable: true })
+  sourceKey: string | null;
+}
