@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { TributaryError } from '@tributary/domain';
 import {
   createKafka,
-  DeadLetterQueue,
   kafkaConsumerGroups,
   kafkaConsumerLag,
   PostgresMessageLog,
@@ -13,7 +11,8 @@ import {
 import { allTopics } from '@tributary/topics';
 import type { Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { ConsumerGroupLag, FlowMessage, OperatorDeadLetter, OperatorStats, PlatformInstance, RedriveResult, WebhookDeliveryView } from './operator.models.js';
+import { WebhookReceiptEntity } from '../webhooks/receive-webhook/webhook-receipt.entity.js';
+import type { ConsumerGroupLag, FlowMessage, OperatorDeadLetter, OperatorStats, PlatformInstance, WebhookDeliveryView } from './operator.dto.js';
 
 const LIST_LIMIT = 50;
 /** A heartbeat older than this is a process that is gone (it beats every 5 s). */
@@ -24,6 +23,9 @@ export type FeedCursor = Map<string, bigint>;
 const cursorKey = (topic: string, partition: number) => `${topic}#${partition}`;
 
 /**
+ * (Its reads are SQL: aggregates and lateral joins over other libs' tables — the messaging log, platform.instances —
+ * that this app has no entities for.)
+ *
  * What the operator page shows, read from the tables it lives in — `messaging.*` (the log or the
  * outbox, consumer groups, dead letters), `gateway.webhook_receipts`, `platform.instances` — and,
  * in Kafka mode, the consumer groups' lag from the broker. Platform-wide, for the platform admin.
@@ -52,6 +54,7 @@ export class OperatorReadModel implements OnApplicationShutdown {
   }
 
   private async topics() {
+    // SQL: an aggregate over the messaging lib's topic_partitions (no entity here).
     const rows = await this.dataSource.query<{ topic: string; partitions: number; messages: string }[]>(
       `SELECT topic, count(*)::int AS partitions, sum(next_offset)::text AS messages FROM messaging.topic_partitions GROUP BY topic ORDER BY topic`,
     );
@@ -60,6 +63,7 @@ export class OperatorReadModel implements OnApplicationShutdown {
 
   /** The postgres log's groups (and the outbox relay) from its tables; in Kafka mode every consumer group from the broker too. */
   async lag(): Promise<ConsumerGroupLag[]> {
+    // SQL: an aggregate join over the messaging lib's group and topic partitions (no entity here).
     const rows = await this.dataSource.query<{ group_id: string; topic: string; lag: string }[]>(
       `SELECT g.group_id, g.topic, sum(p.next_offset - g.committed_offset)::bigint AS lag
          FROM messaging.group_partitions g
@@ -77,7 +81,7 @@ export class OperatorReadModel implements OnApplicationShutdown {
       this.logger.warn(`Kafka consumer lag unavailable: ${(error as Error).message}`);
       const admin = this.admin;
       this.admin = undefined;
-      void admin?.then((a) => a.disconnect()).catch(() => undefined);
+      admin?.then((a) => a.disconnect()).catch(() => undefined);
       return lags;
     }
   }
@@ -95,7 +99,8 @@ export class OperatorReadModel implements OnApplicationShutdown {
   }
 
   async deadLetters(): Promise<OperatorDeadLetter[]> {
-    const rows = await this.dataSource.query<Record<string, any>[]>(
+    // SQL: the messaging lib's dead letters, read-only (no entity here).
+    const rows = await this.dataSource.query<DeadLetterRow[]>(
       `SELECT id::text, group_id, topic, message_id, tenant_id, error_code, error_message, attempts, dead_at
          FROM messaging.dead_letters WHERE status = 'dead' ORDER BY id DESC LIMIT $1`,
       [LIST_LIMIT],
@@ -114,12 +119,14 @@ export class OperatorReadModel implements OnApplicationShutdown {
   }
 
   private async deadLetterCount(): Promise<number> {
+    // SQL: a count over the messaging lib's dead letters (no entity here).
     const [row] = await this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM messaging.dead_letters WHERE status = 'dead'`);
     return row.n;
   }
 
   async instances(): Promise<PlatformInstance[]> {
-    const rows = await this.dataSource.query<Record<string, any>[]>(
+    // SQL: platform.instances, the lifecycle lib's heartbeat table (no entity here).
+    const rows = await this.dataSource.query<InstanceRow[]>(
       `SELECT instance_id, app, started_at, heartbeat_at, connected_clients FROM platform.instances
         WHERE heartbeat_at > now() - make_interval(secs => $1) ORDER BY app, started_at`,
       [STALE_AFTER_SECONDS],
@@ -135,6 +142,7 @@ export class OperatorReadModel implements OnApplicationShutdown {
 
   /** The newest messages: the last few of each partition (an index range each), newest first. */
   async recentMessages(): Promise<FlowMessage[]> {
+    // SQL: a LATERAL join over the messaging log, an index range per partition (no ORM form).
     const rows = await this.dataSource.query<MessageRow[]>(
       `SELECT m.topic, m.partition, m."offset"::text AS "offset", m.envelope, m.appended_at
          FROM messaging.topic_partitions p
@@ -150,6 +158,7 @@ export class OperatorReadModel implements OnApplicationShutdown {
 
   /** Where the log ends now, per partition: a live feed starts here. */
   async feedStart(): Promise<FeedCursor> {
+    // SQL: the messaging lib's partition ends (no entity here).
     const rows = await this.dataSource.query<{ topic: string; partition: number; next_offset: string }[]>(
       `SELECT topic, partition, next_offset::text AS next_offset FROM messaging.topic_partitions`,
     );
@@ -161,11 +170,13 @@ export class OperatorReadModel implements OnApplicationShutdown {
    * Offsets become visible in order (appends lock their partition row until commit), so nothing is skipped.
    */
   async feedNext(cursor: FeedCursor, limit = 500): Promise<FlowMessage[]> {
+    // SQL: the messaging lib's partition ends (no entity here).
     const ends = await this.dataSource.query<{ topic: string; partition: number; next_offset: string }[]>(
       `SELECT topic, partition, next_offset::text AS next_offset FROM messaging.topic_partitions`,
     );
     const behind = ends.filter((e) => BigInt(e.next_offset) > (cursor.get(cursorKey(e.topic, e.partition)) ?? 0n));
     if (behind.length === 0) return [];
+    // SQL: a join on unnest arrays over the messaging log (no ORM form).
     const rows = await this.dataSource.query<MessageRow[]>(
       `SELECT m.topic, m.partition, m."offset"::text AS "offset", m.envelope, m.appended_at
          FROM unnest($1::text[], $2::int[], $3::bigint[]) AS c(topic, partition, next)
@@ -188,34 +199,8 @@ export class OperatorReadModel implements OnApplicationShutdown {
 
   /** The newest accepted deliveries from every gateway replica. */
   async recentReceipts(): Promise<WebhookDeliveryView[]> {
-    const rows = await this.dataSource.query<{ webhook_id: string; event_id: string; received_at: Date }[]>(
-      `SELECT webhook_id, event_id, received_at FROM gateway.webhook_receipts ORDER BY received_at DESC LIMIT $1`,
-      [LIST_LIMIT],
-    );
-    return rows.map((r) => ({ at: new Date(r.received_at).toISOString(), webhookId: r.webhook_id, status: 202, code: null, eventId: r.event_id, traceId: null }));
-  }
-
-  /**
-   * Sends a dead letter back to the consumer group that gave it up (`DeadLetterQueue.redrive`, the
-   * same path as the worker's API and `tributary dlq redrive`): it is retried from attempt 1, in order
-   * behind its key, and the dead letter stays listed as `redriven`, then `resolved` — or `dead` again
-   * with its new error. The groups that handled it are not involved.
-   */
-  async redrive(id: string): Promise<RedriveResult> {
-    if (!/^\d{1,18}$/.test(id)) throw new TributaryError('invalid', 'dead_letter_id_invalid', 'A dead letter id is a number');
-    return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query<{ id: string; topic: string; envelope: Partial<Envelope> }[]>(
-        `SELECT id::text, topic, envelope FROM messaging.dead_letters WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
-      if (!row) throw new TributaryError('not_found', 'dead_letter_not_found', `No dead letter ${id}`);
-      const envelope = row.envelope;
-      if (!envelope || typeof envelope.id !== 'string' || envelope.type !== row.topic) {
-        throw new TributaryError('conflict', 'dead_letter_not_redrivable', `Dead letter ${id} holds no well-formed message to send again`);
-      }
-      await new DeadLetterQueue().redrive(manager, id);
-      return { id, topic: row.topic, messageId: envelope.id };
-    });
+    const receipts = await this.dataSource.getRepository(WebhookReceiptEntity).find({ order: { receivedAt: 'DESC' }, take: LIST_LIMIT });
+    return receipts.map((r) => ({ at: r.receivedAt.toISOString(), webhookId: r.webhookId, status: 202, code: null, eventId: r.eventId, traceId: null }));
   }
 }
 
@@ -238,4 +223,24 @@ function toFlowMessage(row: MessageRow): FlowMessage {
     source: row.envelope.source ?? null,
     appendedAt: new Date(row.appended_at).toISOString(),
   };
+}
+
+interface DeadLetterRow {
+  id: string;
+  group_id: string;
+  topic: string;
+  message_id: string;
+  tenant_id: string | null;
+  error_code: string;
+  error_message: string;
+  attempts: number;
+  dead_at: Date;
+}
+
+interface InstanceRow {
+  instance_id: string;
+  app: string;
+  started_at: Date;
+  heartbeat_at: Date;
+  connected_clients: number | null;
 }

@@ -1,24 +1,42 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { CLOSE_TRY_AGAIN_LATER, graphqlEndpointOptions, graphqlPrincipal, graphqlWsLimits, isOutage, TRY_AGAIN_LATER_REASON } from '@tributary/edge';
-import { ApiKeys, bearerToken } from '@tributary/tenancy';
+import { CLOSE_TRY_AGAIN_LATER, graphqlCaller, graphqlEndpointOptions, graphqlWsLimits, isOutage, TRY_AGAIN_LATER_REASON, type GraphqlCallerContext } from '@tributary/edge';
+import { ApiKeys, bearerToken, type Principal } from '@tributary/tenancy';
 import type { Request } from 'express';
 import type { WebSocket } from 'ws';
 import { DataSource } from 'typeorm';
 import { GatewayConfig } from '../gateway.config.js';
-import { DeliveryTap } from './delivery-tap.js';
-import type { OperatorContext } from './operator-access.js';
-import { OperatorFeed } from './operator-feed.js';
-import { OperatorPageController } from './operator-page.controller.js';
-import { OperatorReadModel } from './operator-read-model.js';
-import { OperatorResolver } from './operator.resolver.js';
 import { WebhookIngressModule } from '../webhooks/webhook-ingress.module.js';
+import { GetOperatorOverviewHandler } from './get-overview/get-overview.handler.js';
+import { GetOperatorOverviewResolver } from './get-overview/get-overview.resolver.js';
+import { OperatorPageController } from './operator-page/operator-page.controller.js';
+import { OperatorReadModel } from './operator-read-model.js';
+import { RedriveDeadLetterHandler } from './redrive-dead-letter/redrive-dead-letter.handler.js';
+import { RedriveDeadLetterResolver } from './redrive-dead-letter/redrive-dead-letter.resolver.js';
+import { DeliveryTap } from './watch-platform/delivery-tap.js';
+import { OperatorFeed } from './watch-platform/operator-feed.js';
+import { WatchPlatformResolver } from './watch-platform/watch-platform.resolver.js';
 
 /** Where the operator page's GraphQL API (HTTP and graphql-ws) is served; the page is at /ui. */
 export const OPERATOR_GRAPHQL_PATH = '/ui/graphql';
 
-@Module({ imports: [WebhookIngressModule], providers: [OperatorResolver, OperatorReadModel, OperatorFeed, DeliveryTap] })
+/** What a graphql-ws connection of the operator page carries from `onConnect` to every operation. */
+type OperatorConnection = { caller?: Principal };
+
+@Module({
+  imports: [WebhookIngressModule],
+  providers: [
+    OperatorReadModel,
+    OperatorFeed,
+    DeliveryTap,
+    GetOperatorOverviewHandler,
+    GetOperatorOverviewResolver,
+    RedriveDeadLetterHandler,
+    RedriveDeadLetterResolver,
+    WatchPlatformResolver,
+  ],
+})
 class OperatorApiModule {}
 
 /**
@@ -46,9 +64,9 @@ class OperatorApiModule {}
             onConnect: async (context) => {
               const params = (context.connectionParams ?? {}) as Record<string, unknown>;
               try {
-                const principal = await apiKeys.authenticate(dataSource, bearerToken(params.authorization ?? params.Authorization));
-                if (principal.kind !== 'platform_admin') return false;
-                (context.extra as OperatorContext).principal = principal;
+                const caller = await apiKeys.authenticate(dataSource, bearerToken(params.authorization ?? params.Authorization));
+                if (caller.kind !== 'platform_admin') return false;
+                (context.extra as OperatorConnection).caller = caller;
                 return true;
               } catch (error) {
                 // An outage is not a wrong key: the client is told to come back (graphql-ws would close 4403).
@@ -58,12 +76,8 @@ class OperatorApiModule {}
             },
           },
         },
-        context: async ({ req, extra }: { req?: Request; extra?: OperatorContext }): Promise<OperatorContext> => {
-          if (extra) return { principal: extra.principal };
-          const token = bearerToken(req?.headers.authorization);
-          if (!token) return {};
-          return { principal: await graphqlPrincipal(apiKeys.authenticate(dataSource, token)) };
-        },
+        context: ({ req, extra }: { req?: Request; extra?: OperatorConnection }): Promise<GraphqlCallerContext<Principal>> | GraphqlCallerContext<Principal> =>
+          extra ? { caller: extra.caller } : graphqlCaller(bearerToken(req?.headers.authorization), (token) => apiKeys.authenticate(dataSource, token)),
       }),
     }),
   ],

@@ -1,5 +1,8 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 
+/** What a call without the platform admin key is told (everything the operator sees spans tenants). */
+export const PLATFORM_ADMIN_KEY_REQUIRED = 'The platform admin key is required';
+
 @ObjectType({ description: 'A message as it was appended to a topic (the postgres log, or the Kafka outbox)' })
 export class FlowMessage {
   @Field({ description: 'The topic (the envelope type)' })

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { catchError, defer, EMPTY, exhaustMap, filter, from, share, switchMap, timer, type Observable } from 'rxjs';
-import { OperatorReadModel } from './operator-read-model.js';
-import type { FlowMessage, OperatorStats } from './operator.models.js';
+import { OperatorReadModel } from '../operator-read-model.js';
+import type { FlowMessage, OperatorStats } from '../operator.dto.js';
 
 const MESSAGES_EVERY_MS = 1_000;
 const STATS_EVERY_MS = 2_000;

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Subject, type Subscription } from 'rxjs';
-import { WebhookIngress } from '../webhooks/receive-webhook/webhook-ingress.js';
-import type { WebhookDeliveryView } from './operator.models.js';
+import { WebhookIngress } from '../../webhooks/receive-webhook/webhook-ingress.js';
+import type { WebhookDeliveryView } from '../operator.dto.js';
 
 const KEPT = 200;
 
