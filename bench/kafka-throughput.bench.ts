@@ -16,7 +16,7 @@ import {
   type Envelope,
   type TransportOptions,
 } from '@tributary/messaging';
-import { HttpErrorFilter } from '@tributary/edge';
+import { CodedErrorFilter } from '@tributary/edge';
 import { createTestDatabase, startKafkaBroker, type KafkaTestBroker } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
 import type { Kafka } from 'kafkajs';
@@ -137,7 +137,7 @@ export async function workerNoopConsume(_settings: BenchSettings): Promise<Measu
     await consumer.disconnect();
 
     const app = await NestFactory.create(BenchApp.forRoot(url, kafkaTransport(broker), true), { logger: false });
-    app.useGlobalFilters(new HttpErrorFilter());
+    app.useGlobalFilters(new CodedErrorFilter());
     connectConsumer(app, { group: 'bench-framework', concurrency: 4 });
     await app.init();
     consumed = new ConsumeClock();

@@ -16,7 +16,7 @@ import {
   type Envelope,
   type TransportOptions,
 } from '@tributary/messaging';
-import { HttpErrorFilter } from '@tributary/edge';
+import { CodedErrorFilter } from '@tributary/edge';
 import { createTestDatabase, startTestKafka, type TestDatabase, type TestKafka } from '@tributary/testing';
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
 import { Partitioners } from 'kafkajs';
@@ -79,7 +79,7 @@ export async function startPublisher(harness: TransportHarness): Promise<INestAp
 /** A member of `group` running `handle` for each message, consuming once this resolves. */
 export async function startMember(harness: TransportHarness, group: string, handle: Handle, retry?: RetryPolicy): Promise<INestApplication> {
   const app = await NestFactory.create(ContractApp.forRoot(harness.databaseUrl, harness.transport, handle), { logger: process.env.CONTRACT_LOGS ? ['error', 'warn'] : false });
-  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalFilters(new CodedErrorFilter());
   connectConsumer(app, { group, retry: retry ?? { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, pollIntervalMs: 50, ...harness.tuning });
   await app.init();
   await app.startAllMicroservices();

@@ -82,7 +82,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
       byPartition.set(partition, id);
     }
   };
-  const unavailable = () => new TributaryError('unavailable', 'carrier_down', 'carrier API unavailable');
+  const unavailable = () => new TributaryError('unavailable', 'upstream_unavailable', 'carrier API unavailable');
 
   beforeAll(async () => {
     await harness.setUp();
@@ -229,7 +229,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
 
     // Only the database remembers the message now: its partition moved past it on the first failure.
     const [row] = await deferred();
-    expect(row).toEqual({ message_id: sent.id, attempts: seen.length, error_code: 'carrier_down', due: true });
+    expect(row).toEqual({ message_id: sent.id, attempts: seen.length, error_code: 'upstream_unavailable', due: true });
     const before = seen.length;
     await member(async (envelope, attempt) => void seen.push([envelope.id === sent.id ? 'b' : 'b-other', attempt]), retry);
     await eventually(async () => seen.filter(([m]) => m === 'b').length, (n) => n === 1, { timeoutMs: 30_000 });
@@ -274,7 +274,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
     const dlq = new DeadLetterQueue();
     const dataSource = publisher.get(DataSource);
     const letter = (await dlq.list(dataSource, { group: group() })).find((l) => l.messageId === poison.id)!;
-    expect(letter).toMatchObject({ messageId: poison.id, errorCode: 'carrier_down', errorMessage: 'carrier API unavailable', attempts: 3, status: 'dead' });
+    expect(letter).toMatchObject({ messageId: poison.id, errorCode: 'upstream_unavailable', errorMessage: 'carrier API unavailable', attempts: 3, status: 'dead' });
     expect((await dlq.get(dataSource, letter.id)).envelope).toEqual(poison);
 
     fixed = true;
@@ -289,12 +289,12 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
     const attempts: number[] = [];
     await member(async (envelope, attempt) => {
       attempts.push(attempt);
-      if (envelope.data.status === 'reject') throw new NonRetryable('parcel_unknown', 'The carrier does not know this parcel');
+      if (envelope.data.status === 'reject') throw new NonRetryable('carrier_payload_invalid', 'The carrier does not know this parcel');
     });
     const [rejected] = await publish([update('PKG-REJECT', 'reject')]);
     await publish([update('PKG-REJECT', 'later')]);
     await eventually(async () => attempts.length, (n) => n === 2, { timeoutMs: 20_000 });
-    expect(await deadLetters()).toEqual([{ message_id: rejected.id, error_code: 'parcel_unknown' }]);
+    expect(await deadLetters()).toEqual([{ message_id: rejected.id, error_code: 'carrier_payload_invalid' }]);
     expect(attempts).toEqual([1, 1]);
     expect(await deferred()).toEqual([]);
   });

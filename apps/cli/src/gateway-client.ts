@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@tributary/domain';
 import { CliError, EXIT_FAILED, usageError } from './cli-error.js';
 import { ADMIN_KEY_FILE, type CliConfig } from './cli.config.js';
 
@@ -49,7 +50,7 @@ export async function request(
   url: string,
   body: string | undefined,
   headers: Record<string, string>,
-  service = 'gateway',
+  service: 'gateway' | 'event_store' = 'gateway',
 ): Promise<HttpAnswer> {
   let response: Response;
   try {
@@ -74,7 +75,7 @@ export function apiError({ status, body }: HttpAnswer): CliError {
     error?: { code?: unknown; message?: unknown };
     traceId?: unknown;
   };
-  const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
+  const code = typeof error?.code === 'string' ? (error.code as ErrorCode) : (`http_${status}` as const);
   const message = typeof error?.message === 'string' ? error.message : `The server answered ${status}`;
   return new CliError(EXIT_FAILED, code, message, { status, ...(typeof traceId === 'string' ? { traceId } : {}) });
 }

@@ -1,4 +1,5 @@
 export * from './tributary-error.js';
+export * from './error-codes.js';
 export * from './tracking-status.js';
 export * from './nul-characters.js';
 export * from './json-depth.js';

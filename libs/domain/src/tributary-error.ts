@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes.js';
+
 /**
  * What kind of failure an error is. Each transport maps a kind to its own vocabulary
  * (HTTP status, GraphQL extension, socket.io event) in exactly one exception filter.
@@ -15,13 +17,13 @@ export type ErrorKind =
   | 'internal';
 
 /**
- * The one error type the domain throws. `code` is stable and documented (clients switch on it);
- * `message` is for humans and never carries a secret.
+ * The one error type the domain throws. `code` is one of ERROR_CODES (error-codes.ts, listed in
+ * docs/errors.md): stable, clients switch on it; `message` is for humans and never carries a secret.
  */
 export class TributaryError extends Error {
   constructor(
     readonly kind: ErrorKind,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {

@@ -1,15 +1,16 @@
 import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { continueTrace } from '@tributary/messaging';
-import type { ErrorBody } from './http-error.filter.js';
+import type { ErrorCode } from '@tributary/domain';
+import type { ErrorBody } from './coded-error.filter.js';
 
 /** What Node's HTTP parser refuses, said in the platform's error format instead of Node's bare status line. */
-const ANSWERS: Record<string, { status: number; code: string; message: string }> = {
+const ANSWERS: Record<string, { status: number; code: ErrorCode; message: string }> = {
   HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', message: 'The request headers are too large' },
   HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413, code: 'payload_too_large', message: 'The chunk extensions are too large' },
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'The request was not received in time' },
 };
-const MALFORMED = { status: 400, code: 'bad_request', message: 'Malformed request' };
+const MALFORMED = { status: 400, code: 'bad_request', message: 'Malformed request' } as const;
 
 /**
  * A request Node's HTTP parser refused never reaches the app: Node answers it itself (431, 400…,

@@ -1,5 +1,5 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { ErrorKind } from '@tributary/domain';
+import type { ErrorCode, ErrorKind } from '@tributary/domain';
 import { rethrowToTransport } from '@tributary/messaging';
 import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
@@ -20,7 +20,7 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
   traceId: string;
 }
 
@@ -29,7 +29,7 @@ export function sendError(
   request: Request,
   response: Response,
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   details?: Record<string, unknown>,
 ): void {
@@ -41,13 +41,13 @@ export function sendError(
 export const traceIdOf = (request: Request): string => (request as Request & { traceId?: string }).traceId ?? '';
 
 /**
- * The app's exception filter, one mapping per transport: over HTTP, coded domain errors and Nest's
- * own exceptions become the error body; over GraphQL, a `GraphQLError` with `extensions.code`; for
- * message handlers the error goes back to the transport unchanged.
+ * The app's one exception filter, with a mapping per transport of what it catches: over HTTP, coded
+ * domain errors and Nest's own exceptions become the error body; over GraphQL, a `GraphQLError` with
+ * `extensions.code`; for message handlers (RPC) the error goes back to the transport unchanged.
  */
 @Catch()
-export class HttpErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HttpErrorFilter');
+export class CodedErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('CodedErrorFilter');
 
   catch(error: unknown, host: ArgumentsHost): unknown {
     const toTransport = rethrowToTransport(error, host);

@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { TributaryError } from '@tributary/domain';
-import { toGraphqlError } from './http-error.filter.js';
+import { toGraphqlError } from './coded-error.filter.js';
 import { noPrincipalUnlessOutage } from './outage.js';
 
 /** What every app's GraphQL context says about its caller: who, if a credential was accepted, or why it was not. */

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { sendError } from './http-error.filter.js';
+import { sendError } from './coded-error.filter.js';
 
 /** Apollo's CSRF prevention (kept on: `csrfPrevention` defaults to true), as preventCsrf.js has it. */
 const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);

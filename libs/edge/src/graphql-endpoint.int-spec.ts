@@ -43,7 +43,7 @@ class ProbeResolver {
 
   @Query(() => Int)
   coded(): number {
-    throw new TributaryError('not_found', 'thing_not_found', 'No such thing');
+    throw new TributaryError('not_found', 'stream_not_found', 'No such thing');
   }
 
   @Query(() => Int)
@@ -122,7 +122,7 @@ describe('GraphQL endpoint errors', () => {
   it('answers a coded error with its code and status, without a stack trace', async () => {
     const { body } = await ask('{ coded }');
     expect(body.errors.map((e) => ({ message: e.message, extensions: e.extensions }))).toEqual([
-      { message: 'No such thing', extensions: { code: 'thing_not_found', status: 404 } },
+      { message: 'No such thing', extensions: { code: 'stream_not_found', status: 404 } },
     ]);
   });
 

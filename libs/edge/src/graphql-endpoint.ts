@@ -1,7 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, GraphQLSchema, visit, type DocumentNode, type GraphQLFormattedError } from 'graphql';
-import { containsNul, NUL_REFUSED } from '@tributary/domain';
+import { containsNul, NUL_REFUSED, type ErrorCode } from '@tributary/domain';
 import { graphqlLimitsRule, isTokenLimitError, knownOperationTypeRule, tooManyTokens, type GraphqlLimits } from './graphql-limits.js';
 
 /** Apollo's own codes for a request it refused before running it: the caller's mistake, said plainly. */
@@ -101,12 +101,12 @@ export const graphqlEndpointOptions = (limits: GraphqlLimits) => ({
 });
 
 /** An HttpException (a Nest pipe's or guard's) over GraphQL: its status and the platform's code for it. */
-export function httpExceptionCode(error: HttpException): { status: number; code: string } {
+export function httpExceptionCode(error: HttpException): { status: number; code: ErrorCode } {
   const status = error.getStatus();
   return { status, code: CODE_OF_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad_request') };
 }
 
-export const CODE_OF_STATUS: Record<number, string> = {
+export const CODE_OF_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request',
   401: 'unauthenticated',
   403: 'forbidden',

@@ -14,6 +14,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import type { ErrorCode } from '@tributary/domain';
 
 /** What a GraphQL document may ask of an endpoint (settings `GRAPHQL_MAX_*`, see AppConfig). */
 export interface GraphqlLimits {
@@ -51,7 +52,7 @@ interface Measure {
 const NOTHING: Measure = { depth: 0, aliases: 0, cost: 0 };
 
 /** A request refused before execution: the platform's code, status 400. */
-export const refusal = (code: string, message: string, nodes?: OperationDefinitionNode): GraphQLError =>
+export const refusal = (code: ErrorCode, message: string, nodes?: OperationDefinitionNode): GraphQLError =>
   new GraphQLError(message, { nodes, extensions: { code, status: 400 } });
 
 /**

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { ServerOptions, SubscribePayload } from 'graphql-ws';
-import { containsNul, NUL_REFUSED } from '@tributary/domain';
+import { containsNul, NUL_REFUSED, type ErrorCode } from '@tributary/domain';
 import { documentContainsNul } from './graphql-endpoint.js';
 import { graphqlLimitsRule, isTokenLimitError, knownOperationTypeRule, refusal, tooManyTokens, type GraphqlLimits } from './graphql-limits.js';
 
@@ -31,7 +31,7 @@ const logger = new Logger('GraphQL');
 
 const isCoded = (error: GraphQLError): boolean => typeof error.extensions.code === 'string';
 
-const withCode = (error: GraphQLError, code: string): GraphQLFormattedError => ({ ...error.toJSON(), extensions: { ...error.extensions, code, status: 400 } });
+const withCode = (error: GraphQLError, code: ErrorCode): GraphQLFormattedError => ({ ...error.toJSON(), extensions: { ...error.extensions, code, status: 400 } });
 
 function internal(error: GraphQLError): GraphQLFormattedError {
   logger.error({ err: error.originalError ?? error }, 'unexpected GraphQL error');

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { continueTrace } from '@tributary/messaging';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { HttpErrorFilter, sendError } from './http-error.filter.js';
+import { CodedErrorFilter, sendError } from './coded-error.filter.js';
 import { answerClientErrors } from './client-error.js';
 import { refuseForgeableGraphql } from './graphql-csrf.js';
 import { separateInternalRoutes } from './internal-http.js';
@@ -69,5 +69,5 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
     next();
   });
   app.use(refuseForgeableGraphql);
-  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalFilters(new CodedErrorFilter());
 }

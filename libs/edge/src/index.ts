@@ -1,4 +1,4 @@
-export * from './http-error.filter.js';
+export * from './coded-error.filter.js';
 export * from './http-edge.js';
 export { graphqlEndpointOptions } from './graphql-endpoint.js';
 export { DEFAULT_GRAPHQL_LIMITS, graphqlLimitsRule, type GraphqlLimits } from './graphql-limits.js';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { answerClientErrors } from './client-error.js';
-import { sendError } from './http-error.filter.js';
+import { sendError } from './coded-error.filter.js';
 
 /**
  * The routes meant for operators, not for the apps' users: Prometheus metrics and the OpenAPI

@@ -20,7 +20,7 @@ describe('isOutage', () => {
     ['kafkajs: retries exhausted', withProps('retries exceeded', { name: 'KafkaJSNumberOfRetriesExceeded' })],
     ['ioredis: retries per request exhausted', withProps('Reached the max retries per request limit', { name: 'MaxRetriesPerRequestError' })],
     ['a cause chain', new Error('lookup failed', { cause: withProps('read ECONNRESET', { code: 'ECONNRESET' }) })],
-    ['a coded unavailable error', new TributaryError('unavailable', 'auth_unavailable', 'x')],
+    ['a coded unavailable error', new TributaryError('unavailable', 'unavailable', 'x')],
   ])('%s is an outage', (_, error) => {
     expect(isOutage(error)).toBe(true);
   });

@@ -30,8 +30,8 @@ describe('retry policy', () => {
     it.each([
       ['an unexpected Error', new Error('socket hang up'), true],
       ['a thrown string', 'boom', true],
-      ['an unavailable TributaryError', new TributaryError('unavailable', 'db_down', 'x'), true],
-      ['a conflict TributaryError', new TributaryError('conflict', 'version_conflict', 'x'), true],
+      ['an unavailable TributaryError', new TributaryError('unavailable', 'unavailable', 'x'), true],
+      ['a conflict TributaryError', new TributaryError('conflict', 'wrong_expected_version', 'x'), true],
       ['an invalid TributaryError', new TributaryError('invalid', 'payload_invalid', 'x'), false],
       ['a signature failure', new TributaryError('invalid', 'signature_invalid', 'x'), false],
       ['a not_found TributaryError', new TributaryError('not_found', 'tenant_not_found', 'x'), false],
@@ -53,9 +53,9 @@ describe('retry policy', () => {
 
   describe('a handler\'s own failures', () => {
     it('NonRetryable is never retried and keeps its code', () => {
-      const error = new NonRetryable('parcel_unknown', 'The carrier does not know this parcel');
+      const error = new NonRetryable('carrier_payload_invalid', 'The carrier does not know this parcel');
       expect(isRetryable(error)).toBe(false);
-      expect(describeError(error)).toEqual({ code: 'parcel_unknown', message: 'The carrier does not know this parcel' });
+      expect(describeError(error)).toEqual({ code: 'carrier_payload_invalid', message: 'The carrier does not know this parcel' });
     });
 
     it('carries the failing handler\'s policy on its error, and falls back to the default without one', () => {

@@ -1,4 +1,4 @@
-import { isTributaryError, TributaryError } from '@tributary/domain';
+import { isTributaryError, TributaryError, type ErrorCode } from '@tributary/domain';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -20,7 +20,7 @@ export function isRetryable(error: unknown): boolean {
   return isTributaryError(error) ? error.retryable : true;
 }
 
-export function describeError(error: unknown): { code: string; message: string } {
+export function describeError(error: unknown): { code: ErrorCode; message: string } {
   if (isTributaryError(error)) return { code: error.code, message: error.message };
   if (error instanceof Error) return { code: 'handler_failed', message: error.message };
   return { code: 'handler_failed', message: String(error) };
@@ -31,7 +31,7 @@ export function describeError(error: unknown): { code: string; message: string }
  * service rejects, a missing deployment): the message goes to the dead letters at once.
  */
 export class NonRetryable extends TributaryError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
     super('invalid', code, message, details);
     this.name = 'NonRetryable';
   }

@@ -45,9 +45,9 @@ describe('EffectJournal.once: an effect that throws', () => {
   it('rethrows its error and releases its intent: the next attempt does the effect again and records it done', async () => {
     const key = `trb_${randomUUID()}`;
     const refused = journal.once(tenantId, key, 'smtp-notification', LEASE_MS, async () => {
-      throw new NonRetryable('recipient_refused', 'The server refused the recipient');
+      throw new NonRetryable('upstream_rejected', 'The server refused the recipient');
     }, options);
-    await expect(refused).rejects.toMatchObject({ code: 'recipient_refused' });
+    await expect(refused).rejects.toMatchObject({ code: 'upstream_rejected' });
 
     let done = 0;
     const again = await journal.once(tenantId, key, 'smtp-notification', LEASE_MS, async () => `sent #${++done}`, options);
@@ -155,9 +155,9 @@ describe('EffectJournal.once: an attempt that died during its effect', () => {
     const repeat = { key, onUnknown: 'repeat', identity: `<${key}@example.test>` } as const;
     await dieDuring(key, repeat);
     const refused = journal.once(tenantId, key, 'smtp-notification', LEASE_MS, async () => {
-      throw new NonRetryable('smtp_unavailable', 'The server is down');
+      throw new NonRetryable('upstream_rejected', 'The server is down');
     }, repeat);
-    await expect(refused).rejects.toMatchObject({ code: 'smtp_unavailable' });
+    await expect(refused).rejects.toMatchObject({ code: 'upstream_rejected' });
     expect(await rowOf(key)).toMatchObject({ state: 'started', repeats: 0 });
 
     const attempts: boolean[] = [];

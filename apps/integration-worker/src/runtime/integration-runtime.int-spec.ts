@@ -36,17 +36,17 @@ class Probe implements IntegrationHandler<CarrierUpdateReceived> {
     handled.push(update.trackingId);
     switch (behaviours.get(update.trackingId) ?? 'ok') {
       case 'refuse':
-        throw new NonRetryable('probe_refused', 'The probe refuses this package');
+        throw new NonRetryable('carrier_payload_invalid', 'The probe refuses this package');
       case 'refuse-in-commit':
         return context.commit(async () => {
-          throw new NonRetryable('probe_refused_in_commit', 'The probe refuses this package in its commit');
+          throw new NonRetryable('payload_invalid', 'The probe refuses this package in its commit');
         });
       case 'effect-refused-once':
         await context.once(
           'probe-effect',
           async () => {
             effects.push(update.trackingId);
-            if (effects.length === 1) throw new NonRetryable('probe_effect_refused', 'The external service refused, this time');
+            if (effects.length === 1) throw new NonRetryable('upstream_rejected', 'The external service refused, this time');
             return 'done';
           },
           { reconcile: async (key) => void reconciled.push(key) as undefined },
@@ -141,11 +141,11 @@ describe('IntegrationRuntime.dispatchBatch: a failed batch names the messages wh
     const failure = await failureOf(envelopes);
     expect(failure).toBeInstanceOf(BatchRunsFailed);
     const { failures } = failure as BatchRunsFailed;
-    expect(failures.map((f) => [f.messageId, (f.error as NonRetryable).code])).toEqual([[envelopes[1].id, 'probe_refused']]);
+    expect(failures.map((f) => [f.messageId, (f.error as NonRetryable).code])).toEqual([[envelopes[1].id, 'carrier_payload_invalid']]);
     expect(retryPolicyOf(failures[0].error, { maxAttempts: 99, baseDelayMs: 0, maxDelayMs: 0 })).toEqual({ ...RETRY, maxAttempts: 2 });
     // Nothing of the batch committed; the failed run is recorded, as one by one it would be.
     expect(await claims(envelopes)).toBe(0);
-    expect(await runsOf(envelopes)).toEqual([{ message_id: envelopes[1].id, attempt: 1, state: 'fail', error_code: 'probe_refused' }]);
+    expect(await runsOf(envelopes)).toEqual([{ message_id: envelopes[1].id, attempt: 1, state: 'fail', error_code: 'carrier_payload_invalid' }]);
   });
 
   it("names the message whose commit's work failed in the batch's transaction, not the batch-mates committed before it", async () => {
@@ -153,7 +153,7 @@ describe('IntegrationRuntime.dispatchBatch: a failed batch names the messages wh
     const envelopes = batch('RT-FINE-3', 'RT-REFUSED-IN-COMMIT', 'RT-FINE-4');
     const failure = await failureOf(envelopes);
     expect(failure).toBeInstanceOf(BatchRunsFailed);
-    expect((failure as BatchRunsFailed).failures.map((f) => [f.messageId, (f.error as NonRetryable).code])).toEqual([[envelopes[1].id, 'probe_refused_in_commit']]);
+    expect((failure as BatchRunsFailed).failures.map((f) => [f.messageId, (f.error as NonRetryable).code])).toEqual([[envelopes[1].id, 'payload_invalid']]);
     expect(handled.sort()).toEqual(['RT-FINE-3', 'RT-FINE-4', 'RT-REFUSED-IN-COMMIT']);
     expect(await claims(envelopes)).toBe(0);
   });
@@ -173,7 +173,7 @@ describe('IntegrationRuntime.dispatchBatch: a failed batch names the messages wh
     behaviours.set('RT-EFFECT', 'effect-refused-once');
     const envelopes = batch('RT-FINE-6', 'RT-EFFECT');
     const failure = await failureOf(envelopes);
-    expect((failure as BatchRunsFailed).failures.map((f) => [f.messageId, (f.error as NonRetryable).code])).toEqual([[envelopes[1].id, 'probe_effect_refused']]);
+    expect((failure as BatchRunsFailed).failures.map((f) => [f.messageId, (f.error as NonRetryable).code])).toEqual([[envelopes[1].id, 'upstream_rejected']]);
     // Its retry, one by one (as the transport delivers it, attempt 2): not "in progress", not reconciled.
     await runtime.dispatch(envelopes[1], 2);
     expect(effects).toEqual(['RT-EFFECT', 'RT-EFFECT']);
@@ -239,7 +239,7 @@ describe('IntegrationRuntime: a route that fails for good does not keep the othe
     behaviours.set('TR-REFUSED', 'refuse');
     const refused = envelope('TR-REFUSED');
     const failure = await runtime.dispatch(refused, 1).then(() => undefined, (error: unknown) => error);
-    expect((failure as NonRetryable).code).toBe('probe_refused');
+    expect((failure as NonRetryable).code).toBe('carrier_payload_invalid');
     expect(witnessed).toEqual(['TR-REFUSED']);
     expect(await claimed('two-routes.witness', refused)).toBe(1);
     expect(await claimed('two-routes.probe', refused)).toBe(0);
@@ -253,7 +253,7 @@ describe('IntegrationRuntime: a route that fails for good does not keep the othe
     const envelopes = [envelope('TR-FINE'), envelope('TR-REFUSED-2')];
     const failure = await runtime.dispatchBatch(envelopes).then(() => undefined, (error: unknown) => error);
     expect(failure).toBeInstanceOf(BatchRunsFailed);
-    expect((failure as BatchRunsFailed).failures.map((f) => [f.messageId, (f.error as NonRetryable).code])).toEqual([[envelopes[1].id, 'probe_refused']]);
+    expect((failure as BatchRunsFailed).failures.map((f) => [f.messageId, (f.error as NonRetryable).code])).toEqual([[envelopes[1].id, 'carrier_payload_invalid']]);
     // The transport dead-letters it (maxAttempts 1) without running it again: its witness ran all the same.
     expect(await claimed('two-routes.witness', envelopes[1])).toBe(1);
     expect(await claimed('two-routes.probe', envelopes[1])).toBe(0);
