@@ -110,13 +110,12 @@ class Wakeup {
   wait(ms: number): Promise<void> {
     if (this.pending) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.resolve = undefined;
+        this.resolve = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.resolve = done;
     });
   }
@@ -232,7 +231,7 @@ async function startIngress(db: pg.Client): Promise<number> {
     }
     new Promise<string>((resolve, reject) => {
       queue.push({ messageId: id, update, resolve, reject });
-      if (!flushing) void drain();
+      if (!flushing) drain().catch(crash);
     }).then(
       (eventId) => answer(res, 202, { eventId }),
       () => answer(res, 503, { error: 'unavailable' }),
@@ -580,10 +579,13 @@ async function main(): Promise<void> {
 process.once('SIGTERM', () => {
   stopping = true;
   wakeups.forEach((w) => w.signal());
-  setTimeout(async () => {
+  const closeAll = async () => {
     await Promise.allSettled(clients.map((c) => c.end()));
     await embedded?.stop().catch(() => undefined);
-    process.exit(0);
+  };
+  const exit = () => process.exit(0);
+  setTimeout(() => {
+    closeAll().then(exit, exit);
   }, 300);
 });
 main().catch(crash);

@@ -217,7 +217,7 @@ async function connect(): Promise<() => Promise<void>> {
     const sub = subscribe<{ updatedAt: string }>(push.url, push.apiKey, 'subscription { packageUpdated { trackingId updatedAt } }', {}, 'packageUpdated');
     // Each update is stamped as it arrives instead of being kept.
     Object.defineProperty(sub.received, 'push', { value: (update: { updatedAt: string }) => (pushed(update.updatedAt), 0) });
-    void sub.failed.then(fatal);
+    sub.failed.then(fatal, fatal);
     await sub.connected;
     return () => sub.close();
   }
@@ -267,6 +267,7 @@ process.on('message', ({ seq, request: req }: { seq: number; request: LoadReques
 process.once('SIGTERM', () => {
   stopping = true;
   agent.destroy();
-  void disconnect().finally(() => process.exit(0));
+  const exit = () => process.exit(0);
+  disconnect().then(exit, exit);
 });
 process.send!({ type: 'ready' });

@@ -7,6 +7,7 @@ import { carrierUpdate, createWorld, KNOWN_GOOD, knownGood, signDelivery, type F
 import { garbageGraphql, graphqlOperations, INTROSPECTION, type IntrospectedSchema } from './support/graphql-operations.js';
 import { cursorValues, worldHints } from './support/requests.js';
 import { WsSession } from './support/ws-session.js';
+import type { Json } from '../support/json.js';
 
 /**
  * The adversarial suite over the change-sink's two socket protocols — esink's socket.io protocol
@@ -425,8 +426,7 @@ function parseFrame(frame: string): { id?: unknown; type?: unknown; payload?: un
 }
 
 /** A publish's ack, or `{ lost }` once the connection is gone (socket.io-client would wait for its timeout). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function ackOrDisconnect(client: SocketClient, payload: unknown): Promise<any> {
+function ackOrDisconnect(client: SocketClient, payload: unknown): Promise<Json> {
   if (!client.socket.connected) return Promise.resolve({ lost: `disconnected: ${client.disconnects.join(', ')}` });
   return new Promise((resolve) => {
     const gone = (reason: string) => resolve({ lost: `disconnected: ${reason}` });

@@ -15,6 +15,7 @@ import {
 import { startPlatform, type RunningPlatform } from '../../apps/standalone/src/platform.js';
 import { loadStandaloneConfig } from '../../apps/standalone/src/standalone.config.js';
 import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
+import type { Json } from '../support/json.js';
 
 /**
  * A database outage answered as one: the four apps reach PostgreSQL through a TCP proxy that the
@@ -65,7 +66,7 @@ describe('a database outage answers 503 unavailable on every interface, and the 
 
   const call = async (url: string, key?: string, init: RequestInit = {}) => {
     const response = await fetch(url, { ...init, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json', ...init.headers } });
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), traceId: response.headers.get('x-trace-id'), body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), traceId: response.headers.get('x-trace-id'), body: (await response.json()) as Json };
   };
   const graphql = (url: string, key: string, query: string) => call(url, key, { method: 'POST', body: JSON.stringify({ query }) });
 

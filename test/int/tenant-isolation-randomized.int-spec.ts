@@ -54,6 +54,26 @@ import { call, drawWorld, mailsOf, STATUS_AFTER_STEP, tenantSteps, type Answer, 
  * The seed is in the suite's name; `FUZZ_SEED=<seed>` replays the run's scenario and choices (ids the
  * platform assigns differ from run to run).
  */
+/** What the subscriptions and the REST reads answer, as far as these cases read it. */
+interface PackageUpdate {
+  readonly trackingId: string;
+  readonly status: string;
+  readonly carrier: string;
+  readonly eventId: string;
+  readonly cursor: string;
+}
+interface Change {
+  readonly id: string;
+  readonly table: string;
+  readonly data?: { readonly tracking_id?: string; readonly tenant_id?: string };
+}
+/** One operation of an OpenAPI document. */
+interface Operation {
+  readonly security?: object[];
+  readonly parameters?: Array<{ name: string; in: string; schema?: { maximum?: number } }>;
+  readonly responses?: Record<string, unknown>;
+}
+
 const seed = Draw.seedFrom(testEnvironment().FUZZ_SEED);
 const draw = new Draw(seed);
 
@@ -66,7 +86,7 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
   let platform: RunningPlatform;
   let world: World;
   /** Per tenant: graphql-ws and socket.io clients opened before the tenants' changes were written. */
-  const live = new Map<Tenant, { all: Subscription<any>; one: Subscription<any>; oneId: string; changes: Subscription<any>; socket: SocketClient }>();
+  const live = new Map<Tenant, { all: Subscription<PackageUpdate>; one: Subscription<PackageUpdate>; oneId: string; changes: Subscription<Change>; socket: SocketClient }>();
   const closers: Array<() => unknown> = [];
 
   const tenants = () => world.tenants;
@@ -108,8 +128,8 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
     for (const t of tenants()) {
       const key = keyOf(t);
       const subscriptions = {
-        all: subscribe<any>(platform.urls.graphqlWs, key, `subscription { packageUpdated { ${packageFields} } }`),
-        changes: subscribe<any>(platform.urls.graphqlWs, key, 'subscription { changes { id table type data } }'),
+        all: subscribe<PackageUpdate>(platform.urls.graphqlWs, key, `subscription { packageUpdated { ${packageFields} } }`),
+        changes: subscribe<Change>(platform.urls.graphqlWs, key, 'subscription { changes { id table type data } }'),
         socket: connectSocket(platform.urls.changeSink, { token: key }),
       };
       live.set(t, { ...subscriptions, one: undefined!, oneId: '' });
@@ -120,13 +140,13 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
     for (const step of draw.shuffle(steps.map((s) => s.warmUp))) await step();
     for (const t of tenants()) {
       const s = live.get(t)!;
-      const warm = (changes: any[]) => changes.some((c) => (c.trackingId ?? c.data?.tracking_id) === t.warmUp);
+      const warm = (changes: ReadonlyArray<Partial<PackageUpdate & Change>>) => changes.some((c) => (c.trackingId ?? c.data?.tracking_id) === t.warmUp);
       for (const feed of [() => s.all.received, () => s.changes.received, () => socketChanges(s.socket)]) await eventually(async () => feed(), warm, { timeoutMs: 30_000 });
       // One package by id, resumed after that first change: one the tenant shares with another when it has one, else another tenant's own.
       const shared = [...t.packages.keys()].filter((p) => others(t).some((u) => u.packages.has(p)));
       s.oneId = shared.length > 0 ? draw.pick(shared) : draw.pick(others(t).flatMap((u) => [...u.packages.keys()].filter((p) => p !== u.warmUp)));
-      const after = s.all.received.find((c) => c.trackingId === t.warmUp).cursor;
-      s.one = subscribe<any>(platform.urls.graphqlWs, keyOf(t), `subscription($id: String, $after: String) { packageUpdated(trackingId: $id, after: $after) { ${packageFields} } }`, {
+      const after = s.all.received.find((c) => c.trackingId === t.warmUp)!.cursor;
+      s.one = subscribe<PackageUpdate>(platform.urls.graphqlWs, keyOf(t), `subscription($id: String, $after: String) { packageUpdated(trackingId: $id, after: $after) { ${packageFields} } }`, {
         id: s.oneId,
         after,
       });
@@ -152,7 +172,7 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
       const owner = (app: AppName, path: string) => call(platform, app, 'GET', path, t.keys[0]);
       const finals = finalsOf(t);
       await eventually(
-        async () => ((await owner('eventStore', '/v1/packages?limit=1000')).body?.packages ?? []).map((p: any) => `${p.trackingId}=${p.status}`).sort(),
+        async () => ((await owner('eventStore', '/v1/packages?limit=1000')).body?.packages ?? []).map((p: PackageUpdate) => `${p.trackingId}=${p.status}`).sort(),
         (seen: string[]) => finals.every((f) => seen.includes(f)),
         options,
       );
@@ -163,7 +183,7 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
       const relays = t.manualRuns.length;
       await eventually(
         async () => (await owner('worker', `/v1/runs?actionId=${t.actions[0]}&limit=500`)).body?.items ?? [],
-        (runs: any[]) => runs.length === relays && runs.every((r) => r.state === 'fail'),
+        (runs: Array<{ state: string }>) => runs.length === relays && runs.every((r) => r.state === 'fail'),
         options,
       );
       await eventually(async () => (await owner('worker', '/v1/dead-letters?limit=500')).body?.items?.length, (n) => n === relays, options);
@@ -176,9 +196,9 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
     for (const t of tenants()) {
       const owner = (app: AppName, path: string) => call(platform, app, 'GET', path, t.keys[0]);
       t.settled.events.push(...(await allEvents(t.keys[0])));
-      t.settled.runs.push(...(await owner('worker', '/v1/runs?limit=500')).body.items.map((r: any) => r.id));
-      t.settled.deadLetters.push(...(await owner('worker', '/v1/dead-letters?limit=500')).body.items.map((l: any) => l.id));
-      t.settled.mails.push(...(await owner('worker', '/v1/tracking/mailbox')).body.items.map((m: any) => m.messageId));
+      t.settled.runs.push(...(await owner('worker', '/v1/runs?limit=500')).body.items.map((r: { id: string }) => r.id));
+      t.settled.deadLetters.push(...(await owner('worker', '/v1/dead-letters?limit=500')).body.items.map((l: { id: string }) => l.id));
+      t.settled.mails.push(...(await owner('worker', '/v1/tracking/mailbox')).body.items.map((m: { messageId: string }) => m.messageId));
     }
   }
 
@@ -187,7 +207,7 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
     let after: string | undefined;
     for (;;) {
       const page = (await call(platform, 'eventStore', 'GET', `/v1/events?limit=1000${after ? `&after=${after}` : ''}`, key)).body;
-      ids.push(...page.events.map((e: any) => e.eventId));
+      ids.push(...page.events.map((e: { eventId: string }) => e.eventId));
       if (page.events.length === 0) return ids;
       after = page.cursor;
     }
@@ -204,10 +224,10 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
     const violations: Violation[] = [];
     const unlisted: string[] = [];
     const probes = new Probes();
-    const routes: Array<{ app: AppName; path: string; operation: any }> = [];
+    const routes: Array<{ app: AppName; path: string; operation: Operation }> = [];
     for (const app of ['gateway', 'eventStore', 'changeSink', 'worker'] as const) {
       const openapi = (await call(platform, app, 'GET', '/docs-json')).body;
-      for (const [path, operations] of Object.entries<any>(openapi.paths)) if (operations.get) routes.push({ app, path, operation: operations.get });
+      for (const [path, operations] of Object.entries<Record<string, Operation>>(openapi.paths)) if (operations.get) routes.push({ app, path, operation: operations.get });
     }
     expect(routes.length).toBeGreaterThan(40);
     for (const { app, path, operation } of draw.shuffle(routes)) {
@@ -499,8 +519,8 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
           changes: s.changes.received.map((c) => c.id as string).filter((c) => before(after, c)).sort(),
           socket: socketChanges(s.socket).map((c) => c.id as string).filter((c) => before(after, c)).sort(),
         };
-        const packages = subscribe<any>(platform.urls.graphqlWs, key, 'subscription($after: String) { packageUpdated(after: $after) { trackingId carrier eventId cursor } }', { after });
-        const changes = subscribe<any>(platform.urls.graphqlWs, key, 'subscription($after: String) { changes(after: $after) { id table data } }', { after });
+        const packages = subscribe<PackageUpdate>(platform.urls.graphqlWs, key, 'subscription($after: String) { packageUpdated(after: $after) { trackingId carrier eventId cursor } }', { after });
+        const changes = subscribe<Change>(platform.urls.graphqlWs, key, 'subscription($after: String) { changes(after: $after) { id table data } }', { after });
         const socket = connectSocket(platform.urls.changeSink, { token: key, after });
         closers.push(() => packages.close(), () => changes.close(), () => socket.close());
         const where = (feed: string) => `${feed} after ${owner.name}'s cursor ${after} as ${viewer.name}`;
@@ -616,8 +636,8 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
     const before = await snapshot();
     for (const app of ['gateway', 'eventStore', 'changeSink', 'worker'] as const) {
       const openapi = (await call(platform, app, 'GET', '/docs-json')).body;
-      for (const [path, operations] of Object.entries<any>(openapi.paths)) {
-        for (const [method, operation] of Object.entries<any>(operations)) {
+      for (const [path, operations] of Object.entries<Record<string, Operation>>(openapi.paths)) {
+        for (const [method, operation] of Object.entries(operations)) {
           if (method === 'get' || !(operation.security ?? []).some((s: object) => 'bearer' in s)) continue;
           const route = `${app} ${method.toUpperCase()} ${path}`;
           const rule = WRITES[route];
@@ -678,7 +698,7 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
         actions: await owner('worker', '/v1/actions'),
         schedules: await owner('worker', '/v1/schedules'),
         deadLetters: await owner('worker', '/v1/dead-letters?limit=500&status=dead'),
-        runs: (await owner('worker', '/v1/runs?limit=500')).items.map((r: any) => r.id).sort(),
+        runs: (await owner('worker', '/v1/runs?limit=500')).items.map((r: { id: string }) => r.id).sort(),
         events: (await allEvents(t.keys[0])).filter((id) => t.settled.events.includes(id)).length,
       };
     }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { interpolate, placeholderSecret } from './ops-fixtures.js';
+import type { Json } from '../support/json.js';
 
 const dockerDir = join(process.cwd(), 'docker');
 
@@ -17,7 +18,7 @@ export const dotEnv: Record<string, string> = Object.fromEntries(
 );
 
 /** Compose as `docker compose` reads it: YAML merge keys, then ${VAR} interpolation from docker/.env. */
-export const compose = parse(interpolate(composeText, dotEnv), { merge: true }) as { services: Record<string, any> };
+export const compose = parse(interpolate(composeText, dotEnv), { merge: true }) as { services: Record<string, Json> };
 
 export const service = (name: string) => {
   const s = compose.services[name];

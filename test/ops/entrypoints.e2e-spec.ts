@@ -7,6 +7,7 @@ import { createTestDatabase, readJson, startTestKafka, type TestDatabase, type T
 import { AppProcess } from '../support/app-process.js';
 import { APP_NAMES, containerEnv, guaranteedEnv, mainContainer, type AppName } from './ops-fixtures.js';
 import { kustomize, type Resource } from './kustomize.js';
+import type { Json } from '../support/json.js';
 
 interface Run {
   code: number | null;
@@ -116,7 +117,7 @@ describe('the container commands and probes of the manifests', () => {
         expect(await readJson(response)).toMatchObject({ status: 'ok' });
       }
       // Prometheus is pointed at the container's INTERNAL_PORT (here moved to a free port).
-      const annotations = (deployment.spec as any).template.metadata.annotations;
+      const annotations = (deployment.spec as Json).template.metadata.annotations;
       expect(annotations['prometheus.io/port']).toBe(guaranteedEnv(containerEnv(container, resources)).INTERNAL_PORT);
       const internal = `http://127.0.0.1:${internalPorts.get(app)}`;
       const metrics = await fetch(`${internal}${annotations['prometheus.io/path']}`);

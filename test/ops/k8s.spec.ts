@@ -6,6 +6,7 @@ import { parseDockerfile, effective, execForm, stageChain } from './dockerfile.j
 import { containersOf, kubectlKustomize, kustomize, podSpecOf, type Resource } from './kustomize.js';
 import { admits, type Source } from './network-policy.js';
 import { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
+import type { Json } from '../support/json.js';
 
 const root = process.cwd();
 const OVERLAYS = ['dev', 'prod'] as const;
@@ -16,7 +17,7 @@ const one = (resources: Resource[], kind: string, name: string): Resource => {
   if (found.length !== 1) throw new Error(`expected one ${kind} ${name}, found ${found.length}`);
   return found[0];
 };
-const spec = (r: Resource) => r.spec as Record<string, any>;
+const spec = (r: Resource) => r.spec as Record<string, Json>;
 const appOf = (r: Resource) => r.metadata.labels?.['app.kubernetes.io/name'] as AppName;
 /** The namespace labels the policies admit: the ingress controller's and Prometheus's (docs/deploy.md). */
 const INGRESS_LABEL = 'tributary.io/ingress';
@@ -205,7 +206,7 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
       const ingresses = resources.filter((r) => r.kind === 'Ingress');
       const backends = ingresses.flatMap((i) => [
         ...(spec(i).defaultBackend ? [spec(i).defaultBackend] : []),
-        ...spec(i).rules.flatMap((rule: any) => rule.http.paths.map((p: any) => p.backend)),
+        ...spec(i).rules.flatMap((rule: Json) => rule.http.paths.map((p: Json) => p.backend)),
       ]);
       expect(backends.length).toBeGreaterThanOrEqual(APP_NAMES.length);
       for (const backend of backends) {
@@ -279,7 +280,7 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
       const ingresses = resources.filter((r) => r.kind === 'Ingress');
       const hosts = new Map<string, AppName>();
       for (const app of APP_NAMES) {
-        const routed = ingresses.filter((i) => spec(i).rules.some((rule: any) => rule.http.paths.some((p: any) => p.backend.service.name === app)));
+        const routed = ingresses.filter((i) => spec(i).rules.some((rule: Json) => rule.http.paths.some((p: Json) => p.backend.service.name === app)));
         expect({ app, ingresses: routed.length }).toEqual({ app, ingresses: 1 });
         const [ingress] = routed;
         const service = one(resources, 'Service', app);

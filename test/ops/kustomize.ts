@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import type { Json } from '../support/json.js';
 
 /** A Kubernetes object as YAML gives it. */
 export interface Resource {
@@ -78,12 +79,12 @@ function splitImage(image: string): [string, string | undefined] {
 }
 
 /** The pod template of a workload (Deployment, StatefulSet, Job…), or undefined. */
-export function podSpecOf(resource: Resource): Record<string, any> | undefined {
-  const spec = resource.spec as Record<string, any> | undefined;
+export function podSpecOf(resource: Resource): Record<string, Json> | undefined {
+  const spec = resource.spec as Record<string, Json> | undefined;
   return spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec;
 }
 
-export function containersOf(resource: Resource): Record<string, any>[] {
+export function containersOf(resource: Resource): Record<string, Json>[] {
   const pod = podSpecOf(resource);
   return pod ? [...(pod.containers ?? []), ...(pod.initContainers ?? [])] : [];
 }
@@ -93,7 +94,7 @@ export function containersOf(resource: Resource): Record<string, any>[] {
  * other lists are replaced. A merged list is ordered as kustomize orders it (checked against kubectl):
  * the patch's items first, in the patch's order, then the target's other items.
  */
-function strategicMerge(target: Record<string, any>, patch: Record<string, any>): void {
+function strategicMerge(target: Record<string, Json>, patch: Record<string, Json>): void {
   for (const [key, value] of Object.entries(patch)) {
     const current = target[key];
     if (value === null) delete target[key];
@@ -110,7 +111,7 @@ function strategicMerge(target: Record<string, any>, patch: Record<string, any>)
   }
 }
 
-const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `kubectl kustomize <dir>` parsed, when kubectl is installed; undefined otherwise. */
 export function kubectlKustomize(dir: string): Resource[] | undefined {

@@ -7,6 +7,7 @@ import { EventStoreConfig } from '../../apps/event-store/src/event-store.config.
 import { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 import { WorkerConfig } from '../../apps/integration-worker/src/worker.config.js';
 import { containersOf, type Resource } from './kustomize.js';
+import type { Json } from '../support/json.js';
 
 interface DeployableApp {
   readonly config: new () => AppConfig;
@@ -71,9 +72,9 @@ export interface EnvSource {
 }
 
 /** Every variable a container sets, with where it comes from. Fails on a reference to a ConfigMap or key that does not exist. */
-export function containerEnv(container: Record<string, any>, resources: Resource[]): Map<string, EnvSource> {
-  const find = (kind: string, name: string) => resources.find((r) => r.kind === kind && r.metadata.name === name) as Record<string, any> | undefined;
-  const secretData = (secret: Record<string, any>): Record<string, string> => ({
+export function containerEnv(container: Record<string, Json>, resources: Resource[]): Map<string, EnvSource> {
+  const find = (kind: string, name: string) => resources.find((r) => r.kind === kind && r.metadata.name === name) as Record<string, Json> | undefined;
+  const secretData = (secret: Record<string, Json>): Record<string, string> => ({
     ...Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v), 'base64').toString('utf8')])),
     ...(secret.stringData ?? {}),
   });
@@ -122,7 +123,7 @@ export function guaranteedEnv(env: Map<string, EnvSource>): Record<string, strin
 }
 
 /** The one container of a Deployment or Job. */
-export function mainContainer(resource: Resource): Record<string, any> {
+export function mainContainer(resource: Resource): Record<string, Json> {
   const [container, ...more] = containersOf(resource);
   if (!container || more.length > 0) throw new Error(`${resource.kind} ${resource.metadata.name}: expected exactly one container`);
   return container;

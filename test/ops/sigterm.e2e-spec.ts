@@ -56,13 +56,11 @@ describe('SIGTERM during load', () => {
     const accepted = new Map<string, string>(); // webhook-id -> event id
     const unexpected: number[] = [];
     let streaming = true;
-    let sent = 0;
     /** One sender: new deliveries while streaming, each retried with its id until accepted. */
     const sender = async (lane: number) => {
       for (let step = 0; streaming; step++) {
         const id = `msg_${randomUUID()}`;
         const payload = { trackingId: `PKG-${lane}-${step % 4}`, carrier: 'DHL', status: `step ${step}`, occurredAt: new Date(Date.UTC(2026, 10, 23, 0, 0, step)).toISOString() };
-        sent += 1;
         for (let attempt = 0; !accepted.has(id); attempt++) {
           if (attempt > 200) throw new Error(`${id} never accepted`);
           const response = await sendStandardWebhook(tenant.webhook.url, tenant.webhook.secret, payload, { id }).catch(() => undefined);

@@ -4,11 +4,11 @@ import { createTestDatabase, LogCapture, readJson, testSecrets, type TestDatabas
 import { DataSource } from 'typeorm';
 import { createGatewayApp, ensureAdminKey } from '../../apps/gateway/src/gateway.app.js';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config.js';
+import type { Json } from './json.js';
 
 export interface Answer {
   readonly status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly body: any;
+  readonly body: Json;
   readonly headers: Headers;
 }
 

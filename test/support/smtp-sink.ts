@@ -25,7 +25,7 @@ export interface SmtpSink {
   release(): void;
   /** SMTP sessions open now (a killed sender's close once the server noticed). */
   connections(): number;
-  /** What broke sessions (a killed sender resets its connections). */
+  /** What broke sessions (a killed sender resets its connections), and what `onMail` threw. */
   readonly errors: Error[];
   stop(): Promise<void>;
 }
@@ -63,7 +63,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', async () => {
+      stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const mail = {
           to: session.envelope.rcptTo.map((r) => r.address),
@@ -77,11 +77,14 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           answers.push(() => callback());
           return;
         }
-        try {
-          await sink.onMail?.(mail);
-        } finally {
-          callback();
-        }
+        // The mail is answered either way; a failing `onMail` is the test's own error, kept in `errors`.
+        Promise.resolve(sink.onMail?.(mail)).then(
+          () => callback(),
+          (error: unknown) => {
+            sink.errors.push(error instanceof Error ? error : new Error(String(error)));
+            callback();
+          },
+        );
       });
     },
   });

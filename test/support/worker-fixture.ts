@@ -7,6 +7,7 @@ import type { TopicDefinition } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import { createWorkerApp } from '../../apps/integration-worker/src/worker.app.js';
 import { loadWorkerConfig } from '../../apps/integration-worker/src/worker.config.js';
+import type { Json } from './json.js';
 
 export interface RunningWorker {
   /** The keys the worker runs with (a replica takes the same). */
@@ -20,7 +21,7 @@ export interface RunningWorker {
   tenant(name: string, role?: 'owner' | 'read_only'): Promise<{ id: string; apiKey: string }>;
   publish<T extends object>(topic: TopicDefinition<T>, data: T, tenantId: string): Promise<Envelope<T>>;
   /** `fetch` on the worker's API with a key. */
-  call(key: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  call(key: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
   stop(): Promise<void>;
 }
 

@@ -22,12 +22,17 @@ Try the demo in README.md. Ctrl-C stops.
 `);
 
 let stopping = false;
-const stop = async (signal: string) => {
+const stop = (signal: string): void => {
   if (stopping) return;
   stopping = true;
   process.stdout.write(`\n${signal}: stopping…\n`);
-  await platform.stop();
-  process.exit(0);
+  platform.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${signal}: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 };
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

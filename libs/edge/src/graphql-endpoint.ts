@@ -1,4 +1,4 @@
-import { HttpException, Logger } from '@nestjs/common';
+import { Logger, type HttpException } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, GraphQLSchema, visit, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { containsNul, NUL_REFUSED, type ErrorCode } from '@tributary/domain';

@@ -1,4 +1,4 @@
-import type { Observable, Subscription } from 'rxjs';
+import { Subscription, type Observable } from 'rxjs';
 
 /** A subscriber with `limit` values waiting that has taken none for this long is too slow. */
 const STALL_MS = 2_000;
@@ -16,34 +16,37 @@ export function observableToAsyncIterator<T>(source: Observable<T>, limit = Infi
   const waiting: Array<(result: IteratorResult<T>) => void> = [];
   let done = false;
   let failure: unknown;
+  // Made before subscribing so that `finish` can close it while `subscribe` is still running (a source that
+  // ends at once): the source's subscription, added to it below, is then closed as soon as it exists.
+  const subscription = new Subscription();
 
   const finish = () => {
     done = true;
-    subscription?.unsubscribe();
+    subscription.unsubscribe();
     waiting.splice(0).forEach((resolve) => resolve({ value: undefined, done: true }));
   };
 
-  let subscription: Subscription | undefined;
-  subscription = source.subscribe({
-    next: (value) => {
-      if (done) return;
-      const resolve = waiting.shift();
-      if (resolve) return resolve({ value, done: false });
-      if ((buffer.length >= limit && Date.now() - lastPull > STALL_MS) || buffer.length >= 10 * limit) {
-        buffer.length = 0;
+  subscription.add(
+    source.subscribe({
+      next: (value) => {
+        if (done) return;
+        const resolve = waiting.shift();
+        if (resolve) return resolve({ value, done: false });
+        if ((buffer.length >= limit && Date.now() - lastPull > STALL_MS) || buffer.length >= 10 * limit) {
+          buffer.length = 0;
+          finish();
+          onOverflow?.();
+          return;
+        }
+        buffer.push(value);
+      },
+      error: (error) => {
+        failure = error;
         finish();
-        onOverflow?.();
-        return;
-      }
-      buffer.push(value);
-    },
-    error: (error) => {
-      failure = error;
-      finish();
-    },
-    complete: finish,
-  });
-  if (done) subscription.unsubscribe();
+      },
+      complete: finish,
+    }),
+  );
 
   return {
     next(): Promise<IteratorResult<T>> {

@@ -8,7 +8,7 @@ import { Draining } from './health/health.module.js';
  */
 export function exitOnSignals(app: INestApplicationContext, graceMs = 25_000): void {
   let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
+  const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     const deadline = setTimeout(() => {
@@ -16,16 +16,16 @@ export function exitOnSignals(app: INestApplicationContext, graceMs = 25_000): v
       process.exit(1);
     }, graceMs);
     deadline.unref();
-    try {
-      await drainAndClose(app);
-      process.exit(0);
-    } catch (error) {
-      process.stderr.write(`${signal}: shutdown failed: ${(error as Error).message}\n`);
-      process.exit(1);
-    }
+    drainAndClose(app).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`${signal}: shutdown failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
 
 /**

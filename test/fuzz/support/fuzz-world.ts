@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { eventually, standardWebhookHeaders } from '@tributary/testing';
 import type { AppName, FuzzPlatform } from './fuzz-platform.js';
+import type { Json } from '../../support/json.js';
 
 /** One tenant's keys and the ids of what it holds: the values a fuzzed request's ids and bodies are drawn from. */
 export interface FuzzTenant {
@@ -27,7 +28,7 @@ export interface FuzzWorld {
 
 interface JsonAnswer {
   status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: Json;
 }
 
 export async function callJson(platform: FuzzPlatform, app: AppName, method: string, path: string, key?: string, body?: unknown): Promise<JsonAnswer> {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { sendStandardWebhook } from '@tributary/testing';
 import type { RunningPlatform } from '../../../apps/standalone/src/platform.js';
 import type { Draw } from './draw.js';
+import type { Json } from '../json.js';
 
 export type AppName = 'gateway' | 'eventStore' | 'changeSink' | 'worker';
 
@@ -9,7 +10,7 @@ export interface Answer {
   readonly status: number;
   readonly text: string;
   /** The parsed JSON body, or undefined when the body is not JSON. */
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly body: Json;
 }
 
 /** `fetch` on one of the platform's apps, the answer read whatever its status. */

@@ -126,8 +126,8 @@ class InstanceHeartbeat implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.beat();
-    this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    await this.beat().catch((error: unknown) => this.beatFailed(error));
+    this.timer = setInterval(() => void this.beat().catch((error: unknown) => this.beatFailed(error)), HEARTBEAT_MS);
     this.timer.unref();
   }
 
@@ -137,17 +137,18 @@ class InstanceHeartbeat implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async beat(): Promise<void> {
-    try {
-      const clients = this.metrics.registry.getSingleMetric('tributary_connected_clients');
-      const connected = clients ? ((await clients.get()).values[0]?.value ?? 0) : null;
-      await this.dataSource.query(
-        `INSERT INTO platform.instances (instance_id, app, host, pid, started_at, connected_clients) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now(), connected_clients = excluded.connected_clients`,
-        [this.id, this.app, hostname(), process.pid, this.startedAt, connected],
-      );
-    } catch (error) {
-      this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
-    }
+    const clients = this.metrics.registry.getSingleMetric('tributary_connected_clients');
+    const connected = clients ? ((await clients.get()).values[0]?.value ?? 0) : null;
+    await this.dataSource.query(
+      `INSERT INTO platform.instances (instance_id, app, host, pid, started_at, connected_clients) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now(), connected_clients = excluded.connected_clients`,
+      [this.id, this.app, hostname(), process.pid, this.startedAt, connected],
+    );
+  }
+
+  /** A missed heartbeat is logged; the next one tries again. */
+  private beatFailed(error: unknown): void {
+    this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
   }
 }
 
