@@ -1,7 +1,7 @@
 import { MessageLogRetention } from '@tributary/messaging';
 import { eventually } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
-import { RunRetention } from '../../apps/integration-worker/src/sdk/run-retention.js';
+import { RunRetention } from '../../apps/integration-worker/src/runtime/run-retention.js';
 import { startWorker, type RunningWorker } from '../support/worker-fixture.js';
 
 const TOPIC = Topics.carrierUpdateReceived.name;

@@ -1,16 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from '@tributary/database';
-import { messagingMigrations, MessagingModule, TransportReadiness } from '@tributary/messaging';
+import { MESSAGING_ENTITIES, messagingMigrations, MessagingModule, TransportReadiness } from '@tributary/messaging';
 import { HealthModule } from '@tributary/lifecycle';
 import { loggingModule, MetricsModule } from '@tributary/observability';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
-import { WorkerApiModule } from './worker-api.module.js';
+import { ActionsModule } from './actions/actions.module.js';
+import { WORKER_ENTITIES } from './database/worker-entities.js';
 import { workerMigrations } from './database/worker.migrations.js';
+import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
+import { DeploymentsModule } from './deployments/deployments.module.js';
 import { integrations } from './integrations/integrations.js';
-import { IntegrationsModule } from './sdk/integrations.module.js';
+import { RunsModule } from './runs/runs.module.js';
+import { IntegrationsModule } from './runtime/integrations.module.js';
+import { SchedulesModule } from './schedules/schedules.module.js';
+import { TrackAndTraceModule } from './track-and-trace/track-and-trace.module.js';
 import { WorkerConfig } from './worker.config.js';
 
-/** The integration worker: handlers per topic, chained through the transport. */
+/** The integration worker: the integrations' handlers per topic, chained through the transport, and the API that manages them. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: WorkerConfig): DynamicModule {
@@ -25,7 +32,7 @@ export class WorkerModule {
           name: 'integration-worker',
           url: config.DATABASE_URL,
           migrate: config.MIGRATE_ON_START,
-          entities: [],
+          entities: [...MESSAGING_ENTITIES, ...WORKER_ENTITIES],
           migrations: [...messagingMigrations, ...tenancyMigrations, ...workerMigrations],
         }),
         MessagingModule.forRoot({
@@ -36,11 +43,17 @@ export class WorkerModule {
           partitions: config.MESSAGE_LOG_PARTITIONS,
         }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
-        WorkerApiModule,
+        CqrsModule.forRoot(),
         IntegrationsModule.forRoot({
           integrations,
           retry: { maxAttempts: config.HANDLER_MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 30_000 },
         }),
+        DeploymentsModule,
+        ActionsModule,
+        RunsModule,
+        SchedulesModule,
+        TrackAndTraceModule,
+        DeadLettersModule,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Skipped } from './integration-handler.js';
+import type { Skipped } from '../sdk/integration-handler.js';
 
 /** One handler run's commit, waiting for its batch's transaction. */
 export interface PendingCommit<C> {

@@ -39,6 +39,7 @@ export class DeploymentDirectory {
 
   /** The enabled actions of `tenantId` bound to `integration.method` that run on its topic. */
   async onTopic(q: Queryable, tenantId: string, integration: string, method: string): Promise<ActionTarget[]> {
+    // SQL: hot path, a message's per-action targets with their deployments (one join, on the runtime's Queryable)
     const rows = await q.query<TargetRow>(
       `SELECT a.id AS action_id, a.tenant_id, d.integration, a.method, d.id AS deployment_id, d.name, d.config,
               d.credentials_sealed, d.allow_private_network
@@ -52,6 +53,7 @@ export class DeploymentDirectory {
 
   /** One action by id (for scheduled and manual runs); undefined when gone or disabled. */
   async action(q: Queryable, tenantId: string, actionId: string): Promise<ActionTarget | undefined> {
+    // SQL: hot path, the action an action request names (one join, on the runtime's Queryable)
     const [row] = await q.query<TargetRow>(
       `SELECT a.id AS action_id, a.tenant_id, d.integration, a.method, d.id AS deployment_id, d.name, d.config,
               d.credentials_sealed, d.allow_private_network

@@ -6,7 +6,7 @@ import { createTestDatabase, eventually, type TestDatabase } from '@tributary/te
 import { DataSource } from 'typeorm';
 import { workerMigrations } from '../database/worker.migrations.js';
 import { EffectJournal } from './effect-journal.js';
-import type { OnceOptions } from './integration-handler.js';
+import type { OnceOptions } from '../sdk/integration-handler.js';
 
 const LEASE_MS = 30_000;
 
@@ -99,7 +99,7 @@ describe('EffectJournal.once: an attempt that died during its effect', () => {
   /** An attempt that records its intent and dies before its outcome; its lease then runs out. */
   const dieDuring = async (key: string, options: OnceOptions<string>) => {
     let reached = false;
-    void journal.once(tenantId, key, 'smtp-notification', LEASE_MS, () => ((reached = true), new Promise<string>(() => undefined)), options);
+    journal.once(tenantId, key, 'smtp-notification', LEASE_MS, () => ((reached = true), new Promise<string>(() => undefined)), options).catch(() => undefined);
     await eventually(async () => reached, Boolean);
     await dataSource.query(`UPDATE worker.effects SET lease_until = now() - interval '1 second' WHERE key = $1`, [key]);
   };
@@ -120,7 +120,7 @@ describe('EffectJournal.once: an attempt that died during its effect', () => {
     const key = `notify_${randomUUID()}`;
     const repeat = { key, onUnknown: 'repeat', identity: `<${key}@example.test>` } as const;
     let reached = false;
-    void journal.once(tenantId, key, 'smtp-notification', LEASE_MS, () => ((reached = true), new Promise<string>(() => undefined)), repeat);
+    journal.once(tenantId, key, 'smtp-notification', LEASE_MS, () => ((reached = true), new Promise<string>(() => undefined)), repeat).catch(() => undefined);
     await eventually(async () => reached, Boolean);
     expect(await rowOf(key)).toEqual({ state: 'started', result: null, identity: repeat.identity, repeats: 0, reconciled: false });
     // Within the lease the first attempt may be alive: not repeated yet.

@@ -3,7 +3,7 @@ import { TributaryError } from '@tributary/domain';
 import { describeError, withRetryPolicy } from '@tributary/messaging';
 import { DataSource } from 'typeorm';
 
-import type { EffectAttempt, OnceOptions } from './integration-handler.js';
+import type { EffectAttempt, OnceOptions } from '../sdk/integration-handler.js';
 
 /** How an attempt came to hold an effect's intent. */
 type Claim = 'new' | 'take-over' | 'repeat';
@@ -60,6 +60,7 @@ export class EffectJournal {
     for (;;) {
       const startedAt = await this.claim(tenantId, key, name, leaseMs, identity, 'new');
       if (startedAt !== undefined) return { startedAt, repeat: false };
+      // SQL: the effect journal (lease arithmetic on the database's clock)
       const [row] = await this.dataSource.query<{ state: string; result: { value: R } | null; identity: string | null; remaining_ms: number }[]>(
         `SELECT state, result, identity, extract(epoch FROM lease_until - now()) * 1000 AS remaining_ms FROM worker.effects WHERE key = $1 AND name = $2`,
         [key, name],
@@ -109,6 +110,7 @@ export class EffectJournal {
         : `DO UPDATE SET lease_until = excluded.lease_until, started_at = now(), identity = excluded.identity
              ${how === 'repeat' ? ', repeats = worker.effects.repeats + 1' : ''}
            WHERE worker.effects.state = 'started' AND worker.effects.lease_until <= now()`;
+    // SQL: the effect journal's claim, `ON CONFLICT ... DO UPDATE ... WHERE` (no ORM form)
     const [claimed] = await this.dataSource.query<{ started_at: string; repeats: number }[]>(
       `WITH c AS (
          INSERT INTO worker.effects (key, name, tenant_id, state, identity, lease_until)
@@ -124,6 +126,7 @@ export class EffectJournal {
   }
 
   private async finish(key: string, name: string, result: unknown, reconciled: boolean): Promise<void> {
+    // SQL: the effect journal, beside its claim and release (one statement)
     await this.dataSource.query(
       `UPDATE worker.effects SET state = 'done', result = $3, reconciled = $4, finished_at = now() WHERE key = $1 AND name = $2`,
       [key, name, JSON.stringify({ value: result ?? null }), reconciled],
@@ -138,6 +141,7 @@ export class EffectJournal {
    * stays as a crash would leave it.
    */
   private async release(key: string, name: string, intent: Intent, failure: unknown): Promise<void> {
+    // SQL: the effect journal's release, conditional on this attempt's intent (one statement)
     const statement = intent.repeat
       ? `UPDATE worker.effects SET lease_until = now(), repeats = repeats - 1
           WHERE key = $1 AND name = $2 AND state = 'started' AND started_at = $3::timestamptz`

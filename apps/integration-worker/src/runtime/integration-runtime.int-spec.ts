@@ -16,8 +16,8 @@ import { createTestDatabase, testSecrets, type TestDatabase } from '@tributary/t
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import { workerMigrations } from '../database/worker.migrations.js';
-import { defineIntegration, route, type IntegrationDefinition } from './integration.js';
-import type { HandlerContext, HandlerResult, IntegrationHandler } from './integration-handler.js';
+import { defineIntegration, route, type IntegrationDefinition } from '../sdk/integration.js';
+import type { HandlerContext, HandlerResult, IntegrationHandler } from '../sdk/integration-handler.js';
 import { IntegrationRuntime } from './integration-runtime.js';
 import { IntegrationsModule } from './integrations.module.js';
 

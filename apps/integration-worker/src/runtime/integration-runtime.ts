@@ -20,9 +20,9 @@ import {
 import { TenantContext } from '@tributary/tenancy';
 import { parsePayload, Topics, topicByName, type ActionRequested, type TopicDefinition } from '@tributary/topics';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DeploymentDirectory, type ActionTarget } from '../deployments/deployment-directory.js';
+import { DeploymentDirectory, type ActionTarget } from './deployment-directory.js';
 import { EffectJournal } from './effect-journal.js';
-import type { IntegrationDefinition, Route } from './integration.js';
+import type { IntegrationDefinition, Route } from '../sdk/integration.js';
 import {
   isSkipped,
   skipped,
@@ -33,7 +33,7 @@ import {
   type IntegrationHandler,
   type OnceOptions,
   type Skipped,
-} from './integration-handler.js';
+} from '../sdk/integration-handler.js';
 import { OutboundHttp } from './outbound-http.js';
 import { BatchCommit, type PendingCommit } from './batch-commit.js';
 import { RunRecorder, type RunEnd, type RunStart } from './run-recorder.js';
@@ -332,6 +332,7 @@ export class IntegrationRuntime {
       await this.runs.end(db, context.runId, context.start, this.runEnd(context, result, outputs.length));
       // A scheduled run that ended lets its schedule fire again (see CronScheduler's run lock).
       if (context.start.trigger === 'schedule' && context.runId) {
+        // SQL: hot path, the run's commit (one statement, in its transaction)
         await db.query(`UPDATE worker.schedules SET running_until = NULL WHERE last_run_id = $1`, [context.runId]);
       }
       return result;

@@ -2,9 +2,9 @@ import { Controller, Inject, Module, type DynamicModule, type Type } from '@nest
 import { Ctx, Payload } from '@nestjs/microservices';
 import { OnMessage, OnMessages, type Envelope, type RetryPolicy } from '@tributary/messaging';
 import type { TopicDefinition } from '@tributary/topics';
-import { DeploymentDirectory } from '../deployments/deployment-directory.js';
+import { DeploymentDirectory } from './deployment-directory.js';
 import { EffectJournal } from './effect-journal.js';
-import type { IntegrationDefinition } from './integration.js';
+import type { IntegrationDefinition } from '../sdk/integration.js';
 import { DEFAULT_RETRY, INTEGRATIONS, IntegrationRuntime } from './integration-runtime.js';
 import { RunRecorder } from './run-recorder.js';
 

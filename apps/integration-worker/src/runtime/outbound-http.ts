@@ -5,7 +5,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { TributaryError } from '@tributary/domain';
 import { NonRetryable } from '@tributary/messaging';
 import ipaddr from 'ipaddr.js';
-import type { HandlerHttp, HttpAnswer, HttpRequest } from './integration-handler.js';
+import type { HandlerHttp, HttpAnswer, HttpRequest } from '../sdk/integration-handler.js';
 
 export interface OutboundHttpOptions {
   /** Sent as `Idempotency-Key` unless the request sets its own. */

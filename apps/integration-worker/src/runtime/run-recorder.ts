@@ -42,6 +42,7 @@ export class RunRecorder {
   /** A run of an action that calls out: recorded as `init` before anything happens, so a crash leaves a trace. */
   async begin(q: Queryable, run: RunStart): Promise<string> {
     const id = randomUUID();
+    // SQL: hot path, the run state machine's writes (one statement each, on the runtime's Queryable)
     await q.query(
       `INSERT INTO worker.runs (id, tenant_id, integration, method, action_id, deployment_id, trigger, message_id, state, attempt)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'init', $9)`,
@@ -54,6 +55,7 @@ export class RunRecorder {
   async end(q: Queryable, id: string | undefined, run: RunStart, end: RunEnd): Promise<void> {
     const values = endValues(end);
     if (id) {
+      // SQL: hot path, the run's end (one statement)
       await q.query(
         `UPDATE worker.runs SET state = $2, duration_ms = $3, outputs = $4, response_hash = $5, foreign_id = $6, skip_reason = $7,
                 error_code = $8, error_message = $9, repeated_effects = $10, finished_at = now() WHERE id = $1`,
@@ -61,6 +63,7 @@ export class RunRecorder {
       );
       return;
     }
+    // SQL: hot path, a run written whole at its end (one statement)
     await q.query(
       `INSERT INTO worker.runs (id, tenant_id, integration, method, action_id, deployment_id, trigger, message_id, attempt,
                                 state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, repeated_effects, finished_at)
@@ -89,6 +92,7 @@ export class RunRecorder {
         ...{ state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, repeated_effects },
       };
     });
+    // SQL: hot path, a batch's run records in one statement (jsonb_to_recordset, no ORM form)
     await q.query(
       `INSERT INTO worker.runs (id, tenant_id, integration, method, action_id, deployment_id, trigger, message_id, attempt,
                                 state, duration_ms, outputs, response_hash, foreign_id, skip_reason, error_code, error_message, repeated_effects, finished_at)

@@ -20,6 +20,7 @@ export class RunRetention extends PeriodicSweep {
   }
 
   protected async deleteBatch(): Promise<number> {
+    // SQL: a bounded delete (CTE with LIMIT, counted in the same statement: no ORM form)
     const rows = await this.dataSource.query<{ n: string }[]>(
       `WITH expired AS (
          SELECT id FROM worker.runs WHERE started_at < now() - make_interval(secs => $1::float8) LIMIT ${BATCH}

@@ -4,7 +4,10 @@ import { commitSignal } from '@tributary/database';
 import { describeError, MessagePublisher, Wakeup } from '@tributary/messaging';
 import { Topics } from '@tributary/topics';
 import { DataSource, type EntityManager } from 'typeorm';
+import { RunEntity } from '../runs/run.entity.js';
 import { coalesce, parseCron } from './cron.js';
+import { ScheduleFiringEntity } from './schedule-firing.entity.js';
+import { ScheduleEntity } from './schedule.entity.js';
 
 /** The in-process wake-up after a schedule was created or changed. */
 export const SCHEDULES_CHANNEL = 'worker:schedules';
@@ -84,6 +87,7 @@ export class CronScheduler implements OnApplicationBootstrap, OnApplicationShutd
   /** Fires what is due (a batch at a time); returns how many schedules it handled. */
   async fireDue(): Promise<number> {
     return this.dataSource.transaction(async (db) => {
+      // SQL: `FOR UPDATE OF s SKIP LOCKED` over a join, each due schedule taken by one replica (no ORM form)
       const due = await db.query<DueRow[]>(
         `SELECT s.id, s.tenant_id, s.action_id, s.cron, s.time_zone, s.input, s.timeout_ms, s.next_fire_at, s.running_until,
                 d.integration, a.method, d.id AS deployment_id, now() AS now
@@ -104,40 +108,38 @@ export class CronScheduler implements OnApplicationBootstrap, OnApplicationShutd
     const { tick, next } = coalesce(parseCron(row.cron, row.time_zone), new Date(row.next_fire_at), now);
     const runId = randomUUID();
     const overlapping = row.running_until !== null && new Date(row.running_until).getTime() > now.getTime();
-    const [firing] = await db.query<{ tick: Date }[]>(
-      `WITH f AS (
-         INSERT INTO worker.schedule_firings (schedule_id, tick, tenant_id, outcome, run_id, fired_by)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING tick
-       ) SELECT tick FROM f`,
-      [row.id, tick, row.tenant_id, overlapping ? 'skipped_overlap' : 'fired', runId, this.instance],
-    );
-    if (firing && overlapping) {
-      await db.query(
-        `INSERT INTO worker.runs (id, tenant_id, integration, method, action_id, deployment_id, trigger, state, skip_reason, duration_ms, finished_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'schedule', 'skip', 'overlap: the previous run still holds the lock', 0, now())`,
-        [runId, row.tenant_id, row.integration, row.method, row.action_id, row.deployment_id],
-      );
-    } else if (firing) {
+    // A tick already fired (by another replica) leaves its row as it is (`orIgnore`): nothing returned, nothing fires.
+    const firing = await db
+      .createQueryBuilder()
+      .insert()
+      .into(ScheduleFiringEntity)
+      .values({ scheduleId: row.id, tick, tenantId: row.tenant_id, outcome: overlapping ? 'skipped_overlap' : 'fired', runId, firedBy: this.instance })
+      .orIgnore()
+      .returning('tick')
+      .execute();
+    const fired = (firing.raw as unknown[]).length > 0;
+    const run = { id: runId, tenantId: row.tenant_id, integration: row.integration, method: row.method, actionId: row.action_id, deploymentId: row.deployment_id, trigger: 'schedule' as const };
+    if (fired && overlapping) {
+      await db.insert(RunEntity, { ...run, state: 'skip', skipReason: 'overlap: the previous run still holds the lock', durationMs: 0, finishedAt: () => 'now()' });
+    } else if (fired) {
       const request = await this.publisher.publish(
         db,
         Topics.actionRequested,
         { actionId: row.action_id, trigger: 'schedule', input: row.input, scheduledFor: tick.toISOString(), runId },
         { tenantId: row.tenant_id },
       );
-      await db.query(
-        `INSERT INTO worker.runs (id, tenant_id, integration, method, action_id, deployment_id, trigger, message_id, state)
-         VALUES ($1, $2, $3, $4, $5, $6, 'schedule', $7, 'init')`,
-        [runId, row.tenant_id, row.integration, row.method, row.action_id, row.deployment_id, request.id],
-      );
+      await db.insert(RunEntity, { ...run, messageId: request.id, state: 'init' });
+      // SQL: the run lock's end on the database's clock (interval arithmetic, no ORM form)
       await db.query(
         `UPDATE worker.schedules SET running_until = now() + make_interval(secs => $2::float8), last_run_id = $3 WHERE id = $1`,
         [row.id, row.timeout_ms / 1000, runId],
       );
     }
-    await db.query(`UPDATE worker.schedules SET next_fire_at = $2, last_fired_at = now(), updated_at = now() WHERE id = $1`, [row.id, next]);
+    await db.update(ScheduleEntity, { id: row.id }, { nextFireAt: next, lastFiredAt: () => 'now()', updatedAt: () => 'now()' });
   }
 
   private async untilNextTick(): Promise<number> {
+    // SQL: the wait computed from the database's clock (interval arithmetic, no ORM form)
     const [row] = await this.dataSource.query<{ ms: number | null }[]>(
       `SELECT extract(epoch FROM min(next_fire_at) - now()) * 1000 AS ms FROM worker.schedules WHERE enabled`,
     );

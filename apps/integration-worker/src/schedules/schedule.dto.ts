@@ -1,68 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-
-export class CreateScheduleBody {
-  @ApiProperty({ example: '0 9 * * 1-5', description: 'Cron: 5 fields, or 6 with seconds first' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  cron: string;
-
-  @ApiPropertyOptional({ example: 'Europe/Berlin', default: 'UTC', description: 'IANA time zone the expression is read in' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  timeZone?: string;
-
-  @ApiPropertyOptional({ type: Object, description: "The method's input for each firing (its topic's payload)" })
-  @IsOptional()
-  @IsObject()
-  input?: Record<string, unknown>;
-
-  @ApiPropertyOptional({ default: 300_000, description: 'Run lock: a tick is skipped while the previous run holds it, at most this long' })
-  @IsOptional()
-  @IsInt()
-  @Min(100)
-  @Max(86_400_000)
-  timeoutMs?: number;
-
-  @ApiPropertyOptional({ default: true })
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-}
-
-export class UpdateScheduleBody {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  cron?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  timeZone?: string;
-
-  @ApiPropertyOptional({ type: Object })
-  @IsOptional()
-  @IsObject()
-  input?: Record<string, unknown>;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(100)
-  @Max(86_400_000)
-  timeoutMs?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-}
+import { ApiProperty } from '@nestjs/swagger';
+import type { ScheduleEntity } from './schedule.entity.js';
 
 export class ScheduleBody {
   @ApiProperty({ format: 'uuid' })
@@ -86,3 +23,17 @@ export class ScheduleBody {
   @ApiProperty({ description: 'A run holds the lock now' })
   running: boolean;
 }
+
+/** A schedule as the API shows it; `running` while a run holds its lock. */
+export const toScheduleBody = (s: ScheduleEntity): ScheduleBody => ({
+  id: s.id,
+  actionId: s.actionId,
+  cron: s.cron,
+  timeZone: s.timeZone,
+  input: s.input,
+  timeoutMs: s.timeoutMs,
+  enabled: s.enabled,
+  nextFireAt: new Date(s.nextFireAt).toISOString(),
+  lastFiredAt: s.lastFiredAt ? new Date(s.lastFiredAt).toISOString() : null,
+  running: s.runningUntil !== null && new Date(s.runningUntil).getTime() > Date.now(),
+});

@@ -21,11 +21,13 @@ export class ApplyPackageUpdate implements IntegrationHandler<PackageUpdated, Pa
     const tenantId = context.tenant.tenantId;
     const occurredAt = new Date(update.occurredAt);
     return context.commit(async (db): Promise<PackageStateChanged | Skipped> => {
+      // SQL: hot path, the package's row locked for its transition (one statement)
       const [current] = await db.query<CurrentRow[]>(
         `SELECT status, status_at, version FROM worker.tracked_packages WHERE tenant_id = $1 AND tracking_id = $2 FOR UPDATE`,
         [tenantId, update.trackingId],
       );
       const verdict = decide(current ? { status: current.status, statusAt: new Date(current.status_at) } : undefined, { status: update.status, occurredAt });
+      // SQL: hot path, one CTE with `ON CONFLICT ... DO UPDATE` (no ORM form).
       // One statement: the event goes into the history (a repeat is dropped by its key) and, only if it
       // was new and moves the package, the package takes its state.
       const version = (current?.version ?? 0) + 1;

@@ -44,7 +44,7 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
 
   async handle(change: PackageStateChanged, context: HandlerContext<NotificationSent>): Promise<HandlerResult<NotificationSent>> {
     const tenantId = context.tenant.tenantId;
-    // The recipient and the tenant's own template for the new state in their language, in one read.
+    // SQL: hot path. The recipient and the tenant's own template for the new state in their language, in one read.
     const [recipient] = await this.dataSource.query<RecipientRow[]>(
       `SELECT r.email, r.language, r.consent,
               EXISTS (SELECT 1 FROM worker.notification_opt_outs o WHERE o.tenant_id = r.tenant_id AND o.email = lower(r.email)) AS opted_out,
@@ -77,6 +77,7 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
 
     if (!this.mailer.usesSmtp) {
       return context.commit(async (db) => {
+        // SQL: hot path, `ON CONFLICT (tenant_id, message_id) DO NOTHING` in the run's commit (one statement)
         await db.query(
           `INSERT INTO worker.mailbox (id, tenant_id, message_id, sender, recipient, subject, body, tracking_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id, message_id) DO NOTHING`,
