@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import pg from 'pg';
 import { connectSocket, createTestDatabase, eventually, readJson, type SocketClient, type TestDatabase } from '@tributary/testing';
 import { ChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
@@ -16,6 +18,8 @@ import { loadStandaloneConfig } from '../../apps/standalone/src/standalone.confi
  * they run apart, on their own ports): every app's OpenAPI routes, the key each route wants, the
  * HTTP routes outside OpenAPI (and that no other app serves them), every GraphQL endpoint's root
  * fields, and the socket.io events. A route, field or event added without the page fails here.
+ * And, from the code alone, each route's `use case` folder: the folder of the controller that
+ * declares it (Nest's route metadata), or for a route no controller declares, a folder that serves it.
  */
 
 type AppName = 'gateway' | 'event-store' | 'change-sink' | 'integration-worker';
@@ -33,6 +37,8 @@ interface Route {
   readonly path: string;
   /** `—`, `tenant`, `admin`, `tenant, admin`, `signature`, `SECURITY_TOKEN` */
   readonly key: string;
+  /** The `use case` cell: for each method, in order, the folder that serves it (relative to the repository, ending in `/`). */
+  readonly useCases: string[];
 }
 interface Section {
   port?: number;
@@ -42,7 +48,7 @@ interface Section {
   socket: { direction: string; event: string }[];
 }
 
-/** The page, read by its headings and tables. */
+/** The page, read by its headings and tables (a table's columns by its header row). */
 function parseApiMap(text: string): Map<AppName | 'every', Section> {
   const sections = new Map<AppName | 'every', Section>();
   for (const chunk of text.split(/^## /m).slice(1)) {
@@ -53,18 +59,19 @@ function parseApiMap(text: string): Map<AppName | 'every', Section> {
     // Text before the first ### is the section's REST table (the "Every app" section has one).
     for (const [index, part] of chunk.split(/^### /m).entries()) {
       const title = part.slice(0, part.indexOf('\n'));
-      const rows = part
+      const [header = [], ...rows] = part
         .split('\n')
         .filter((l) => l.startsWith('|') && !/^\|\s*-/.test(l))
-        .slice(1)
         .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
-      const ticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
-      const routes = () => rows.map(([methods, path, key]) => ({ methods: ticked(methods), path: ticked(path)[0], key }));
+      const cell = (row: string[], column: string) => row[header.indexOf(column)] ?? '';
+      const ticked = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      const routes = () =>
+        rows.map((row) => ({ methods: ticked(cell(row, 'methods')), path: ticked(cell(row, 'path'))[0], key: cell(row, 'key'), useCases: ticked(cell(row, 'use case')) }));
       if ((index === 0 && app === 'every') || title.startsWith('REST')) section.rest.push(...routes());
       else if (title.startsWith('Other HTTP')) section.other.push(...routes());
       else if (title.startsWith('GraphQL')) {
-        section.graphql.push({ path: ticked(title)[0], ws: title.includes('graphql-ws'), roots: Object.fromEntries(rows.map(([root, fields]) => [root, ticked(fields)])) });
-      } else if (title.startsWith('socket.io')) section.socket.push(...rows.map(([direction, event]) => ({ direction, event: ticked(event)[0] })));
+        section.graphql.push({ path: ticked(title)[0], ws: title.includes('graphql-ws'), roots: Object.fromEntries(rows.map((row) => [cell(row, 'root'), ticked(cell(row, 'fields'))])) });
+      } else if (title.startsWith('socket.io')) section.socket.push(...rows.map((row) => ({ direction: cell(row, 'direction'), event: ticked(cell(row, 'event'))[0] })));
     }
     sections.set(app as AppName | 'every', section);
   }
@@ -297,5 +304,132 @@ describe('docs/api-map.md', () => {
     expect(table).toBe('event_store.package_status');
     const sent = new Set([...refused.events, ...client.events].map((e) => (e.event === table ? '<table>' : e.event)));
     expect(socket.filter((e) => e.direction === 'server → client').map((e) => e.event).sort()).toEqual([...sent].sort());
+  });
+});
+
+/** A section of the page: an app, or `every` (the libs' routes, which every app serves). */
+type SectionName = AppName | 'every';
+const route = (section: SectionName, method: string, path: string) => `${section} ${method} ${path}`;
+
+/** Every non-test TypeScript file under apps/ and libs/ that holds a Nest controller. */
+function controllerFiles(): string[] {
+  const root = process.cwd();
+  return ['apps', 'libs']
+    .flatMap((top) => (readdirSync(join(root, top), { recursive: true }) as string[]).map((file) => join(top, file)))
+    .filter((file) => file.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(file) && !file.startsWith(join('libs', 'testing')))
+    .filter((file) => file.endsWith('.controller.ts') || readFileSync(join(root, file), 'utf8').includes('@Controller('));
+}
+
+const joinPath = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`.replace(/:(\w+)/g, '{$1}');
+const asArray = (value: unknown): string[] => (Array.isArray(value) ? value : [value ?? '']).map(String);
+
+/**
+ * `<section> <METHOD> <path>` → the folder of the controller that declares the route, read from the
+ * metadata Nest routes by (no app sets a global prefix or versioning). An app's controllers serve
+ * that app; a lib's serve every app.
+ */
+async function declaredRoutes(): Promise<{ routes: Map<string, string>; duplicates: string[] }> {
+  const routes = new Map<string, string>();
+  const duplicates: string[] = [];
+  for (const file of controllerFiles()) {
+    const [top, app] = file.split('/');
+    const section: SectionName | undefined = top === 'libs' ? 'every' : (APP_NAMES as string[]).includes(app) ? (app as AppName) : undefined;
+    const module = (await import(join(process.cwd(), file))) as Record<string, unknown>;
+    // A controller the file does not export could not be read: its routes would escape the page.
+    const decorated = readFileSync(join(process.cwd(), file), 'utf8').match(/^\s*@(Get|Post|Put|Patch|Delete|Head|Options|All)\(/gm)?.length ?? 0;
+    let found = 0;
+    for (const controller of Object.values(module)) {
+      if (typeof controller !== 'function' || !Reflect.hasOwnMetadata(PATH_METADATA, controller)) continue;
+      const prototype = controller.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const handler = name === 'constructor' ? undefined : Object.getOwnPropertyDescriptor(prototype, name)?.value;
+        if (typeof handler !== 'function' || !Reflect.hasOwnMetadata(METHOD_METADATA, handler)) continue;
+        const method = RequestMethod[Reflect.getOwnMetadata(METHOD_METADATA, handler) as RequestMethod];
+        found += 1;
+        for (const base of asArray(Reflect.getOwnMetadata(PATH_METADATA, controller))) {
+          for (const path of asArray(Reflect.getOwnMetadata(PATH_METADATA, handler))) {
+            const key = route(section ?? 'every', method, joinPath(base, path));
+            if (!section) duplicates.push(`${key}: ${file} belongs to no app of the page`);
+            else if (routes.has(key) && routes.get(key) !== `${dirname(file)}/`) duplicates.push(`${key}: ${routes.get(key)} and ${dirname(file)}/`);
+            else routes.set(key, `${dirname(file)}/`);
+          }
+        }
+      }
+    }
+    if (found !== decorated) duplicates.push(`${file}: ${decorated} route decorators, ${found} routes on the controllers it exports`);
+  }
+  return { routes, duplicates };
+}
+
+/**
+ * Whether a folder serves a route no controller declares: one of its files (not tests) names the
+ * path as a string (`'/webhooks/{webhookId}'`, `'docs'` for SwaggerModule's `/docs` and
+ * `/docs-json`, `'socket.io'` for `/socket.io/`), or, for `/graphql`, configures a GraphQLModule
+ * (Apollo's default path).
+ */
+function folderServes(folder: string, path: string): boolean {
+  const dir = join(process.cwd(), folder);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return false;
+  const texts = readdirSync(dir)
+    .filter((file) => file.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(file))
+    .map((file) => readFileSync(join(dir, file), 'utf8'));
+  const literals = texts.flatMap((text) => [...text.matchAll(/'([^'\n]*)'|"([^"\n]*)"|`([^`]*)`/g)].map((m) => m[1] ?? m[2] ?? m[3]));
+  const named = literals.some((literal) => {
+    const l = literal.startsWith('/') ? literal : `/${literal}`;
+    return path === l || path === `${l}/` || path.startsWith(`${l}-`);
+  });
+  return named || (path === '/graphql' && texts.some((text) => text.includes('GraphQLModule.for')));
+}
+
+/** The page's HTTP routes, one per method, with the folder the page names for it (`<app>` in an "Every app" folder: each app's). */
+function documentedRoutes(page: Map<SectionName, Section>) {
+  return [...page.entries()].flatMap(([section, { rest, other }]) =>
+    [...rest, ...other].flatMap((r) =>
+      r.methods.map((method, i) => ({ section, method, path: r.path, key: route(section, method, r.path), folder: r.useCases.length === r.methods.length ? r.useCases[i] : undefined })),
+    ),
+  );
+}
+
+/** What is wrong with the page's `use case` cells, given where the controllers declare their routes. */
+function useCaseProblems(page: Map<SectionName, Section>, declared: Map<string, string>): string[] {
+  const documented = documentedRoutes(page);
+  const problems: string[] = [];
+  for (const { section, key, path, folder } of documented) {
+    if (!folder || !folder.endsWith('/') || folder.startsWith('/')) {
+      problems.push(`${key}: the use case cell names no folder for it (one per method, relative, ending in /)`);
+    } else if (declared.has(key)) {
+      if (declared.get(key) !== folder) problems.push(`${key}: the page says ${folder}, its controller is in ${declared.get(key)}`);
+    } else {
+      const folders = section === 'every' && folder.includes('<app>') ? APP_NAMES.map((app) => folder.replace('<app>', app)) : [folder];
+      for (const f of folders.filter((f) => !folderServes(f, path))) problems.push(`${key}: no controller declares it, and nothing in ${f} names ${path}`);
+    }
+  }
+  const listed = new Set(documented.map((d) => d.key));
+  for (const [key, folder] of declared) if (!listed.has(key)) problems.push(`${key}: declared in ${folder}, missing from the page`);
+  return problems;
+}
+
+describe('docs/api-map.md use case folders', () => {
+  let declared: Awaited<ReturnType<typeof declaredRoutes>>;
+
+  beforeAll(async () => {
+    declared = await declaredRoutes();
+  });
+
+  it('reads the routes of every controller (each declared by one controller of one app, or of a lib)', () => {
+    expect(declared.routes.size).toBeGreaterThan(50);
+    expect(declared.duplicates).toEqual([]);
+  });
+
+  it("names, for each method of each HTTP route, the folder of the controller that declares it (or that serves it), and lists every controller's routes", () => {
+    expect(useCaseProblems(doc, declared.routes)).toEqual([]);
+  });
+
+  it('finds a wrong folder and a route missing from the page', () => {
+    const [key, folder] = [...declared.routes].find(([k]) => k.startsWith('gateway '))!;
+    const [, method, path] = key.split(' ');
+    const wrong = new Map<SectionName, Section>([['gateway', { rest: [{ methods: [method], path, key: 'tenant', useCases: ['apps/gateway/src/'] }], other: [], graphql: [], socket: [] }]]);
+    const problems = useCaseProblems(wrong, new Map([[key, folder], [route('gateway', 'GET', '/v1/nowhere'), 'apps/gateway/src/nowhere/']]));
+    expect(problems).toEqual([`${key}: the page says apps/gateway/src/, its controller is in ${folder}`, 'gateway GET /v1/nowhere: declared in apps/gateway/src/nowhere/, missing from the page']);
   });
 });

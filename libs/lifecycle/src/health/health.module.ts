@@ -45,7 +45,7 @@ export class Draining implements BeforeApplicationShutdown {
 
 @ApiTags('health')
 @Controller('health')
-class HealthController {
+export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,

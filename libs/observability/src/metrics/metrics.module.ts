@@ -175,7 +175,7 @@ class HandlerMetrics implements DeliveryObserver {
 
 @ApiTags('metrics')
 @Controller('metrics')
-class MetricsController {
+export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
 
   @Get()
