@@ -1,4 +1,4 @@
-import { createTestDatabase, LogCapture, readJson, startGateway, type Api, type RunningGateway, type TestDatabase } from '../../../test/support/gateway-harness.js';
+import { createTestDatabase, LogCapture, readJson, startGateway, type RunningGateway, type TestDatabase } from '../../../test/support/gateway-harness.js';
 
 interface GqlAnswer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

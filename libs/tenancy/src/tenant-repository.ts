@@ -62,11 +62,18 @@ export class TenantRepository<E extends TenantOwned> {
     return result.affected ?? 0;
   }
 
-  /** A query builder over the entity, already narrowed to the caller's tenant (add conditions with `andWhere`). */
+  /**
+   * A query builder over the entity, narrowed to the caller's tenant for good: the tenant condition sits in TypeORM's
+   * extra condition, ANDed around whatever `where`/`andWhere`/`orWhere` the caller adds, so a later `where` cannot
+   * replace it and an `orWhere` cannot widen it.
+   */
   query(alias: string): SelectQueryBuilder<E> {
-    return this.manager
-      .createQueryBuilder(this.entity, alias)
-      .where(`${alias}.tenantId = :tributaryTenantId`, { tributaryTenantId: this.tenant.tenantId });
+    const query = this.manager.createQueryBuilder(this.entity, alias);
+    const { driver } = this.manager.connection;
+    const column = this.manager.connection.getMetadata(this.entity).findColumnWithPropertyName('tenantId');
+    if (!column) throw new Error(`TenantRepository needs a tenantId column on ${String(this.entity)}`);
+    query.expressionMap.extraAppendedAndWhereCondition = `${driver.escape(alias)}.${driver.escape(column.databaseName)} = :tributaryTenantId`;
+    return query.setParameter('tributaryTenantId', this.tenant.tenantId);
   }
 
   private scoped(where: TenantWhere<E> = {} as TenantWhere<E>): FindOptionsWhere<E> {

@@ -1,4 +1,4 @@
-import { ApiKeyEntity, TenantContext, TenantRepository, UserEntity, type ApiKeys, type TenantRole } from '@tributary/tenancy';
+import { ApiKeyEntity, TenantRepository, UserEntity, type ApiKeys, type TenantContext, type TenantRole } from '@tributary/tenancy';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { notFound, requireId } from '../management-api/not-found.js';
 import type { RawRow } from '../pagination/keyset-pagination.js';

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import { JSONObjectScalar } from '../graphql/json-object.scalar.js';
+import { JSONObjectScalar } from './json-object.scalar.js';
 import { PageOf } from '../pagination/page.dto.js';
 
 @ObjectType('App', { description: "One vendor's configuration in a tenant (a carrier, a shop, an ERP); webhooks belong to an app" })

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { WebhookIngressModule } from '../webhooks/webhook-ingress.module.js';
 import { CreateAppController } from './create-app/create-app.controller.js';
 import { CreateAppHandler } from './create-app/create-app.handler.js';
 import { CreateAppResolver } from './create-app/create-app.resolver.js';
@@ -15,7 +14,6 @@ import { UpdateAppResolver } from './update-app/update-app.resolver.js';
 
 /** Apps: read by anyone in the tenant, created and changed by members and owners. */
 @Module({
-  imports: [WebhookIngressModule],
   controllers: [CreateAppController, ListAppsController, GetAppController, UpdateAppController],
   providers: [CreateAppHandler, CreateAppResolver, ListAppsHandler, ListAppsResolver, GetAppHandler, GetAppResolver, UpdateAppHandler, UpdateAppResolver],
 })

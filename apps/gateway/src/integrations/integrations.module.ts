@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { WebhookIngressModule } from '../webhooks/webhook-ingress.module.js';
 import { CreateIntegrationController } from './create-integration/create-integration.controller.js';
 import { CreateIntegrationHandler } from './create-integration/create-integration.handler.js';
 import { CreateIntegrationResolver } from './create-integration/create-integration.resolver.js';
@@ -21,7 +20,6 @@ import { UpdateIntegrationResolver } from './update-integration/update-integrati
  * admin (billing) sets what was paid.
  */
 @Module({
-  imports: [WebhookIngressModule],
   controllers: [CreateIntegrationController, ListIntegrationsController, GetIntegrationController, UpdateIntegrationController, SetSubscriptionController],
   providers: [
     CreateIntegrationHandler,

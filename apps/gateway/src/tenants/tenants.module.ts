@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { WebhookIngressModule } from '../webhooks/webhook-ingress.module.js';
 import { CreateTenantController } from './create-tenant/create-tenant.controller.js';
 import { CreateTenantHandler } from './create-tenant/create-tenant.handler.js';
 import { CreateTenantResolver } from './create-tenant/create-tenant.resolver.js';
@@ -28,7 +27,6 @@ import { UpdateTenantResolver } from './update-tenant/update-tenant.resolver.js'
  * with what they change: integrations/set-subscription, webhooks/provision-webhook.)
  */
 @Module({
-  imports: [WebhookIngressModule],
   controllers: [
     CreateTenantController,
     ListTenantsController,

@@ -5,18 +5,20 @@ import { RedisRateLimiter } from './rate-limits/redis-rate-limiter.js';
 import { IngestBatcher } from './receive-webhook/ingest-batcher.js';
 import { ReceiptRetention } from './receive-webhook/receipt-retention.js';
 import { WebhookDirectory } from './receive-webhook/webhook-directory.js';
+import { WebhookGatesChangedHandler } from './receive-webhook/webhook-gates-changed.handler.js';
 import { WebhookIngress } from './receive-webhook/webhook-ingress.js';
 
 /**
  * Webhook ingress (`/webhooks/:id`, see WebhookIngress), apart from the management API so that the
  * operator can tap deliveries without importing the webhooks' GraphQL resolvers: GraphQL's
- * `include` is transitive over module imports. It exports its WebhookDirectory too: management
- * changes to a tenant, app, integration or webhook make it forget what it cached.
+ * `include` is transitive over module imports. Management changes make its WebhookDirectory forget
+ * what it cached: the webhooks feature's own handlers directly, others through WebhookGatesChanged.
  */
 @Module({
   providers: [
     IngestBatcher,
     WebhookDirectory,
+    WebhookGatesChangedHandler,
     WebhookIngress,
     ReceiptRetention,
     {

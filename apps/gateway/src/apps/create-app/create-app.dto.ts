@@ -1,7 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { JSONObjectScalar } from '../../graphql/json-object.scalar.js';
+import { JSONObjectScalar } from '../json-object.scalar.js';
 
 const VENDOR = /^[a-z0-9][a-z0-9_.-]{0,49}$/;
 

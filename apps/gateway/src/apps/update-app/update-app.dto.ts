@@ -1,7 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import { JSONObjectScalar } from '../../graphql/json-object.scalar.js';
+import { JSONObjectScalar } from '../json-object.scalar.js';
 
 @InputType('UpdateAppInput')
 export class UpdateAppBody {

@@ -1,8 +1,8 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { requireRole, TenantRepository, withTenant } from '@tributary/tenancy';
 import { DataSource, type QueryDeepPartialEntity } from 'typeorm';
 import { disabledAtFor, NOW } from '../../management-api/column-updates.js';
-import { WebhookDirectory } from '../../webhooks/receive-webhook/webhook-directory.js';
+import { WebhookGatesChanged } from '../../management-api/webhook-gates-changed.event.js';
 import { AppEntity } from '../app.entity.js';
 import type { AppView } from '../app.dto.js';
 import { checkConfigSize, findApp, toAppView } from '../app-records.js';
@@ -12,7 +12,7 @@ import { UpdateApp } from './update-app.command.js';
 export class UpdateAppHandler implements ICommandHandler<UpdateApp> {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly directory: WebhookDirectory,
+    private readonly eventBus: EventBus,
   ) {}
 
   async execute({ caller, id, input }: UpdateApp): Promise<AppView> {
@@ -34,7 +34,7 @@ export class UpdateAppHandler implements ICommandHandler<UpdateApp> {
       return toAppView(await findApp(apps, id));
     });
     // Its webhooks are gated by it: the ingress must not answer from what it remembered.
-    this.directory.forgetAll();
+    this.eventBus.publish(new WebhookGatesChanged());
     return updated;
   }
 }

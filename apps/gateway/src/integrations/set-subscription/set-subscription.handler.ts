@@ -1,9 +1,9 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { requirePlatformAdmin, TenantContext, TenantRepository, withTenant } from '@tributary/tenancy';
 import { DataSource } from 'typeorm';
 import { NOW } from '../../management-api/column-updates.js';
 import { requireId } from '../../management-api/not-found.js';
-import { WebhookDirectory } from '../../webhooks/receive-webhook/webhook-directory.js';
+import { WebhookGatesChanged } from '../../management-api/webhook-gates-changed.event.js';
 import { IntegrationEntity } from '../integration.entity.js';
 import type { IntegrationView } from '../integration.dto.js';
 import { findIntegration } from '../integration-records.js';
@@ -14,7 +14,7 @@ import { SetSubscription } from './set-subscription.command.js';
 export class SetSubscriptionHandler implements ICommandHandler<SetSubscription> {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly directory: WebhookDirectory,
+    private readonly eventBus: EventBus,
   ) {}
 
   async execute({ caller, tenantId, integrationId, input }: SetSubscription): Promise<IntegrationView> {
@@ -29,7 +29,7 @@ export class SetSubscriptionHandler implements ICommandHandler<SetSubscription> 
       );
       return findIntegration(integrations, integrationId);
     });
-    this.directory.forgetAll();
+    this.eventBus.publish(new WebhookGatesChanged());
     return updated;
   }
 }

@@ -1,9 +1,9 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { requireRole, TenantRepository, withTenant } from '@tributary/tenancy';
 import { DataSource } from 'typeorm';
 import { AppEntity } from '../../apps/app.entity.js';
 import { NOW } from '../../management-api/column-updates.js';
-import { WebhookDirectory } from '../../webhooks/receive-webhook/webhook-directory.js';
+import { WebhookGatesChanged } from '../../management-api/webhook-gates-changed.event.js';
 import { IntegrationAppEntity } from '../integration-app.entity.js';
 import { IntegrationEntity } from '../integration.entity.js';
 import type { IntegrationView } from '../integration.dto.js';
@@ -14,7 +14,7 @@ import { UpdateIntegration } from './update-integration.command.js';
 export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegration> {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly directory: WebhookDirectory,
+    private readonly eventBus: EventBus,
   ) {}
 
   async execute({ caller, id, input }: UpdateIntegration): Promise<IntegrationView> {
@@ -35,7 +35,7 @@ export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrati
       return findIntegration(integrations, id);
     });
     // What gates its apps' webhooks changed: the ingress must not answer from what it remembered.
-    this.directory.forgetAll();
+    this.eventBus.publish(new WebhookGatesChanged());
     return updated;
   }
 }

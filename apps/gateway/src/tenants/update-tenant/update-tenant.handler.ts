@@ -1,8 +1,8 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { requirePlatformAdmin, TenantEntity } from '@tributary/tenancy';
 import { DataSource } from 'typeorm';
 import { disabledAtFor, NOW } from '../../management-api/column-updates.js';
-import { WebhookDirectory } from '../../webhooks/receive-webhook/webhook-directory.js';
+import { WebhookGatesChanged } from '../../management-api/webhook-gates-changed.event.js';
 import type { TenantView } from '../tenant.dto.js';
 import { findTenant, toTenantView } from '../tenant-records.js';
 import { UpdateTenant } from './update-tenant.command.js';
@@ -11,7 +11,7 @@ import { UpdateTenant } from './update-tenant.command.js';
 export class UpdateTenantHandler implements ICommandHandler<UpdateTenant> {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly directory: WebhookDirectory,
+    private readonly eventBus: EventBus,
   ) {}
 
   async execute({ caller, id, input }: UpdateTenant): Promise<TenantView> {
@@ -32,7 +32,7 @@ export class UpdateTenantHandler implements ICommandHandler<UpdateTenant> {
       return toTenantView(await findTenant(manager, id));
     });
     // A tenant gates all its webhooks: the ingress must not answer from what it remembered.
-    this.directory.forgetAll();
+    this.eventBus.publish(new WebhookGatesChanged());
     return updated;
   }
 }

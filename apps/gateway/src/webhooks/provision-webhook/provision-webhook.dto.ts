@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { VERIFIER_SCHEMES, type VerifierScheme } from '../verifiers/webhook-verifier.js';
 import { topicNames } from '../webhook.dto.js';
-import { CreateWebhookBody } from '../create-webhook/create-webhook.dto.js';
 
 /** The platform admin's provisioning route: like CreateWebhookBody, the app optional. */
 export class ProvisionWebhookBody {
