@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@tributary/database';
 import { TributaryError } from '@tributary/domain';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, LessThanOrEqual, MoreThan, MoreThanOrEqual, QueryFailedError, type EntityManager } from 'typeorm';
+import { EventEntity } from './event.entity.js';
 import { wrongExpectedVersion, type ExpectedVersion } from './expected-version.js';
-import { EVENT_COLUMNS, LOG_START, toStoredEvent, type EventRow, type LogCursor, type StoredEvent } from './stored-event.js';
+import { EVENT_COLUMNS, LOG_START, storedEventOf, toStoredEvent, type EventRow, type LogCursor, type StoredEvent } from './stored-event.js';
+import { StreamEntity } from './stream.entity.js';
 
 /** An event to append; its id makes the append idempotent. */
 export interface NewEvent {
@@ -55,6 +57,7 @@ export class EventLog {
     );
     let rows: (EventRow & { appended: boolean })[];
     try {
+      // SQL: the hot path — the whole append (lock, idempotency, version check, insert) is one call of a database function.
       rows = await q.query<EventRow & { appended: boolean }>(
         `SELECT ${EVENT_COLUMNS}, appended FROM event_store.append_to_stream($1, $2, $3, $4::jsonb)`,
         [tenantId, streamId, String(expected), payload],
@@ -96,6 +99,7 @@ export class EventLog {
     );
     let rows: (EventRow & { appended: boolean })[];
     try {
+      // SQL: the hot path — a batch's appends in one statement, the append function run per stream over a jsonb array (no ORM form).
       rows = await q.query<EventRow & { appended: boolean }>(
         `SELECT r.* FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(item, n)
            CROSS JOIN LATERAL event_store.append_to_stream((a.item->>'tenantId')::uuid, a.item->>'streamId', 'any', a.item->'events') AS r
@@ -111,22 +115,21 @@ export class EventLog {
   }
 
   /** A stream's version (0 when it has no events) and timestamps, or undefined when it does not exist. */
-  async stream(q: Queryable, tenantId: string, streamId: string): Promise<StreamInfo | undefined> {
-    const [row] = await q.query<StreamRow>(
-      `SELECT stream_id, version, created_at, updated_at FROM event_store.streams WHERE tenant_id = $1 AND stream_id = $2 AND version > 0`,
-      [tenantId, streamId],
-    );
-    return row && toStreamInfo(row);
+  async stream(q: EntityManager | DataSource, tenantId: string, streamId: string): Promise<StreamInfo | undefined> {
+    const row = await q.getRepository(StreamEntity).findOneBy({ tenantId, streamId, version: MoreThan(0) });
+    return row ? toStreamInfo(row) : undefined;
   }
 
   /** A tenant's streams in id order, after `after` (exclusive), optionally those starting with `prefix`. */
-  async streams(q: Queryable, tenantId: string, options: { after?: string; prefix?: string; limit: number }): Promise<StreamInfo[]> {
-    const rows = await q.query<StreamRow>(
-      `SELECT stream_id, version, created_at, updated_at FROM event_store.streams
-        WHERE tenant_id = $1 AND version > 0 AND stream_id > $2 AND ($3::text IS NULL OR starts_with(stream_id, $3))
-        ORDER BY stream_id LIMIT $4`,
-      [tenantId, options.after ?? '', options.prefix ?? null, options.limit],
-    );
+  async streams(q: EntityManager | DataSource, tenantId: string, options: { after?: string; prefix?: string; limit: number }): Promise<StreamInfo[]> {
+    const streams = q
+      .getRepository(StreamEntity)
+      .createQueryBuilder('s')
+      .where('s.tenantId = :tenantId', { tenantId })
+      .andWhere('s.version > 0')
+      .andWhere('s.streamId > :after', { after: options.after ?? '' });
+    if (options.prefix !== undefined) streams.andWhere('starts_with(s.stream_id, :prefix)', { prefix: options.prefix });
+    const rows = await streams.orderBy('s.streamId').limit(options.limit).getMany();
     return rows.map(toStreamInfo);
   }
 
@@ -135,20 +138,19 @@ export class EventLog {
    * from it (default: the last one).
    */
   async readStream(
-    q: Queryable,
+    q: EntityManager | DataSource,
     tenantId: string,
     streamId: string,
     options: { fromVersion?: number; direction: 'forward' | 'backward'; limit: number },
   ): Promise<StoredEvent[]> {
     const forward = options.direction === 'forward';
     const from = options.fromVersion ?? (forward ? 1 : 2 ** 31 - 1);
-    const rows = await q.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM event_store.events
-        WHERE tenant_id = $1 AND stream_id = $2 AND stream_version ${forward ? '>=' : '<='} $3
-        ORDER BY stream_version ${forward ? 'ASC' : 'DESC'} LIMIT $4`,
-      [tenantId, streamId, from, options.limit],
-    );
-    return rows.map(toStoredEvent);
+    const rows = await q.getRepository(EventEntity).find({
+      where: { tenantId, streamId, streamVersion: forward ? MoreThanOrEqual(from) : LessThanOrEqual(from) },
+      order: { streamVersion: forward ? 'ASC' : 'DESC' },
+      take: options.limit,
+    });
+    return rows.map(storedEventOf);
   }
 
   /**
@@ -168,6 +170,7 @@ export class EventLog {
     if (options.types?.length) add((n) => `type = ANY($${n}::text[])`, options.types);
     if (options.from) add((n) => `recorded_at >= $${n}`, options.from);
     if (options.to) add((n) => `recorded_at < $${n}`, options.to);
+    // SQL: xid8 row comparisons against the snapshot's horizon (pg_snapshot_xmin), no ORM form.
     const rows = await q.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE ${where.join(' AND ')} ORDER BY transaction_id, position LIMIT $3`,
       params,
@@ -175,12 +178,9 @@ export class EventLog {
     return rows.map(toStoredEvent);
   }
 
-  async readEvent(q: Queryable, tenantId: string, eventId: string): Promise<StoredEvent | undefined> {
-    const [row] = await q.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE event_id = $1 AND tenant_id = $2`, [
-      eventId,
-      tenantId,
-    ]);
-    return row && toStoredEvent(row);
+  async readEvent(q: EntityManager | DataSource, tenantId: string, eventId: string): Promise<StoredEvent | undefined> {
+    const row = await q.getRepository(EventEntity).findOneBy({ eventId, tenantId });
+    return row ? storedEventOf(row) : undefined;
   }
 }
 
@@ -203,18 +203,11 @@ export interface StreamInfo {
   readonly updatedAt: Date;
 }
 
-interface StreamRow {
-  stream_id: string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const toStreamInfo = (row: StreamRow): StreamInfo => ({
-  streamId: row.stream_id,
+const toStreamInfo = (row: StreamEntity): StreamInfo => ({
+  streamId: row.streamId,
   version: row.version,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
 });
 
 /** The append function's coded failures (and a duplicate id racing in from another stream) as domain errors. */

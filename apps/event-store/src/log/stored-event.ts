@@ -1,4 +1,5 @@
 import { TributaryError } from '@tributary/domain';
+import type { EventEntity } from './event.entity.js';
 
 /** An event as the log keeps it. */
 export interface StoredEvent {
@@ -51,6 +52,22 @@ export const toStoredEvent = (row: EventRow): StoredEvent => ({
   occurredAt: row.occurred_at,
   recordedAt: row.recorded_at,
   cursor: `${row.transaction_id}.${row.position}`,
+});
+
+/** The same from the entity (reads that go through TypeORM). */
+export const storedEventOf = (row: EventEntity): StoredEvent => ({
+  position: Number(row.position),
+  eventId: row.eventId,
+  tenantId: row.tenantId,
+  streamId: row.streamId,
+  streamVersion: row.streamVersion,
+  type: row.type,
+  topicVersion: row.topicVersion,
+  data: row.data,
+  metadata: row.metadata,
+  occurredAt: row.occurredAt,
+  recordedAt: row.recordedAt,
+  cursor: `${row.transactionId}.${row.position}`,
 });
 
 /** A point in commit order: `(transaction id, position)`. The start of the log is `0.0`. */

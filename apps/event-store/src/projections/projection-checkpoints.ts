@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@tributary/database';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { EventEntity } from '../log/event.entity.js';
 import type { LogCursor } from '../log/stored-event.js';
+import { ProjectionCheckpointEntity } from './projection-checkpoint.entity.js';
 import type { RegisteredProjection } from './projection-registry.js';
 
 export interface Checkpoint extends LogCursor {
@@ -9,18 +12,11 @@ export interface Checkpoint extends LogCursor {
   readonly updatedAt: Date;
 }
 
-interface CheckpointRow {
-  version: number;
-  transaction_id: string;
-  position: string;
-  updated_at: Date;
-}
-
-const toCheckpoint = (row: CheckpointRow): Checkpoint => ({
+const toCheckpoint = (row: ProjectionCheckpointEntity): Checkpoint => ({
   version: row.version,
-  transactionId: row.transaction_id,
+  transactionId: row.transactionId,
   position: row.position,
-  updatedAt: row.updated_at,
+  updatedAt: row.updatedAt,
 });
 
 /** `event_store.projection_checkpoints`: how far each projection's live tables are in the log, and by which version. */
@@ -31,43 +27,41 @@ export class ProjectionCheckpoints {
    * none of its events yet (it simply follows the log), else at version 0 — its tables must first be
    * built from the log, out of readers' sight.
    */
-  async ensure(q: Queryable, projection: RegisteredProjection): Promise<Checkpoint> {
+  async ensure(q: EntityManager | DataSource, projection: RegisteredProjection): Promise<Checkpoint> {
     const existing = await this.read(q, projection.name);
     if (existing) return existing;
-    const [{ any }] = await q.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM event_store.events WHERE type = ANY($1::text[])) AS any`, [
-      projection.types,
-    ]);
-    await q.query(`INSERT INTO event_store.projection_checkpoints (name, version) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [
-      projection.name,
-      any ? 0 : projection.version,
-    ]);
+    const any = await q.getRepository(EventEntity).existsBy({ type: In([...projection.types]) });
+    // Replicas starting together: the first insert wins, the others keep it.
+    await q
+      .createQueryBuilder()
+      .insert()
+      .into(ProjectionCheckpointEntity)
+      .values({ name: projection.name, version: any ? 0 : projection.version })
+      .orIgnore()
+      .execute();
     return (await this.read(q, projection.name))!;
   }
 
-  async read(q: Queryable, name: string): Promise<Checkpoint | undefined> {
-    const [row] = await q.query<CheckpointRow>(
-      `SELECT version, transaction_id, position, updated_at FROM event_store.projection_checkpoints WHERE name = $1`,
-      [name],
-    );
-    return row && toCheckpoint(row);
+  async read(q: EntityManager | DataSource, name: string): Promise<Checkpoint | undefined> {
+    const row = await q.getRepository(ProjectionCheckpointEntity).findOneBy({ name });
+    return row ? toCheckpoint(row) : undefined;
   }
 
   /** Locks the checkpoint until the transaction ends: one batch of a projection at a time, across replicas. */
-  async lock(q: Queryable, name: string): Promise<Checkpoint | undefined> {
-    const [row] = await q.query<CheckpointRow>(
-      `SELECT version, transaction_id, position, updated_at FROM event_store.projection_checkpoints WHERE name = $1 FOR UPDATE`,
-      [name],
-    );
-    return row && toCheckpoint(row);
+  async lock(manager: EntityManager, name: string): Promise<Checkpoint | undefined> {
+    const row = await manager
+      .getRepository(ProjectionCheckpointEntity)
+      .createQueryBuilder('c')
+      .where('c.name = :name', { name })
+      .setLock('pessimistic_write')
+      .getOne();
+    return row ? toCheckpoint(row) : undefined;
   }
 
-  async advance(q: Queryable, name: string, to: LogCursor, version?: number): Promise<void> {
-    await q.query(
-      `UPDATE event_store.projection_checkpoints
-          SET transaction_id = $2, position = $3, version = coalesce($4, version), updated_at = now()
-        WHERE name = $1`,
-      [name, to.transactionId, to.position, version ?? null],
-    );
+  async advance(manager: EntityManager, name: string, to: LogCursor, version?: number): Promise<void> {
+    await manager
+      .getRepository(ProjectionCheckpointEntity)
+      .update({ name }, { transactionId: to.transactionId, position: to.position, ...(version === undefined ? {} : { version }), updatedAt: () => 'now()' });
   }
 
   /**
@@ -75,6 +69,7 @@ export class ProjectionCheckpoints {
    * checkpoint also moves over events a projection does not read). One index probe per projection.
    */
   async behind(q: Queryable, names: readonly string[]): Promise<string[]> {
+    // SQL: xid8 row comparisons against the snapshot's horizon (pg_snapshot_xmin), no ORM form.
     const rows = await q.query<{ name: string }>(
       `SELECT c.name FROM event_store.projection_checkpoints c
         WHERE c.name = ANY($1::text[])
@@ -88,6 +83,7 @@ export class ProjectionCheckpoints {
 
   /** Events the projection reads that are in the log after `after` (committed or not). */
   async remaining(q: Queryable, projection: RegisteredProjection, after: LogCursor): Promise<number> {
+    // SQL: an xid8 row comparison (commit order), no ORM form.
     const [{ n }] = await q.query<{ n: string }>(
       `SELECT count(*) AS n FROM event_store.events WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND type = ANY($3::text[])`,
       [after.transactionId, after.position, projection.types],

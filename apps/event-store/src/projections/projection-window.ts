@@ -26,6 +26,7 @@ export async function applyNextWindow(
   limit: number,
   target: 'live' | 'shadow',
 ): Promise<AppliedWindow> {
+  // SQL: the hot path of projections — xid8 row comparisons against the snapshot's horizon, data only of the types read.
   const rows = await manager.query<(EventRow & { handled: boolean })[]>(
     `SELECT position, event_id, tenant_id, stream_id, stream_version, type, topic_version, occurred_at, recorded_at, transaction_id,
             type = ANY($4::text[]) AS handled,

@@ -1,12 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { Queryable } from '@tributary/database';
 import { TributaryError } from '@tributary/domain';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { EventStoreConfig } from '../../event-store.config.js';
 import type { LogCursor } from '../../log/stored-event.js';
 import { ProjectionCheckpoints } from '../projection-checkpoints.js';
 import { ProjectionRegistry, type RegisteredProjection } from '../projection-registry.js';
 import { applyNextWindow } from '../projection-window.js';
+import { ProjectionRebuildEntity } from './projection-rebuild.entity.js';
 import { createShadow, dropShadow, mergeShadowIntoLive } from './shadow-tables.js';
 
 export type RebuildReason = 'requested' | 'version-change' | 'new-projection';
@@ -42,18 +42,39 @@ interface RebuildRow {
 
 const REBUILD_COLUMNS = 'name, target_version, status, reason, transaction_id, position, processed, started_at, updated_at, finished_at, error';
 
-const toState = (row: RebuildRow): RebuildState => ({
-  name: row.name,
-  targetVersion: row.target_version,
-  status: row.status,
-  reason: row.reason,
-  processed: Number(row.processed),
-  cursor: { transactionId: row.transaction_id, position: row.position },
-  startedAt: row.started_at,
-  updatedAt: row.updated_at,
-  finishedAt: row.finished_at,
-  error: row.error,
-});
+/** A rebuild's state from its entity, or from a raw row of the statements that keep their SQL. */
+const toState = (row: ProjectionRebuildEntity | RebuildRow): RebuildState =>
+  row instanceof ProjectionRebuildEntity
+    ? {
+        name: row.name,
+        targetVersion: row.targetVersion,
+        status: row.status as RebuildStatus,
+        reason: row.reason as RebuildReason,
+        processed: Number(row.processed),
+        cursor: { transactionId: row.transactionId, position: row.position },
+        startedAt: row.startedAt,
+        updatedAt: row.updatedAt,
+        finishedAt: row.finishedAt,
+        error: row.error,
+      }
+    : {
+        name: row.name,
+        targetVersion: row.target_version,
+        status: row.status,
+        reason: row.reason,
+        processed: Number(row.processed),
+        cursor: { transactionId: row.transaction_id, position: row.position },
+        startedAt: row.started_at,
+        updatedAt: row.updated_at,
+        finishedAt: row.finished_at,
+        error: row.error,
+      };
+
+/** The rebuild's row, locked until the transaction ends (`skipLocked`: or nothing while another replica holds it). */
+const lockRebuild = (manager: EntityManager, name: string, skipLocked = false): Promise<ProjectionRebuildEntity | null> => {
+  const query = manager.getRepository(ProjectionRebuildEntity).createQueryBuilder('r').where('r.name = :name', { name }).setLock('pessimistic_write');
+  return (skipLocked ? query.setOnLocked('skip_locked') : query).getOne();
+};
 
 /** Failures in a row (database gone, a handler throwing) before a rebuild is marked failed. */
 const MAX_FAILURES = 5;
@@ -98,11 +119,12 @@ export class ProjectionRebuilds implements OnApplicationShutdown {
   async request(name: string, reason: RebuildReason, options: { restart?: boolean } = {}): Promise<RebuildState> {
     const projection = this.require(name);
     const state = await this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query<RebuildRow[]>(`SELECT ${REBUILD_COLUMNS} FROM event_store.projection_rebuilds WHERE name = $1 FOR UPDATE`, [name]);
-      const resumable = row && row.status !== 'done' && row.target_version === projection.version && !options.restart;
+      const row = await lockRebuild(manager, name);
+      const resumable = row && row.status !== 'done' && row.targetVersion === projection.version && !options.restart;
       if (resumable && row.status === 'building') return toState(row);
-      if (resumable) return this.update(manager, name, `status = 'building', error = NULL`);
+      if (resumable) return this.update(manager, name, { status: 'building', error: null });
       for (const table of projection.tables) await createShadow(manager, table);
+      // SQL: an upsert that resets the progress columns to constants (TypeORM's orUpdate only copies EXCLUDED values).
       const [fresh] = await manager.query<RebuildRow[]>(
         `INSERT INTO event_store.projection_rebuilds AS r (name, target_version, status, reason) VALUES ($1, $2, 'building', $3)
          ON CONFLICT (name) DO UPDATE SET target_version = EXCLUDED.target_version, status = 'building', reason = EXCLUDED.reason,
@@ -120,21 +142,22 @@ export class ProjectionRebuilds implements OnApplicationShutdown {
   /** Continues every rebuild left building (after a restart); one at another version starts over. */
   resumeAll(): void {
     void this.dataSource
-      .query<RebuildRow[]>(`SELECT ${REBUILD_COLUMNS} FROM event_store.projection_rebuilds WHERE status = 'building'`)
+      .getRepository(ProjectionRebuildEntity)
+      .findBy({ status: 'building' })
       .then(async (rows) => {
         for (const row of rows) {
           const projection = this.registry.find(row.name);
           if (!projection) continue;
-          if (row.target_version === projection.version) this.start(projection);
-          else await this.request(row.name, row.reason, { restart: true });
+          if (row.targetVersion === projection.version) this.start(projection);
+          else await this.request(row.name, row.reason as RebuildReason, { restart: true });
         }
       })
       .catch((error) => this.logger.error({ err: error }, 'could not resume projection rebuilds'));
   }
 
-  async state(q: Queryable, name: string): Promise<RebuildState | undefined> {
-    const [row] = await q.query<RebuildRow>(`SELECT ${REBUILD_COLUMNS} FROM event_store.projection_rebuilds WHERE name = $1`, [name]);
-    return row && toState(row);
+  async state(q: EntityManager | DataSource, name: string): Promise<RebuildState | undefined> {
+    const row = await q.getRepository(ProjectionRebuildEntity).findOneBy({ name });
+    return row ? toState(row) : undefined;
   }
 
   /** Resolves once no batch of this process is running for `name` (tests and shutdown). */
@@ -178,12 +201,9 @@ export class ProjectionRebuilds implements OnApplicationShutdown {
   /** One batch into the shadow tables, unless another replica is running one ('busy'). */
   private step(projection: RegisteredProjection): Promise<'more' | 'caught-up' | 'busy' | 'gone'> {
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query<RebuildRow[]>(
-        `SELECT ${REBUILD_COLUMNS} FROM event_store.projection_rebuilds WHERE name = $1 FOR UPDATE SKIP LOCKED`,
-        [projection.name],
-      );
+      const row = await lockRebuild(manager, projection.name, true);
       if (!row) return (await this.state(manager, projection.name))?.status === 'building' ? 'busy' : 'gone';
-      if (row.status !== 'building' || row.target_version !== projection.version) return 'gone';
+      if (row.status !== 'building' || row.targetVersion !== projection.version) return 'gone';
       const batch = this.config.REBUILD_BATCH_SIZE;
       const window = await applyNextWindow(manager, projection, toState(row).cursor, batch, 'shadow');
       if (window.last) await this.moveCursor(manager, projection.name, window.last, window.handled);
@@ -195,10 +215,8 @@ export class ProjectionRebuilds implements OnApplicationShutdown {
   private async swap(projection: RegisteredProjection): Promise<boolean> {
     const swapped = await this.dataSource.transaction(async (manager) => {
       await this.checkpoints.lock(manager, projection.name);
-      const [row] = await manager.query<RebuildRow[]>(`SELECT ${REBUILD_COLUMNS} FROM event_store.projection_rebuilds WHERE name = $1 FOR UPDATE`, [
-        projection.name,
-      ]);
-      if (!row || row.status !== 'building' || row.target_version !== projection.version) return false;
+      const row = await lockRebuild(manager, projection.name);
+      if (!row || row.status !== 'building' || row.targetVersion !== projection.version) return false;
       let cursor = toState(row).cursor;
       const batch = this.config.REBUILD_BATCH_SIZE;
       for (;;) {
@@ -213,7 +231,7 @@ export class ProjectionRebuilds implements OnApplicationShutdown {
       for (const table of projection.tables) merged.push({ table: table.name, ...(await mergeShadowIntoLive(manager, table)) });
       await this.checkpoints.advance(manager, projection.name, cursor, projection.version);
       for (const table of projection.tables) await dropShadow(manager, table);
-      await this.update(manager, projection.name, `status = 'done', finished_at = now()`);
+      await this.update(manager, projection.name, { status: 'done', finishedAt: () => 'now()' });
       this.logger.log({ projection: projection.name, version: projection.version, merged }, 'projection rebuilt and swapped in');
       return true;
     });
@@ -222,27 +240,31 @@ export class ProjectionRebuilds implements OnApplicationShutdown {
   }
 
   private async moveCursor(manager: EntityManager, name: string, to: LogCursor, handled: number): Promise<void> {
-    await manager.query(
-      `UPDATE event_store.projection_rebuilds SET transaction_id = $2, position = $3, processed = processed + $4, updated_at = now() WHERE name = $1`,
-      [name, to.transactionId, to.position, handled],
-    );
+    await manager
+      .createQueryBuilder()
+      .update(ProjectionRebuildEntity)
+      .set({ transactionId: to.transactionId, position: to.position, processed: () => 'processed + :handled', updatedAt: () => 'now()' })
+      .where('name = :name', { name, handled })
+      .execute();
   }
 
-  private async update(manager: EntityManager, name: string, set: string): Promise<RebuildState> {
-    const [row] = await manager.query<RebuildRow[]>(
-      `WITH updated AS (UPDATE event_store.projection_rebuilds SET ${set}, updated_at = now() WHERE name = $1 RETURNING ${REBUILD_COLUMNS})
-       SELECT * FROM updated`,
-      [name],
-    );
-    return toState(row);
+  /** Sets `patch` on the rebuild's row and returns its new state (one statement). */
+  private async update(manager: EntityManager, name: string, patch: QueryDeepPartialEntity<ProjectionRebuildEntity>): Promise<RebuildState> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(ProjectionRebuildEntity)
+      .set({ ...patch, updatedAt: () => 'now()' })
+      .where('name = :name', { name })
+      .returning(REBUILD_COLUMNS)
+      .execute();
+    return toState((result.raw as RebuildRow[])[0]);
   }
 
   private async fail(name: string, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    await this.dataSource.query(
-      `UPDATE event_store.projection_rebuilds SET status = 'failed', error = $2, updated_at = now() WHERE name = $1 AND status = 'building'`,
-      [name, message.slice(0, 2000)],
-    );
+    await this.dataSource
+      .getRepository(ProjectionRebuildEntity)
+      .update({ name, status: 'building' }, { status: 'failed', error: message.slice(0, 2000), updatedAt: () => 'now()' });
   }
 }
 

@@ -7,11 +7,13 @@ const quote = escapeIdentifier;
 
 /** A fresh, empty shadow with the live table's columns, defaults, constraints and indexes (no triggers, grants or policies). */
 export async function createShadow(q: Queryable, table: ProjectionTable): Promise<void> {
+  // SQL: DDL (a table LIKE another, INCLUDING ALL), no ORM form.
   await q.query(`DROP TABLE IF EXISTS ${table.shadow}`);
   await q.query(`CREATE TABLE ${table.shadow} (LIKE ${table.live} INCLUDING ALL)`);
 }
 
 export async function dropShadow(q: Queryable, table: ProjectionTable): Promise<void> {
+  // SQL: DDL.
   await q.query(`DROP TABLE IF EXISTS ${table.shadow}`);
 }
 
@@ -23,6 +25,7 @@ export async function dropShadow(q: Queryable, table: ProjectionTable): Promise<
  * security — and change capture sees exactly the rows the rebuild changed.
  */
 export async function mergeShadowIntoLive(q: Queryable, table: ProjectionTable): Promise<{ deleted: number; upserted: number }> {
+  // SQL: the catalog (pg_attribute, pg_index) of a table named at run time (live or shadow), no entity.
   const columns = await q.query<{ name: string; key: boolean }>(
     `SELECT a.attname AS name, coalesce(a.attnum = ANY (i.indkey::int2[]), false) AS key
        FROM pg_attribute a
@@ -36,6 +39,7 @@ export async function mergeShadowIntoLive(q: Queryable, table: ProjectionTable):
   const all = columns.map((c) => quote(c.name));
   const values = columns.filter((c) => !c.key).map((c) => quote(c.name));
   const sameKey = keys.map((k) => `s.${k} = l.${k}`).join(' AND ');
+  // SQL: a set-based merge of two tables (anti-join delete; upsert where the row differs, a condition no ORM form has).
   const deleted = await q.query<{ n: string }>(
     `WITH gone AS (DELETE FROM ${table.live} AS l WHERE NOT EXISTS (SELECT 1 FROM ${table.shadow} AS s WHERE ${sameKey}) RETURNING 1)
      SELECT count(*) AS n FROM gone`,
