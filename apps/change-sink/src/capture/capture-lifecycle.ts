@@ -38,7 +38,7 @@ export class CaptureLifecycle implements OnApplicationBootstrap, OnApplicationSh
   async prune(): Promise<void> {
     try {
       // SQL: one statement — a data-modifying CTE (DELETE … RETURNING) feeding an upsert with a newer-wins
-      // condition on xid8 positions (no ORM form; TypeORM has no xid8 type).
+      // condition (no ORM form).
       await this.dataSource.query(
         `WITH gone AS (
            DELETE FROM change_sink.changes WHERE changed_at < now() - make_interval(secs => $1) RETURNING transaction_id, id

@@ -10,6 +10,7 @@ import { Observable } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
 import { ChangePolicy } from '../delivery/change-policy.js';
+import { PrunedEntity } from './pruned.entity.js';
 import {
   committedBefore,
   formatCursor,
@@ -201,7 +202,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async heldBack(): Promise<boolean> {
-    // SQL: the hot path's read of the change log, by (xid8, id) position (TypeORM has no xid8 type).
+    // SQL: the hot path (the reader's loop): anything committed past the cursor, a row-value comparison in commit order.
     const [row] = await this.dataSource.query<{ more: boolean }[]>(
       `SELECT EXISTS (SELECT 1 FROM change_sink.changes WHERE (transaction_id, id) > ($1::xid8, $2::bigint)) AS more`,
       [this.cursor.transactionId, this.cursor.id],
@@ -327,22 +328,23 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     });
   }
 
-  /**
-   * A tenant's replay reads in a tenant transaction (row-level security as the second wall); the
-   * operator database's own changes (no tenant) are not under it.
-   */
   /** Refuses a cursor some of whose following changes were pruned (older than the retention window). */
   async assertResumable(after: ChangePosition): Promise<void> {
-    // SQL: a row-value comparison on xid8 positions (TypeORM has no xid8 type).
-    const [expired] = await this.dataSource.query(
-      `SELECT 1 FROM change_sink.pruned WHERE (transaction_id, id) > ($1::xid8, $2::bigint)`,
-      [after.transactionId, after.id],
-    );
+    const expired = await this.dataSource
+      .getRepository(PrunedEntity)
+      .createQueryBuilder('pruned')
+      // A position in commit order is a (transaction id, change id) pair, compared as one.
+      .where('(pruned.transactionId, pruned.id) > (CAST(:transactionId AS xid8), CAST(:id AS bigint))', after)
+      .getExists();
     if (expired) {
       throw new TributaryError('invalid', 'cursor_expired', 'Changes after this cursor are older than the retention window and were pruned; start again without after');
     }
   }
 
+  /**
+   * A tenant's replay reads in a tenant transaction (row-level security as the second wall); the
+   * operator database's own changes (no tenant) are not under it.
+   */
   private async replay(scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
     await this.assertResumable(after);
     if (scope.tenantId === null) return this.replayWith(this.dataSource.manager, scope, after, until);
@@ -353,7 +355,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   private async replayWith(manager: EntityManager, scope: ChangeScope, after: ChangePosition, until: ChangePosition): Promise<CapturedChange[]> {
     const changes: CapturedChange[] = [];
     for (let from = after; isAfter(until, from); ) {
-      // SQL: the change log read by (xid8, id) range, a page at a time, under row-level security (no ORM form for xid8).
+      // SQL: the change-reader path: a (transaction id, id) range in commit order, a page at a time, row-value comparisons.
       const rows = await manager.query<ChangeRow[]>(
         `SELECT ${COLUMNS}
            FROM change_sink.changes

@@ -1,11 +1,11 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn, type ColumnType } from 'typeorm';
+
+/** PostgreSQL's transaction id type, which TypeORM's driver does not list (DatabaseModule adds it: `withXid8`). */
+export const XID8 = 'xid8' as ColumnType;
 
 /**
  * `change_sink.changes`: the change log. The capture trigger (`change_sink.capture()`), the MySQL relay and
- * POST /publish write it; every replica's ChangeReader reads it in commit order.
- *
- * `transaction_id` (xid8, the writer's transaction, defaulted by PostgreSQL) is not mapped: TypeORM has no xid8
- * type. Only the hot path's SQL reads it (commit order, cursors), cast to text.
+ * POST /publish write it; every replica's ChangeReader reads it in commit order, by (transaction_id, id).
  */
 @Entity({ schema: 'change_sink', name: 'changes' })
 export class ChangeEntity {
@@ -37,6 +37,10 @@ export class ChangeEntity {
 
   @Column('timestamptz', { name: 'changed_at', default: () => 'now()' })
   changedAt: Date;
+
+  /** The writing transaction (`xid8`, as a string), set by PostgreSQL: with `id`, the change's place in commit order. */
+  @Column({ type: XID8, name: 'transaction_id', default: () => 'pg_current_xact_id()' })
+  transactionId: string;
 
   /** `database` for captured rows; the publisher's source (or DEFAULT_SOURCE) for published ones. */
   @Column('text', { default: 'database' })

@@ -1,9 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { XID8 } from './change.entity.js';
 
 /**
  * `change_sink.pruned`: one row, how far pruning went — a client resuming from before it has lost changes and is
- * told so (`cursor_expired`). `transaction_id` (xid8) is not mapped: TypeORM has no xid8 type; the prune and the
- * resume check are SQL of their own (see CaptureLifecycle.prune, ChangeReader.assertResumable).
+ * told so (`cursor_expired`). Written by CaptureLifecycle.prune, read by ChangeReader.assertResumable.
  */
 @Entity({ schema: 'change_sink', name: 'pruned' })
 export class PrunedEntity {
@@ -11,7 +11,11 @@ export class PrunedEntity {
   @PrimaryColumn('boolean', { name: 'only_row', default: true })
   onlyRow: boolean;
 
-  /** The newest change pruned (with its transaction id). */
+  /** The newest change pruned: its transaction (`xid8`, as a string)… */
+  @Column({ type: XID8, name: 'transaction_id' })
+  transactionId: string;
+
+  /** …and its id. */
   @Column('bigint')
   id: string;
 

@@ -45,7 +45,7 @@ export class PublishChangeHandler implements ICommandHandler<PublishChange> {
         version: body.version ?? 1,
         targetUser: userId,
       })
-      // The cursor: transaction_id is xid8, which TypeORM does not map (see ChangeEntity).
+      // The new change's cursor, as text (set by PostgreSQL).
       .returning('id::text AS id, transaction_id::text AS transaction_id')
       .updateEntity(false)
       .execute();
