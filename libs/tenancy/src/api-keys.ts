@@ -35,6 +35,7 @@ export class ApiKeys {
     const match = KEY_FORMAT.exec(key);
     if (!match) throw new TributaryError('invalid', 'api_key_malformed', 'API keys look like trb_<12 characters>_<43 characters>');
     const id = randomUUID();
+    // SQL: ApiKeys takes any Queryable — other apps' data sources without TENANCY_ENTITIES, fixtures' pg clients.
     await q.query(
       `INSERT INTO tenancy.api_keys (id, tenant_id, role, prefix, secret_sha256, name, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [id, tenantId, role, match[1], sha256(match[2]), name, userId],
@@ -48,6 +49,7 @@ export class ApiKeys {
    */
   async authenticate(q: Queryable, key: string | undefined): Promise<Principal> {
     const match = key ? KEY_FORMAT.exec(key) : null;
+    // SQL: every request's authentication, one statement over any Queryable (apps without TENANCY_ENTITIES).
     const [row] = match
       ? await q.query<{
           id: string;

@@ -18,6 +18,7 @@ export const TENANT_SETTING = 'tributary.tenant_id';
  * nothing leaks to the next user of the pooled connection.
  */
 export async function enterTenant(manager: EntityManager, tenant: TenantContext): Promise<void> {
+  // SQL: row-level security settings, transaction-local (no ORM form).
   await manager.query(`SELECT set_config($1, $2, true), set_config('role', $3, true)`, [
     TENANT_SETTING,
     tenant.tenantId,
