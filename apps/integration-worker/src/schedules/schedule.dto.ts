@@ -25,7 +25,7 @@ export class ScheduleBody {
 }
 
 /** A schedule as the API shows it; `running` while a run holds its lock. */
-export const toScheduleBody = (s: ScheduleEntity): ScheduleBody => ({
+export const toScheduleBody = (s: Omit<ScheduleEntity, 'tenantId' | 'lastRunId' | 'createdAt' | 'updatedAt'>): ScheduleBody => ({
   id: s.id,
   actionId: s.actionId,
   cron: s.cron,

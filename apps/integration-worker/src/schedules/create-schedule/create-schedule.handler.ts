@@ -38,7 +38,7 @@ export class CreateScheduleHandler implements ICommandHandler<CreateSchedule> {
       };
       await new TenantRepository(db, ScheduleEntity, tenant).insert(schedule);
       commitSignal.afterCommit(db, SCHEDULES_CHANNEL);
-      return toScheduleBody({ ...schedule, lastFiredAt: null, runningUntil: null } as ScheduleEntity);
+      return toScheduleBody({ ...schedule, lastFiredAt: null, runningUntil: null });
     });
   }
 }
