@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TributaryError } from '@tributary/domain';
+import { isTributaryError, TributaryError } from '@tributary/domain';
 import { noPrincipalUnlessOutage, unavailable } from '@tributary/edge';
 import { ApiKeyEntity, ApiKeys, isApiKeyFormat, TenantEntity, UserEntity } from '@tributary/tenancy';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
@@ -10,6 +10,17 @@ import type { Viewer } from './viewer.js';
 
 const MAX_TOKEN_LENGTH = 8_192;
 const unauthorized = () => new TributaryError('unauthenticated', 'unauthenticated', 'Unauthorized');
+
+/**
+ * A key's refusal keeps its code — `unauthenticated`, `tenant_disabled`: what the platform's REST APIs answer, and
+ * what GraphQL over HTTP answers here (socket.io says 401 and graphql-ws closes 4403 whatever the reason); anything
+ * else is an outage.
+ */
+function refusedOrOutage(error: unknown): never {
+  if (isTributaryError(error) && error.kind !== 'unavailable' && error.kind !== 'internal') throw error;
+  noPrincipalUnlessOutage(error);
+  throw unauthorized();
+}
 
 /**
  * Turns a client's token into a Viewer: a platform API key (`trb_…`), else a JWT when JWT_SECRET or
@@ -36,8 +47,8 @@ export class Authenticator {
   async authenticate(token: unknown): Promise<Viewer> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw unauthorized();
     if (isApiKeyFormat(token)) {
-      const principal = await this.apiKeys.authenticate(this.dataSource, token).catch(noPrincipalUnlessOutage);
-      if (principal?.kind !== 'tenant') throw unauthorized();
+      const principal = await this.apiKeys.authenticate(this.dataSource, token).catch(refusedOrOutage);
+      if (principal.kind !== 'tenant') throw unauthorized();
       return { kind: 'tenant_key', tenantId: principal.tenantId, keyId: principal.keyId };
     }
     if (this.secret || this.jwks) return this.verifyJwt(token);
