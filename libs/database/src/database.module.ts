@@ -3,7 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { MixedList } from 'typeorm';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { CommitSignalSubscriber } from './commit-signal.js';
-import { migrationsOf, MIGRATIONS_TABLE, runMigrations } from './migrations.js';
+import { migrationsOf, MIGRATIONS_TABLE, runMigrations } from './run-migrations.js';
 import { PLATFORM_ENTITIES } from './platform.entities.js';
 
 export interface DatabaseOptions {

@@ -1,5 +1,5 @@
 export * from './commit-signal.js';
-export * from './migrations.js';
+export * from './run-migrations.js';
 export * from './database.module.js';
 export * from './embedded-postgres.js';
 export * from './queryable.js';
