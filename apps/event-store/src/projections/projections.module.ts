@@ -14,8 +14,8 @@ import { ProjectionRegistry } from './projection-registry.js';
 import { ProjectionStatusController } from './projection-status/projection-status.controller.js';
 import { ProjectionStatusHandler } from './projection-status/projection-status.handler.js';
 import { ProjectionRebuilds } from './rebuild/projection-rebuilds.js';
-import { RebuildProjectionController } from './rebuild/rebuild-projection/rebuild-projection.controller.js';
-import { RebuildProjectionHandler } from './rebuild/rebuild-projection/rebuild-projection.handler.js';
+import { RebuildProjectionController } from './rebuild-projection/rebuild-projection.controller.js';
+import { RebuildProjectionHandler } from './rebuild-projection/rebuild-projection.handler.js';
 
 /** The projection machinery (live daemon, rebuilds, admin routes) and the platform's own projections; plugins add theirs. */
 @Module({

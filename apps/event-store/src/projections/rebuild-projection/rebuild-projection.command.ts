@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { Principal } from '@tributary/tenancy';
-import type { ProjectionStatus } from '../../projection-status/projection-status.query.js';
+import type { ProjectionStatus } from '../projection-status/projection-status.query.js';
 
 /** Starts (or continues) rebuilding a projection from the log; answers with its status. */
 export class RebuildProjection extends Command<ProjectionStatus> {

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { validationPipe } from '@tributary/edge';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
-import { ProjectionStatusBody } from '../../projection-status/projection-status.dto.js';
+import { ProjectionStatusBody } from '../projection-status/projection-status.dto.js';
 import { RebuildProjection } from './rebuild-projection.command.js';
 import { RebuildProjectionBody } from './rebuild-projection.dto.js';
 

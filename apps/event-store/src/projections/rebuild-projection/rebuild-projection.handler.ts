@@ -1,7 +1,7 @@
 import { CommandHandler, QueryBus, type ICommandHandler } from '@nestjs/cqrs';
 import { requirePlatformAdmin } from '@tributary/tenancy';
-import { GetProjectionStatus, type ProjectionStatus } from '../../projection-status/projection-status.query.js';
-import { ProjectionRebuilds } from '../projection-rebuilds.js';
+import { GetProjectionStatus, type ProjectionStatus } from '../projection-status/projection-status.query.js';
+import { ProjectionRebuilds } from '../rebuild/projection-rebuilds.js';
 import { RebuildProjection } from './rebuild-projection.command.js';
 
 @CommandHandler(RebuildProjection)
