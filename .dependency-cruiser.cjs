@@ -1,6 +1,7 @@
-// The dependency rules of the design (docs/architecture.md), checked by `npm run lint` over apps, libs, test and
-// bench. The rules that are not about imports (`process.env` only in config files, no `synchronize: true`) are
-// ESLint's (eslint.config.js).
+// The dependency rules of the design (docs/architecture.md), checked by `npm run lint` over apps, libs, test, bench
+// and scripts; cycles are checked in a second pass, on the code that ships (.dependency-cruiser.cycles.cjs). The
+// rules that are not about imports (`process.env` only in config files, no `synchronize: true`) are ESLint's
+// (eslint.config.js). test/lint/dependency-rules.spec.ts holds each rule to what it must and must not report.
 const APPS_THAT_COMPOSE = 'standalone'; // the composition root: the one app allowed to import the others
 const TEST_FILE = '\\.(spec|int-spec|e2e-spec)\\.[cm]?[jt]sx?$';
 const OUTSIDE_LIBS = '^(apps|test|bench|scripts)/';
@@ -98,6 +99,5 @@ module.exports = {
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
       mainFields: ['module', 'main', 'types', 'typings'],
     },
-    reporterOptions: { text: { highlightFocused: true } },
   },
 };
