@@ -5,6 +5,7 @@ import { DatabaseModule } from '@tributary/database';
 import {
   connectConsumer,
   createKafka,
+  MESSAGING_ENTITIES,
   messagingMigrations,
   MessagingModule,
   OnMessage,
@@ -43,7 +44,7 @@ class ContractApp {
     return {
       module: ContractApp,
       imports: [
-        DatabaseModule.forRoot({ name: 'contract', url, entities: [], migrations: messagingMigrations }),
+        DatabaseModule.forRoot({ name: 'contract', url, entities: MESSAGING_ENTITIES, migrations: messagingMigrations }),
         MessagingModule.forRoot({ source: 'contract', signing: CONTRACT_KEYS, transport, partitions: 4 }),
       ],
       controllers: handle ? [ContractConsumer] : [],
