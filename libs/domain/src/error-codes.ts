@@ -72,7 +72,7 @@ export const ERROR_CODES = {
   read_only_key: { kind: 'forbidden', status: 403, where: ['REST'], meaning: 'a read_only key on a worker route that writes' },
   tenant_disabled: { kind: 'forbidden', status: 403, where: ['REST', 'GraphQL'], meaning: 'the tenant is disabled: its keys and webhooks are refused' },
   api_key_malformed: { kind: 'invalid', status: 400, where: ['log'], meaning: 'a key given to the platform (TRIBUTARY_ADMIN_KEY) does not look like `trb_<12 characters>_<43 characters>`' },
-  secret_unreadable: { kind: 'internal', status: 500, where: ['REST', 'GraphQL', 'record'], meaning: 'a stored secret could not be decrypted (wrong TRIBUTARY_ENCRYPTION_KEY)' },
+  secret_unreadable: { kind: 'internal', status: 500, where: ['record', 'log'], meaning: 'a stored secret could not be decrypted (another TRIBUTARY_ENCRYPTION_KEY); the webhook ingress answers it as `internal`' },
 
   // Gateway: management
   tenant_not_found: { kind: 'not_found', status: 404, where: ['REST', 'GraphQL'], meaning: 'no such tenant' },
