@@ -23,12 +23,11 @@ export type FeedCursor = Map<string, bigint>;
 const cursorKey = (topic: string, partition: number) => `${topic}#${partition}`;
 
 /**
- * (Its reads are SQL: aggregates and lateral joins over other libs' tables — the messaging log, platform.instances —
- * that this app has no entities for.)
- *
  * What the operator page shows, read from the tables it lives in — `messaging.*` (the log or the
  * outbox, consumer groups, dead letters), `gateway.webhook_receipts`, `platform.instances` — and,
  * in Kafka mode, the consumer groups' lag from the broker. Platform-wide, for the platform admin.
+ * One read model for the page's one view: the overview query and the live feeds both read it. Its reads
+ * of other libs' tables are SQL (aggregates and lateral joins over tables this app has no entities for).
  */
 @Injectable()
 export class OperatorReadModel implements OnApplicationShutdown {

@@ -8,8 +8,6 @@ export const topicNames = allTopics.map((t) => t.name);
 
 export const rateLimit = { minimum: 1, maximum: 1_000_000 };
 
-export const MAX_OVERLAP_SECONDS = 30 * 24 * 3600;
-
 @ObjectType('Webhook', { description: 'An address a vendor delivers to; deliveries become events on its topic' })
 export class WebhookView {
   @ApiProperty({ format: 'uuid' })

@@ -1,7 +1,8 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_OVERLAP_SECONDS } from '../webhook.dto.js';
+
+const MAX_OVERLAP_SECONDS = 30 * 24 * 3600;
 
 @InputType('RotateWebhookSecretInput')
 export class RotateSecretBody {
