@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ReadinessCheck } from '@tributary/lifecycle';
 import { ChangeSource } from '../sources/change-source.js';
-import { TriggerInstaller } from './trigger-installer.js';
+import { TriggerInstaller } from '../sources/trigger-installer.js';
 
 /**
  * The change-sink is ready while every table it is configured to capture is captured: the

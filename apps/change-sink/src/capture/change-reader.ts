@@ -9,7 +9,7 @@ import type { Gauge } from 'prom-client';
 import { Observable } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
-import { ChangePolicy } from '../delivery/change-policy.js';
+import { ChangeAudience } from './change-audience.js';
 import { PrunedEntity } from './pruned.entity.js';
 import {
   committedBefore,
@@ -106,7 +106,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ChangeSinkConfig,
-    private readonly policy: ChangePolicy,
+    private readonly audiences: ChangeAudience,
     metrics: Metrics,
   ) {
     this.delay = metrics.settableGauge('tributary_change_capture_delay_seconds', 'From a captured row change to its hand-off to subscribers (last change)');
@@ -235,9 +235,9 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     const tenant = this.listeners.get(tenantKey(change.tenantId));
     if (!tenant) return;
     tenant.all.forEach((listener) => this.call(listener, change));
-    let audience: '*' | string[];
+    let audience: '*' | readonly string[];
     try {
-      audience = this.policy.audience(change);
+      audience = this.audiences.of(change);
     } catch (error) {
       this.logger.error({ err: error, changeId: change.id, table: change.table }, 'routing a change failed');
       return;

@@ -1,16 +1,16 @@
 import { loadChangeSinkConfig } from '../change-sink.config.js';
 import type { CapturedChange } from '../capture/captured-change.js';
 import type { Viewer } from '../auth/viewer.js';
+import { ChangeAudience } from '../capture/change-audience.js';
 import { ChangePolicy } from './change-policy.js';
 
-const policy = new ChangePolicy(
-  loadChangeSinkConfig({
-    DATABASE_URL: 'postgres://localhost/x',
-    TABLE_NAMES: 'users,games,notes,statuses,unrouted',
-    TABLE_AUTH_COLUMN_ROUTING: '{"users":"id","games":"hostUserId","notes":["senderID","recipientID"],"statuses":"*"}',
-    FILTERS: 'users.password',
-  }),
-);
+const config = loadChangeSinkConfig({
+  DATABASE_URL: 'postgres://localhost/x',
+  TABLE_NAMES: 'users,games,notes,statuses,unrouted',
+  TABLE_AUTH_COLUMN_ROUTING: '{"users":"id","games":"hostUserId","notes":["senderID","recipientID"],"statuses":"*"}',
+  FILTERS: 'users.password',
+});
+const policy = new ChangePolicy(config, new ChangeAudience(config));
 
 const change = (table: string, row: Record<string, unknown>, extra: Partial<CapturedChange> = {}): CapturedChange => ({
   id: '1',
@@ -69,12 +69,5 @@ describe('ChangePolicy: who sees a change, and what of it', () => {
     expect(['3', '4'].map((id) => sees(toOne, user(id)))).toEqual([true, false]);
     expect(sees(toOne, key('acme'))).toBe(false);
     expect(sees(change('anything', {}, { targetUser: '*' }), user('4'))).toBe(true);
-  });
-
-  it('names the audience a change can reach, matching what view allows', () => {
-    expect(policy.audience(change('notes', { senderID: 1, recipientID: null }))).toEqual(['1']);
-    expect(policy.audience(change('statuses', {}))).toBe('*');
-    expect(policy.audience(change('unrouted', { id: 1 }))).toEqual([]);
-    expect(policy.audience(change('x', {}, { targetUser: '9' }))).toEqual(['9']);
   });
 });

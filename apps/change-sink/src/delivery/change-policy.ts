@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeSinkConfig } from '../change-sink.config.js';
-import type { RoutingRule } from '../table-routing.js';
+import { ChangeAudience } from '../capture/change-audience.js';
 import type { CapturedChange } from '../capture/captured-change.js';
 import type { Viewer } from '../auth/viewer.js';
 
@@ -26,23 +26,24 @@ export interface DeliveredChange {
  */
 @Injectable()
 export class ChangePolicy {
-  private readonly routing: Map<string, RoutingRule>;
   private readonly filters: Map<string, Set<string>>;
   /** What is sent of a change does not depend on who receives it: built once, shared (and encoded once). */
   private readonly views = new WeakMap<CapturedChange, DeliveredChange>();
 
-  constructor(config: ChangeSinkConfig) {
-    this.routing = config.routing;
+  constructor(
+    config: ChangeSinkConfig,
+    private readonly audiences: ChangeAudience,
+  ) {
     this.filters = config.filters;
   }
 
   /** What `viewer` receives of `change`, or null when it may not see it. */
   view(change: CapturedChange, viewer: Viewer): DeliveredChange | null {
     if (change.tenantId !== viewer.tenantId) return null;
-    const row = (change.op === 'delete' ? change.oldRow : change.row) ?? {};
-    if (!this.allows(change, row, viewer)) return null;
+    if (!this.allows(change, viewer)) return null;
     const cached = this.views.get(change);
     if (cached) return cached;
+    const row = (change.op === 'delete' ? change.oldRow : change.row) ?? {};
     const view: DeliveredChange = {
       id: change.cursor,
       table: change.table,
@@ -58,29 +59,14 @@ export class ChangePolicy {
   }
 
   /**
-   * The user ids a change can reach ('*': every user of its tenant), so that delivery looks only at
-   * those users' connections instead of testing every connection. Platform API keys are not in it:
-   * they see their whole tenant.
+   * A user sees what its audience names; a platform API key sees every captured change of its tenant, and of
+   * published ones those sent to everyone.
    */
-  audience(change: CapturedChange): '*' | string[] {
-    if (change.targetUser !== null) return change.targetUser === '*' ? '*' : [change.targetUser];
-    const rule = this.routing.get(change.table);
-    if (rule === undefined) return [];
-    if (rule === '*') return '*';
-    const row = (change.op === 'delete' ? change.oldRow : change.row) ?? {};
-    return rule.flatMap((column) => (row[column] === null || row[column] === undefined ? [] : [String(row[column])]));
-  }
-
-  private allows(change: CapturedChange, row: Record<string, unknown>, viewer: Viewer): boolean {
-    if (change.targetUser !== null) return change.targetUser === '*' || (viewer.kind === 'user' && viewer.userId === change.targetUser);
-    if (viewer.kind === 'tenant_key') return true;
-    const rule = this.routing.get(change.table);
-    if (rule === undefined) return false;
-    if (rule === '*') return true;
-    return rule.some((column) => {
-      const value = row[column];
-      return value !== null && value !== undefined && String(value) === viewer.userId;
-    });
+  private allows(change: CapturedChange, viewer: Viewer): boolean {
+    const audience = this.audiences.of(change);
+    if (audience === '*') return true;
+    if (viewer.kind === 'tenant_key') return change.targetUser === null;
+    return audience.includes(viewer.userId);
   }
 
   private filtered(table: string, row: Record<string, unknown>): Record<string, unknown> {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
-import { TriggerInstaller } from '../capture/trigger-installer.js';
 import { ChangeSource, type UserRecord } from './change-source.js';
 import { checkOperatorSchema } from './schema-check.js';
 import { pgIdentifier, pgTable, splitTable } from './sql-quoting.js';
+import { TriggerInstaller } from './trigger-installer.js';
 
 /** The operator's tables in the change-sink's own PostgreSQL database, captured by triggers. */
 @Injectable()

@@ -2,10 +2,10 @@ import { escapeId } from 'mysql2/promise';
 import pg, { escapeIdentifier as pgId } from 'pg';
 import { DataSource } from 'typeorm';
 import { connectSocket, createTestDatabase, createTestMysqlDatabase, eventually, type SocketClient, type TestDatabase } from '@tributary/testing';
-import { TriggerInstaller } from '../capture/trigger-installer.js';
 import { loadChangeSinkConfig, type ChangeSinkConfig } from '../change-sink.config.js';
 import { MysqlChangeSource } from './mysql-change-source.js';
 import { PostgresChangeSource } from './postgres-change-source.js';
+import { TriggerInstaller } from './trigger-installer.js';
 import { startSink, type RunningSink } from '../change-sink-harness.js';
 
 /** Column names the operator's tables may have: the configuration names none of them, the capture writes them all. */

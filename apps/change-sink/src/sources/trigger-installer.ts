@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
-import { pgNameLiteral, pgTable } from '../sources/sql-quoting.js';
+import { pgNameLiteral, pgTable } from './sql-quoting.js';
 
 const TRIGGER = 'tributary_capture';
 
