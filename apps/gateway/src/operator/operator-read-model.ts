@@ -1,16 +1,20 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
   createKafka,
+  DeadLetterEntity,
+  GroupPartitionEntity,
   kafkaConsumerGroups,
   kafkaConsumerLag,
   PostgresMessageLog,
+  TopicPartitionEntity,
   TRANSPORT_OPTIONS,
   type Envelope,
   type TransportOptions,
 } from '@tributary/messaging';
 import { allTopics } from '@tributary/topics';
 import type { Admin } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { InstanceEntity } from '@tributary/database';
+import { DataSource, Raw } from 'typeorm';
 import { WebhookReceiptEntity } from '../webhooks/receive-webhook/webhook-receipt.entity.js';
 import type { ConsumerGroupLag, FlowMessage, OperatorDeadLetter, OperatorStats, PlatformInstance, WebhookDeliveryView } from './operator.dto.js';
 
@@ -27,7 +31,7 @@ const cursorKey = (topic: string, partition: number) => `${topic}#${partition}`;
  * outbox, consumer groups, dead letters), `gateway.webhook_receipts`, `platform.instances` — and,
  * in Kafka mode, the consumer groups' lag from the broker. Platform-wide, for the platform admin.
  * One read model for the page's one view: the overview query and the live feeds both read it. Its reads
- * of other libs' tables are SQL (aggregates and lateral joins over tables this app has no entities for).
+ * of the messaging log itself (a lateral join, unnest arrays) are SQL; the rest go through the libs' entities.
  */
 @Injectable()
 export class OperatorReadModel implements OnApplicationShutdown {
@@ -53,22 +57,30 @@ export class OperatorReadModel implements OnApplicationShutdown {
   }
 
   private async topics() {
-    // SQL: an aggregate over the messaging lib's topic_partitions (no entity here).
-    const rows = await this.dataSource.query<{ topic: string; partitions: number; messages: string }[]>(
-      `SELECT topic, count(*)::int AS partitions, sum(next_offset)::text AS messages FROM messaging.topic_partitions GROUP BY topic ORDER BY topic`,
-    );
+    const rows = await this.dataSource
+      .createQueryBuilder(TopicPartitionEntity, 'p')
+      .select('p.topic', 'topic')
+      .addSelect('count(*)::int', 'partitions')
+      .addSelect('sum(p.next_offset)::text', 'messages')
+      .groupBy('p.topic')
+      .orderBy('p.topic')
+      .getRawMany<{ topic: string; partitions: number; messages: string }>();
     return rows.map((r) => ({ topic: r.topic, partitions: r.partitions, messages: r.messages }));
   }
 
   /** The postgres log's groups (and the outbox relay) from its tables; in Kafka mode every consumer group from the broker too. */
   async lag(): Promise<ConsumerGroupLag[]> {
-    // SQL: an aggregate join over the messaging lib's group and topic partitions (no entity here).
-    const rows = await this.dataSource.query<{ group_id: string; topic: string; lag: string }[]>(
-      `SELECT g.group_id, g.topic, sum(p.next_offset - g.committed_offset)::bigint AS lag
-         FROM messaging.group_partitions g
-         JOIN messaging.topic_partitions p ON p.topic = g.topic AND p.partition = g.partition
-        GROUP BY g.group_id, g.topic ORDER BY g.group_id, g.topic`,
-    );
+    const rows = await this.dataSource
+      .createQueryBuilder(GroupPartitionEntity, 'g')
+      .innerJoin(TopicPartitionEntity, 'p', 'p.topic = g.topic AND p.partition = g.partition')
+      .select('g.group_id', 'group_id')
+      .addSelect('g.topic', 'topic')
+      .addSelect('sum(p.next_offset - g.committed_offset)::bigint', 'lag')
+      .groupBy('g.group_id')
+      .addGroupBy('g.topic')
+      .orderBy('g.group_id')
+      .addOrderBy('g.topic')
+      .getRawMany<{ group_id: string; topic: string; lag: string }>();
     const lags: ConsumerGroupLag[] = rows.map((r) => ({ group: r.group_id, topic: r.topic, lag: Number(r.lag), source: 'postgres' }));
     if (this.transport.kind !== 'kafka') return lags;
     try {
@@ -98,44 +110,33 @@ export class OperatorReadModel implements OnApplicationShutdown {
   }
 
   async deadLetters(): Promise<OperatorDeadLetter[]> {
-    // SQL: the messaging lib's dead letters, read-only (no entity here).
-    const rows = await this.dataSource.query<DeadLetterRow[]>(
-      `SELECT id::text, group_id, topic, message_id, tenant_id, error_code, error_message, attempts, dead_at
-         FROM messaging.dead_letters WHERE status = 'dead' ORDER BY id DESC LIMIT $1`,
-      [LIST_LIMIT],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      group: r.group_id,
-      topic: r.topic,
-      messageId: r.message_id,
-      tenantId: r.tenant_id,
-      errorCode: r.error_code,
-      errorMessage: r.error_message,
-      attempts: r.attempts,
-      deadAt: new Date(r.dead_at).toISOString(),
+    const letters = await this.dataSource.manager.find(DeadLetterEntity, { where: { status: 'dead' }, order: { id: 'DESC' }, take: LIST_LIMIT });
+    return letters.map((d) => ({
+      id: String(d.id),
+      group: d.groupId,
+      topic: d.topic,
+      messageId: d.messageId,
+      tenantId: d.tenantId,
+      errorCode: d.errorCode,
+      errorMessage: d.errorMessage,
+      attempts: d.attempts,
+      deadAt: d.deadAt.toISOString(),
     }));
   }
 
-  private async deadLetterCount(): Promise<number> {
-    // SQL: a count over the messaging lib's dead letters (no entity here).
-    const [row] = await this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM messaging.dead_letters WHERE status = 'dead'`);
-    return row.n;
+  private deadLetterCount(): Promise<number> {
+    return this.dataSource.manager.count(DeadLetterEntity, { where: { status: 'dead' } });
   }
 
   async instances(): Promise<PlatformInstance[]> {
-    // SQL: platform.instances, the lifecycle lib's heartbeat table (no entity here).
-    const rows = await this.dataSource.query<InstanceRow[]>(
-      `SELECT instance_id, app, started_at, heartbeat_at, connected_clients FROM platform.instances
-        WHERE heartbeat_at > now() - make_interval(secs => $1) ORDER BY app, started_at`,
-      [STALE_AFTER_SECONDS],
-    );
-    return rows.map((r) => ({
-      app: r.app,
-      instanceId: r.instance_id,
-      startedAt: new Date(r.started_at).toISOString(),
-      heartbeatAt: new Date(r.heartbeat_at).toISOString(),
-      connectedClients: r.connected_clients,
+    const alive = Raw<Date>((column) => `${column} > now() - make_interval(secs => :stale)`, { stale: STALE_AFTER_SECONDS });
+    const instances = await this.dataSource.manager.find(InstanceEntity, { where: { heartbeatAt: alive }, order: { app: 'ASC', startedAt: 'ASC' } });
+    return instances.map((i) => ({
+      app: i.app,
+      instanceId: i.instanceId,
+      startedAt: i.startedAt.toISOString(),
+      heartbeatAt: i.heartbeatAt.toISOString(),
+      connectedClients: i.connectedClients,
     }));
   }
 
@@ -157,11 +158,8 @@ export class OperatorReadModel implements OnApplicationShutdown {
 
   /** Where the log ends now, per partition: a live feed starts here. */
   async feedStart(): Promise<FeedCursor> {
-    // SQL: the messaging lib's partition ends (no entity here).
-    const rows = await this.dataSource.query<{ topic: string; partition: number; next_offset: string }[]>(
-      `SELECT topic, partition, next_offset::text AS next_offset FROM messaging.topic_partitions`,
-    );
-    return new Map(rows.map((r) => [cursorKey(r.topic, r.partition), BigInt(r.next_offset)]));
+    const ends = await this.dataSource.manager.find(TopicPartitionEntity);
+    return new Map(ends.map((e) => [cursorKey(e.topic, e.partition), BigInt(e.nextOffset)]));
   }
 
   /**
@@ -169,11 +167,8 @@ export class OperatorReadModel implements OnApplicationShutdown {
    * Offsets become visible in order (appends lock their partition row until commit), so nothing is skipped.
    */
   async feedNext(cursor: FeedCursor, limit = 500): Promise<FlowMessage[]> {
-    // SQL: the messaging lib's partition ends (no entity here).
-    const ends = await this.dataSource.query<{ topic: string; partition: number; next_offset: string }[]>(
-      `SELECT topic, partition, next_offset::text AS next_offset FROM messaging.topic_partitions`,
-    );
-    const behind = ends.filter((e) => BigInt(e.next_offset) > (cursor.get(cursorKey(e.topic, e.partition)) ?? 0n));
+    const ends = await this.dataSource.manager.find(TopicPartitionEntity);
+    const behind = ends.filter((e) => BigInt(e.nextOffset) > (cursor.get(cursorKey(e.topic, e.partition)) ?? 0n));
     if (behind.length === 0) return [];
     // SQL: a join on unnest arrays over the messaging log (no ORM form).
     const rows = await this.dataSource.query<MessageRow[]>(
@@ -224,22 +219,3 @@ function toFlowMessage(row: MessageRow): FlowMessage {
   };
 }
 
-interface DeadLetterRow {
-  id: string;
-  group_id: string;
-  topic: string;
-  message_id: string;
-  tenant_id: string | null;
-  error_code: string;
-  error_message: string;
-  attempts: number;
-  dead_at: Date;
-}
-
-interface InstanceRow {
-  instance_id: string;
-  app: string;
-  started_at: Date;
-  heartbeat_at: Date;
-  connected_clients: number | null;
-}

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { TributaryError } from '@tributary/domain';
-import { DeadLetterQueue, type Envelope } from '@tributary/messaging';
+import { DeadLetterEntity, DeadLetterQueue, type Envelope } from '@tributary/messaging';
 import { requirePlatformAdmin } from '@tributary/tenancy';
 import { DataSource } from 'typeorm';
 import type { RedriveResult } from '../operator.dto.js';
@@ -20,13 +20,10 @@ export class RedriveDeadLetterHandler implements ICommandHandler<RedriveDeadLett
     requirePlatformAdmin(caller);
     if (!/^\d{1,18}$/.test(id)) throw new TributaryError('invalid', 'dead_letter_id_invalid', 'A dead letter id is a number');
     return this.dataSource.transaction(async (manager) => {
-      // SQL: the messaging lib's dead letter, locked for the redrive (no entity of this app).
-      const [row] = await manager.query<{ id: string; topic: string; envelope: Partial<Envelope> }[]>(
-        `SELECT id::text, topic, envelope FROM messaging.dead_letters WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
+      // Locked until the redrive commits: two operators redriving it at once do it once.
+      const row = await manager.findOne(DeadLetterEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw new TributaryError('not_found', 'dead_letter_not_found', `No dead letter ${id}`);
-      const envelope = row.envelope;
+      const envelope = row.envelope as Partial<Envelope> | null;
       if (!envelope || typeof envelope.id !== 'string' || envelope.type !== row.topic) {
         throw new TributaryError('conflict', 'dead_letter_not_redrivable', `Dead letter ${id} holds no well-formed message to send again`);
       }
