@@ -70,4 +70,9 @@ describe('ChangePolicy: who sees a change, and what of it', () => {
     expect(sees(toOne, key('acme'))).toBe(false);
     expect(sees(change('anything', {}, { targetUser: '*' }), user('4'))).toBe(true);
   });
+  it("shows a platform API key a row whose routing value cannot be compared; a user's view of it fails (the feed skips it)", () => {
+    const poison = change('games', { hostUserId: { toString: 1 } });
+    expect(sees(poison, key('acme'))).toBe(true);
+    expect(() => policy.view(poison, user('7'))).toThrow(TypeError);
+  });
 });
