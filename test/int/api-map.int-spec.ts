@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+
+// @nestjs/swagger's metadata keys (its DECORATORS constants, not exported through its index).
+const SWAGGER_OPERATION = 'swagger/apiOperation';
+const SWAGGER_EXCLUDE_ENDPOINT = 'swagger/apiExcludeEndpoint';
+const SWAGGER_EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
 import pg from 'pg';
 import { connectSocket, createTestDatabase, eventually, readJson, type SocketClient, type TestDatabase } from '@tributary/testing';
 import { ChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
@@ -328,9 +333,10 @@ const asArray = (value: unknown): string[] => (Array.isArray(value) ? value : [v
  * metadata Nest routes by (no app sets a global prefix or versioning). An app's controllers serve
  * that app; a lib's serve every app.
  */
-async function declaredRoutes(): Promise<{ routes: Map<string, string>; duplicates: string[] }> {
+async function declaredRoutes(): Promise<{ routes: Map<string, string>; duplicates: string[]; implicitIds: string[] }> {
   const routes = new Map<string, string>();
   const duplicates: string[] = [];
+  const implicitIds: string[] = [];
   for (const file of controllerFiles()) {
     const [top, app] = file.split('/');
     const section: SectionName | undefined = top === 'libs' ? 'every' : (APP_NAMES as string[]).includes(app) ? (app as AppName) : undefined;
@@ -346,6 +352,7 @@ async function declaredRoutes(): Promise<{ routes: Map<string, string>; duplicat
         if (typeof handler !== 'function' || !Reflect.hasOwnMetadata(METHOD_METADATA, handler)) continue;
         const method = RequestMethod[Reflect.getOwnMetadata(METHOD_METADATA, handler) as RequestMethod];
         found += 1;
+        if (publishedWithoutOperationId(controller, handler)) implicitIds.push(`${file}: ${controller.name}.${name}`);
         for (const base of asArray(Reflect.getOwnMetadata(PATH_METADATA, controller))) {
           for (const path of asArray(Reflect.getOwnMetadata(PATH_METADATA, handler))) {
             const key = route(section ?? 'every', method, joinPath(base, path));
@@ -358,7 +365,19 @@ async function declaredRoutes(): Promise<{ routes: Map<string, string>; duplicat
     }
     if (found !== decorated) duplicates.push(`${file}: ${decorated} route decorators, ${found} routes on the controllers it exports`);
   }
-  return { routes, duplicates };
+  return { routes, duplicates, implicitIds };
+}
+
+/**
+ * A route in the OpenAPI document whose operationId is not declared: Swagger would make one from the controller's
+ * class and method names, so renaming a class would change the published API.
+ */
+function publishedWithoutOperationId(controller: object, handler: object): boolean {
+  if (Reflect.getMetadata(SWAGGER_EXCLUDE_CONTROLLER, controller)?.[0] || Reflect.getMetadata(SWAGGER_EXCLUDE_ENDPOINT, handler)?.disable) {
+    return false;
+  }
+  const operation = Reflect.getMetadata(SWAGGER_OPERATION, handler) as { operationId?: string } | undefined;
+  return !operation?.operationId;
 }
 
 /**
@@ -414,6 +433,10 @@ describe('docs/api-map.md use case folders', () => {
 
   beforeAll(async () => {
     declared = await declaredRoutes();
+  });
+
+  it('publishes every OpenAPI operation under an operationId its controller declares (not one derived from class names)', () => {
+    expect(declared.implicitIds).toEqual([]);
   });
 
   it('reads the routes of every controller (each declared by one controller of one app, or of a lib)', () => {

@@ -56,7 +56,7 @@ export class HealthController {
 
   /** The process is alive (its event loop answers); a failing liveness probe restarts the container. */
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOperation({ operationId: 'HealthController_live', summary: 'Liveness: the process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -67,7 +67,7 @@ export class HealthController {
    */
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database, message transport, app-specific dependencies, not draining (503 when not ready)' })
+  @ApiOperation({ operationId: 'HealthController_ready', summary: 'Readiness: database, message transport, app-specific dependencies, not draining (503 when not ready)' })
   async ready() {
     try {
       return await this.health.check([

@@ -180,7 +180,7 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics of this app' })
+  @ApiOperation({ operationId: 'MetricsController_scrape', summary: 'Prometheus metrics of this app' })
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

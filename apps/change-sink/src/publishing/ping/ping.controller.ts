@@ -7,7 +7,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 export class PingController {
   @Get()
   @Header('content-type', 'text/plain; charset=utf-8')
-  @ApiOperation({ summary: 'Always "pong" while the service is up (esink)' })
+  @ApiOperation({ operationId: 'PingController_ping', summary: 'Always "pong" while the service is up (esink)' })
   @ApiOkResponse({ description: 'pong', schema: { type: 'string', example: 'pong' } })
   ping(): string {
     return 'pong';

@@ -20,7 +20,7 @@ export class PublishController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send a change to connected clients (esink): to one userId, or "*" for everyone' })
+  @ApiOperation({ operationId: 'PublishController_publish', summary: 'Send a change to connected clients (esink): to one userId, or "*" for everyone' })
   @ApiBody({ type: PublishChangeBody })
   @ApiResponse({ status: 200, type: PublishedBody, description: 'Created and sent' })
   @ApiResponse({ status: 400, description: 'validation_failed / invalid_json: invalid parameters' })

@@ -16,7 +16,7 @@ export class AppendToStreamController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post(':streamId/events')
-  @ApiOperation({
+  @ApiOperation({ operationId: 'AppendToStreamController_append',
     summary: "Append events to one of the tenant's streams, checking its version",
     description: 'Idempotent by event id: repeating an append returns the original events (200) instead of storing them again (201).',
   })

@@ -13,7 +13,7 @@ export class GetEventController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':eventId')
-  @ApiOperation({ summary: "One of the tenant's events by id" })
+  @ApiOperation({ operationId: 'ReadAllController_one', summary: "One of the tenant's events by id" })
   @ApiResponse({ status: 200, type: EventView })
   @ApiResponse({ status: 400, description: 'event_id_invalid' })
   @ApiResponse({ status: 401, description: 'unauthenticated' })

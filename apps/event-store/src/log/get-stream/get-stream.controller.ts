@@ -13,7 +13,7 @@ export class GetStreamController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':streamId')
-  @ApiOperation({ summary: "One of the tenant's streams: its version and times" })
+  @ApiOperation({ operationId: 'ReadStreamController_get', summary: "One of the tenant's streams: its version and times" })
   @ApiResponse({ status: 200, type: StreamView })
   @ApiResponse({ status: 401, description: 'unauthenticated' })
   @ApiResponse({ status: 403, description: 'tenant_required' })

@@ -16,7 +16,7 @@ export class ListStreamsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "The tenant's streams in id order, a page at a time" })
+  @ApiOperation({ operationId: 'ListStreamsController_list', summary: "The tenant's streams in id order, a page at a time" })
   @ApiResponse({ status: 200, type: StreamListView })
   @ApiResponse({ status: 400, description: 'validation_failed' })
   @ApiResponse({ status: 401, description: 'unauthenticated' })

@@ -16,7 +16,7 @@ export class ReadAllController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({
+  @ApiOperation({ operationId: 'ReadAllController_all',
     summary: "$all of the tenant: every event in commit order, by type and time, a page at a time",
     description: 'Continue with `after` = the returned cursor: an event committed late is never skipped and none is returned twice.',
   })

@@ -16,7 +16,7 @@ export class ReadStreamController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':streamId/events')
-  @ApiOperation({ summary: "Events of one of the tenant's streams, by version, a page at a time" })
+  @ApiOperation({ operationId: 'ReadStreamController_events', summary: "Events of one of the tenant's streams, by version, a page at a time" })
   @ApiResponse({ status: 200, type: StreamEventsView })
   @ApiResponse({ status: 400, description: 'validation_failed, stream_id_invalid' })
   @ApiResponse({ status: 401, description: 'unauthenticated' })

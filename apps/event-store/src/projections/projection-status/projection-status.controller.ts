@@ -13,7 +13,7 @@ export class ProjectionStatusController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every projection with its version, checkpoint, lag and latest rebuild (platform admin key)' })
+  @ApiOperation({ operationId: 'ProjectionStatusController_list', summary: 'Every projection with its version, checkpoint, lag and latest rebuild (platform admin key)' })
   @ApiResponse({ status: 200, type: [ProjectionStatusBody] })
   @ApiResponse({ status: 401, description: 'unauthenticated' })
   @ApiResponse({ status: 403, description: 'admin_required' })
@@ -22,7 +22,7 @@ export class ProjectionStatusController {
   }
 
   @Get(':name')
-  @ApiOperation({ summary: "One projection's status, with its rebuild's progress (platform admin key)" })
+  @ApiOperation({ operationId: 'ProjectionStatusController_get', summary: "One projection's status, with its rebuild's progress (platform admin key)" })
   @ApiResponse({ status: 200, type: ProjectionStatusBody })
   @ApiResponse({ status: 401, description: 'unauthenticated' })
   @ApiResponse({ status: 403, description: 'admin_required' })

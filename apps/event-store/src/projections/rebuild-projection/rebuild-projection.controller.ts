@@ -17,7 +17,7 @@ export class RebuildProjectionController {
 
   @Post(':name/rebuild')
   @HttpCode(202)
-  @ApiOperation({
+  @ApiOperation({ operationId: 'RebuildProjectionController_rebuild',
     summary: 'Rebuild a projection from the log into shadow tables, then swap them in (platform admin key)',
     description: 'Answers at once; follow the progress with GET /v1/projections/{name}. An unfinished rebuild is continued, not restarted.',
   })

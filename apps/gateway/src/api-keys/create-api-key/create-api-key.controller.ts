@@ -13,7 +13,7 @@ export class CreateApiKeyController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @ApiOperation({ summary: 'Issue an API key: a service key with a role, or a key of a user (owner); the key is shown once' })
+  @ApiOperation({ operationId: 'ApiKeysController_create', summary: 'Issue an API key: a service key with a role, or a key of a user (owner); the key is shown once' })
   @ApiResponse({ status: 201, type: ApiKeyCreatedView })
   @NotFoundResponse('user_not_found')
   create(@Caller() caller: Principal, @Body() body: CreateApiKeyBody): Promise<ApiKeyCreatedView> {

@@ -12,7 +12,7 @@ export class GetApiKeyController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':keyId')
-  @ApiOperation({ summary: 'Get an API key (never its secret)' })
+  @ApiOperation({ operationId: 'ApiKeysController_get', summary: 'Get an API key (never its secret)' })
   @ApiResponse({ status: 200, type: ApiKeyView })
   @NotFoundResponse('api_key_not_found')
   get(@Caller() caller: Principal, @Param('keyId') id: string): Promise<ApiKeyView> {

@@ -13,7 +13,7 @@ export class ListApiKeysController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's API keys (never their secrets)" })
+  @ApiOperation({ operationId: 'ApiKeysController_list', summary: "List the tenant's API keys (never their secrets)" })
   @ApiResponse({ status: 200, type: ApiKeyPage })
   list(@Caller() caller: Principal, @Query() page: PageQuery): Promise<Page<ApiKeyView>> {
     return this.queryBus.execute(new ListApiKeys(caller, page));

@@ -12,7 +12,7 @@ export class RevokeApiKeyController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Delete(':keyId')
-  @ApiOperation({ summary: 'Revoke an API key at once (owner)' })
+  @ApiOperation({ operationId: 'ApiKeysController_revoke', summary: 'Revoke an API key at once (owner)' })
   @ApiResponse({ status: 200, type: ApiKeyView })
   @NotFoundResponse('api_key_not_found')
   revoke(@Caller() caller: Principal, @Param('keyId') id: string): Promise<ApiKeyView> {

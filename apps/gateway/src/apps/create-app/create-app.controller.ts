@@ -13,7 +13,7 @@ export class CreateAppController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @ApiOperation({ summary: 'Add an app: one vendor configuration (member)' })
+  @ApiOperation({ operationId: 'AppsController_create', summary: 'Add an app: one vendor configuration (member)' })
   @ApiResponse({ status: 201, type: AppView })
   create(@Caller() caller: Principal, @Body() body: CreateAppBody): Promise<AppView> {
     return this.commandBus.execute(new CreateApp(caller, body));

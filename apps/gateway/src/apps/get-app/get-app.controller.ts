@@ -12,7 +12,7 @@ export class GetAppController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':appId')
-  @ApiOperation({ summary: 'Get an app' })
+  @ApiOperation({ operationId: 'AppsController_get', summary: 'Get an app' })
   @ApiResponse({ status: 200, type: AppView })
   @NotFoundResponse('app_not_found')
   get(@Caller() caller: Principal, @Param('appId') id: string): Promise<AppView> {

@@ -13,7 +13,7 @@ export class ListAppsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's apps" })
+  @ApiOperation({ operationId: 'AppsController_list', summary: "List the tenant's apps" })
   @ApiResponse({ status: 200, type: AppPage })
   list(@Caller() caller: Principal, @Query() page: PageQuery): Promise<Page<AppView>> {
     return this.queryBus.execute(new ListApps(caller, page));

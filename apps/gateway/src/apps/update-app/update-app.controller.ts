@@ -13,7 +13,7 @@ export class UpdateAppController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Patch(':appId')
-  @ApiOperation({ summary: 'Rename, reconfigure, disable or enable an app (member)' })
+  @ApiOperation({ operationId: 'AppsController_update', summary: 'Rename, reconfigure, disable or enable an app (member)' })
   @ApiResponse({ status: 200, type: AppView })
   @NotFoundResponse('app_not_found')
   update(@Caller() caller: Principal, @Param('appId') id: string, @Body() body: UpdateAppBody): Promise<AppView> {

@@ -13,7 +13,7 @@ export class CreateIntegrationController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @ApiOperation({ summary: "Connect some of the tenant's apps as an integration (member); billing sets its subscription" })
+  @ApiOperation({ operationId: 'IntegrationsController_create', summary: "Connect some of the tenant's apps as an integration (member); billing sets its subscription" })
   @ApiResponse({ status: 201, type: IntegrationView })
   @NotFoundResponse('app_not_found')
   create(@Caller() caller: Principal, @Body() body: CreateIntegrationBody): Promise<IntegrationView> {

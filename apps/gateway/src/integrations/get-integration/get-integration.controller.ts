@@ -12,7 +12,7 @@ export class GetIntegrationController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':integrationId')
-  @ApiOperation({ summary: 'Get an integration' })
+  @ApiOperation({ operationId: 'IntegrationsController_get', summary: 'Get an integration' })
   @ApiResponse({ status: 200, type: IntegrationView })
   @NotFoundResponse('integration_not_found')
   get(@Caller() caller: Principal, @Param('integrationId') id: string): Promise<IntegrationView> {

@@ -13,7 +13,7 @@ export class ListIntegrationsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's integrations" })
+  @ApiOperation({ operationId: 'IntegrationsController_list', summary: "List the tenant's integrations" })
   @ApiResponse({ status: 200, type: IntegrationPage })
   list(@Caller() caller: Principal, @Query() page: PageQuery): Promise<Page<IntegrationView>> {
     return this.queryBus.execute(new ListIntegrations(caller, page));

@@ -13,7 +13,7 @@ export class SetSubscriptionController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Put(':tenantId/integrations/:integrationId/subscription')
-  @ApiOperation({ summary: "Record what a tenant paid for an integration (platform admin: billing)" })
+  @ApiOperation({ operationId: 'TenantsController_setSubscription', summary: "Record what a tenant paid for an integration (platform admin: billing)" })
   @ApiResponse({ status: 200, type: IntegrationView })
   @NotFoundResponse('tenant_not_found, integration_not_found')
   setSubscription(@Caller() caller: Principal, @Param('tenantId') tenantId: string, @Param('integrationId') integrationId: string, @Body() body: SetSubscriptionBody): Promise<IntegrationView> {

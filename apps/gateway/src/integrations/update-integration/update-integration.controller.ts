@@ -13,7 +13,7 @@ export class UpdateIntegrationController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Patch(':integrationId')
-  @ApiOperation({ summary: 'Rename, change the apps of, disable or enable an integration (member)' })
+  @ApiOperation({ operationId: 'IntegrationsController_update', summary: 'Rename, change the apps of, disable or enable an integration (member)' })
   @ApiResponse({ status: 200, type: IntegrationView })
   @NotFoundResponse('integration_not_found, app_not_found')
   update(@Caller() caller: Principal, @Param('integrationId') id: string, @Body() body: UpdateIntegrationBody): Promise<IntegrationView> {

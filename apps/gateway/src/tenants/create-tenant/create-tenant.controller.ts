@@ -13,7 +13,7 @@ export class CreateTenantController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a tenant and its first owner API key (platform admin)' })
+  @ApiOperation({ operationId: 'TenantsController_create', summary: 'Create a tenant and its first owner API key (platform admin)' })
   @ApiResponse({ status: 201, type: TenantCreatedView })
   create(@Caller() caller: Principal, @Body() body: CreateTenantBody): Promise<TenantCreatedView> {
     return this.commandBus.execute(new CreateTenant(caller, body));

@@ -13,7 +13,7 @@ export class GetOwnTenantController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "The caller's tenant" })
+  @ApiOperation({ operationId: 'OwnTenantController_get', summary: "The caller's tenant" })
   @ApiResponse({ status: 200, type: TenantView })
   get(@Caller() caller: Principal): Promise<TenantView> {
     return this.queryBus.execute(new GetOwnTenant(caller));

@@ -12,7 +12,7 @@ export class GetTenantController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':tenantId')
-  @ApiOperation({ summary: 'Get a tenant (platform admin)' })
+  @ApiOperation({ operationId: 'TenantsController_get', summary: 'Get a tenant (platform admin)' })
   @ApiResponse({ status: 200, type: TenantView })
   @NotFoundResponse('tenant_not_found')
   get(@Caller() caller: Principal, @Param('tenantId') id: string): Promise<TenantView> {

@@ -13,7 +13,7 @@ export class IssueTenantApiKeyController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post(':tenantId/api-keys')
-  @ApiOperation({ summary: "Issue an API key for a tenant: provisioning, or recovery when its owners lost theirs (platform admin)" })
+  @ApiOperation({ operationId: 'TenantsController_issueKey', summary: "Issue an API key for a tenant: provisioning, or recovery when its owners lost theirs (platform admin)" })
   @ApiResponse({ status: 201, type: ApiKeyCreatedView })
   @NotFoundResponse('tenant_not_found')
   issueKey(@Caller() caller: Principal, @Param('tenantId') tenantId: string, @Body() body: IssueTenantKeyBody): Promise<ApiKeyCreatedView> {

@@ -13,7 +13,7 @@ export class ListTenantsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'List tenants (platform admin)' })
+  @ApiOperation({ operationId: 'TenantsController_list', summary: 'List tenants (platform admin)' })
   @ApiResponse({ status: 200, type: TenantPage })
   list(@Caller() caller: Principal, @Query() page: PageQuery): Promise<Page<TenantView>> {
     return this.queryBus.execute(new ListTenants(caller, page));

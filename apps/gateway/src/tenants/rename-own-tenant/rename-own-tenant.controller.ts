@@ -13,7 +13,7 @@ export class RenameOwnTenantController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Patch()
-  @ApiOperation({ summary: "Rename the caller's tenant (owner)" })
+  @ApiOperation({ operationId: 'OwnTenantController_update', summary: "Rename the caller's tenant (owner)" })
   @ApiResponse({ status: 200, type: TenantView })
   update(@Caller() caller: Principal, @Body() body: UpdateOwnTenantBody): Promise<TenantView> {
     return this.commandBus.execute(new RenameOwnTenant(caller, body));

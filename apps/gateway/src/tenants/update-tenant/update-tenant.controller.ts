@@ -13,7 +13,7 @@ export class UpdateTenantController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Patch(':tenantId')
-  @ApiOperation({ summary: 'Rename, disable/enable a tenant, or set its rate limit (platform admin)' })
+  @ApiOperation({ operationId: 'TenantsController_update', summary: 'Rename, disable/enable a tenant, or set its rate limit (platform admin)' })
   @ApiResponse({ status: 200, type: TenantView })
   @NotFoundResponse('tenant_not_found')
   update(@Caller() caller: Principal, @Param('tenantId') id: string, @Body() body: UpdateTenantBody): Promise<TenantView> {

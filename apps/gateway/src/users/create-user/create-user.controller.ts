@@ -13,7 +13,7 @@ export class CreateUserController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @ApiOperation({ summary: 'Add a user to the tenant (owner)' })
+  @ApiOperation({ operationId: 'UsersController_create', summary: 'Add a user to the tenant (owner)' })
   @ApiResponse({ status: 201, type: UserView })
   @ApiResponse({ status: 409, description: 'user_exists' })
   create(@Caller() caller: Principal, @Body() body: CreateUserBody): Promise<UserView> {

@@ -12,7 +12,7 @@ export class GetUserController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':userId')
-  @ApiOperation({ summary: 'Get a user' })
+  @ApiOperation({ operationId: 'UsersController_get', summary: 'Get a user' })
   @ApiResponse({ status: 200, type: UserView })
   @NotFoundResponse('user_not_found')
   get(@Caller() caller: Principal, @Param('userId') id: string): Promise<UserView> {

@@ -13,7 +13,7 @@ export class ListUsersController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's users" })
+  @ApiOperation({ operationId: 'UsersController_list', summary: "List the tenant's users" })
   @ApiResponse({ status: 200, type: UserPage })
   list(@Caller() caller: Principal, @Query() page: PageQuery): Promise<Page<UserView>> {
     return this.queryBus.execute(new ListUsers(caller, page));

@@ -13,7 +13,7 @@ export class UpdateUserController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Patch(':userId')
-  @ApiOperation({ summary: 'Rename, change the role of, disable or enable a user (owner)' })
+  @ApiOperation({ operationId: 'UsersController_update', summary: 'Rename, change the role of, disable or enable a user (owner)' })
   @ApiResponse({ status: 200, type: UserView })
   @NotFoundResponse('user_not_found')
   update(@Caller() caller: Principal, @Param('userId') id: string, @Body() body: UpdateUserBody): Promise<UserView> {

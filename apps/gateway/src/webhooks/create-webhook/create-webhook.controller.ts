@@ -13,7 +13,7 @@ export class CreateWebhookController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a webhook for an app (member); returns its URL and first secret (shown once)' })
+  @ApiOperation({ operationId: 'WebhooksController_create', summary: 'Create a webhook for an app (member); returns its URL and first secret (shown once)' })
   @ApiResponse({ status: 201, type: WebhookCreatedView })
   @NotFoundResponse('app_not_found')
   create(@Caller() caller: Principal, @Body() body: CreateWebhookBody): Promise<WebhookCreatedView> {

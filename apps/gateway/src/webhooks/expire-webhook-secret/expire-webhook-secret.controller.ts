@@ -12,7 +12,7 @@ export class ExpireWebhookSecretController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Delete(':webhookId/secrets/:secretId')
-  @ApiOperation({ summary: 'End one secret now, e.g. a leaked one (member); the last active secret cannot be ended' })
+  @ApiOperation({ operationId: 'WebhooksController_expire', summary: 'End one secret now, e.g. a leaked one (member); the last active secret cannot be ended' })
   @ApiResponse({ status: 200, type: WebhookSecretView })
   @ApiResponse({ status: 409, description: 'last_secret' })
   @NotFoundResponse('webhook_not_found, webhook_secret_not_found')

@@ -12,7 +12,7 @@ export class GetWebhookController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':webhookId')
-  @ApiOperation({ summary: 'Get a webhook' })
+  @ApiOperation({ operationId: 'WebhooksController_get', summary: 'Get a webhook' })
   @ApiResponse({ status: 200, type: WebhookView })
   @NotFoundResponse('webhook_not_found')
   get(@Caller() caller: Principal, @Param('webhookId') id: string): Promise<WebhookView> {

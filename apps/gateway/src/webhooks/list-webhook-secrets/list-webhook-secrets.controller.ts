@@ -12,7 +12,7 @@ export class ListWebhookSecretsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':webhookId/secrets')
-  @ApiOperation({ summary: "A webhook's secrets: ids, expiry, whether active (never their values)" })
+  @ApiOperation({ operationId: 'WebhooksController_secrets', summary: "A webhook's secrets: ids, expiry, whether active (never their values)" })
   @ApiResponse({ status: 200, type: [WebhookSecretView] })
   @NotFoundResponse('webhook_not_found')
   secrets(@Caller() caller: Principal, @Param('webhookId') webhookId: string): Promise<WebhookSecretView[]> {

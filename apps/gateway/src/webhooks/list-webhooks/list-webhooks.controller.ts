@@ -14,7 +14,7 @@ export class ListWebhooksController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's webhooks" })
+  @ApiOperation({ operationId: 'WebhooksController_list', summary: "List the tenant's webhooks" })
   @ApiResponse({ status: 200, type: WebhookPage })
   list(@Caller() caller: Principal, @Query() query: WebhookListQuery): Promise<Page<WebhookView>> {
     return this.queryBus.execute(new ListWebhooks(caller, query));

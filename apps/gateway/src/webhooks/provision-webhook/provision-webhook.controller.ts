@@ -13,7 +13,7 @@ export class ProvisionWebhookController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post(':tenantId/webhooks')
-  @ApiOperation({ summary: 'Provision a webhook for a tenant, optionally without an app (platform admin); returns its URL and secret' })
+  @ApiOperation({ operationId: 'TenantsController_provisionWebhook', summary: 'Provision a webhook for a tenant, optionally without an app (platform admin); returns its URL and secret' })
   @ApiResponse({ status: 201, type: WebhookCreatedView })
   @NotFoundResponse('tenant_not_found, app_not_found')
   provisionWebhook(@Caller() caller: Principal, @Param('tenantId') tenantId: string, @Body() body: ProvisionWebhookBody): Promise<WebhookCreatedView> {

@@ -13,7 +13,7 @@ export class RotateWebhookSecretController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post(':webhookId/secrets')
-  @ApiOperation({ summary: 'Rotate: a new secret, active at once; the current ones expire after overlapSeconds (member)' })
+  @ApiOperation({ operationId: 'WebhooksController_rotate', summary: 'Rotate: a new secret, active at once; the current ones expire after overlapSeconds (member)' })
   @ApiResponse({ status: 201, type: WebhookSecretCreatedView })
   @NotFoundResponse('webhook_not_found')
   rotate(@Caller() caller: Principal, @Param('webhookId') webhookId: string, @Body() body: RotateSecretBody): Promise<WebhookSecretCreatedView> {

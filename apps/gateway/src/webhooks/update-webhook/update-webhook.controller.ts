@@ -13,7 +13,7 @@ export class UpdateWebhookController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Patch(':webhookId')
-  @ApiOperation({ summary: 'Rename, disable/enable a webhook, or set its rate limit (member)' })
+  @ApiOperation({ operationId: 'WebhooksController_update', summary: 'Rename, disable/enable a webhook, or set its rate limit (member)' })
   @ApiResponse({ status: 200, type: WebhookView })
   @NotFoundResponse('webhook_not_found')
   update(@Caller() caller: Principal, @Param('webhookId') id: string, @Body() body: UpdateWebhookBody): Promise<WebhookView> {

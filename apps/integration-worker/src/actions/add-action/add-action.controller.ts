@@ -15,7 +15,7 @@ export class AddActionController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post('deployments/:id/actions')
-  @ApiOperation({ summary: "Bind one of the integration's methods to the deployment (runs by topic, schedule or hand)" })
+  @ApiOperation({ operationId: 'DeploymentsController_addAction', summary: "Bind one of the integration's methods to the deployment (runs by topic, schedule or hand)" })
   @ApiResponse({ status: 201, type: ActionBody })
   @ApiResponse({ status: 400, description: 'method_unknown, method_not_actionable' })
   @ApiResponse({ status: 404, description: 'deployment_not_found' })

@@ -13,7 +13,7 @@ export class ListActionsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('actions')
-  @ApiOperation({ summary: "The tenant's actions" })
+  @ApiOperation({ operationId: 'DeploymentsController_actions', summary: "The tenant's actions" })
   @ApiResponse({ status: 200, type: [ActionBody] })
   actions(@Caller() caller: Principal): Promise<ActionBody[]> {
     return this.queryBus.execute(new ListActions(caller));

@@ -15,7 +15,7 @@ export class RunActionController {
 
   @Post('actions/:id/runs')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Run an action by hand; the run goes through the same handler, retries and history' })
+  @ApiOperation({ operationId: 'DeploymentsController_run', summary: 'Run an action by hand; the run goes through the same handler, retries and history' })
   @ApiResponse({ status: 202, type: RunRequestedBody })
   @ApiResponse({ status: 400, description: 'validation_failed, payload_invalid' })
   @ApiResponse({ status: 404, description: 'action_not_found' })

@@ -15,7 +15,7 @@ export class UpdateActionController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Patch('actions/:id')
-  @ApiOperation({ summary: 'Enable or disable an action, or its runs on its topic' })
+  @ApiOperation({ operationId: 'DeploymentsController_updateAction', summary: 'Enable or disable an action, or its runs on its topic' })
   @ApiResponse({ status: 200, type: ActionBody })
   @ApiResponse({ status: 404, description: 'action_not_found' })
   updateAction(@Caller() caller: Principal, @Param('id') id: string, @Body() body: UpdateActionBody): Promise<ActionBody> {

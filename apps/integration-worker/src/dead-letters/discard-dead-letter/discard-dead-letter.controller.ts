@@ -15,7 +15,7 @@ export class DiscardDeadLetterController {
 
   @Post(':id/discard')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Give a dead letter up (it stays listed as discarded)' })
+  @ApiOperation({ operationId: 'DeadLettersController_discard', summary: 'Give a dead letter up (it stays listed as discarded)' })
   @ApiResponse({ status: 200, type: DeadLetterBody })
   @ApiResponse({ status: 403, description: 'read_only_key' })
   @ApiResponse({ status: 404, description: 'dead_letter_not_found' })

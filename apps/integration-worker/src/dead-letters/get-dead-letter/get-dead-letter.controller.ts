@@ -13,7 +13,7 @@ export class GetDeadLetterController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':id')
-  @ApiOperation({ summary: 'Show one dead letter with its envelope' })
+  @ApiOperation({ operationId: 'DeadLettersController_show', summary: 'Show one dead letter with its envelope' })
   @ApiResponse({ status: 200, type: DeadLetterDetailBody })
   @ApiResponse({ status: 404, description: 'dead_letter_not_found' })
   show(@Caller() caller: Principal, @Param('id') id: string): Promise<DeadLetterDetailBody> {

@@ -17,7 +17,7 @@ export class ListDeadLettersController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'List dead letters (default: status dead), oldest first' })
+  @ApiOperation({ operationId: 'DeadLettersController_list', summary: 'List dead letters (default: status dead), oldest first' })
   @ApiResponse({ status: 200, type: DeadLetterListBody })
   @ApiResponse({ status: 400, description: 'validation_failed' })
   @ApiResponse({ status: 401, description: 'unauthenticated' })

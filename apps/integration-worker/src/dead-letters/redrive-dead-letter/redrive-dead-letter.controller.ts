@@ -15,7 +15,7 @@ export class RedriveDeadLetterController {
 
   @Post(':id/redrive')
   @HttpCode(202)
-  @ApiOperation({ summary: "Send a dead letter back to its consumer group's retries (from attempt 1, in order behind its key)" })
+  @ApiOperation({ operationId: 'DeadLettersController_redrive', summary: "Send a dead letter back to its consumer group's retries (from attempt 1, in order behind its key)" })
   @ApiResponse({ status: 202, type: DeadLetterBody })
   @ApiResponse({ status: 403, description: 'read_only_key' })
   @ApiResponse({ status: 404, description: 'dead_letter_not_found' })

@@ -15,7 +15,7 @@ export class CreateDeploymentController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post('deployments')
-  @ApiOperation({ summary: "Configure an integration for an external service (credentials are encrypted and never returned)" })
+  @ApiOperation({ operationId: 'DeploymentsController_create', summary: "Configure an integration for an external service (credentials are encrypted and never returned)" })
   @ApiResponse({ status: 201, type: DeploymentBody })
   @ApiResponse({ status: 400, description: 'validation_failed, integration_unknown, deployment_config_invalid, deployment_credentials_invalid' })
   @ApiResponse({ status: 403, description: 'tenant_required, read_only_key' })

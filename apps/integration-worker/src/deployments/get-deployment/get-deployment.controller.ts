@@ -13,7 +13,7 @@ export class GetDeploymentController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('deployments/:id')
-  @ApiOperation({ summary: 'One deployment (without its credentials)' })
+  @ApiOperation({ operationId: 'DeploymentsController_get', summary: 'One deployment (without its credentials)' })
   @ApiResponse({ status: 200, type: DeploymentBody })
   @ApiResponse({ status: 404, description: 'deployment_not_found' })
   get(@Caller() caller: Principal, @Param('id') id: string): Promise<DeploymentBody> {

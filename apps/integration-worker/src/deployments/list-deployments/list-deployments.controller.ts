@@ -13,7 +13,7 @@ export class ListDeploymentsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('deployments')
-  @ApiOperation({ summary: "The tenant's deployments" })
+  @ApiOperation({ operationId: 'DeploymentsController_list', summary: "The tenant's deployments" })
   @ApiResponse({ status: 200, type: [DeploymentBody] })
   list(@Caller() caller: Principal): Promise<DeploymentBody[]> {
     return this.queryBus.execute(new ListDeployments(caller));

@@ -13,7 +13,7 @@ export class ListIntegrationsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('integrations')
-  @ApiOperation({ summary: 'The integrations this worker runs, with their methods, topics and onSuccess targets' })
+  @ApiOperation({ operationId: 'DeploymentsController_integrations', summary: 'The integrations this worker runs, with their methods, topics and onSuccess targets' })
   @ApiResponse({ status: 200, type: [IntegrationBody] })
   integrations(): Promise<IntegrationBody[]> {
     return this.queryBus.execute(new ListIntegrations());

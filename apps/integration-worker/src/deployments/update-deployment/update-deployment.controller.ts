@@ -15,7 +15,7 @@ export class UpdateDeploymentController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Patch('deployments/:id')
-  @ApiOperation({ summary: 'Change a deployment: configuration, credentials (replaced, never returned), network policy, enabled' })
+  @ApiOperation({ operationId: 'DeploymentsController_update', summary: 'Change a deployment: configuration, credentials (replaced, never returned), network policy, enabled' })
   @ApiResponse({ status: 200, type: DeploymentBody })
   @ApiResponse({ status: 400, description: 'validation_failed, deployment_config_invalid, deployment_credentials_invalid' })
   @ApiResponse({ status: 404, description: 'deployment_not_found' })

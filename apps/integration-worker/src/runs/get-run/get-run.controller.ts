@@ -13,7 +13,7 @@ export class GetRunController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('runs/:id')
-  @ApiOperation({ summary: 'One run record' })
+  @ApiOperation({ operationId: 'DeploymentsController_getRun', summary: 'One run record' })
   @ApiResponse({ status: 200, type: RunBody })
   @ApiResponse({ status: 404, description: 'run_not_found' })
   getRun(@Caller() caller: Principal, @Param('id') id: string): Promise<RunBody> {

@@ -13,7 +13,7 @@ export class ListRunsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('runs')
-  @ApiOperation({ summary: 'Run records, newest first (a tenant key: its own; the admin key: all)' })
+  @ApiOperation({ operationId: 'DeploymentsController_runs', summary: 'Run records, newest first (a tenant key: its own; the admin key: all)' })
   @ApiResponse({ status: 200, type: RunListBody })
   async runs(@Caller() caller: Principal, @Query() query: ListRunsQuery): Promise<RunListBody> {
     return { items: await this.queryBus.execute(new ListRuns(caller, query)) };

@@ -15,7 +15,7 @@ export class CreateScheduleController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post('actions/:id/schedules')
-  @ApiOperation({ summary: 'Run an action on a cron schedule in a time zone (one firing per tick across all worker replicas)' })
+  @ApiOperation({ operationId: 'SchedulesController_create', summary: 'Run an action on a cron schedule in a time zone (one firing per tick across all worker replicas)' })
   @ApiResponse({ status: 201, type: ScheduleBody })
   @ApiResponse({ status: 400, description: 'validation_failed, schedule_invalid, payload_invalid' })
   @ApiResponse({ status: 404, description: 'action_not_found' })

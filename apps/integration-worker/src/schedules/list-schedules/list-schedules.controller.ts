@@ -13,7 +13,7 @@ export class ListSchedulesController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('schedules')
-  @ApiOperation({ summary: "The tenant's schedules" })
+  @ApiOperation({ operationId: 'SchedulesController_list', summary: "The tenant's schedules" })
   @ApiResponse({ status: 200, type: [ScheduleBody] })
   list(@Caller() caller: Principal): Promise<ScheduleBody[]> {
     return this.queryBus.execute(new ListSchedules(caller));

@@ -15,7 +15,7 @@ export class UpdateScheduleController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Patch('schedules/:id')
-  @ApiOperation({ summary: 'Change a schedule (picked up by the schedulers without a restart)' })
+  @ApiOperation({ operationId: 'SchedulesController_update', summary: 'Change a schedule (picked up by the schedulers without a restart)' })
   @ApiResponse({ status: 200, type: ScheduleBody })
   @ApiResponse({ status: 400, description: 'validation_failed, schedule_invalid, payload_invalid' })
   @ApiResponse({ status: 404, description: 'schedule_not_found' })

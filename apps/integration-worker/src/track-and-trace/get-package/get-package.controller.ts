@@ -13,7 +13,7 @@ export class GetPackageController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('packages/:trackingId')
-  @ApiOperation({ summary: "A package's current state and every carrier event received for it" })
+  @ApiOperation({ operationId: 'TrackingController_package', summary: "A package's current state and every carrier event received for it" })
   @ApiResponse({ status: 200, type: PackageBody })
   @ApiResponse({ status: 404, description: 'package_not_found' })
   package(@Caller() caller: Principal, @Param('trackingId') trackingId: string): Promise<PackageBody> {

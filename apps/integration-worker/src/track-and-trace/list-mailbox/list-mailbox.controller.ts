@@ -13,7 +13,7 @@ export class ListMailboxController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('mailbox')
-  @ApiOperation({ summary: 'Notifications written to the local mailbox (when the worker has no SMTP_URL), newest first' })
+  @ApiOperation({ operationId: 'TrackingController_mailbox', summary: 'Notifications written to the local mailbox (when the worker has no SMTP_URL), newest first' })
   @ApiResponse({ status: 200, type: MailboxBody })
   mailbox(@Caller() caller: Principal): Promise<MailboxBody> {
     return this.queryBus.execute(new ListMailbox(caller));

@@ -15,7 +15,7 @@ export class OptOutController {
 
   @Post('opt-outs')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Stop every notification to an address (for all its parcels)' })
+  @ApiOperation({ operationId: 'TrackingController_optOut', summary: 'Stop every notification to an address (for all its parcels)' })
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 400, description: 'validation_failed' })
   async optOut(@Caller() caller: Principal, @Body() body: OptOutBody): Promise<void> {

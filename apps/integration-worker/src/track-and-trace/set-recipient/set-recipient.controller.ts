@@ -14,7 +14,7 @@ export class SetRecipientController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Put('packages/:trackingId/recipient')
-  @ApiOperation({ summary: "Set the customer notified about a parcel's transitions, with their consent" })
+  @ApiOperation({ operationId: 'TrackingController_setRecipient', summary: "Set the customer notified about a parcel's transitions, with their consent" })
   @ApiResponse({ status: 200, type: RecipientSavedBody })
   @ApiResponse({ status: 400, description: 'validation_failed, tracking_id_invalid' })
   @ApiResponse({ status: 403, description: 'tenant_required, read_only_key' })

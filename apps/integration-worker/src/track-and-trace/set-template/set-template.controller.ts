@@ -14,7 +14,7 @@ export class SetTemplateController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Put('templates/:state/:language')
-  @ApiOperation({ summary: "The tenant's own notification for a state in a language (instead of the built-in one)" })
+  @ApiOperation({ operationId: 'TrackingController_setTemplate', summary: "The tenant's own notification for a state in a language (instead of the built-in one)" })
   @ApiResponse({ status: 200, type: TemplateBody })
   @ApiResponse({ status: 400, description: 'validation_failed, template_invalid' })
   setTemplate(@Caller() caller: Principal, @Param('state') state: string, @Param('language') language: string, @Body() body: TemplateBody): Promise<TemplateBody> {

@@ -14,7 +14,7 @@ export class GetBuildDiskUsageController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('build/:build/disk-usage')
-  @ApiOperation({ summary: "A build's disk usage" })
+  @ApiOperation({ operationId: 'BuildsController_buildDiskUsage', summary: "A build's disk usage" })
   @ApiResponse({ status: 200, type: BuildDiskUsageView })
   @ApiResponse({ status: 400, description: 'build_id_invalid' })
   @ApiResponse({ status: 401, description: 'unauthenticated' })

@@ -14,7 +14,7 @@ export class GetBuildController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('build/:build')
-  @ApiOperation({ summary: 'A build by id' })
+  @ApiOperation({ operationId: 'BuildsController_build', summary: 'A build by id' })
   @ApiResponse({ status: 200, type: BuildView })
   @ApiResponse({ status: 400, description: 'build_id_invalid' })
   @ApiResponse({ status: 401, description: 'unauthenticated' })

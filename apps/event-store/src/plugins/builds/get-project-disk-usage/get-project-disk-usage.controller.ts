@@ -14,7 +14,7 @@ export class GetProjectDiskUsageController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('project/:project/disk-usage')
-  @ApiOperation({ summary: "A project's disk usage: the sum over its builds that are not reaped" })
+  @ApiOperation({ operationId: 'BuildsController_projectDiskUsage', summary: "A project's disk usage: the sum over its builds that are not reaped" })
   @ApiResponse({ status: 200, type: ProjectDiskUsageView })
   @ApiResponse({ status: 400, description: 'project_id_invalid' })
   @ApiResponse({ status: 401, description: 'unauthenticated' })

@@ -17,7 +17,7 @@ export class ListBuildsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('build')
-  @ApiOperation({ summary: "The tenant's build ids, in order (reaped ones included, as in probo-db)" })
+  @ApiOperation({ operationId: 'BuildsController_builds', summary: "The tenant's build ids, in order (reaped ones included, as in probo-db)" })
   @ApiResponse({ status: 200, type: [String] })
   @ApiResponse({ status: 400, description: 'validation_failed' })
   @ApiResponse({ status: 401, description: 'unauthenticated' })

@@ -12,7 +12,7 @@ export class ListProjectsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('project')
-  @ApiOperation({ summary: "The tenant's project ids (projects with at least one build)" })
+  @ApiOperation({ operationId: 'BuildsController_projects', summary: "The tenant's project ids (projects with at least one build)" })
   @ApiResponse({ status: 200, type: [String] })
   @ApiResponse({ status: 401, description: 'unauthenticated' })
   async projects(@Caller() caller: Principal): Promise<string[]> {

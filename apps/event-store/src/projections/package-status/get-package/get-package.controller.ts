@@ -13,7 +13,7 @@ export class GetPackageController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':trackingId')
-  @ApiOperation({ summary: "One of the tenant's packages by tracking id" })
+  @ApiOperation({ operationId: 'QueryPackagesController_get', summary: "One of the tenant's packages by tracking id" })
   @ApiResponse({ status: 200, type: PackageView })
   @ApiResponse({ status: 401, description: 'unauthenticated' })
   @ApiResponse({ status: 403, description: 'tenant_required' })

@@ -16,7 +16,7 @@ export class ListPackagesController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "The tenant's packages with their latest state, a page at a time" })
+  @ApiOperation({ operationId: 'QueryPackagesController_list', summary: "The tenant's packages with their latest state, a page at a time" })
   @ApiResponse({ status: 200, type: PackageListView })
   @ApiResponse({ status: 400, description: 'validation_failed' })
   @ApiResponse({ status: 401, description: 'unauthenticated' })
