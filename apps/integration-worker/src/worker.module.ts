@@ -6,7 +6,7 @@ import { HealthModule } from '@tributary/lifecycle';
 import { loggingModule, MetricsModule } from '@tributary/observability';
 import { tenancyMigrations, TenancyModule } from '@tributary/tenancy';
 import { ActionsModule } from './actions/actions.module.js';
-import { WORKER_ENTITIES } from './database/worker-entities.js';
+import { WORKER_ENTITIES } from './database/worker.entities.js';
 import { workerMigrations } from './database/worker.migrations.js';
 import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
