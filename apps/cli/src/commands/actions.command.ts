@@ -1,12 +1,11 @@
+import { isUuid } from '@tributary/domain';
 import { usageError } from '../cli-error.js';
 import type { CommandGroup, OptionValues } from './command.js';
 import { requiredOption } from './command.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const actionId = (values: OptionValues): string => {
   const id = requiredOption(values, 'id');
-  if (!UUID.test(id)) throw usageError('option_invalid', '--id must be an action id (a UUID)');
+  if (!isUuid(id)) throw usageError('option_invalid', '--id must be an action id (a UUID)');
   return id;
 };
 
