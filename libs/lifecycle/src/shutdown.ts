@@ -1,6 +1,6 @@
 import type { INestApplication, INestApplicationContext, INestMicroservice } from '@nestjs/common';
 import type { Server } from 'node:http';
-import { Draining } from './health/health.module.js';
+import { Draining } from './health/draining.js';
 
 /**
  * On SIGTERM or SIGINT: drain and close the app (`drainAndClose`), then exit 0. If that takes longer

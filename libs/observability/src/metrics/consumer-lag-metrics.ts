@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConsumerLagSources } from '@tributary/messaging';
+import { Metrics } from './metrics.js';
+
+/**
+ * Consumer lag per group and topic: groups on the postgres log (and, in Kafka mode, the outbox
+ * relay) from the database; this app's Kafka consumer groups from the broker.
+ */
+@Injectable()
+export class ConsumerLagMetrics {
+  constructor(metrics: Metrics, dataSource: DataSource, kafkaGroups: ConsumerLagSources) {
+    metrics.gauge('tributary_consumer_lag_messages', 'Messages a consumer group has not yet committed, per topic', ['group', 'topic'], async (set) => {
+      for (const { group, topic, lag } of await kafkaGroups.read()) set({ group, topic }, lag);
+      const rows = await dataSource.query<{ group_id: string; topic: string; lag: string }[]>(
+        `SELECT g.group_id, g.topic, sum(p.next_offset - g.committed_offset)::bigint AS lag
+           FROM messaging.group_partitions g
+           JOIN messaging.topic_partitions p ON p.topic = g.topic AND p.partition = g.partition
+          GROUP BY g.group_id, g.topic`,
+      );
+      for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.lag));
+    });
+    metrics.gauge('tributary_dead_letters', 'Messages dead-lettered and not redriven or discarded, per consumer group and topic', ['group', 'topic'], async (set) => {
+      const rows = await dataSource.query<{ group_id: string; topic: string; n: string }[]>(
+        `SELECT group_id, topic, count(*) AS n FROM messaging.dead_letters WHERE status = 'dead' GROUP BY group_id, topic`,
+      );
+      for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.n));
+    });
+    metrics.gauge('tributary_deferred_messages', 'Messages retrying or waiting behind a retrying message of their key, per consumer group and topic', ['group', 'topic'], async (set) => {
+      const rows = await dataSource.query<{ group_id: string; topic: string; n: string }[]>(
+        `SELECT group_id, topic, count(*) AS n FROM messaging.deferred GROUP BY group_id, topic`,
+      );
+      for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.n));
+    });
+  }
+}
