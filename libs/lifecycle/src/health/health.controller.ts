@@ -39,6 +39,7 @@ export class HealthController {
           return {};
         }),
         () => this.probe('database', async () => {
+          // SQL: the cheapest round trip that proves the database answers.
           await this.dataSource.query('SELECT 1');
           return {};
         }),

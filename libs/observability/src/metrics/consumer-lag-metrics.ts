@@ -12,6 +12,7 @@ export class ConsumerLagMetrics {
   constructor(metrics: Metrics, dataSource: DataSource, kafkaGroups: ConsumerLagSources) {
     metrics.gauge('tributary_consumer_lag_messages', 'Messages a consumer group has not yet committed, per topic', ['group', 'topic'], async (set) => {
       for (const { group, topic, lag } of await kafkaGroups.read()) set({ group, topic }, lag);
+      // SQL: a GROUP BY aggregate over the messaging lib's tables, read by every app (not all register their entities).
       const rows = await dataSource.query<{ group_id: string; topic: string; lag: string }[]>(
         `SELECT g.group_id, g.topic, sum(p.next_offset - g.committed_offset)::bigint AS lag
            FROM messaging.group_partitions g
@@ -21,12 +22,14 @@ export class ConsumerLagMetrics {
       for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.lag));
     });
     metrics.gauge('tributary_dead_letters', 'Messages dead-lettered and not redriven or discarded, per consumer group and topic', ['group', 'topic'], async (set) => {
+      // SQL: a GROUP BY aggregate over the messaging lib's tables, read by every app (not all register their entities).
       const rows = await dataSource.query<{ group_id: string; topic: string; n: string }[]>(
         `SELECT group_id, topic, count(*) AS n FROM messaging.dead_letters WHERE status = 'dead' GROUP BY group_id, topic`,
       );
       for (const row of rows) set({ group: row.group_id, topic: row.topic }, Number(row.n));
     });
     metrics.gauge('tributary_deferred_messages', 'Messages retrying or waiting behind a retrying message of their key, per consumer group and topic', ['group', 'topic'], async (set) => {
+      // SQL: a GROUP BY aggregate over the messaging lib's tables, read by every app (not all register their entities).
       const rows = await dataSource.query<{ group_id: string; topic: string; n: string }[]>(
         `SELECT group_id, topic, count(*) AS n FROM messaging.deferred GROUP BY group_id, topic`,
       );
