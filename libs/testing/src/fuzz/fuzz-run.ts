@@ -36,10 +36,24 @@ export interface FuzzOptions<Ts> {
 export interface FuzzRun {
   readonly runs: number;
   readonly replay: boolean;
+  /** The seed it ran from (FUZZ_SEED replays it). */
+  readonly seed: number;
 }
 
 /** Whether a check searched enough for a "this did happen" guard to mean something (not a replay, not a handful of runs). */
 export const searched = (run: FuzzRun, atLeast = 20): boolean => !run.replay && run.runs >= atLeast;
+
+/**
+ * The "not vacuous" guard of a search: every kind of outcome it was written to reach happened (checked only when
+ * it `searched`). A miss names the seed, which replays the whole search.
+ */
+export function expectReached(run: FuzzRun, reached: Iterable<string>, expected: readonly string[]): void {
+  if (!searched(run)) return;
+  const missing = expected.filter((outcome) => ![...reached].includes(outcome));
+  if (missing.length > 0) {
+    throw new Error(`the search never reached: ${missing.join(', ')} (${run.runs} runs; replay them with FUZZ_SEED=${run.seed})`);
+  }
+}
 
 /** Where the running jest test is (to print the command that replays it), when jest runs it. */
 function currentTest(): { name?: string; path?: string } {
@@ -55,7 +69,7 @@ const quoted = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
  */
 export async function checkFuzz<Ts>(property: fc.IAsyncPropertyWithHooks<Ts>, options: FuzzOptions<Ts>): Promise<FuzzRun> {
   const settings = fuzzSettings();
-  if (settings.only !== undefined && options.name !== undefined && settings.only !== options.name) return { runs: 0, replay: true };
+  if (settings.only !== undefined && options.name !== undefined && settings.only !== options.name) return { runs: 0, replay: true, seed: settings.seed };
   const details = await fc.check(property, {
     seed: settings.seed,
     path: settings.path,
@@ -63,7 +77,7 @@ export async function checkFuzz<Ts>(property: fc.IAsyncPropertyWithHooks<Ts>, op
     numRuns: (settings.runs ?? options.numRuns) + (options.examples?.length ?? 0),
     examples: options.examples ?? [],
   });
-  if (!details.failed) return { runs: details.numRuns, replay: settings.path !== undefined };
+  if (!details.failed) return { runs: details.numRuns, replay: settings.path !== undefined, seed: settings.seed };
   const report = (await fc.asyncDefaultReportMessage(details)) ?? 'the property failed';
   const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   const test = currentTest();
