@@ -168,6 +168,9 @@ export const ERROR_CODES = {
   address_not_allowed: { kind: 'invalid', status: 400, where: ['record'], meaning: 'an outbound request to a non-public address the deployment does not allow' },
   carrier_payload_invalid: { kind: 'invalid', status: 400, where: ['record'], meaning: 'a carrier’s update that cannot be read (not retried)' },
 
+  // The composed API (api-root)
+  upstream_unreachable: { kind: 'unavailable', status: 502, where: ['REST', 'GraphQL'], meaning: 'the composed API: the app that owns the path or field did not answer (down, refusing connections or over UPSTREAM_TIMEOUT_MS)' },
+
   // Messaging
   message_malformed: { kind: 'invalid', status: 400, where: ['record'], meaning: 'a Kafka record that is not a Tributary CloudEvent' },
   topic_not_provisioned: { kind: 'unavailable', status: 503, where: ['REST', 'record'], meaning: 'a topic or partition of the message log is missing (migrations not run)' },
