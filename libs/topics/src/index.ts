@@ -11,3 +11,6 @@ export * from './builds/build-created.topic.js';
 export * from './builds/build-updated.topic.js';
 export * from './builds/build-disk-usage-updated.topic.js';
 export * from './builds/build-reaped.topic.js';
+export * from './catalog/catalog-offer.js';
+export * from './catalog/product-upserted.topic.js';
+export * from './catalog/stock-price-synced.topic.js';

@@ -3,6 +3,8 @@ import { buildCreated } from './builds/build-created.topic.js';
 import { buildDiskUsageUpdated } from './builds/build-disk-usage-updated.topic.js';
 import { buildReaped } from './builds/build-reaped.topic.js';
 import { buildUpdated } from './builds/build-updated.topic.js';
+import { productUpserted } from './catalog/product-upserted.topic.js';
+import { stockPriceSynced } from './catalog/stock-price-synced.topic.js';
 import type { TopicDefinition } from './topic.js';
 import { carrierUpdateReceived } from './tracking/carrier-update-received.topic.js';
 import { packageUpdated } from './tracking/package-updated.topic.js';
@@ -25,6 +27,8 @@ export const Topics = {
   buildUpdated,
   buildDiskUsageUpdated,
   buildReaped,
+  productUpserted,
+  stockPriceSynced,
 } as const;
 
 export const allTopics: readonly TopicDefinition[] = Object.values(Topics) as TopicDefinition[];
