@@ -6,3 +6,4 @@ export * from './json-depth.js';
 export * from './readable-input.js';
 export * from './problem-list.js';
 export * from './uuid.js';
+export * from './tracking-urls.js';

@@ -7,6 +7,7 @@ export * from './tracking/dpd-push-received.topic.js';
 export * from './tracking/easypost-event-received.topic.js';
 export * from './tracking/package-state-changed.topic.js';
 export * from './tracking/notification-sent.topic.js';
+export * from './tracking/carrier-poll-requested.topic.js';
 export * from './builds/build-created.topic.js';
 export * from './builds/build-updated.topic.js';
 export * from './builds/build-disk-usage-updated.topic.js';

@@ -6,6 +6,7 @@ import { buildUpdated } from './builds/build-updated.topic.js';
 import { productUpserted } from './catalog/product-upserted.topic.js';
 import { stockPriceSynced } from './catalog/stock-price-synced.topic.js';
 import type { TopicDefinition } from './topic.js';
+import { carrierPollRequested } from './tracking/carrier-poll-requested.topic.js';
 import { carrierUpdateReceived } from './tracking/carrier-update-received.topic.js';
 import { packageUpdated } from './tracking/package-updated.topic.js';
 import { actionRequested } from './integration/action-requested.topic.js';
@@ -27,6 +28,7 @@ export const Topics = {
   buildUpdated,
   buildDiskUsageUpdated,
   buildReaped,
+  carrierPollRequested,
   productUpserted,
   stockPriceSynced,
 } as const;

@@ -6,16 +6,22 @@ import { ApplyPackageUpdate } from './apply-package-update/apply-package-update.
 import { NormalizeCarrierUpdate } from './normalize-carrier-update/normalize-carrier-update.handler.js';
 import { NotifyCustomer } from './notify-customer/notify-customer.handler.js';
 import { TrackingMailer } from './notify-customer/tracking-mailer.js';
+import { CarrierPollLimiter } from './poll-carrier/carrier-poll-limiter.js';
+import { CarrierPollerConfig, CarrierPollerCredentials } from './poll-carrier/carrier-poller-settings.js';
+import { PollCarrier } from './poll-carrier/poll-carrier.handler.js';
 
 /**
- * Track & trace: carrier webhooks (generic JSON, DPD-style, EasyPost-style) → canonical
+ * Track & trace: carrier webhooks (generic JSON, DPD-style, EasyPost-style) and pollers (DHL, UPS, FedEx) → canonical
  * `tracking.package.updated` → package state machine → `tracking.package.state-changed` on real
  * transitions → one customer e-mail per transition → `tracking.notification.sent`.
  */
 export const trackingIntegration = defineIntegration({
   name: 'tracking',
   description: 'Carrier updates to canonical package states, package state machine, customer notifications',
-  providers: [TrackingMailer],
+  // A deployment is one carrier account its pollers call (the other routes run for every tenant without one).
+  config: CarrierPollerConfig,
+  credentials: CarrierPollerCredentials,
+  providers: [TrackingMailer, CarrierPollLimiter],
   routes: [
     route({
       method: 'normalize-carrier-update',
@@ -37,6 +43,16 @@ export const trackingIntegration = defineIntegration({
       handler: AdaptEasyPostEvent,
       onSuccess: [Topics.packageUpdated],
       description: 'EasyPost-style tracker events (one update per tracking detail)',
+    }),
+    route({
+      method: 'poll-carrier',
+      topic: Topics.carrierPollRequested,
+      handler: PollCarrier,
+      onSuccess: [Topics.packageUpdated],
+      runs: 'per-action',
+      retry: { maxAttempts: 3, baseDelayMs: 5_000, maxDelayMs: 60_000 },
+      timeoutMs: 120_000,
+      description: "Polls the deployment's carrier (DHL, UPS or FedEx tracking API) for a batch of open parcels, on a schedule",
     }),
     route({
       method: 'apply-package-update',

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { isTributaryError } from '@tributary/domain';
+import { TenantRepository, withTenant } from '@tributary/tenancy';
+import type { CarrierPollRequested, PackageUpdated } from '@tributary/topics';
+import { DataSource, In, MoreThan, Not } from 'typeorm';
+import type { HandlerContext, HandlerResult, HttpAnswer, IntegrationHandler } from '../../../sdk/integration-handler.js';
+import { TrackedPackageEntity } from '../tracked-package.entity.js';
+import { CARRIER_BASE_URLS, readTrackingAnswer, trackingRequest } from './carrier-apis.js';
+import { CarrierPollLimiter, retryAfterMs } from './carrier-poll-limiter.js';
+import type { CarrierPollerConfig, CarrierPollerCredentials } from './carrier-poller-settings.js';
+
+/** A parcel in one of these states is never polled again. */
+const FINAL_STATES = ['delivered', 'returned'];
+/** How long to hold off after a 429 that names no Retry-After. */
+const DEFAULT_BACKOFF_MS = 60_000;
+
+type PollContext = HandlerContext<PackageUpdated, CarrierPollerConfig, CarrierPollerCredentials>;
+
+/** What a run did, on its run record. */
+interface PollReport {
+  polled: number;
+  updates: number;
+  unknown: string[];
+  stopped?: string;
+}
+
+/**
+ * The carrier poller (a scheduled action of a tracking deployment): asks the carrier's tracking API about
+ * a batch of the tenant's open parcels of that carrier — those not delivered or returned, from the
+ * worker's own `tracked_packages` — and publishes each scan newer than what the package knows as
+ * `tracking.package.updated`, where the push adapters' updates go (the state machine takes it from there).
+ * An unknown tracking number is noted and skipped; a 429 stops the run and holds further calls until its
+ * Retry-After; the rate limit and the batch size leave the rest to the next tick.
+ */
+@Injectable()
+export class PollCarrier implements IntegrationHandler<CarrierPollRequested, PackageUpdated> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly limiter: CarrierPollLimiter,
+  ) {}
+
+  async handle(request: CarrierPollRequested, context: PollContext): Promise<HandlerResult<PackageUpdated>> {
+    const deployment = context.deployment!;
+    const { carrier } = deployment.config;
+    const blocked = this.limiter.blockedUntil(deployment.id);
+    if (blocked) return context.skip(`rate_limited: ${carrier} asked to wait until ${new Date(blocked).toISOString()}`);
+
+    const limit = request.limit ?? deployment.config.batchSize ?? 20;
+    const parcels = await this.openParcels(context, carrier, limit);
+    const report: PollReport = { polled: 0, updates: 0, unknown: [] };
+    const updates: PackageUpdated[] = [];
+    for (const parcel of parcels) {
+      if (!this.limiter.take(deployment.id, deployment.config.requestsPerMinute ?? 60)) {
+        report.stopped = 'rate_limit';
+        break;
+      }
+      const answer = await this.ask(context, parcel.trackingId, report);
+      if (report.stopped) break;
+      this.limiter.advance(deployment.id, parcel.trackingId);
+      if (!answer) continue;
+      report.polled++;
+      const read = readTrackingAnswer(carrier, answer.body);
+      if (read.kind === 'unknown') {
+        report.unknown.push(parcel.trackingId);
+        continue;
+      }
+      const known = parcel.statusAt.getTime();
+      const fresh = read.scans.filter((s) => Date.parse(s.occurredAt) > known).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+      updates.push(...fresh.map((s) => ({ trackingId: parcel.trackingId, carrier, status: s.status, carrierStatus: s.carrierStatus, occurredAt: s.occurredAt })));
+    }
+    // The end of the list was reached: the next run starts from its beginning again.
+    if (!report.stopped && parcels.length < limit) this.limiter.advance(deployment.id, '');
+    report.updates = updates.length;
+    context.record({ response: report });
+    context.logger.info('carrier polled', { carrier, parcels: parcels.length, ...report });
+    if (updates.length > 0) return updates;
+    const unknown = report.unknown.length > 0 ? ` (unknown tracking numbers: ${report.unknown.join(', ').slice(0, 300)})` : '';
+    return context.skip(`${report.stopped ? `poll stopped: ${report.stopped}` : 'no new scans'}${unknown}`);
+  }
+
+  /** The tenant's open parcels of the carrier, after the cursor, in tracking-id order. */
+  private openParcels(context: PollContext, carrier: string, limit: number): Promise<TrackedPackageEntity[]> {
+    const cursor = this.limiter.cursor(context.deployment!.id);
+    return withTenant(this.dataSource, context.tenant, (db) =>
+      new TenantRepository(db, TrackedPackageEntity, context.tenant).find({
+        where: { carrier, status: Not(In(FINAL_STATES)), trackingId: MoreThan(cursor) },
+        order: { trackingId: 'ASC' },
+        take: limit,
+      }),
+    );
+  }
+
+  /**
+   * One tracking call, made once (the next tick is the retry). Undefined for an unknown number (noted)
+   * or a call that stopped the run (`report.stopped`); a refused credential fails the run.
+   */
+  private async ask(context: PollContext, trackingId: string, report: PollReport): Promise<HttpAnswer | undefined> {
+    const { config, credentials, id } = context.deployment!;
+    const request = trackingRequest(config.carrier, config.baseUrl ?? CARRIER_BASE_URLS[config.carrier], trackingId, credentials);
+    try {
+      return await context.http.request({ ...request, attempts: 1, timeoutMs: 10_000 });
+    } catch (error) {
+      if (!isTributaryError(error)) throw error;
+      const status = error.details?.status;
+      if (error.code === 'upstream_rejected' && (status === 404 || status === 400)) {
+        report.unknown.push(trackingId);
+        return undefined;
+      }
+      if (error.code === 'upstream_unavailable' && status === 429) {
+        this.limiter.block(id, retryAfterMs(error.details?.retryAfter, DEFAULT_BACKOFF_MS));
+        report.stopped = 'rate_limited';
+        return undefined;
+      }
+      // The carrier is down or slow: what was polled so far is kept, the rest waits for the next tick.
+      if (error.retryable && report.polled > 0) {
+        report.stopped = error.code;
+        return undefined;
+      }
+      throw error;
+    }
+  }
+}

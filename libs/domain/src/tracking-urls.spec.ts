@@ -1,0 +1,35 @@
+import { trackingUrl } from './tracking-urls.js';
+
+describe('tracking URLs', () => {
+  it('fills the DHL template with country, language and the tracking number', () => {
+    expect(trackingUrl('dhl', '00340434161094042557', { country: 'DE', language: 'de' })).toBe(
+      'https://www.dhl.com/de-de/home/tracking/tracking-parcel.html?submit=1&tracking-id=00340434161094042557',
+    );
+    expect(trackingUrl('DHL', 'JJD0001', { country: 'at', language: 'en' })).toBe(
+      'https://www.dhl.com/at-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=JJD0001',
+    );
+  });
+
+  it('writes the locale as each carrier spells it', () => {
+    expect(trackingUrl('ups', '1Z999AA10123456784', { country: 'us', language: 'en' })).toBe(
+      'https://www.ups.com/track?loc=en_US&tracknum=1Z999AA10123456784&requester=ST/trackdetails',
+    );
+    expect(trackingUrl('fedex', '123456789012', { country: 'fr', language: 'fr' })).toBe('https://www.fedex.com/fedextrack/?trknbr=123456789012&locale=fr_FR');
+    expect(trackingUrl('dpd', '01234567890123', { country: 'de', language: 'de' })).toBe('https://tracking.dpd.de/status/de_DE/parcel/01234567890123');
+  });
+
+  it('falls back to the default locale for a missing or malformed country or language', () => {
+    expect(trackingUrl('dhl', 'X1')).toBe('https://www.dhl.com/de-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=X1');
+    expect(trackingUrl('dhl', 'X1', { country: 'deu', language: '../' })).toBe('https://www.dhl.com/de-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=X1');
+  });
+
+  it('encodes the tracking number, so it cannot change where the link leads', () => {
+    expect(trackingUrl('dhl', 'A&submit=0#x', { country: 'de', language: 'de' })).toBe(
+      'https://www.dhl.com/de-de/home/tracking/tracking-parcel.html?submit=1&tracking-id=A%26submit%3D0%23x',
+    );
+  });
+
+  it('has no URL for a carrier without a template', () => {
+    expect(trackingUrl('pigeon', 'P-1')).toBeUndefined();
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Where a customer follows a parcel on its carrier's own site: one URL template per carrier, filled with
+ * the tracking number and the customer's country and language (the carriers' sites are localized by
+ * both). A carrier without a template has no tracking URL.
+ */
+export const TRACKING_URL_TEMPLATES: Readonly<Record<string, string>> = {
+  dhl: 'https://www.dhl.com/{country}-{language}/home/tracking/tracking-parcel.html?submit=1&tracking-id={id}',
+  ups: 'https://www.ups.com/track?loc={language}_{COUNTRY}&tracknum={id}&requester=ST/trackdetails',
+  fedex: 'https://www.fedex.com/fedextrack/?trknbr={id}&locale={language}_{COUNTRY}',
+  dpd: 'https://tracking.dpd.de/status/{language}_{COUNTRY}/parcel/{id}',
+  easypost: 'https://track.easypost.com/{id}',
+};
+
+/** The country and language a URL is localized for when the caller names none. */
+export const DEFAULT_TRACKING_LOCALE = { country: 'de', language: 'en' } as const;
+
+export interface TrackingUrlLocale {
+  /** ISO 3166-1 alpha-2, any case. */
+  readonly country?: string;
+  /** ISO 639-1, any case. */
+  readonly language?: string;
+}
+
+const CODE = /^[a-z]{2}$/;
+
+/**
+ * The carrier's tracking page for a parcel, or undefined for a carrier without a template. A country
+ * or language that is not a two-letter code falls back to the default; the tracking number is
+ * URL-encoded, so it can never change the page the link leads to.
+ */
+export function trackingUrl(carrier: string, trackingId: string, locale: TrackingUrlLocale = {}): string | undefined {
+  const template = TRACKING_URL_TEMPLATES[carrier.trim().toLowerCase()];
+  if (!template) return undefined;
+  const pick = (value: string | undefined, fallback: string) => {
+    const code = value?.trim().toLowerCase();
+    return code && CODE.test(code) ? code : fallback;
+  };
+  const country = pick(locale.country, DEFAULT_TRACKING_LOCALE.country);
+  const language = pick(locale.language, DEFAULT_TRACKING_LOCALE.language);
+  return template
+    .replaceAll('{COUNTRY}', country.toUpperCase())
+    .replaceAll('{country}', country)
+    .replaceAll('{language}', language)
+    .replaceAll('{id}', encodeURIComponent(trackingId.trim()));
+}
