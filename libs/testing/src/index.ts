@@ -22,4 +22,5 @@ export * from './fuzz/openapi-arbitraries.js';
 export * from './fuzz/raw-http.js';
 export * from './fuzz/error-contract.js';
 export * from './fuzz/row-snapshot.js';
+export * from './fake-upstream.js';
 export * from './fake-carriers/fake-carrier-apis.js';

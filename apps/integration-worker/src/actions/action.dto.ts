@@ -9,7 +9,7 @@ export class ActionBody {
   integration: string;
   @ApiProperty()
   method: string;
-  @ApiProperty({ description: "The method's input topic" })
+  @ApiProperty({ description: "The method's input topic (empty for a data method, which has none)" })
   topic: string;
   @ApiProperty()
   onTopic: boolean;

@@ -1,3 +1,4 @@
+import { ActionDataEntity } from '../actions/action-data.entity.js';
 import { ActionEntity } from '../actions/action.entity.js';
 import { DeploymentEntity } from '../deployments/deployment.entity.js';
 import { MailboxMailEntity } from '../integrations/tracking/mailbox-mail.entity.js';
@@ -25,4 +26,5 @@ export const WORKER_ENTITIES = [
   ScheduleEntity,
   ScheduleFiringEntity,
   NotificationTemplateEntity,
+  ActionDataEntity,
 ];

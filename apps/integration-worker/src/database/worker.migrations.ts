@@ -7,6 +7,7 @@ import { WorkerNotificationTemplates1764002000600 } from './migrations/176400200
 import { WorkerRunsByStart1764102000000 } from './migrations/1764102000000-worker-runs-by-start.migration.js';
 import { WorkerEffectRepeats1764102000100 } from './migrations/1764102000100-worker-effect-repeats.migration.js';
 import { WorkerRunRepeats1764102000200 } from './migrations/1764102000200-worker-run-repeats.migration.js';
+import { WorkerActionData1765102001800 } from './migrations/1765102001800-worker-action-data.migration.js';
 
 /** The worker schema's migrations, in the order they run (one class per file under `migrations/`). */
 export const workerMigrations = [
@@ -19,4 +20,5 @@ export const workerMigrations = [
   WorkerRunsByStart1764102000000,
   WorkerEffectRepeats1764102000100,
   WorkerRunRepeats1764102000200,
+  WorkerActionData1765102001800,
 ];

@@ -2,6 +2,7 @@ import { Controller, Inject, Module, type DynamicModule, type Type } from '@nest
 import { Ctx, Payload } from '@nestjs/microservices';
 import { OnMessage, OnMessages, type Envelope, type RetryPolicy } from '@tributary/messaging';
 import type { TopicDefinition } from '@tributary/topics';
+import { DataFetcher } from './data-fetcher.js';
 import { DeploymentDirectory } from './deployment-directory.js';
 import { EffectJournal } from './effect-journal.js';
 import type { IntegrationDefinition } from '../sdk/integration.js';
@@ -42,7 +43,7 @@ export interface IntegrationsOptions {
 @Module({})
 export class IntegrationsModule {
   static forRoot(options: IntegrationsOptions): DynamicModule {
-    const handlers = [...new Set(options.integrations.flatMap((i) => i.routes.map((r) => r.handler)))];
+    const handlers = [...new Set(options.integrations.flatMap((i) => [...i.routes, ...(i.data ?? [])].map((r) => r.handler)))];
     return {
       module: IntegrationsModule,
       global: true,
@@ -56,8 +57,9 @@ export class IntegrationsModule {
         RunRecorder,
         EffectJournal,
         DeploymentDirectory,
+        DataFetcher,
       ],
-      exports: [IntegrationRuntime, RunRecorder, DeploymentDirectory, INTEGRATIONS],
+      exports: [IntegrationRuntime, RunRecorder, DeploymentDirectory, DataFetcher, INTEGRATIONS],
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { Provider, Type } from '@nestjs/common';
 import type { RetryPolicy } from '@tributary/messaging';
 import type { TopicDefinition } from '@tributary/topics';
+import type { DataRoute } from './data-route.js';
 import type { HandlerClass } from './integration-handler.js';
 
 /** Where a handler's output goes: a topic taking the output as is, or one fed by a mapping (undefined: nothing). */
@@ -68,6 +69,8 @@ export interface IntegrationDefinition {
   /** class-validator class a deployment's `credentials` must satisfy (stored encrypted, never returned). */
   readonly credentials?: Type<object>;
   readonly routes: readonly Route[];
+  /** On-demand data methods: a cached, transformed view of the external service (`GET /v1/actions/:id/data`). */
+  readonly data?: readonly DataRoute[];
   /** Services the handlers inject besides the platform's (DataSource, config …). */
   readonly providers?: readonly Provider[];
 }
@@ -77,10 +80,10 @@ const NAME = /^[a-z][a-z0-9-]{1,62}$/;
 /** The routing table of one integration: its handlers, their topics and what their success publishes. */
 export function defineIntegration(definition: IntegrationDefinition): IntegrationDefinition {
   if (!NAME.test(definition.name)) throw new Error(`Integration name "${definition.name}" must be kebab-case`);
-  const methods = definition.routes.map((r) => r.method);
+  const methods = [...definition.routes, ...(definition.data ?? [])].map((r) => r.method);
   const repeated = methods.find((m, i) => methods.indexOf(m) !== i);
   if (repeated) throw new Error(`Integration ${definition.name} declares method "${repeated}" twice`);
-  for (const r of definition.routes) {
+  for (const r of [...definition.routes, ...(definition.data ?? [])]) {
     if (!NAME.test(r.method)) throw new Error(`Method "${r.method}" of ${definition.name} must be kebab-case`);
   }
   return Object.freeze(definition);

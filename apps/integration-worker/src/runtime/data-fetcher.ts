@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { TenantContext } from '@tributary/tenancy';
+import type { DataContext, DataHandler, DataRoute } from '../sdk/data-route.js';
+import type { HandlerLogger } from '../sdk/integration-handler.js';
+import type { ActionTarget } from './deployment-directory.js';
+import { OutboundHttp } from './outbound-http.js';
+
+/**
+ * Runs data handlers (on-demand actions): one upstream fetch per action at a time in this process —
+ * a caller that comes while one is under way gets its outcome — and `keep` (the cache write) as
+ * part of the fetch, so a fetch that outlives its caller's patience still fills the cache.
+ */
+@Injectable()
+export class DataFetcher {
+  private readonly inFlight = new Map<string, Promise<object>>();
+
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  fetch(target: ActionTarget, route: DataRoute, traceId: string, keep: (document: object) => Promise<void>): Promise<object> {
+    const running = this.inFlight.get(target.actionId);
+    if (running) return running;
+    const fetching = this.run(target, route, traceId)
+      .then(async (document) => {
+        await keep(document);
+        return document;
+      })
+      .finally(() => this.inFlight.delete(target.actionId));
+    this.inFlight.set(target.actionId, fetching);
+    return fetching;
+  }
+
+  private async run(target: ActionTarget, route: DataRoute, traceId: string): Promise<object> {
+    const handler = this.moduleRef.get(route.handler, { strict: false }) as DataHandler<object>;
+    const context: DataContext = {
+      tenant: TenantContext.trusted(target.tenantId, `action:${target.actionId}`),
+      integration: target.integration,
+      method: target.method,
+      action: { id: target.actionId },
+      deployment: target.deployment,
+      traceId,
+      logger: boundLogger(new Logger(`${target.integration}.${target.method}`), { traceId, tenantId: target.tenantId, actionId: target.actionId }),
+      // A read: each fetch is its own request, never a repeat of another.
+      http: new OutboundHttp({ idempotencyKey: `data:${target.actionId}:${randomUUID()}`, allowPrivateNetwork: target.allowPrivateNetwork }),
+    };
+    const document = await handler.fetch(context);
+    if (typeof document !== 'object' || document === null) throw new TypeError(`${target.integration}.${target.method} returned no JSON document`);
+    return document;
+  }
+}
+
+function boundLogger(logger: Logger, fields: Record<string, unknown>): HandlerLogger {
+  return {
+    info: (message, extra) => logger.log({ ...fields, ...extra }, message),
+    warn: (message, extra) => logger.warn({ ...fields, ...extra }, message),
+    error: (message, extra) => logger.error({ ...fields, ...extra }, message),
+  };
+}
