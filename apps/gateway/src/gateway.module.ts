@@ -13,6 +13,7 @@ import { gatewayMigrations } from './database/gateway.migrations.js';
 import { ManagementGraphqlModule } from './graphql/management-graphql.module.js';
 import { OperatorModule } from './operator/operator.module.js';
 import { GatewayConfig } from './gateway.config.js';
+import { IngestModule } from './ingest/ingest.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -53,6 +54,7 @@ export class GatewayModule {
         AppsModule,
         IntegrationsModule,
         WebhooksModule,
+        IngestModule,
         OperatorModule,
       ],
     };

@@ -2,5 +2,6 @@
 import { GatewayInit1763900001000 } from './migrations/1763900001000-gateway-init.migration.js';
 import { GatewayTenancyModel1764000000200 } from './migrations/1764000000200-gateway-tenancy-model.migration.js';
 import { GatewayTenantIsolation1764000000300 } from './migrations/1764000000300-gateway-tenant-isolation.migration.js';
+import { GatewayIngestLog1765102100000 } from './migrations/1765102100000-gateway-ingest-log.migration.js';
 
-export const gatewayMigrations = [GatewayInit1763900001000, GatewayTenancyModel1764000000200, GatewayTenantIsolation1764000000300];
+export const gatewayMigrations = [GatewayInit1763900001000, GatewayTenancyModel1764000000200, GatewayTenantIsolation1764000000300, GatewayIngestLog1765102100000];

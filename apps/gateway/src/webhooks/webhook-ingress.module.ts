@@ -1,5 +1,6 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { GatewayConfig } from '../gateway.config.js';
+import { IngestModule } from '../ingest/ingest.module.js';
 import { MemoryRateLimiter, RATE_LIMITER, type RateLimiter } from './rate-limits/rate-limiter.js';
 import { RedisRateLimiter } from './rate-limits/redis-rate-limiter.js';
 import { IngestBatcher } from './receive-webhook/ingest-batcher.js';
@@ -15,6 +16,7 @@ import { WebhookIngress } from './receive-webhook/webhook-ingress.js';
  * what it cached: the webhooks feature's own handlers directly, others through WebhookGatesChanged.
  */
 @Module({
+  imports: [IngestModule],
   providers: [
     IngestBatcher,
     WebhookDirectory,

@@ -7,6 +7,7 @@ import { Metrics } from '@tributary/observability';
 import { parsePayload } from '@tributary/topics';
 import { Subject } from 'rxjs';
 import { GatewayConfig } from '../../gateway.config.js';
+import { IngestLog } from '../../ingest/ingest-log.js';
 import { RATE_LIMITER, type RateLimiter } from '../rate-limits/rate-limiter.js';
 import { decoyVerifierFor } from '../verifiers/verifiers.js';
 import type { IncomingDelivery } from '../verifiers/webhook-verifier.js';
@@ -42,6 +43,14 @@ class Rejection extends Error {
   }
 }
 
+/** What the ingress learned of a delivery on its way to the answer: what the ingest log records. */
+interface Seen {
+  body?: Buffer;
+  /** The verified delivery id. */
+  messageId?: string;
+  topic?: string;
+}
+
 // Decoy secrets: an unknown webhook is verified against one, so it costs what a wrong secret costs.
 const DECOY_KEYS = [{ key: Buffer.from('decoy-key-of-an-unknown-webhook!'), expiresAt: null }];
 
@@ -67,6 +76,7 @@ export class WebhookIngress {
     private readonly batcher: IngestBatcher,
     private readonly metrics: Metrics,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    private readonly ingestLog: IngestLog,
   ) {
     this.bodyLimit = config.bodyLimitBytes;
   }
@@ -82,13 +92,14 @@ export class WebhookIngress {
     response.setHeader('x-trace-id', trace.traceId);
     const [, rawId, query] = INGRESS_PATH.exec(request.url!)!;
     const webhookId = safeDecode(rawId);
-    this.receive(request, webhookId, new URLSearchParams(query ?? ''), trace).then(
-      (accepted) => this.answer(request, response, started, trace, webhookId, 202, { eventId: accepted.eventId, traceId: trace.traceId }, accepted),
-      (error: unknown) => this.reject(request, response, started, trace, webhookId, error),
+    const seen: Seen = {};
+    this.receive(request, webhookId, new URLSearchParams(query ?? ''), trace, seen).then(
+      (accepted) => this.answer(request, response, started, trace, webhookId, 202, { eventId: accepted.eventId, traceId: trace.traceId }, accepted, seen),
+      (error: unknown) => this.reject(request, response, started, trace, webhookId, error, seen),
     );
   }
 
-  private async receive(request: IncomingMessage, webhookId: string, query: URLSearchParams, trace: TraceContext) {
+  private async receive(request: IncomingMessage, webhookId: string, query: URLSearchParams, trace: TraceContext, seen: Seen) {
     const method = request.method ?? 'GET';
     if (!METHODS.includes(method)) {
       request.resume();
@@ -103,12 +114,14 @@ export class WebhookIngress {
       throw new Rejection(415, 'unsupported_media_type', 'Deliveries must be application/json');
     }
     const body = await readBody(request, this.bodyLimit, this.config.WEBHOOK_BODY_LIMIT);
+    seen.body = method === 'GET' ? Buffer.from(withoutToken(query)) : body;
     const delivery: IncomingDelivery = { method, headers: request.headers, body, query };
 
     const now = Date.now();
     const cached = this.webhooks.cached(webhookId, now);
     const webhook = cached !== undefined ? cached : isUuid(webhookId) ? await this.webhooks.find(webhookId) : null;
     const messageId = this.verify(webhook, delivery, now);
+    seen.messageId = messageId;
     if (!webhook) throw new Rejection(404, 'webhook_not_found', 'No such webhook');
 
     if (!webhook.verifier.methods.includes(method)) {
@@ -120,6 +133,7 @@ export class WebhookIngress {
     if (refused) throw refused;
     await this.limit(webhook);
     const payload = parsePayload(webhook.topic, method === 'GET' ? fromQuery(query) : parseJson(body, this.config.JSON_MAX_DEPTH));
+    seen.topic = webhook.topic.name;
     return this.batcher.submit({
       webhookId: webhook.id,
       tenantId: webhook.tenantId,
@@ -149,7 +163,7 @@ export class WebhookIngress {
     if (!tenant.allowed) throw tooMany("This webhook's tenant", tenant.retryAfterSeconds);
   }
 
-  private reject(request: IncomingMessage, response: ServerResponse, started: number, trace: TraceContext, webhookId: string, error: unknown): void {
+  private reject(request: IncomingMessage, response: ServerResponse, started: number, trace: TraceContext, webhookId: string, error: unknown, seen: Seen): void {
     let status = 500;
     let code = 'internal';
     let message = 'Internal error';
@@ -172,7 +186,7 @@ export class WebhookIngress {
     // A rejected body may still be arriving: close the connection rather than read it.
     if (!request.complete) response.setHeader('connection', 'close');
     const details = isTributaryError(error) && error.details ? { details: error.details } : {};
-    this.answer(request, response, started, trace, webhookId, status, { error: { code, message, ...details }, traceId: trace.traceId });
+    this.answer(request, response, started, trace, webhookId, status, { error: { code, message, ...details }, traceId: trace.traceId }, undefined, seen);
   }
 
   private answer(
@@ -183,7 +197,8 @@ export class WebhookIngress {
     webhookId: string,
     status: number,
     body: object,
-    accepted?: { eventId: string; created: boolean },
+    accepted: { eventId: string; created: boolean } | undefined,
+    seen: Seen,
   ): void {
     const json = JSON.stringify(body);
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
@@ -207,6 +222,18 @@ export class WebhookIngress {
       eventId: accepted?.eventId ?? null,
       traceId: trace.traceId,
     });
+    this.ingestLog.record({
+      webhookId,
+      sourceIp: request.socket.remoteAddress ?? null,
+      extId: seen.messageId ?? claimedDeliveryId(request),
+      body: seen.body ?? EMPTY,
+      contentType: header(request, 'content-type')?.slice(0, 200) ?? null,
+      topic: accepted ? (seen.topic ?? null) : null,
+      status,
+      errorCode: accepted ? null : (body as { error: { code: string } }).error.code,
+      eventId: accepted?.eventId ?? null,
+      receivedAt: new Date(),
+    });
     if (status >= 500) this.logger.error(line, 'delivery failed');
     else this.logger.log(line, status === 202 ? 'delivery accepted' : 'delivery rejected');
   }
@@ -218,6 +245,20 @@ const tooMany = (who: string, retryAfterSeconds: number) =>
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A refused delivery's id, as its sender claims it (unverified): what finds its retries in the ingest log. */
+function claimedDeliveryId(request: IncomingMessage): string | null {
+  return (header(request, 'webhook-id') ?? header(request, 'x-github-delivery'))?.slice(0, 200) ?? null;
+}
+
+/** A GET delivery's query string as the ingest log keeps it: without the token. */
+function withoutToken(query: URLSearchParams): string {
+  const kept = new URLSearchParams(query);
+  kept.delete('token');
+  return kept.toString();
 }
 
 function safeDecode(value: string): string {
