@@ -14,6 +14,7 @@ Tributary is running (${platform.database === 'embedded' ? `embedded PostgreSQL 
   event-store    ${urls.eventStore}
   change-sink    ${urls.changeSink}        GraphQL + subscriptions: ${urls.graphqlWs}   socket.io (esink): ${urls.changeSink}
   worker         ${urls.worker}
+  composed API   ${urls.apiRoot}        all four under /gateway /event-store /change-sink /worker   OpenAPI: ${urls.apiRoot}/docs-json   GraphQL (stitched, graphql-ws): ${urls.apiRoot}/graphql
 
   admin key      ${platform.adminKey}
                  (${platform.adminKeyCreated ? 'new; ' : ''}saved in ${adminKeyPath(config.TRIBUTARY_HOME)}, mode 600)

@@ -3,6 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '@tributary/database';
 import { drainAndClose } from '@tributary/lifecycle';
 import { runAsApp } from '@tributary/observability';
+import { createApiRootApp } from '../../api-root/src/api-root.app.js';
+import { loadApiRootConfig } from '../../api-root/src/api-root.config.js';
 import { createChangeSinkApp } from '../../change-sink/src/change-sink.app.js';
 import { loadChangeSinkConfig } from '../../change-sink/src/change-sink.config.js';
 import { createEventStoreApp } from '../../event-store/src/event-store.app.js';
@@ -15,7 +17,7 @@ import { localKeys, readAdminKey, writeAdminKey } from './local-files.js';
 import type { StandaloneConfig } from './standalone.config.js';
 
 export interface RunningPlatform {
-  readonly urls: { gateway: string; eventStore: string; changeSink: string; worker: string; graphqlWs: string };
+  readonly urls: { gateway: string; eventStore: string; changeSink: string; worker: string; graphqlWs: string; apiRoot: string };
   readonly adminKey: string;
   readonly adminKeyCreated: boolean;
   readonly database: 'embedded' | 'server';
@@ -40,6 +42,7 @@ export async function startPlatform(config: StandaloneConfig): Promise<RunningPl
     eventStore: await portOf(config.EVENT_STORE_PORT),
     changeSink: await portOf(config.CHANGE_SINK_PORT),
     worker: await portOf(config.WORKER_PORT),
+    apiRoot: await portOf(config.API_ROOT_PORT ?? (config.GATEWAY_PORT === 0 ? 0 : 3004)),
   };
   const shared = {
     DATABASE_URL: databaseUrl,
@@ -77,6 +80,21 @@ export async function startPlatform(config: StandaloneConfig): Promise<RunningPl
     await runAsApp('event-store', () => eventStore.startAllMicroservices());
     await runAsApp('integration-worker', () => worker.startAllMicroservices());
 
+    // The composed API last: it answers with the apps (and stops first, before them).
+    const apiRoot = await create('api-root', () =>
+      createApiRootApp(
+        loadApiRootConfig({
+          PORT: String(ports.apiRoot),
+          GATEWAY_URL: url(ports.gateway),
+          EVENT_STORE_URL: url(ports.eventStore),
+          CHANGE_SINK_URL: url(ports.changeSink),
+          WORKER_URL: url(ports.worker),
+          LOG_LEVEL: config.LOG_LEVEL,
+        }),
+      ),
+    );
+    await runAsApp('api-root', () => apiRoot.listen(ports.apiRoot, config.HOST));
+
     const admin = await runAsApp('gateway', () => ensureAdminKey(gateway, readAdminKey(config.TRIBUTARY_HOME)));
     if (admin.created) writeAdminKey(config.TRIBUTARY_HOME, admin.key);
 
@@ -87,6 +105,7 @@ export async function startPlatform(config: StandaloneConfig): Promise<RunningPl
         changeSink: url(ports.changeSink),
         worker: url(ports.worker),
         graphqlWs: `${url(ports.changeSink).replace(/^http/, 'ws')}/graphql`,
+        apiRoot: url(ports.apiRoot),
       },
       adminKey: admin.key,
       adminKeyCreated: admin.created,

@@ -18,6 +18,11 @@ export class StandaloneConfig {
   @IsInt() @Min(0) @Max(65535) EVENT_STORE_PORT: number = 3001;
   @IsInt() @Min(0) @Max(65535) CHANGE_SINK_PORT: number = 3002;
   @IsInt() @Min(0) @Max(65535) WORKER_PORT: number = 3003;
+  /**
+   * The composed API (apps/api-root): the four apps behind one URL. Unset: 3004, or a free port when
+   * GATEWAY_PORT is 0 (a run on free ports, as the tests start it, takes no fixed one).
+   */
+  @IsOptional() @IsInt() @Min(0) @Max(65535) API_ROOT_PORT?: number;
 
   /** Overrides the generated local keys (see `.tributary/keys.json`). */
   @IsOptional() @IsString() TRIBUTARY_SIGNING_KEY?: string;

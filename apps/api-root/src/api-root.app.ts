@@ -1,0 +1,40 @@
+import type { Server } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { continueTrace } from '@tributary/messaging';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ApiRootConfig } from './api-root.config.js';
+import { ApiRootModule } from './api-root.module.js';
+import { graphqlOverHttp } from './graphql/graphql-http.js';
+import { serveGraphqlWs } from './graphql/graphql-ws-proxy.js';
+import { StitchedSchema } from './graphql/stitched-schema.js';
+import { OpenApiComposition } from './openapi/openapi-composition.js';
+import { restProxy } from './rest-proxy/rest-proxy.js';
+import { UpstreamApps } from './upstream-apps.js';
+
+/**
+ * The composed API (platformatic's runtime root): `/docs-json` (the four OpenAPI documents as one),
+ * `/<app>/<path>` proxied to the app, `/graphql` (HTTP and graphql-ws) on the stitched schema.
+ * No body is parsed on the proxied paths: the app receives the bytes the caller sent.
+ */
+export async function createApiRootApp(config: ApiRootConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(ApiRootModule.forRoot(config), { bodyParser: false, logger: config.LOG_LEVEL === 'silent' ? false : ['error', 'warn'] });
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  const apps = app.get(UpstreamApps);
+  const schema = app.get(StitchedSchema);
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const trace = continueTrace(request.header('traceparent'));
+    Object.assign(request, trace);
+    // The trace goes on to the app (which answers with its x-trace-id); the root's own answers carry this one.
+    request.headers.traceparent = trace.traceparent;
+    response.setHeader('x-trace-id', trace.traceId);
+    next();
+  });
+  app.use(restProxy(apps, app.get(OpenApiComposition), config.UPSTREAM_TIMEOUT_MS));
+  app.use('/graphql', express.json({ limit: '1mb' }), (request: Request, response: Response, next: NextFunction) =>
+    request.method === 'POST' ? graphqlOverHttp(schema)(request, response, next) : next(),
+  );
+  serveGraphqlWs(app.getHttpServer() as Server, schema, apps.byPrefix('change-sink')!);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { Draining } from '@tributary/lifecycle';
+import { ApiRootConfig } from './api-root.config.js';
+import { StitchedSchema } from './graphql/stitched-schema.js';
+import { RootHealthController } from './health/root-health.controller.js';
+import { OpenApiComposition } from './openapi/openapi-composition.js';
+import { OpenApiController } from './openapi/openapi.controller.js';
+import { UpstreamApps } from './upstream-apps.js';
+
+/** The composed API: no database, no messaging; the apps' URLs are all it knows. */
+@Module({})
+export class ApiRootModule {
+  static forRoot(config: ApiRootConfig): DynamicModule {
+    return {
+      module: ApiRootModule,
+      controllers: [RootHealthController, OpenApiController],
+      providers: [
+        { provide: ApiRootConfig, useValue: config },
+        { provide: UpstreamApps, useValue: new UpstreamApps(config) },
+        Draining,
+        OpenApiComposition,
+        StitchedSchema,
+      ],
+    };
+  }
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { stitchSchemas } from '@graphql-tools/stitch';
+import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
+import { schemaFromExecutor } from '@graphql-tools/wrap';
+import { TributaryError } from '@tributary/domain';
+import { getOperationAST, GraphQLError, print, type GraphQLSchema } from 'graphql';
+import type { Client } from 'graphql-ws';
+import { ApiRootConfig } from '../api-root.config.js';
+import { UpstreamApps, type UpstreamApp } from '../upstream-apps.js';
+
+/** What a root operation carries to the apps: the caller's credential, and on graphql-ws its connection to the change-sink. */
+export interface RootGraphqlContext {
+  readonly authorization?: string;
+  readonly changeSink?: Client;
+}
+
+/** The apps that serve GraphQL at `/graphql` (the worker serves none; the gateway's `/ui/graphql` is the operator page's own). */
+const GRAPHQL_APPS: readonly UpstreamApp['prefix'][] = ['gateway', 'event-store', 'change-sink'];
+
+const unreachable = (app: UpstreamApp) =>
+  new GraphQLError(`The ${app.prefix} app did not answer`, { extensions: { code: 'upstream_unreachable', status: 502 } });
+
+/**
+ * The three GraphQL schemas stitched into one (@graphql-tools/stitch): every root field is delegated
+ * to its app over HTTP with the caller's Authorization, and the change-sink's subscriptions over the
+ * caller's own graphql-ws connection to it. Built on first use from the apps' introspection, and
+ * again after a failed build; kept for the life of the process (an app's new fields show after a restart).
+ */
+@Injectable()
+export class StitchedSchema {
+  private building?: Promise<GraphQLSchema>;
+
+  constructor(
+    private readonly apps: UpstreamApps,
+    private readonly config: ApiRootConfig,
+  ) {}
+
+  get(): Promise<GraphQLSchema> {
+    this.building ??= this.build().catch((error: unknown) => {
+      this.building = undefined;
+      throw error;
+    });
+    return this.building;
+  }
+
+  private async build(): Promise<GraphQLSchema> {
+    const subschemas = await Promise.all(
+      GRAPHQL_APPS.map(async (prefix) => {
+        const app = this.apps.byPrefix(prefix)!;
+        const executor = this.executorOf(app);
+        try {
+          return { schema: await schemaFromExecutor(executor), executor };
+        } catch {
+          throw new TributaryError('unavailable', 'upstream_unreachable', `The ${app.prefix} app did not answer GraphQL introspection`);
+        }
+      }),
+    );
+    return stitchSchemas({ subschemas });
+  }
+
+  private executorOf(app: UpstreamApp): Executor {
+    return (async (request: ExecutionRequest) => {
+      const context = request.context as RootGraphqlContext | undefined;
+      const operation = getOperationAST(request.document, request.operationName);
+      if (operation?.operation === 'subscription') return this.subscribe(request, context);
+      return this.overHttp(app, request, context);
+    }) as Executor;
+  }
+
+  private async overHttp(app: UpstreamApp, request: ExecutionRequest, context: RootGraphqlContext | undefined): Promise<ExecutionResult> {
+    try {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(context?.authorization ? { authorization: context.authorization } : {}) },
+        body: JSON.stringify({ query: print(request.document), variables: request.variables, operationName: request.operationName }),
+        signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS),
+      });
+      return (await response.json()) as ExecutionResult;
+    } catch {
+      return { errors: [unreachable(app)] };
+    }
+  }
+
+  private subscribe(request: ExecutionRequest, context: RootGraphqlContext | undefined): AsyncIterable<ExecutionResult> | ExecutionResult {
+    if (!context?.changeSink) {
+      return { errors: [new GraphQLError('Subscriptions are served over graphql-ws', { extensions: { code: 'operation_not_supported', status: 400 } })] };
+    }
+    return context.changeSink.iterate({
+      query: print(request.document),
+      variables: request.variables as Record<string, unknown> | undefined,
+      operationName: request.operationName,
+    }) as AsyncIterable<ExecutionResult>;
+  }
+}
