@@ -203,7 +203,11 @@ describe('the event store query API (REST and GraphQL), scoped to the caller’s
         carrierStatus: 'delivered',
         updatedAt: '2026-11-23T10:00:00.000Z',
         eventId: expect.any(String),
+        trackingUrl: 'https://www.dhl.com/de-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=PKG-A',
       });
+      const viaGraphql = await graphql(acme.apiKey, `{ package(trackingId: "PKG-A") { trackingUrl } packages { packages { trackingId trackingUrl } } }`);
+      expect(viaGraphql.data.package.trackingUrl).toBe(pkg.body.trackingUrl);
+      expect(viaGraphql.data.packages.packages).toContainEqual({ trackingId: 'PKG-A', trackingUrl: pkg.body.trackingUrl });
       const delivered = await call(acme.apiKey, 'GET', '/v1/packages?status=delivered');
       expect(delivered.body.packages.map((p: { trackingId: string }) => p.trackingId)).toEqual(['PKG-A']);
       expect(await call(acme.apiKey, 'GET', '/v1/packages?status=lost')).toMatchObject({ status: 400 });

@@ -20,6 +20,12 @@ export class PackageUpdate {
   @Field(() => ID, { description: 'The event that produced this state' })
   eventId: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: "The parcel's page on its carrier's site (DHL, UPS, FedEx, DPD, EasyPost; English, Germany); null for another carrier",
+  })
+  trackingUrl: string | null;
+
   @Field({ description: 'Where this update stands in commit order: pass it as `after` to resume after it' })
   cursor: string;
 }

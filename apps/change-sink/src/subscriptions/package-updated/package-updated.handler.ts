@@ -1,5 +1,5 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { TributaryError } from '@tributary/domain';
+import { TributaryError, trackingUrl } from '@tributary/domain';
 import { filter, map, type Observable } from 'rxjs';
 import { parseCursor } from '../../capture/captured-change.js';
 import { ChangeSinkConfig, PACKAGE_STATUS_TABLE } from '../../change-sink.config.js';
@@ -22,6 +22,7 @@ export function toPackageUpdate(change: DeliveredChange): PackageUpdate {
     carrierStatus: row.carrier_status,
     updatedAt: new Date(row.updated_at).toISOString(),
     eventId: row.last_event_id,
+    trackingUrl: trackingUrl(row.carrier, row.tracking_id) ?? null,
     cursor: change.id,
   };
   updates.set(change, update);

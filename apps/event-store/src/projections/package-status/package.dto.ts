@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import { PACKAGE_STATUSES } from '@tributary/domain';
+import { PACKAGE_STATUSES, trackingUrl } from '@tributary/domain';
 import type { PackageStatusEntity } from './package-status.entity.js';
 
 @ObjectType('PackageStatus', { description: "A package's latest known state (the package_status projection)" })
@@ -23,6 +23,17 @@ export class PackageView {
   @ApiProperty({ format: 'uuid' })
   @Field(() => ID, { description: 'The event this state comes from' })
   eventId: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uri',
+    description: "The parcel's page on its carrier's site (DHL, UPS, FedEx, DPD, EasyPost; English, Germany); null for another carrier",
+  })
+  @Field(() => String, {
+    nullable: true,
+    description: "The parcel's page on its carrier's site (DHL, UPS, FedEx, DPD, EasyPost; English, Germany); null for another carrier",
+  })
+  trackingUrl: string | null;
 }
 
 export const toPackageView = (row: PackageStatusEntity): PackageView => ({
@@ -32,4 +43,5 @@ export const toPackageView = (row: PackageStatusEntity): PackageView => ({
   carrierStatus: row.carrierStatus,
   updatedAt: row.updatedAt.toISOString(),
   eventId: row.lastEventId,
+  trackingUrl: trackingUrl(row.carrier, row.trackingId) ?? null,
 });

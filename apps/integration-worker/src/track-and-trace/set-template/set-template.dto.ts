@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class TemplateBody {
-  @ApiProperty({ example: 'Your ACME parcel {trackingId} was delivered', description: '{trackingId} and {carrier} are filled in' })
+  @ApiProperty({ example: 'Your ACME parcel {trackingId} was delivered', description: "{trackingId}, {carrier} and {trackingUrl} (the carrier's tracking page, empty for a carrier without one) are filled in" })
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)

@@ -1,11 +1,14 @@
-import type { PackageStatus } from '@tributary/domain';
+import { trackingUrl, type PackageStatus } from '@tributary/domain';
 
 export interface MailTemplate {
   readonly subject: string;
   readonly text: string;
 }
 
-/** One template per state and language; `{trackingId}` and `{carrier}` are filled in. */
+/**
+ * One template per state and language; `{trackingId}` and `{carrier}` are filled in, and the parcel's page on
+ * its carrier's site follows the text (`FOLLOW_LINE`) when the carrier has one.
+ */
 export const NOTIFICATION_TEMPLATES: Partial<Record<PackageStatus, Record<string, MailTemplate>>> = {
   pre_transit: {
     en: { subject: 'Your parcel {trackingId} is announced', text: '{carrier} has been told about your parcel {trackingId} and will pick it up soon.' },
@@ -35,9 +38,14 @@ export const NOTIFICATION_TEMPLATES: Partial<Record<PackageStatus, Record<string
 
 export const NOTIFICATION_LANGUAGES = ['en', 'de'] as const;
 
+/** The line that leads to the carrier's tracking page, under a built-in template's text. */
+export const FOLLOW_LINE: Record<string, string> = { en: 'Follow your parcel: {trackingUrl}', de: 'Verfolgen Sie Ihr Paket: {trackingUrl}' };
+
 /**
  * The mail for a state in a language: the tenant's own template for that state and language if it has
  * one, else the built-in one (English when the language has none); undefined for a state without any.
+ * `{trackingUrl}` is the carrier's tracking page in the mail's language (empty for a carrier without
+ * one); the built-in templates end with it.
  */
 export function renderNotification(
   state: PackageStatus,
@@ -45,10 +53,16 @@ export function renderNotification(
   values: { trackingId: string; carrier: string },
   own?: MailTemplate,
 ): (MailTemplate & { language: string }) | undefined {
-  const fill = (text: string) => text.replaceAll('{trackingId}', values.trackingId).replaceAll('{carrier}', values.carrier.toUpperCase());
+  const chosen = own ? language : NOTIFICATION_TEMPLATES[state]?.[language] ? language : 'en';
+  const url = trackingUrl(values.carrier, values.trackingId, { language: chosen });
+  const fill = (text: string) =>
+    text
+      .replaceAll('{trackingId}', values.trackingId)
+      .replaceAll('{carrier}', values.carrier.toUpperCase())
+      .replaceAll('{trackingUrl}', url ?? '');
   if (own) return { subject: fill(own.subject), text: fill(own.text), language };
-  const templates = NOTIFICATION_TEMPLATES[state];
-  if (!templates) return undefined;
-  const chosen = templates[language] ? language : 'en';
-  return { subject: fill(templates[chosen].subject), text: fill(templates[chosen].text), language: chosen };
+  const template = NOTIFICATION_TEMPLATES[state]?.[chosen];
+  if (!template) return undefined;
+  const follow = url ? `\n\n${fill(FOLLOW_LINE[chosen] ?? FOLLOW_LINE.en)}` : '';
+  return { subject: fill(template.subject), text: `${fill(template.text)}${follow}`, language: chosen };
 }
