@@ -265,7 +265,7 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
           if (rule.admin && !(unknown.status === 403 && errorCode(unknown) === 'admin_required')) violations.push({ where: as, problem: `a tenant key got ${describeAnswer(unknown)}` });
           for (const id of sample(KINDS[kind].own(viewer), 3)) {
             const answer = await get(at(id));
-            if (rule.admin ? !sameRefusal(answer, unknown) : answer.status !== 200) violations.push({ where: `${as} (own ${id})`, problem: `answered ${describeAnswer(answer)}` });
+            if (rule.admin ? !sameRefusal(answer, unknown) : answer.status !== (rule.ownStatus ?? 200)) violations.push({ where: `${as} (own ${id})`, problem: `answered ${describeAnswer(answer)}` });
             violations.push(...leaksOf(viewer, `${as} (own ${id})`, answer));
           }
           for (const owner of others(viewer)) {

@@ -71,6 +71,8 @@ export interface RestRule {
   readonly list?: Kind;
   /** Holds no tenant data (the integrations a worker runs). */
   readonly catalog?: true;
+  /** What the caller's own ids answer when not 200 (the world's actions are relays, which serve no data). */
+  readonly ownStatus?: number;
 }
 
 /**
@@ -110,6 +112,7 @@ export const REST: Record<string, RestRule> = {
   'worker /v1/deployments': { list: 'deployment' },
   'worker /v1/deployments/{id}': { param: ['id', 'deployment'] },
   'worker /v1/actions': { list: 'action' },
+  'worker /v1/actions/{id}/data': { param: ['id', 'action'], ownStatus: 400 },
   'worker /v1/runs': { list: 'run' },
   'worker /v1/runs/{id}': { param: ['id', 'run'] },
   'worker /v1/schedules': { list: 'schedule' },
@@ -121,7 +124,7 @@ export const REST: Record<string, RestRule> = {
 /** Query parameters that name another record: a foreign one must filter like an unknown one. */
 export const ID_QUERY: Record<string, Kind> = { appId: 'app', actionId: 'action', project: 'project', prefix: 'stream' };
 /** Query parameters that do not (`after` is a cursor: another tenant's is tried too). */
-export const PLAIN_QUERY = new Set(['limit', 'after', 'from', 'to', 'type', 'status', 'direction', 'group', 'topic', 'state']);
+export const PLAIN_QUERY = new Set(['limit', 'after', 'from', 'to', 'type', 'status', 'direction', 'group', 'topic', 'state', 'maxAge']);
 
 export interface GraphqlRule {
   readonly arg?: readonly [string, Kind];
