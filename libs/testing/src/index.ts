@@ -24,3 +24,4 @@ export * from './fuzz/error-contract.js';
 export * from './fuzz/row-snapshot.js';
 export * from './fake-upstream.js';
 export * from './fake-carriers/fake-carrier-apis.js';
+export * from './fake-stock-api.js';

@@ -15,3 +15,4 @@ export * from './builds/build-reaped.topic.js';
 export * from './catalog/catalog-offer.js';
 export * from './catalog/product-upserted.topic.js';
 export * from './catalog/stock-price-synced.topic.js';
+export * from './catalog/stock-pull-requested.topic.js';

@@ -5,6 +5,7 @@ import { buildReaped } from './builds/build-reaped.topic.js';
 import { buildUpdated } from './builds/build-updated.topic.js';
 import { productUpserted } from './catalog/product-upserted.topic.js';
 import { stockPriceSynced } from './catalog/stock-price-synced.topic.js';
+import { stockPullRequested } from './catalog/stock-pull-requested.topic.js';
 import type { TopicDefinition } from './topic.js';
 import { carrierPollRequested } from './tracking/carrier-poll-requested.topic.js';
 import { carrierUpdateReceived } from './tracking/carrier-update-received.topic.js';
@@ -31,6 +32,7 @@ export const Topics = {
   carrierPollRequested,
   productUpserted,
   stockPriceSynced,
+  stockPullRequested,
 } as const;
 
 export const allTopics: readonly TopicDefinition[] = Object.values(Topics) as TopicDefinition[];

@@ -3,11 +3,14 @@ import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class
 /** A decimal amount as text (`19.90`): kept digit for digit, never rounded through a float. */
 export const PRICE_PATTERN = /^\d{1,12}(\.\d{1,4})?$/;
 
+/** A stock keeping unit: 1–128 letters, digits, ".", "_", "-" or "/", starting with a letter or digit. */
+export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,127}$/;
+
 /** What every catalog event carries: the product's SKU (its key) and, optionally, its offer (price and stock). */
 export abstract class CatalogOffer {
   /** The tenant's stock keeping unit: the product's id in the feed. */
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,127}$/, { message: 'sku must be 1–128 letters, digits, ".", "_", "-" or "/", starting with a letter or digit' })
+  @Matches(SKU_PATTERN, { message: 'sku must be 1–128 letters, digits, ".", "_", "-" or "/", starting with a letter or digit' })
   sku: string;
 
   @IsOptional()
