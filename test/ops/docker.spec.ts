@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '@tributary/config';
+import { ApiRootConfig, loadApiRootConfig } from '../../apps/api-root/src/api-root.config.js';
 import { loadChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
 import { bindMounts, compose, composeText, createdTables, dotEnv, envOf, service } from './compose.js';
 import { APP_NAMES, APPS, configVariables, interpolate, requiredVariables } from './ops-fixtures.js';
@@ -52,6 +53,20 @@ describe('the Dockerfile (docker/Dockerfile)', () => {
       expect(copies).toContain(`--from=build /src/dist/apps/${app} ./dist/apps/${app}`);
       expect(effective(chain, 'STOPSIGNAL')).toBe('SIGTERM');
     }
+  });
+
+  it('gives the composed API (api-root) a target of its own: production dependencies, non-root, its port, a HEALTHCHECK, no internal port', () => {
+    const chain = stageChain(stages, 'api-root');
+    const runs = instructionsOf('api-root').filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    expect(runs.some((r) => /\bnpm ci\b.*--omit=dev/.test(r))).toBe(true);
+    expect(Number(effective(chain, 'USER')!.split(':')[0])).toBeGreaterThan(0);
+    expect(execForm(effective(chain, 'CMD')!)).toEqual(['node', 'dist/apps/api-root/main.js']);
+    const config = loadApiRootConfig(effectiveEnv(chain));
+    expect(config.PORT).toBe(new ApiRootConfig().PORT);
+    expect(effective(chain, 'EXPOSE')).toBe(String(config.PORT));
+    expect(execForm(effective(chain, 'HEALTHCHECK')!)).toEqual(['node', 'docker/healthcheck.mjs']);
+    expect(instructionsOf('api-root').filter((i) => i.keyword === 'COPY').map((i) => i.args)).toContain('--from=build /src/dist/apps/api-root ./dist/apps/api-root');
+    expect(effective(chain, 'STOPSIGNAL')).toBe('SIGTERM');
   });
 
   it('copies only what exists in the repository and is not excluded from the build context', () => {

@@ -6,6 +6,7 @@ import { parseDockerfile, effective, execForm, stageChain } from './dockerfile.j
 import { containersOf, kubectlKustomize, kustomize, podSpecOf, type Resource } from './kustomize.js';
 import { admits, type Source } from './network-policy.js';
 import { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
+import { ApiRootConfig, loadApiRootConfig } from '../../apps/api-root/src/api-root.config.js';
 import type { Json } from '../support/json.js';
 
 const root = process.cwd();
@@ -27,6 +28,8 @@ const bytes = (size: string) => {
   const [, digits, unit] = /^(\d+)([kmg])?$/i.exec(size)!;
   return Number(digits) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(unit ?? '').toLowerCase() as '' | 'k' | 'm' | 'g'];
 };
+/** The composed API (k8s/base/api-root.yaml): a deployable beside the apps, with no database and no internal port. */
+const API_ROOT = 'api-root';
 const jobsOf = (resources: Resource[], component: string) =>
   resources.filter((r) => r.kind === 'Job' && r.metadata.labels?.['app.kubernetes.io/component'] === component);
 
@@ -175,6 +178,7 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
         .filter((r) => podSpecOf(r))
         .map((r) => ({ namespace, namespaceLabels, podLabels: (spec(r).template ?? spec(r).jobTemplate.spec.template).metadata?.labels ?? {} }));
       expect(podsHere.length).toBeGreaterThanOrEqual(APP_NAMES.length);
+      expect(podsHere.filter((p) => p.podLabels['app.kubernetes.io/name'] === API_ROOT).length).toBe(1);
       for (const app of APP_NAMES) {
         const deployment = one(resources, 'Deployment', app);
         const container = mainContainer(deployment);
@@ -195,8 +199,10 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
           const where = { app, port: port.port.name };
           expect({ ...where, external: admits(policies, { external: true }, port) }).toEqual({ ...where, external: false });
           expect({ ...where, otherNamespace: admits(policies, otherNamespace, port) }).toEqual({ ...where, otherNamespace: false });
+          // The composed API's pods alone (api-root.yaml): they pass requests on, and read the apps' OpenAPI documents.
           for (const pod of podsHere) {
-            expect({ ...where, from: pod.podLabels, admitted: admits(policies, pod, port) }).toEqual({ ...where, from: pod.podLabels, admitted: false });
+            const composer = pod.podLabels['app.kubernetes.io/name'] === API_ROOT;
+            expect({ ...where, from: pod.podLabels, admitted: admits(policies, pod, port) }).toEqual({ ...where, from: pod.podLabels, admitted: composer });
           }
         }
       }
@@ -218,6 +224,12 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
         const app = appOf(deployment);
         const container = mainContainer(deployment);
         const containerPort = container.ports.find((p: { name: string; containerPort: number }) => p.name === servicePort.targetPort || p.containerPort === servicePort.targetPort);
+        if ((app as string) === API_ROOT) {
+          // The composed API has one port, and no /metrics or /docs of its own to keep off it.
+          const root = loadApiRootConfig(guaranteedEnv(containerEnv(container, resources)));
+          expect({ backend, port: containerPort?.containerPort }).toEqual({ backend, port: root.PORT });
+          continue;
+        }
         const config = loadConfig(APPS[app].config, guaranteedEnv(containerEnv(container, resources)));
         expect({ backend, app, port: containerPort?.containerPort }).toEqual({ backend, app, port: config.PORT });
         expect({ backend, app, internalPort: config.INTERNAL_PORT }).toEqual({ backend, app, internalPort: expect.any(Number) });
@@ -312,6 +324,57 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
       if (spec(hpa).maxReplicas > 1) expect(changeSink.metadata.annotations?.['nginx.ingress.kubernetes.io/affinity']).toBe('cookie');
     });
 
+    it('runs the composed API (api-root) as its own small deployable: the image the Dockerfile builds, its config read whole, the apps at their Services, one host', () => {
+      const deployment = one(resources, 'Deployment', API_ROOT);
+      const container = mainContainer(deployment);
+      const pod = podSpecOf(deployment)!;
+      expect(pod.serviceAccountName).toBe(one(resources, 'ServiceAccount', API_ROOT).metadata.name);
+      expect(spec(one(resources, 'PodDisruptionBudget', API_ROOT)).selector.matchLabels).toEqual({ 'app.kubernetes.io/name': API_ROOT });
+      // Hardened like the apps.
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(container.resources.requests).toEqual({ cpu: expect.anything(), memory: expect.anything() });
+      expect(container.resources.limits).toEqual({ cpu: expect.anything(), memory: expect.anything() });
+      // The Dockerfile's target.
+      const chain = stageChain(parseDockerfile(join(root, 'docker', 'Dockerfile')).stages, API_ROOT);
+      expect(container.args).toEqual(execForm(effective(chain, 'CMD')!));
+      expect(container.args).toEqual(['node', `dist/apps/${API_ROOT}/main.js`]);
+      expect(String(pod.securityContext.runAsUser)).toBe(effective(chain, 'USER')!.split(':')[0]);
+      // Every variable its config reads, and nothing else; no secret at all.
+      const env = containerEnv(container, resources);
+      const schema = configVariables(ApiRootConfig);
+      expect({ unknown: [...env.keys()].filter((v) => !schema.includes(v)) }).toEqual({ unknown: [] });
+      expect({ unreferenced: schema.filter((v) => !env.has(v)) }).toEqual({ unreferenced: [] });
+      expect([...env.values()].filter((e) => e.from === 'secret')).toEqual([]);
+      const config = loadApiRootConfig(guaranteedEnv(env));
+      expect(container.ports).toEqual([{ name: 'http', containerPort: config.PORT, protocol: 'TCP' }]);
+      expect(spec(one(resources, 'Service', API_ROOT)).ports).toEqual([{ name: 'http', port: config.PORT, targetPort: 'http', protocol: 'TCP' }]);
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+      expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(Number(container.lifecycle.preStop.exec.command[1]) + config.SHUTDOWN_TIMEOUT_MS / 1000);
+      // Each app's URL is its Service's public port; each docs URL its internal Service's port.
+      const serviceUrl = (name: string) => `http://${name}:${spec(one(resources, 'Service', name)).ports[0].port}`;
+      const urls: [string, string, AppName][] = [
+        [config.GATEWAY_URL, config.GATEWAY_DOCS_URL!, 'gateway'],
+        [config.EVENT_STORE_URL, config.EVENT_STORE_DOCS_URL!, 'event-store'],
+        [config.CHANGE_SINK_URL, config.CHANGE_SINK_DOCS_URL!, 'change-sink'],
+        [config.WORKER_URL, config.WORKER_DOCS_URL!, 'integration-worker'],
+      ];
+      for (const [url, docsUrl, app] of urls) {
+        expect({ app, url, docsUrl }).toEqual({ app, url: serviceUrl(app), docsUrl: serviceUrl(`${app}-internal`) });
+      }
+      // One host, its Service's port; reached from the ingress controller, never from monitoring or other namespaces.
+      const ingresses = resources.filter((r) => r.kind === 'Ingress' && spec(r).rules.some((rule: Json) => rule.http.paths.some((p: Json) => p.backend.service.name === API_ROOT)));
+      expect(ingresses.length).toBe(1);
+      const policies = resources.filter((r) => r.kind === 'NetworkPolicy');
+      const target = { namespace: deployment.metadata.namespace!, labels: spec(deployment).template.metadata.labels, port: { number: config.PORT, name: 'http' } };
+      expect(admits(policies, { namespace: 'ingress-nginx', namespaceLabels: { [INGRESS_LABEL]: 'true' }, podLabels: {} }, target)).toBe(true);
+      expect(admits(policies, { namespace: 'monitoring', namespaceLabels: { [MONITORING_LABEL]: 'true' }, podLabels: {} }, target)).toBe(false);
+      expect(admits(policies, { namespace: 'team-x', namespaceLabels: {}, podLabels: { 'app.kubernetes.io/name': API_ROOT } }, target)).toBe(false);
+      expect(admits(policies, { external: true }, target)).toBe(false);
+    });
+
     it('never scales the worker past the partitions it shares', () => {
       const worker = one(resources, 'Deployment', 'integration-worker');
       const config = loadConfig(WorkerConfig, guaranteedEnv(containerEnv(mainContainer(worker), resources)));
@@ -323,6 +386,6 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
 
   it('pins production images to a version and keeps the dev overlay on local images', () => {
     for (const container of rendered.prod.flatMap(containersOf)) expect(container.image).toMatch(/:\d+\.\d+\.\d+$/);
-    for (const app of APP_NAMES) expect(mainContainer(one(rendered.dev, 'Deployment', app)).image).toBe(`tributary/${app}:local`);
+    for (const app of [...APP_NAMES, API_ROOT]) expect(mainContainer(one(rendered.dev, 'Deployment', app)).image).toBe(`tributary/${app}:local`);
   });
 });
