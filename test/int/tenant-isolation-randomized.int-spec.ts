@@ -179,6 +179,7 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
       for (const buildId of t.builds.keys()) {
         await eventually(async () => (await owner('eventStore', `/build/${buildId}/disk-usage`)).body, (b) => b?.bytesReal === 1000 + t.index, options);
       }
+      await eventually(async () => ((await owner('eventStore', '/v1/feeds/products.json')).body ?? []).map((p: { sku: string }) => p.sku), (skus: string[]) => t.products.every((s) => skus.includes(s)), options);
       // Each run by hand fails for good: one dead letter each.
       const relays = t.manualRuns.length;
       await eventually(

@@ -20,6 +20,7 @@ export type Kind =
   | 'projection'
   | 'build'
   | 'project'
+  | 'product'
   | 'deadLetter'
   | 'deployment'
   | 'action'
@@ -51,6 +52,7 @@ export function kindsOfIds(draw: Draw): Record<Kind, KindOfId> {
     projection: { own: () => ['package_status', 'builds'], fresh: () => 'no_such_projection' },
     build: { own: (t) => [...t.builds.keys()], fresh: uuid },
     project: { own: (t) => [...new Set(t.builds.values())], fresh: uuid },
+    product: { own: (t) => t.products, fresh: () => `SKU-NOWHERE-${draw.integer(0, 1e9)}` },
     deadLetter: { own: (t) => t.settled.deadLetters, fresh: () => String(draw.integer(10_000_000, 2 ** 31 - 1)) },
     deployment: { own: (t) => t.deployments, fresh: uuid },
     action: { own: (t) => t.actions, fresh: uuid },
@@ -108,6 +110,8 @@ export const REST: Record<string, RestRule> = {
   'eventStore /build/{build}/disk-usage': { param: ['build', 'build'] },
   'eventStore /project': { list: 'project' },
   'eventStore /project/{project}/disk-usage': { param: ['project', 'project'] },
+  'eventStore /v1/feeds/products.csv': { list: 'product' },
+  'eventStore /v1/feeds/products.json': { list: 'product' },
   'worker /v1/integrations': { catalog: true },
   'worker /v1/deployments': { list: 'deployment' },
   'worker /v1/deployments/{id}': { param: ['id', 'deployment'] },
@@ -124,7 +128,7 @@ export const REST: Record<string, RestRule> = {
 /** Query parameters that name another record: a foreign one must filter like an unknown one. */
 export const ID_QUERY: Record<string, Kind> = { appId: 'app', actionId: 'action', project: 'project', prefix: 'stream' };
 /** Query parameters that do not (`after` is a cursor: another tenant's is tried too). */
-export const PLAIN_QUERY = new Set(['limit', 'after', 'from', 'to', 'type', 'status', 'direction', 'group', 'topic', 'state', 'maxAge']);
+export const PLAIN_QUERY = new Set(['limit', 'after', 'from', 'to', 'type', 'status', 'direction', 'group', 'topic', 'state', 'maxAge', 'inStock', 'currency']);
 
 export interface GraphqlRule {
   readonly arg?: readonly [string, Kind];

@@ -23,6 +23,7 @@ export function identifiersOf(world: World, tenant: Tenant): string[] {
     ...tenant.schedules,
     ...tenant.manualRuns,
     ...[...tenant.builds].filter(([b]) => !sharedBuilds.has(b)).flat(),
+    ...tenant.products,
     ...[...tenant.streams.values()].flat(),
     ...tenant.settled.events,
     ...tenant.settled.runs,

@@ -65,6 +65,8 @@ export interface Tenant {
   /** Stream ids → events appended through the event store's API. */
   readonly streams: Map<string, string[]>;
   readonly builds: Map<string, string>;
+  /** SKUs of its product feed (catalog.product.upserted appended through the event store). */
+  readonly products: string[];
   /** Filled once the pipeline settled, from the tenant's own lists (cross-checked against the others'). */
   readonly settled: { events: string[]; runs: string[]; deadLetters: string[]; mails: string[] };
 }
@@ -118,6 +120,7 @@ export function drawWorld(draw: Draw): World {
     recipients: new Set(),
     streams: new Map(),
     builds: new Map(),
+    products: [],
     settled: { events: [], runs: [], deadLetters: [], mails: [] },
   }));
   for (const tenant of tenants) {
@@ -130,6 +133,7 @@ export function drawWorld(draw: Draw): World {
     for (const buildId of draw.some(shared.buildIds, 1, 2)) tenant.builds.set(buildId, draw.pick(shared.projectIds));
     const [ownBuild, ownProject] = draw.value(fc.uniqueArray(fc.uuid({ version: 4 }), { minLength: 2, maxLength: 2 }));
     tenant.builds.set(ownBuild, ownProject);
+    for (let i = 0; i < draw.integer(1, 2); i++) tenant.products.push(`SKU-${tenant.marker.toUpperCase()}-${i}`);
   }
   // Every pool has a key that at least two tenants use.
   for (const tenant of draw.some(tenants, 2, 2)) {
@@ -266,6 +270,12 @@ export function tenantSteps(platform: RunningPlatform, draw: Draw, tenant: Tenan
         deliver(buildWebhook('build.disk-usage.updated'), { buildId, projectId, measuredAt: '2026-11-23T11:00:00.000Z', realBytes: 1000 + tenant.index, virtualBytes: 5000 + tenant.index }),
     ]);
   }
+  queues.push(
+    tenant.products.map((sku) => async () => {
+      const data = { sku, name: `Product ${m}`, updatedAt: '2026-11-23T10:00:00.000Z', price: '9.90', currency: 'EUR', stock: tenant.index };
+      ok('append product', await owner('eventStore', 'POST', `/v1/streams/product-${sku}/events`, { events: [{ type: 'catalog.product.upserted', data }] }));
+    }),
+  );
   queues.push(
     Array.from({ length: draw.integer(1, 2) }, (_, i) => async () => {
       const input = stateChange(`PKG-MANUAL-${i}-${m}`);
