@@ -208,6 +208,20 @@ describe('GET /v1/actions/:id/data', () => {
     expect(upstream.calls.length).toBe(before);
   });
 
+  it('lists the data method, and a data action is neither run by hand nor scheduled (it has no topic)', async () => {
+    const listed = await worker.call(tenant.apiKey, 'GET', '/v1/integrations');
+    expect(listed.body).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'company-registry', methods: [expect.objectContaining({ method: 'company-profile', topic: '', onSuccess: [], runs: 'on-demand' })] }),
+      ]),
+    );
+    const run = await worker.call(tenant.apiKey, 'POST', `/v1/actions/${action}/runs`, { input: {} });
+    expect(run).toMatchObject({ status: 400, body: { error: { code: 'method_unknown' } } });
+    const schedule = await worker.call(tenant.apiKey, 'POST', `/v1/actions/${action}/schedules`, { cron: '0 3 * * *' });
+    expect(schedule).toMatchObject({ status: 400, body: { error: { code: 'method_unknown' } } });
+    expect(await worker.dataSource.query(`SELECT id FROM worker.schedules WHERE action_id = $1`, [action])).toEqual([]);
+  });
+
   it('refuses an action whose method serves no data, and a disabled one', async () => {
     const relay = await worker.call(tenant.apiKey, 'POST', '/v1/deployments', {
       integration: 'webhook-relay',

@@ -14,7 +14,11 @@ export class ListIntegrationsHandler implements IQueryHandler<ListIntegrations> 
       this.integrations.map((i) => ({
         name: i.name,
         description: i.description,
-        methods: i.routes.map((r) => ({ method: r.method, topic: r.topic.name, onSuccess: r.onSuccess.map((t) => t.topic.name), runs: r.runs, description: r.description })),
+        methods: [
+          ...i.routes.map((r) => ({ method: r.method, topic: r.topic.name, onSuccess: r.onSuccess.map((t) => t.topic.name), runs: r.runs, description: r.description })),
+          // Data methods take no topic: an action bound to one is asked (GET /v1/actions/:id/data).
+          ...(i.data ?? []).map((r) => ({ method: r.method, topic: '', onSuccess: [], runs: 'on-demand', description: r.description })),
+        ],
       })),
     );
   }
