@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { describeError } from '@tributary/messaging';
 import { TenantContext } from '@tributary/tenancy';
 import type { DataContext, DataHandler, DataRoute } from '../sdk/data-route.js';
 import type { HandlerLogger } from '../sdk/integration-handler.js';
@@ -15,6 +16,7 @@ import { OutboundHttp } from './outbound-http.js';
 @Injectable()
 export class DataFetcher {
   private readonly inFlight = new Map<string, Promise<object>>();
+  private readonly logger = new Logger('DataFetcher');
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
@@ -25,6 +27,12 @@ export class DataFetcher {
       .then(async (document) => {
         await keep(document);
         return document;
+      })
+      .catch((error: unknown) => {
+        // Logged here, once per fetch: its callers may have stopped waiting (timeout) and serve the cache.
+        const { code, message } = describeError(error);
+        this.logger.warn({ traceId, tenantId: target.tenantId, actionId: target.actionId, errorCode: code }, `data fetch ${target.integration}.${target.method} failed: ${message}`);
+        throw error;
       })
       .finally(() => this.inFlight.delete(target.actionId));
     this.inFlight.set(target.actionId, fetching);

@@ -87,7 +87,8 @@ export class GetActionDataHandler implements IQueryHandler<GetActionData> {
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), route.timeoutMs)));
-    // A fetch that ends after the timeout still fills the cache; its failure then has no one to tell but the log.
+    // A fetch that ends after the timeout still fills the cache; its failure is logged by the DataFetcher, and
+    // answered here only when it comes in time (the race below): nothing else is waiting for it.
     fetching.catch(() => undefined);
     try {
       const outcome = await Promise.race([fetching, timeout]);
