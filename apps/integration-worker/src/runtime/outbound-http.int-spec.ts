@@ -62,7 +62,7 @@ describe('outbound HTTP (context.http)', () => {
     expect(isTributaryError(failure) && { code: failure.code, retryable: failure.retryable, details: failure.details }).toEqual({
       code: 'upstream_unavailable',
       retryable: true,
-      details: { status: 502 },
+      details: { status: 502, retryAfter: '0' },
     });
     expect(server.arrivals).toHaveLength(2);
   });

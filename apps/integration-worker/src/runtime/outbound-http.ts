@@ -89,7 +89,10 @@ export class OutboundHttp implements HandlerHttp {
       const retryable = answer === undefined || answer.status === 429 || answer.status >= 500;
       if (!retryable) return this.accept(answer!);
       if (attempt >= attempts) {
-        if (answer) throw new TributaryError('unavailable', 'upstream_unavailable', `${url.host} answered ${answer.status}`, { status: answer.status, retryAfter: answer.headers['retry-after'] });
+        if (answer) {
+          const retryAfter = answer.headers['retry-after'];
+          throw new TributaryError('unavailable', 'upstream_unavailable', `${url.host} answered ${answer.status}`, { status: answer.status, ...(retryAfter ? { retryAfter } : {}) });
+        }
         if (failure instanceof AttemptTimedOut) {
           throw new TributaryError('unavailable', 'upstream_timeout', `${url.host} did not answer within ${failure.timeoutMs} ms (${attempts} attempts)`, {
             timeoutMs: failure.timeoutMs,
