@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApiRootConfig } from '../../apps/api-root/src/api-root.config.js';
 import { ChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
 import { loadCliConfig } from '../../apps/cli/src/cli.config.js';
 import { EventStoreConfig } from '../../apps/event-store/src/event-store.config.js';
@@ -20,6 +21,7 @@ const APPS: Record<string, { config: Config; env: Record<string, string> }> = {
   'change-sink': { config: ChangeSinkConfig, env: { DATABASE_URL: placeholderSecret('DATABASE_URL') } },
   'integration-worker': { config: WorkerConfig, env: { DATABASE_URL: placeholderSecret('DATABASE_URL'), TRIBUTARY_SIGNING_KEY: 'k' } },
   standalone: { config: StandaloneConfig, env: {} },
+  'api-root': { config: ApiRootConfig, env: {} },
 };
 const SHARED_NAMES: Record<string, string> = { gateway: 'gateway', worker: 'integration-worker', 'event-store': 'event-store', 'change-sink': 'change-sink' };
 

@@ -28,7 +28,7 @@ export class ApiRootConfig {
   @IsOptional() @IsUrl(APP_URL) CHANGE_SINK_DOCS_URL?: string;
   @IsOptional() @IsUrl(APP_URL) WORKER_DOCS_URL?: string;
 
-  /** How long an app may take to answer a proxied request before the root answers 502 `upstream_unreachable`. */
+  /** How long an app may take to answer a proxied request before the root answers 502 `app_unreachable`. */
   @IsInt()
   @Min(100)
   UPSTREAM_TIMEOUT_MS: number = 30_000;

@@ -242,7 +242,7 @@ describe('the composed API (apps/api-root)', () => {
       for (const proxy of Object.values(proxies ?? {})) await proxy.close();
     });
 
-    it('answers 502 upstream_unreachable in the error contract for its paths and fields, and the other apps as before', async () => {
+    it('answers 502 app_unreachable in the error contract for its paths and fields, and the other apps as before', async () => {
       const headers = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json' };
       const query = () => fetch(`${downRoot}/graphql`, { method: 'POST', headers, body: graphqlBody('{ streams { streams { streamId } } }') });
       expect((await fetch(`${downRoot}/event-store/v1/streams`, { headers })).status).toBe(200);
@@ -252,11 +252,11 @@ describe('the composed API (apps/api-root)', () => {
         const rest = await fetch(`${downRoot}/event-store/v1/streams`, { headers });
         expect(rest.status).toBe(502);
         const body = (await readJson(rest)) as { error: { code: string; message: string }; traceId: string };
-        expect(body.error.code).toBe('upstream_unreachable');
+        expect(body.error.code).toBe('app_unreachable');
         expect(body.traceId).toMatch(/^[0-9a-f]{32}$/);
         const graphql = await query();
         expect(graphql.status).toBe(502);
-        expect(((await readJson(graphql)) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('upstream_unreachable');
+        expect(((await readJson(graphql)) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('app_unreachable');
         expect((await fetch(`${downRoot}/gateway/v1/tenant`, { headers })).status).toBe((await fetch(`${platform.urls.gateway}/v1/tenant`, { headers })).status);
         expect((await fetch(`${downRoot}/health/ready`)).status).toBe(503);
       } finally {

@@ -47,7 +47,7 @@ export function graphqlOverHttp(schema: StitchedSchema) {
           contextValue: { authorization: request.headers.authorization },
         });
         // Every field it asked for was lost with its app: the answer is the root's 502, not a 200 of nulls.
-        const lost = result.errors?.length && result.errors.every((e) => e.extensions?.code === 'upstream_unreachable') && Object.values(result.data ?? {}).every((v) => v === null);
+        const lost = result.errors?.length && result.errors.every((e) => e.extensions?.code === 'app_unreachable') && Object.values(result.data ?? {}).every((v) => v === null);
         response.status(lost ? 502 : 200).json(result);
       },
       (error: unknown) => {

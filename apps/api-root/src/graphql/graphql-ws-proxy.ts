@@ -51,7 +51,7 @@ export function serveGraphqlWs(server: Server, schema: StitchedSchema, changeSin
           const code = (error as { code?: number }).code;
           // The change-sink refused the credentials: refused alike. It did not answer: try again later (1013).
           if (code === 4403) return false;
-          ctx.extra.socket.close(1013, 'upstream_unreachable: the change-sink app did not answer');
+          ctx.extra.socket.close(1013, 'app_unreachable: the change-sink app did not answer');
           return false;
         }
       },

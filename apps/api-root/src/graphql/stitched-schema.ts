@@ -18,7 +18,7 @@ export interface RootGraphqlContext {
 const GRAPHQL_APPS: readonly UpstreamApp['prefix'][] = ['gateway', 'event-store', 'change-sink'];
 
 const unreachable = (app: UpstreamApp) =>
-  new GraphQLError(`The ${app.prefix} app did not answer`, { extensions: { code: 'upstream_unreachable', status: 502 } });
+  new GraphQLError(`The ${app.prefix} app did not answer`, { extensions: { code: 'app_unreachable', status: 502 } });
 
 /**
  * The three GraphQL schemas stitched into one (@graphql-tools/stitch): every root field is delegated
@@ -50,8 +50,9 @@ export class StitchedSchema {
         const executor = this.executorOf(app);
         try {
           return { schema: await schemaFromExecutor(executor), executor };
-        } catch {
-          throw new TributaryError('unavailable', 'upstream_unreachable', `The ${app.prefix} app did not answer GraphQL introspection`);
+        } catch (error) {
+          // Down, or up with introspection off (NODE_ENV=production, Apollo's default): the message says which.
+          throw new TributaryError('unavailable', 'app_unreachable', `The ${app.prefix} app's GraphQL schema could not be read by introspection: ${(error as Error).message}`);
         }
       }),
     );

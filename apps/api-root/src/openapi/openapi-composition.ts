@@ -8,7 +8,7 @@ import { composeOpenApi, PathTemplates, type OpenApiDocument } from './compose-o
 const DOCUMENT_TTL_MS = 30_000;
 
 export const unreachable = (app: UpstreamApp, what: string): TributaryError =>
-  new TributaryError('unavailable', 'upstream_unreachable', `The ${app.prefix} app did not answer ${what}`);
+  new TributaryError('unavailable', 'app_unreachable', `The ${app.prefix} app did not answer ${what}`);
 
 /** The apps' OpenAPI documents, read from each app and kept a short while: the composed one, and each app's paths. */
 @Injectable()
@@ -20,7 +20,7 @@ export class OpenApiComposition {
     private readonly config: ApiRootConfig,
   ) {}
 
-  /** The app's document; a read that fails keeps the last one read, and without one is `upstream_unreachable`. */
+  /** The app's document; a read that fails keeps the last one read, and without one is `app_unreachable`. */
   async documentOf(app: UpstreamApp): Promise<{ document: OpenApiDocument; templates: PathTemplates }> {
     const cached = this.cache.get(app.prefix);
     if (cached && Date.now() - cached.at < DOCUMENT_TTL_MS) return cached;

@@ -11,7 +11,7 @@ import type { OpenApiDocument } from './compose-openapi.js';
 export class OpenApiController {
   constructor(private readonly composition: OpenApiComposition) {}
 
-  /** Read from the apps at the time asked (kept 30 s): 502 `upstream_unreachable` while an app has never answered. */
+  /** Read from the apps at the time asked (kept 30 s): 502 `app_unreachable` while an app has never answered. */
   @Get('docs-json')
   @ApiOperation({ operationId: 'ApiRoot_openapi', summary: "The four apps' OpenAPI documents as one, paths under /<app>" })
   async document(@Req() request: Request, @Res() response: Response): Promise<void> {

@@ -17,7 +17,7 @@ const passedOn = (headers: IncomingHttpHeaders): IncomingHttpHeaders =>
  * `/<app>/<path>` → the app's `<path>`, for a path the app's OpenAPI document declares: method, query,
  * headers (Authorization included) and body go as they came, status, headers and body come back as the
  * app gave them. The body is streamed, never parsed here: what the app refuses, it refuses itself.
- * An app that does not answer is 502 `upstream_unreachable`; a path no app declares, 404 `route_not_found`.
+ * An app that does not answer is 502 `app_unreachable`; a path no app declares, 404 `route_not_found`.
  */
 export function restProxy(apps: UpstreamApps, composition: OpenApiComposition, timeoutMs: number) {
   return (request: Request, response: Response, next: NextFunction): void => {
