@@ -147,6 +147,7 @@ describe('ingest log (/v1/ingest, and every answered webhook delivery)', () => {
     ['data that is not an object', { topic: TOPIC, extId: 'x', data: 'text' }, 400, 'validation_failed'],
     ['a validity that ends before it starts', { topic: TOPIC, extId: 'x', validFrom: '2026-12-02T00:00:00Z', validUntil: '2026-12-01T00:00:00Z', data: update('X') }, 400, 'validation_failed'],
     ['a validity that is no date', { topic: TOPIC, extId: 'x', validFrom: 'tomorrow', data: update('X') }, 400, 'validation_failed'],
+    ['a validity in year 0 (no such year in PostgreSQL)', { topic: TOPIC, extId: 'x', validFrom: '0000-01-01T00:00:00Z', data: update('X') }, 400, 'validation_failed'],
   ])('refuses %s with a clear 4xx and stores nothing', async (_case, body, status, code) => {
     const before = await counts();
     const answer = await a.owner.post('/v1/ingest', body);
@@ -159,6 +160,12 @@ describe('ingest log (/v1/ingest, and every answered webhook delivery)', () => {
     expect((await a.owner.as(undefined).post('/v1/ingest', { topic: TOPIC, extId: 'x', data: update('X') })).status).toBe(401);
     expect(await counts()).toEqual(before);
     expect((await a.owner.get('/v1/ingest?since=yesterday')).body.error.code).toBe('validation_failed');
+    expect((await a.owner.get('/v1/ingest?since=0000-01-01T00:00:00Z')).body.error.code).toBe('validation_failed');
+    const readOnly = await a.owner.create('/v1/api-keys', { name: 'reader', role: 'read_only' });
+    const reader = a.owner.as(readOnly.key);
+    expect((await reader.post('/v1/ingest', { topic: TOPIC, extId: 'x', data: update('X') })).body.error.code).toBe('role_insufficient');
+    expect(await counts()).toEqual(before);
+    expect((await reader.get('/v1/ingest')).status).toBe(200);
     expect((await a.owner.get('/v1/ingest?after=nope')).body.error.code).toBe('cursor_invalid');
   });
 });

@@ -40,7 +40,7 @@ interface Row {
 }
 
 /** How often buffered entries are written (one statement per flush, none when idle). */
-export const INGEST_FLUSH_MS = 500;
+export const INGEST_FLUSH_MS = 1_000;
 const MAX_ROWS_PER_STATEMENT = 1_000;
 /** Entries kept while the database is unreachable; past it the oldest are dropped (and counted in a warning). */
 const MAX_BUFFERED = 20_000;
@@ -123,9 +123,15 @@ export class IngestLog implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.dataSource.isInitialized) await this.flush();
   }
 
+  /**
+   * Writes what was buffered when the flush began; what arrives meanwhile waits for the next one, so that under
+   * load a flush stays one statement (not one per commit round trip, as the ingest batcher does for its answers).
+   */
   private async drain(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, MAX_ROWS_PER_STATEMENT);
+    let remaining = this.buffer.length;
+    while (remaining > 0) {
+      const batch = this.buffer.splice(0, Math.min(remaining, MAX_ROWS_PER_STATEMENT));
+      remaining -= batch.length;
       try {
         await this.write(batch);
         for (const row of batch) this.bufferedHex -= row.bodyHex?.length ?? 0;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { TributaryError } from '@tributary/domain';
 import type { IngestEntryEntity } from './ingest-entry.entity.js';
 import type { IngestEntryView } from './ingest-entry.dto.js';
 
@@ -9,6 +10,13 @@ export const sha256Hex = (content: Buffer | string): string => createHash('sha25
 
 /** The natural key of an entry: what makes two answers "the same" (a retry), hashed so it has one short form. */
 export const deliveryKey = (parts: ReadonlyArray<string | number | null>): string => sha256Hex(JSON.stringify(parts));
+
+/** An ISO 8601 instant the validator let through, as a Date PostgreSQL can store (it has no year 0). */
+export function instant(value: string, name: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1) throw new TributaryError('invalid', 'validation_failed', `${name} is out of range`);
+  return date;
+}
 
 export const toIngestEntryView = (e: IngestEntryEntity): IngestEntryView => ({
   id: e.id,

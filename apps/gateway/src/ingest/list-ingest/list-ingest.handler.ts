@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from '../../pagination/keyset-pagination.j
 import { DEFAULT_PAGE_SIZE, type Page } from '../../pagination/page.dto.js';
 import { IngestEntryEntity } from '../ingest-entry.entity.js';
 import type { IngestEntryView } from '../ingest-entry.dto.js';
-import { toIngestEntryView } from '../ingest-records.js';
+import { instant, toIngestEntryView } from '../ingest-records.js';
 import { ListIngest } from './list-ingest.query.js';
 
 /** Keyset pagination in receiving order, (received_at, id), over the tenant's entries (indexes of the migration). */
@@ -20,7 +20,7 @@ export class ListIngestHandler implements IQueryHandler<ListIngest> {
     return withTenant(this.dataSource, tenant, async (manager) => {
       const query = new TenantRepository(manager, IngestEntryEntity, tenant).query('e');
       if (filter.extId !== undefined) query.andWhere('e.ext_id = :extId', { extId: filter.extId });
-      if (filter.since !== undefined) query.andWhere('e.received_at >= :since::timestamptz', { since: filter.since });
+      if (filter.since !== undefined) query.andWhere('e.received_at >= :since', { since: instant(filter.since, 'since') });
       if (after) query.andWhere('(e.received_at, e.id) > (:afterAt::timestamptz, :afterId::uuid)', { afterAt: after.at, afterId: after.id });
       // The cursor keeps the database's microseconds, which a JavaScript Date would round away.
       query.addSelect(`to_char(e.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'cursor_at');

@@ -6,7 +6,7 @@ import { parsePayload, topicByName } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import { IngestEntryEntity } from '../ingest-entry.entity.js';
 import type { PushedDocumentView } from '../ingest-entry.dto.js';
-import { deliveryKey, INGEST_BODY_LIMIT, sha256Hex, toIngestEntryView } from '../ingest-records.js';
+import { deliveryKey, INGEST_BODY_LIMIT, instant, sha256Hex, toIngestEntryView } from '../ingest-records.js';
 import { PushDocument } from './push-document.command.js';
 
 // SQL: the publish claim (AppendClaim) — the entry is inserted in the message append's own statement, and only a
@@ -35,8 +35,8 @@ export class PushDocumentHandler implements ICommandHandler<PushDocument> {
     const tenant = requireRole(caller, 'member');
     const topic = topicByName(input.topic);
     const data = parsePayload(topic, input.data);
-    const validFrom = input.validFrom ? new Date(input.validFrom) : null;
-    const validUntil = input.validUntil ? new Date(input.validUntil) : null;
+    const validFrom = input.validFrom ? instant(input.validFrom, 'validFrom') : null;
+    const validUntil = input.validUntil ? instant(input.validUntil, 'validUntil') : null;
     if (validFrom && validUntil && validUntil <= validFrom) {
       throw new TributaryError('invalid', 'validation_failed', 'validUntil must be after validFrom');
     }
