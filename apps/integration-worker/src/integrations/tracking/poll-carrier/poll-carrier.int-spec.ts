@@ -175,6 +175,30 @@ describe('carrier pollers (DHL, UPS, FedEx tracking APIs) as scheduled actions o
     expect((await as(globex)('POST', `/v1/actions/${acmeFedex.id}/runs`, { input: {} })).status).toBe(404);
   });
 
+  it("each carrier's own unknown-number and 429 answers are handled the same way", async () => {
+    const initech = await worker.tenant('initech');
+    for (const carrier of ['dhl', 'ups', 'fedex'] as const) {
+      const trackingId = `NOBODY-${carrier}`;
+      await known(initech, carrier, trackingId, 'pre_transit');
+      const actionId = await poller(initech, carrier);
+      const unknown = await poll(initech, actionId);
+      expect({ carrier, state: unknown.state, skipReason: unknown.skipReason }).toEqual({
+        carrier,
+        state: 'skip',
+        skipReason: `no new scans (unknown tracking numbers: ${trackingId})`,
+      });
+      expect(fakes[carrier].calls.at(-1)).toMatchObject({ trackingId, status: carrier === 'fedex' ? 200 : 404 });
+
+      fakes[carrier].rateLimit(1, 120);
+      const limited = await poll(initech, actionId);
+      expect({ carrier, state: limited.state, skipReason: limited.skipReason }).toEqual({ carrier, state: 'skip', skipReason: 'poll stopped: rate_limited' });
+      expect(fakes[carrier].calls.at(-1)).toMatchObject({ trackingId, status: 429 });
+      const calls = fakes[carrier].calls.length;
+      expect((await poll(initech, actionId)).skipReason).toMatch(new RegExp(`^rate_limited: ${carrier} asked to wait until `));
+      expect(fakes[carrier].calls).toHaveLength(calls);
+    }
+  });
+
   it('refuses a poller deployment for a carrier it cannot poll, and a bad poll input, storing nothing', async () => {
     const bad = await as(acme)('POST', '/v1/deployments', { integration: 'tracking', name: 'pigeon', config: { carrier: 'pigeon' }, credentials: {} });
     expect({ status: bad.status, code: bad.body.error?.code }).toEqual({ status: 400, code: 'deployment_config_invalid' });
