@@ -361,6 +361,7 @@ describe('the docs example integration (webhook-relay), deployments, actions and
       await seed('worker.deployments', `INSERT INTO worker.deployments (id, tenant_id, integration, name) VALUES ($1, $2, 'webhook-relay', 'rls')`, [deployment, tenant]);
       await seed('worker.actions', `INSERT INTO worker.actions (id, tenant_id, deployment_id, method, on_topic, enabled) VALUES ($1, $2, $3, 'relay-state-change', false, false)`, [action, tenant, deployment]);
       await seed('worker.schedules', `INSERT INTO worker.schedules (id, tenant_id, action_id, cron, time_zone, timeout_ms, enabled, next_fire_at) VALUES ($1, $2, $3, '0 0 1 1 *', 'UTC', 1000, false, now() + interval '1 year')`, [schedule, tenant, action]);
+      await seed('worker.action_data', `INSERT INTO worker.action_data (action_id, tenant_id, document, fetched_at, valid_until) VALUES ($1, $2, '{}', now(), now())`, [action, tenant]);
       await seed('worker.schedule_firings', `INSERT INTO worker.schedule_firings (schedule_id, tick, tenant_id, outcome, run_id, fired_by) VALUES ($1, now(), $2, 'fired', $3, 'rls-test')`, [schedule, tenant, randomUUID()]);
       await seed('worker.tracked_packages', `INSERT INTO worker.tracked_packages (tenant_id, tracking_id, carrier, status, status_at, version) VALUES ($1, 'RLS-1', 'dhl', 'in_transit', now(), 1)`, [tenant]);
       await seed('worker.package_events', `INSERT INTO worker.package_events (tenant_id, tracking_id, status, occurred_at, carrier, carrier_status, message_id, outcome) VALUES ($1, 'RLS-1', 'in_transit', now(), 'dhl', 'In Transit', $2, 'applied')`, [tenant, randomUUID()]);
@@ -383,7 +384,7 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     }
     // Reached by tenant transactions (the tenant API), so behind row-level security rather than denied.
     const reachable = Object.entries(view).filter(([, seen]) => seen[one.id] !== 'denied').map(([table]) => table);
-    expect(reachable).toEqual(expect.arrayContaining(['worker.deployments', 'worker.actions', 'worker.runs', 'worker.schedules', 'messaging.dead_letters', 'worker.mailbox', 'worker.tracked_packages']));
+    expect(reachable).toEqual(expect.arrayContaining(['worker.deployments', 'worker.actions', 'worker.runs', 'worker.schedules', 'messaging.dead_letters', 'worker.mailbox', 'worker.tracked_packages', 'worker.action_data']));
   });
 
   it('drains on shutdown: readiness answers 503 while the message in hand finishes, then the listener closes', async () => {
