@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Controller, Get, Headers, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, Headers, Logger, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { validationPipe } from '@tributary/edge';
@@ -16,6 +16,8 @@ import { csvHeader, csvLines, jsonItems } from './product-feed-format.js';
 @UseGuards(ApiKeyGuard)
 @UsePipes(validationPipe())
 export class ExportProductsController {
+  private readonly logger = new Logger('ProductFeed');
+
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('products.csv')
@@ -53,7 +55,15 @@ export class ExportProductsController {
 
   private async stream(caller: Principal, format: ProductFeedFormat, params: ProductFeedParams, ifNoneMatch: string | undefined, response: Response): Promise<void> {
     const filter = { ...(params.inStock ? { inStock: params.inStock === 'true' } : {}), ...(params.currency ? { currency: params.currency } : {}) };
-    await this.queryBus.execute(new ExportProducts(caller, format, filter, responseSink(format, ifNoneMatch, response)));
+    try {
+      await this.queryBus.execute(new ExportProducts(caller, format, filter, responseSink(format, ifNoneMatch, response)));
+    } catch (error) {
+      // Before the first byte the error filter answers as usual. After it, the status is sent: the connection is
+      // cut, so the client sees an unfinished chunked body (an error), never a feed that looks complete but is short.
+      if (!response.headersSent) throw error;
+      this.logger.error({ err: error, format }, 'product feed failed while streaming; connection closed');
+      response.destroy();
+    }
   }
 }
 
