@@ -41,18 +41,7 @@ export class GetActionDataHandler implements IQueryHandler<GetActionData> {
 
   async execute({ caller, actionId, maxAgeSeconds, traceId }: GetActionData): Promise<ActionDataAnswer> {
     const tenant = TenantContext.of(caller);
-    const found = isUuid(actionId) ? await withTenant(this.dataSource, tenant, async (db) => {
-      const action = await new TenantRepository(db, ActionEntity, tenant)
-        .query('a')
-        .innerJoin(DeploymentEntity, 'd', 'd.id = a.deploymentId')
-        .select('d.integration', 'integration')
-        .addSelect('a.method', 'method')
-        .addSelect('a.enabled AND d.enabled', 'enabled')
-        .andWhere('a.id = :id', { id: actionId })
-        .getRawOne<DataAction>();
-      const cached = action ? await new TenantRepository(db, ActionDataEntity, tenant).findOne({ actionId }) : null;
-      return action ? { action, cached } : undefined;
-    }) : undefined;
+    const found = isUuid(actionId) ? await this.actionWithCache(tenant, actionId) : undefined;
     if (!found) throw new TributaryError('not_found', 'action_not_found', 'No such action');
     const { action, cached } = found;
     const route = integrationNamed(this.integrations, action.integration).data?.find((r) => r.method === action.method);
@@ -71,6 +60,22 @@ export class GetActionDataHandler implements IQueryHandler<GetActionData> {
       const { code, message } = describeError(error);
       return fallback(cached, { code, message }, Date.now());
     }
+  }
+
+  /** The tenant's action with its deployment's integration, and its cached document (null before the first fetch). */
+  private actionWithCache(tenant: TenantContext, actionId: string): Promise<{ action: DataAction; cached: ActionDataEntity | null } | undefined> {
+    return withTenant(this.dataSource, tenant, async (db) => {
+      const action = await new TenantRepository(db, ActionEntity, tenant)
+        .query('a')
+        .innerJoin(DeploymentEntity, 'd', 'd.id = a.deploymentId')
+        .select('d.integration', 'integration')
+        .addSelect('a.method', 'method')
+        .addSelect('a.enabled AND d.enabled', 'enabled')
+        .andWhere('a.id = :id', { id: actionId })
+        .getRawOne<DataAction>();
+      if (!action) return undefined;
+      return { action, cached: await new TenantRepository(db, ActionDataEntity, tenant).findOne({ actionId }) };
+    });
   }
 
   /** The upstream's document, kept in the cache; TIMED_OUT when the route's timeout passes first (the fetch goes on). */
