@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { ApiRootConfig } from './api-root.config.js';
 import { ApiRootModule } from './api-root.module.js';
 import { graphqlOverHttp } from './graphql/graphql-http.js';
-import { serveGraphqlWs } from './graphql/graphql-ws-proxy.js';
+import { GraphqlWsServer } from './graphql/graphql-ws-proxy.js';
 import { StitchedSchema } from './graphql/stitched-schema.js';
 import { OpenApiComposition } from './openapi/openapi-composition.js';
 import { restProxy } from './rest-proxy/rest-proxy.js';
@@ -34,7 +34,7 @@ export async function createApiRootApp(config: ApiRootConfig): Promise<INestAppl
   app.use('/graphql', express.json({ limit: '1mb' }), (request: Request, response: Response, next: NextFunction) =>
     request.method === 'POST' ? graphqlOverHttp(schema)(request, response, next) : next(),
   );
-  serveGraphqlWs(app.getHttpServer() as Server, schema, apps.byPrefix('change-sink')!);
+  app.get(GraphqlWsServer).listen(app.getHttpServer() as Server, schema, apps.byPrefix('change-sink')!);
   await app.init();
   return app;
 }

@@ -110,14 +110,14 @@ describe('the composed API (apps/api-root)', () => {
   });
 
   it.each(['gateway', 'event-store', 'change-sink', 'worker'] as Prefix[])(
-    'answers every operation of %s as the app does, without a key and with a tenant key (status and body, Authorization passed on)',
+    'answers every operation of %s as the app does, without a key, with a tenant key and with the admin key (status and body, Authorization passed on)',
     async (prefix) => {
       const own = (await readJson(await fetch(`${APP_URL(prefix)}/docs-json`))) as Document;
       const differences: unknown[] = [];
       let compared = 0;
       for (const [path, item] of Object.entries(own.paths)) {
         for (const method of METHODS.filter((m) => item[m])) {
-          for (const key of [undefined, tenant.apiKey]) {
+          for (const key of [undefined, tenant.apiKey, platform.adminKey]) {
             // A body the routes refuse or that names nothing that exists: the same answer twice, nothing created.
             const init = (): RequestInit => ({
               method: method.toUpperCase(),

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Draining } from '@tributary/lifecycle';
 import { ApiRootConfig } from './api-root.config.js';
+import { GraphqlWsServer } from './graphql/graphql-ws-proxy.js';
 import { StitchedSchema } from './graphql/stitched-schema.js';
 import { RootHealthController } from './health/root-health.controller.js';
 import { OpenApiComposition } from './openapi/openapi-composition.js';
@@ -20,6 +21,7 @@ export class ApiRootModule {
         Draining,
         OpenApiComposition,
         StitchedSchema,
+        GraphqlWsServer,
       ],
     };
   }

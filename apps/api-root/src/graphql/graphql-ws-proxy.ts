@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { createClient, type Client } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -38,7 +39,24 @@ function connectToChangeSink(changeSink: UpstreamApp, params: Record<string, unk
  * with the client's connection params, and is refused as the change-sink refuses that one (4403). Its
  * subscriptions run there; its queries and mutations go over HTTP to their apps with its credential.
  */
-export function serveGraphqlWs(server: Server, schema: StitchedSchema, changeSink: UpstreamApp): WebSocketServer {
+@Injectable()
+export class GraphqlWsServer implements BeforeApplicationShutdown {
+  private wss?: WebSocketServer;
+
+  listen(server: Server, schema: StitchedSchema, changeSink: UpstreamApp): void {
+    this.wss = serveGraphqlWs(server, schema, changeSink);
+  }
+
+  /** Before the HTTP server closes: its upgraded connections would hold the close open (each client's change-sink connection goes with it). */
+  beforeApplicationShutdown(): Promise<void> {
+    const wss = this.wss;
+    if (!wss) return Promise.resolve();
+    for (const client of wss.clients) client.terminate();
+    return new Promise((resolve) => wss.close(() => resolve()));
+  }
+}
+
+function serveGraphqlWs(server: Server, schema: StitchedSchema, changeSink: UpstreamApp): WebSocketServer {
   const wss = new WebSocketServer({ server, path: '/graphql' });
   useServer<Record<string, unknown> | undefined, Extra>(
     {
