@@ -200,6 +200,7 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
       t.settled.runs.push(...(await owner('worker', '/v1/runs?limit=500')).body.items.map((r: { id: string }) => r.id));
       t.settled.deadLetters.push(...(await owner('worker', '/v1/dead-letters?limit=500')).body.items.map((l: { id: string }) => l.id));
       t.settled.mails.push(...(await owner('worker', '/v1/tracking/mailbox')).body.items.map((m: { messageId: string }) => m.messageId));
+      t.settled.ingest.push(...(await owner('gateway', '/v1/ingest?limit=100')).body.data.map((e: { id: string }) => e.id));
     }
   }
 

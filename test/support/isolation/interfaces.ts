@@ -27,7 +27,8 @@ export type Kind =
   | 'schedule'
   | 'run'
   | 'mail'
-  | 'webhookSecret';
+  | 'webhookSecret'
+  | 'ingestEntry';
 
 export interface KindOfId {
   /** The tenant's own ids of the kind. */
@@ -60,6 +61,8 @@ export function kindsOfIds(draw: Draw): Record<Kind, KindOfId> {
     run: { own: (t) => t.settled.runs, fresh: uuid },
     mail: { own: (t) => t.settled.mails, fresh: uuid },
     /** `<webhook id>/<secret id>`: a secret is addressed through its webhook. */
+    /** The ingest log's entries (the world's webhook deliveries, answered and logged). */
+    ingestEntry: { own: (t) => t.settled.ingest, fresh: uuid },
     webhookSecret: { own: (t) => t.secretIds.map((secretId) => `${t.webhooks[0].id}/${secretId}`), fresh: () => `${uuid()}/${uuid()}` },
   };
 }
@@ -96,6 +99,7 @@ export const REST: Record<string, RestRule> = {
   'gateway /v1/webhooks': { list: 'webhook' },
   'gateway /v1/webhooks/{webhookId}': { param: ['webhookId', 'webhook'] },
   'gateway /v1/webhooks/{webhookId}/secrets': { param: ['webhookId', 'webhook'] },
+  'gateway /v1/ingest': { list: 'ingestEntry' },
   'eventStore /v1/streams': { list: 'stream' },
   'eventStore /v1/streams/{streamId}': { param: ['streamId', 'stream'] },
   'eventStore /v1/streams/{streamId}/events': { param: ['streamId', 'stream'] },
@@ -128,7 +132,7 @@ export const REST: Record<string, RestRule> = {
 /** Query parameters that name another record: a foreign one must filter like an unknown one. */
 export const ID_QUERY: Record<string, Kind> = { appId: 'app', actionId: 'action', project: 'project', prefix: 'stream' };
 /** Query parameters that do not (`after` is a cursor: another tenant's is tried too). */
-export const PLAIN_QUERY = new Set(['limit', 'after', 'from', 'to', 'type', 'status', 'direction', 'group', 'topic', 'state', 'maxAge', 'inStock', 'currency']);
+export const PLAIN_QUERY = new Set(['limit', 'after', 'from', 'to', 'type', 'status', 'direction', 'group', 'topic', 'state', 'maxAge', 'inStock', 'currency', 'extId', 'since']);
 
 export interface GraphqlRule {
   readonly arg?: readonly [string, Kind];
@@ -200,6 +204,7 @@ export const WRITES: Record<string, WriteRule> = {
   'gateway POST /v1/api-keys': { cases: [['user', (id) => ({ path: '/v1/api-keys', body: { name: 'probe', userId: id } })]] },
   'gateway DELETE /v1/api-keys/{keyId}': { cases: [['apiKey', (id) => ({ path: `/v1/api-keys/${id}` })]] },
   'gateway POST /v1/apps': { creates: true },
+  'gateway POST /v1/ingest': { creates: true },
   'gateway PATCH /v1/apps/{appId}': { cases: [['app', (id) => ({ path: `/v1/apps/${id}`, body: { name: 'probe' } })]] },
   'gateway POST /v1/integrations': { cases: [['app', (id) => ({ path: '/v1/integrations', body: { name: 'probe', appIds: [id] } })]] },
   'gateway PATCH /v1/integrations/{integrationId}': {

@@ -28,6 +28,7 @@ export function identifiersOf(world: World, tenant: Tenant): string[] {
     ...tenant.settled.events,
     ...tenant.settled.runs,
     ...tenant.settled.mails,
+    ...tenant.settled.ingest,
   ].map((s) => s.toLowerCase());
 }
 
