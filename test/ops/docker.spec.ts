@@ -200,6 +200,27 @@ describe('the compose file (docker/compose.yaml)', () => {
     }
   });
 
+  it('runs the composed API (api-root) from its target, on the apps’ services and their internal ports for the documents, on the loopback only', () => {
+    const s = service('api-root');
+    expect(s.build.target).toBe('api-root');
+    const env = envOf(s);
+    expect({ unknown: Object.keys(env).filter((v) => !configVariables(ApiRootConfig).includes(v)) }).toEqual({ unknown: [] });
+    const config = loadApiRootConfig(env);
+    const portOf = (app: (typeof APP_NAMES)[number]) => loadConfig(APPS[app].config, envOf(service(app)));
+    const pairs: [string, string | undefined, (typeof APP_NAMES)[number]][] = [
+      [config.GATEWAY_URL, config.GATEWAY_DOCS_URL, 'gateway'],
+      [config.EVENT_STORE_URL, config.EVENT_STORE_DOCS_URL, 'event-store'],
+      [config.CHANGE_SINK_URL, config.CHANGE_SINK_DOCS_URL, 'change-sink'],
+      [config.WORKER_URL, config.WORKER_DOCS_URL, 'integration-worker'],
+    ];
+    for (const [url, docsUrl, app] of pairs) {
+      expect({ app, url, docsUrl }).toEqual({ app, url: `http://${app}:${portOf(app).PORT}`, docsUrl: `http://${app}:${portOf(app).INTERNAL_PORT}` });
+      expect(s.depends_on[app]).toBeDefined();
+    }
+    expect(s.ports).toEqual([`127.0.0.1:${config.PORT}:${config.PORT}`]);
+    expect(Number(/^(\d+)s$/.exec(s.stop_grace_period)![1]) * 1000).toBeGreaterThan(config.SHUTDOWN_TIMEOUT_MS);
+  });
+
   it('refuses to start without the keys instead of running with made-up ones', () => {
     for (const key of ['TRIBUTARY_SIGNING_KEY', 'TRIBUTARY_ENCRYPTION_KEY', 'TRIBUTARY_ADMIN_KEY']) {
       const { [key]: _, ...without } = dotEnv;
