@@ -31,8 +31,15 @@ export async function createApiRootApp(config: ApiRootConfig): Promise<INestAppl
     next();
   });
   app.use(restProxy(apps, app.get(OpenApiComposition), config.UPSTREAM_TIMEOUT_MS));
-  app.use('/graphql', express.json({ limit: '1mb' }), (request: Request, response: Response, next: NextFunction) =>
-    request.method === 'POST' ? graphqlOverHttp(schema)(request, response, next) : next(),
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    (request: Request, response: Response, next: NextFunction) => (request.method === 'POST' ? graphqlOverHttp(schema)(request, response, next) : next()),
+    // A body the JSON parser refuses: answered in GraphQL's shape, as Apollo answers it on the apps.
+    (error: { status?: number; message?: string }, _request: Request, response: Response, next: NextFunction) => {
+      if (!error.status || error.status >= 500) return next(error);
+      response.status(error.status).json({ errors: [{ message: error.message ?? 'Malformed request', extensions: { code: 'BAD_REQUEST' } }] });
+    },
   );
   app.get(GraphqlWsServer).listen(app.getHttpServer() as Server, schema, apps.byPrefix('change-sink')!);
   await app.init();

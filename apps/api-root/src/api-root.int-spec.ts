@@ -189,6 +189,9 @@ describe('the composed API (apps/api-root)', () => {
     expect(((await readJson(unknownField)) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const noQuery = await post('{}');
     expect(noQuery.status).toBe(400);
+    const notJson = await post('{"query":');
+    expect(notJson.status).toBe(400);
+    expect(((await readJson(notJson)) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it("receives a change through the root's graphql-ws, with the client's connection params, and refuses a connection the change-sink refuses", async () => {
