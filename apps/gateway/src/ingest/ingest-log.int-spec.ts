@@ -80,6 +80,21 @@ describe('ingest log (/v1/ingest, and every answered webhook delivery)', () => {
     expect(await entries(a.owner, 'extId=msg_ing_retry')).toHaveLength(1);
   });
 
+  it('keeps a query-token delivery without its token, and nothing of a delivery to an id that is no webhook', async () => {
+    const hook = await a.owner.create('/v1/webhooks', { appId: a.app.id, topic: TOPIC, verifier: 'query-token' });
+    const query = new URLSearchParams({ ...update('ING-Q'), carrier: 'DPD' });
+    expect((await fetch(`${hook.url}?token=${hook.secret}&${query}`)).status).toBe(202);
+    await flushed();
+    const before = await counts();
+    const unknown = a.webhook.url.replace(a.webhook.id, '0190f3b4-0000-7000-8000-000000000000');
+    expect((await sendStandardWebhook(unknown, a.webhook.secret, update('ING-NONE'))).status).toBe(404);
+    await flushed();
+    expect((await counts()).entries).toBe(before.entries);
+    const [entry] = (await entries(a.owner, 'limit=100')).filter((e) => e.actor.id === hook.id);
+    expect(entry).toMatchObject({ answer: { status: 202, code: null }, topic: TOPIC, body: query.toString() });
+    expect(JSON.stringify(entry)).not.toContain(hook.secret);
+  });
+
   it('publishes a pushed document to its topic and logs it, once', async () => {
     const document = { topic: TOPIC, extId: 'erp-1', validFrom: '2026-12-01T00:00:00Z', validUntil: '2026-12-31T00:00:00Z', data: update('ING-PUSH') };
     const before = await counts();

@@ -10,6 +10,8 @@ export interface RowSnapshotOptions {
   readonly volatileColumns?: RegExp;
   /** Tables only counted (their rows change by themselves). */
   readonly countOnly?: readonly string[];
+  /** Tables left out altogether (logs that record every answer, refusals included, and are written later). */
+  readonly ignored?: readonly string[];
 }
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
@@ -41,8 +43,9 @@ export class RowSnapshots {
         GROUP BY 1, 2 ORDER BY 1, 2`,
       [this.options.schemas ?? null],
     );
-    if (columns.length === 0) return {};
-    const parts = columns.map(({ schema, name, columns: names }) => {
+    const watched = columns.filter(({ schema, name }) => !this.options.ignored?.includes(`${schema}.${name}`));
+    if (watched.length === 0) return {};
+    const parts = watched.map(({ schema, name, columns: names }) => {
       const table = `${schema}.${name}`;
       const kept = names.filter((c) => !this.options.volatileColumns?.test(c));
       const digest =
