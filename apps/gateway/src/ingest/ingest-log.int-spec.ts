@@ -95,6 +95,20 @@ describe('ingest log (/v1/ingest, and every answered webhook delivery)', () => {
     expect(JSON.stringify(entry)).not.toContain(hook.secret);
   });
 
+  it('keeps what a failed flush could not write, and writes it once the table is back', async () => {
+    await flushed();
+    await gateway.dataSource.query(`ALTER TABLE gateway.ingest_log RENAME TO ingest_log_away`);
+    try {
+      expect((await sendStandardWebhook(a.webhook.url, a.webhook.secret, update('ING-AWAY'), { id: 'msg_ing_away' })).status).toBe(202);
+      await flushed();
+    } finally {
+      await gateway.dataSource.query(`ALTER TABLE gateway.ingest_log_away RENAME TO ingest_log`);
+    }
+    await flushed();
+    await flushed();
+    expect((await entries(a.owner, 'extId=msg_ing_away')).map((e) => e.answer)).toEqual([{ status: 202, code: null }]);
+  });
+
   it('publishes a pushed document to its topic and logs it, once', async () => {
     const document = { topic: TOPIC, extId: 'erp-1', validFrom: '2026-12-01T00:00:00Z', validUntil: '2026-12-31T00:00:00Z', data: update('ING-PUSH') };
     const before = await counts();

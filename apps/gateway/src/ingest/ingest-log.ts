@@ -72,6 +72,8 @@ export class IngestLog implements OnApplicationBootstrap, BeforeApplicationShutd
   private bufferedHex = 0;
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
+  /** Since the last flush that failed: an outage is logged once, and its end. */
+  private failing = false;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -135,9 +137,12 @@ export class IngestLog implements OnApplicationBootstrap, BeforeApplicationShutd
       try {
         await this.write(batch);
         for (const row of batch) this.bufferedHex -= row.bodyHex?.length ?? 0;
+        if (this.failing) this.logger.log({ buffered: this.buffer.length }, 'ingest log written again');
+        this.failing = false;
       } catch (error) {
         this.buffer.unshift(...batch);
-        this.logger.warn({ err: error, buffered: this.buffer.length }, 'ingest log flush failed; kept for the next');
+        if (!this.failing) this.logger.warn({ err: error, buffered: this.buffer.length }, 'ingest log flush failed; kept for the next');
+        this.failing = true;
         return;
       }
     }
