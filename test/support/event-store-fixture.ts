@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
+import { MessagePublisher } from '@tributary/messaging';
+import type { TopicDefinition } from '@tributary/topics';
 import { freePort } from '@tributary/database';
 import { ApiKeys, Tenants } from '@tributary/tenancy';
-import { createTestDatabase, testSecrets, type TestDatabase } from '@tributary/testing';
+import { createTestDatabase, eventually, testSecrets, type TestDatabase } from '@tributary/testing';
 import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { createEventStoreApp } from '../../apps/event-store/src/event-store.app.js';
@@ -15,6 +17,45 @@ export interface RunningEventStore {
   readonly dataSource: DataSource;
   /** Stops the app (the database stays, for a restart). */
   close(): Promise<void>;
+}
+
+/** A message for a topic, published as a tenant's (its id is the event id). */
+export interface TopicMessage {
+  readonly topic: TopicDefinition;
+  readonly data: object;
+  readonly id: string;
+}
+
+/** Publishes on topics in one transaction (the transport then delivers them to the event store's consumer). */
+export async function publishAs(store: RunningEventStore, tenantId: string, messages: readonly TopicMessage[]): Promise<void> {
+  const publisher = store.app.get(MessagePublisher);
+  await store.dataSource.transaction((manager) =>
+    publisher.publishAll(manager, messages.map((m) => ({ topic: m.topic, data: m.data, origin: { tenantId, id: m.id } }))),
+  );
+}
+
+/**
+ * Waits until every message of the topics `typePrefix` names (`'build.'`) is consumed into the log and every such
+ * event of the log is applied by the projection `projection`.
+ */
+export async function projectedAll(store: RunningEventStore, projection: string, typePrefix: string): Promise<void> {
+  await eventually(
+    async () => {
+      const [{ n }] = await store.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM event_store.events e, event_store.projection_checkpoints c
+          WHERE c.name = $1 AND e.type LIKE $2 AND (e.transaction_id, e.position) > (c.transaction_id, c.position)`,
+        [projection, `${typePrefix}%`],
+      );
+      const [{ pending }] = await store.dataSource.query<{ pending: number }[]>(
+        `SELECT count(*)::int AS pending FROM messaging.group_partitions g JOIN messaging.topic_partitions p USING (topic, partition)
+          WHERE g.group_id = 'event-store' AND g.topic LIKE $1 AND g.committed_offset < p.next_offset`,
+        [`${typePrefix}%`],
+      );
+      return n + pending;
+    },
+    (n) => n === 0,
+    { timeoutMs: 30_000 },
+  );
 }
 
 export interface EventStoreFixture {

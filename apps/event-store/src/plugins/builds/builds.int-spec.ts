@@ -1,7 +1,14 @@
-import { MessagePublisher, uuidv7 } from '@tributary/messaging';
-import { eventually, forgottenFilterView, readJson, tenantTables } from '@tributary/testing';
+import { uuidv7 } from '@tributary/messaging';
+import { forgottenFilterView, readJson, tenantTables } from '@tributary/testing';
 import { Topics, type TopicDefinition } from '@tributary/topics';
-import { eventStoreFixture, type EventStoreFixture, type RunningEventStore } from '../../../../../test/support/event-store-fixture.js';
+import {
+  eventStoreFixture,
+  projectedAll,
+  publishAs,
+  type EventStoreFixture,
+  type RunningEventStore,
+  type TopicMessage,
+} from '../../../../../test/support/event-store-fixture.js';
 
 // probo-db's own test fixtures: four builds of two projects.
 const P1 = '651f7cc3-af8c-4db1-995e-fac844f467dc';
@@ -12,11 +19,7 @@ const B3 = '1dfd59be-706d-43fb-a8af-3e81f81db21e';
 const B4 = '7d4d56cc-2630-456a-bf66-9b27199408d4';
 const UNKNOWN = '0190f3b4-0000-7000-8000-00000000dead';
 
-interface Message {
-  readonly topic: TopicDefinition;
-  readonly data: object;
-  readonly id: string;
-}
+type Message = TopicMessage;
 
 const msg = (topic: TopicDefinition, data: object): Message => ({ topic, data, id: uuidv7() });
 const created = (buildId: string, projectId: string, createdAt: string, extra: object = {}) =>
@@ -46,32 +49,8 @@ describe('the builds plugin (probo-db parity)', () => {
     });
     return readJson(response);
   };
-  /** Publishes on the build topics (the transport then delivers them to the event store's consumer). */
-  const publish = async (tenantId: string, messages: readonly Message[]) => {
-    const publisher = store.app.get(MessagePublisher);
-    await store.dataSource.transaction((manager) =>
-      publisher.publishAll(manager, messages.map((m) => ({ topic: m.topic, data: m.data, origin: { tenantId, id: m.id } }))),
-    );
-  };
-  /** Waits until the builds projection has applied every build event of the log. */
-  const projected = async () => {
-    // Every published message consumed, and every build event of the log applied.
-    await eventually(
-      async () => {
-        const [{ n }] = await store.dataSource.query(
-          `SELECT count(*)::int AS n FROM event_store.events e, event_store.projection_checkpoints c
-            WHERE c.name = 'builds' AND e.type LIKE 'build.%' AND (e.transaction_id, e.position) > (c.transaction_id, c.position)`,
-        );
-        const [{ pending }] = await store.dataSource.query(
-          `SELECT count(*)::int AS pending FROM messaging.group_partitions g JOIN messaging.topic_partitions p USING (topic, partition)
-            WHERE g.group_id = 'event-store' AND g.topic LIKE 'build.%' AND g.committed_offset < p.next_offset`,
-        );
-        return n + pending;
-      },
-      (n) => n === 0,
-      { timeoutMs: 30_000 },
-    );
-  };
+  const publish = (tenantId: string, messages: readonly Message[]) => publishAs(store, tenantId, messages);
+  const projected = () => projectedAll(store, 'builds', 'build.');
   const table = () => store.dataSource.query(`SELECT * FROM event_store.builds ORDER BY tenant_id, build_id`);
 
   beforeAll(async () => {

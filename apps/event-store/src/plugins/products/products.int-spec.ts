@@ -1,15 +1,18 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { MessagePublisher, uuidv7 } from '@tributary/messaging';
+import { uuidv7 } from '@tributary/messaging';
 import { eventually, readJson } from '@tributary/testing';
-import { Topics, type TopicDefinition } from '@tributary/topics';
-import { eventStoreFixture, type EventStoreFixture, type RunningEventStore } from '../../../../../test/support/event-store-fixture.js';
+import { Topics } from '@tributary/topics';
+import {
+  eventStoreFixture,
+  projectedAll,
+  publishAs,
+  type EventStoreFixture,
+  type RunningEventStore,
+  type TopicMessage,
+} from '../../../../../test/support/event-store-fixture.js';
 
-interface Message {
-  readonly topic: TopicDefinition;
-  readonly data: object;
-  readonly id: string;
-}
+type Message = TopicMessage;
 
 const upserted = (sku: string, updatedAt: string, extra: object = {}): Message => ({
   topic: Topics.productUpserted,
@@ -34,30 +37,8 @@ describe('the products plugin (schemabase product data feed)', () => {
 
   const get = (key: string, path: string, headers: Record<string, string> = {}) =>
     fetch(`${store.url}${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
-  const publish = async (tenantId: string, messages: readonly Message[]) => {
-    const publisher = store.app.get(MessagePublisher);
-    await store.dataSource.transaction((manager) =>
-      publisher.publishAll(manager, messages.map((m) => ({ topic: m.topic, data: m.data, origin: { tenantId, id: m.id } }))),
-    );
-  };
-  /** Every catalog message consumed into the log, and every catalog event of the log applied by the projection. */
-  const projected = async () => {
-    await eventually(
-      async () => {
-        const [{ n }] = await store.dataSource.query(
-          `SELECT count(*)::int AS n FROM event_store.events e, event_store.projection_checkpoints c
-            WHERE c.name = 'products' AND e.type LIKE 'catalog.%' AND (e.transaction_id, e.position) > (c.transaction_id, c.position)`,
-        );
-        const [{ pending }] = await store.dataSource.query(
-          `SELECT count(*)::int AS pending FROM messaging.group_partitions g JOIN messaging.topic_partitions p USING (topic, partition)
-            WHERE g.group_id = 'event-store' AND g.topic LIKE 'catalog.%' AND g.committed_offset < p.next_offset`,
-        );
-        return n + pending;
-      },
-      (n) => n === 0,
-      { timeoutMs: 30_000 },
-    );
-  };
+  const publish = (tenantId: string, messages: readonly Message[]) => publishAs(store, tenantId, messages);
+  const projected = () => projectedAll(store, 'products', 'catalog.');
   const rows = (tenantId: string) =>
     store.dataSource.query(`SELECT sku, name, price::text AS price, currency, stock FROM event_store.products WHERE tenant_id = $1 ORDER BY sku`, [tenantId]);
 
