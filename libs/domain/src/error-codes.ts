@@ -171,7 +171,7 @@ export const ERROR_CODES = {
   carrier_payload_invalid: { kind: 'invalid', status: 400, where: ['record'], meaning: 'a carrier’s update that cannot be read (not retried)' },
 
   // The composed API (api-root)
-  app_unreachable: { kind: 'unavailable', status: 502, where: ['REST', 'GraphQL'], meaning: 'the composed API: the app that owns the path or field did not answer (down, refusing connections or over UPSTREAM_TIMEOUT_MS)' },
+  app_unreachable: { kind: null, status: 502, where: ['REST', 'GraphQL'], meaning: 'the composed API: the app that owns the path or field did not answer (down, refusing connections or over UPSTREAM_TIMEOUT_MS)' },
 
   // Messaging
   message_malformed: { kind: 'invalid', status: 400, where: ['record'], meaning: 'a Kafka record that is not a Tributary CloudEvent' },
