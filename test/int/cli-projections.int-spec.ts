@@ -40,7 +40,7 @@ describe('tributary projections', () => {
   it('lists the projections and shows one', async () => {
     const list = await cli('projections', 'list');
     expect(list).toMatchObject({ exitCode: 0, stderr: '' });
-    expect(json(list).projections.map((p: { name: string }) => p.name).sort()).toEqual(['builds', 'package_status']);
+    expect(json(list).projections.map((p: { name: string }) => p.name).sort()).toEqual(['builds', 'package_status', 'products']);
     const status = await cli('projections', 'status', 'package_status');
     expect(json(status)).toMatchObject({ name: 'package_status', version: 2, liveVersion: 2, tables: ['event_store.package_status'] });
   });
