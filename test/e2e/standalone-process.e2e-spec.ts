@@ -107,7 +107,7 @@ describe('npm start (the built standalone platform as a process) and the CLI', (
   });
 });
 
-describe('npm start: the log lines of the four apps in one process', () => {
+describe('npm start: the log lines of the four apps (and the api-root) in one process', () => {
   let home: string;
   let started: Started | undefined;
 
@@ -133,7 +133,9 @@ describe('npm start: the log lines of the four apps in one process', () => {
         .map((line) => JSON.parse(line) as { app?: string; context?: string; msg?: string; req?: { url?: string } });
     await eventually(async () => records().filter((r) => r.msg === 'request completed'), (r) => r.length >= 4, { timeoutMs: 10_000 });
     const lines = records();
-    expect(new Set(lines.map((r) => r.app))).toEqual(new Set(Object.keys(apps)));
+    // The composed API (api-root) logs too, under its own name: its start-up line, no request lines of its own.
+    expect(new Set(lines.map((r) => r.app))).toEqual(new Set([...Object.keys(apps), 'api-root']));
+    expect(lines.filter((r) => r.context === 'NestApplication' && r.app === 'api-root')).toHaveLength(1);
     for (const app of Object.keys(apps)) {
       // The request's own line, and Nest's start-up line (logged through Nest's process-wide static logger).
       expect(lines.filter((r) => r.req?.url === `/log-label-${app}`).map((r) => r.app)).toEqual([app]);

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { continueTrace } from '@tributary/messaging';
+import { AppLogger } from '@tributary/observability';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiRootConfig } from './api-root.config.js';
 import { ApiRootModule } from './api-root.module.js';
@@ -18,7 +19,9 @@ import { UpstreamApps } from './upstream-apps.js';
  * No body is parsed on the proxied paths: the app receives the bytes the caller sent.
  */
 export async function createApiRootApp(config: ApiRootConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiRootModule.forRoot(config), { bodyParser: false, logger: config.LOG_LEVEL === 'silent' ? false : ['error', 'warn'] });
+  const app = await NestFactory.create(ApiRootModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+  // Structured logs labelled api-root, as the apps' are (in the standalone process, Nest's own lines included).
+  app.useLogger(app.get(AppLogger));
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   const apps = app.get(UpstreamApps);
   const schema = app.get(StitchedSchema);

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Draining } from '@tributary/lifecycle';
+import { loggingModule } from '@tributary/observability';
 import { ApiRootConfig } from './api-root.config.js';
 import { GraphqlWsServer } from './graphql/graphql-ws-proxy.js';
 import { StitchedSchema } from './graphql/stitched-schema.js';
@@ -14,6 +15,7 @@ export class ApiRootModule {
   static forRoot(config: ApiRootConfig): DynamicModule {
     return {
       module: ApiRootModule,
+      imports: [loggingModule('api-root', config.LOG_LEVEL)],
       controllers: [RootHealthController, OpenApiController],
       providers: [
         { provide: ApiRootConfig, useValue: config },
