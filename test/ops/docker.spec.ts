@@ -215,7 +215,7 @@ describe('the compose file (docker/compose.yaml)', () => {
     ];
     for (const [url, docsUrl, app] of pairs) {
       expect({ app, url, docsUrl }).toEqual({ app, url: `http://${app}:${portOf(app).PORT}`, docsUrl: `http://${app}:${portOf(app).INTERNAL_PORT}` });
-      expect(s.depends_on[app]).toBeDefined();
+      expect(s.depends_on[app]).toEqual({ condition: 'service_started' });
     }
     expect(s.ports).toEqual([`127.0.0.1:${config.PORT}:${config.PORT}`]);
     expect(Number(/^(\d+)s$/.exec(s.stop_grace_period)![1]) * 1000).toBeGreaterThan(config.SHUTDOWN_TIMEOUT_MS);

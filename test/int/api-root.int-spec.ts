@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createTestDatabase, eventually, readJson, startTcpProxy, subscribe, type TcpProxy, type TestDatabase } from '@tributary/testing';
-import { startPlatform, type RunningPlatform } from '../../standalone/src/platform.js';
-import { loadStandaloneConfig } from '../../standalone/src/standalone.config.js';
-import { createApiRootApp } from './api-root.app.js';
-import { loadApiRootConfig } from './api-root.config.js';
+import { startPlatform, type RunningPlatform } from '../../apps/standalone/src/platform.js';
+import { loadStandaloneConfig } from '../../apps/standalone/src/standalone.config.js';
+import { createApiRootApp } from '../../apps/api-root/src/api-root.app.js';
+import { loadApiRootConfig } from '../../apps/api-root/src/api-root.config.js';
 
 /**
  * The composed API against the four real apps (the standalone process): its OpenAPI document is
