@@ -175,6 +175,8 @@ export const ERROR_CODES = {
 
   // Messaging
   message_malformed: { kind: 'invalid', status: 400, where: ['record'], meaning: 'a Kafka record that is not a Tributary CloudEvent' },
+  queue_header_invalid: { kind: 'invalid', status: 400, where: ['record', 'log'], meaning: 'a queue header (priority, notBefore/delay, expiresAt/TTL, replyTo, inReplyTo, routingKey, headers) out of its bounds: refused at publish (nothing is published), or a received envelope whose queue attribute is ill-formed (dead-lettered)' },
+  expired: { kind: 'invalid', status: 400, where: ['record'], meaning: 'a message past its `expires` time (TTL): never handed to a handler, dead-lettered' },
   topic_not_provisioned: { kind: 'unavailable', status: 503, where: ['REST', 'record'], meaning: 'a topic or partition of the message log is missing (migrations not run)' },
 
   // The CLI (exit code 2 for a usage error, 1 for a failed call)

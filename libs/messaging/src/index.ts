@@ -41,3 +41,4 @@ export * from './consumer/dead-letter-queue.js';
 export * from './consumer/consumer-lag.js';
 export * from './kafka/kafka-lag.js';
 export * from './postgres/cross-process-wakeup.js';
+export * from './envelope/queue-headers.js';

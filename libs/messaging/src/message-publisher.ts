@@ -7,6 +7,7 @@ import type { MessageSigner } from './signing/message-signer.js';
 export interface OutgoingMessage<T extends object = object> {
   readonly topic: TopicDefinition<T>;
   readonly data: T;
+  /** Tenant, cause, and the message's queue headers (`origin.queue`: priority, delay, expiry, reply-to, routing key, headers). */
   readonly origin: Omit<EnvelopeOrigin, 'source'>;
 }
 
@@ -21,6 +22,10 @@ export class MessagePublisher {
     private readonly log: PostgresMessageLog,
   ) {}
 
+  /**
+   * Publishes one message. Queue headers go in `origin.queue` (see `QueueOptions`); an invalid one is
+   * refused with a `queue_header_invalid` error before anything is written.
+   */
   async publish<T extends object>(
     q: Queryable,
     topic: TopicDefinition<T>,
@@ -31,7 +36,7 @@ export class MessagePublisher {
     return envelope as Envelope<T>;
   }
 
-  /** Several messages in one append (one statement per partition): for batched writers. */
+  /** Several messages in one append (one statement per partition): for batched writers. All or none: one invalid queue header refuses them all. */
   async publishAll(q: Queryable, messages: readonly OutgoingMessage[]): Promise<Envelope[]> {
     const envelopes = this.envelopes(messages);
     await this.log.append(q, envelopes);

@@ -1,12 +1,15 @@
 import type { TopicDefinition } from '@tributary/topics';
+import { queueAttributesOf, type QueueAttributes, type QueueOptions } from './queue-headers.js';
 import { continueTrace } from './trace-context.js';
 import { uuidv7 } from './uuid-v7.js';
 
 /**
  * A message on a topic, with the CloudEvents 1.0 attributes (extension attributes are lower-case
  * alphanumerics, hence `tenantid`). `signature` is added by the signer over every other attribute.
+ * The queue attributes (`priority`, `notbefore`, `expires`, `replyto`, `inreplyto`, `routingkey`,
+ * `headers`, see `QueueAttributes`) are present only when the publisher set them.
  */
-export interface Envelope<T = unknown> {
+export interface Envelope<T = unknown> extends QueueAttributes {
   readonly specversion: '1.0';
   readonly id: string;
   readonly source: string;
@@ -32,6 +35,11 @@ export interface EnvelopeOrigin {
   readonly cause?: Pick<Envelope, 'id' | 'correlationid' | 'traceparent'>;
   readonly id?: string;
   readonly time?: Date;
+  /**
+   * The message's queue headers (priority, delay, expiry, reply-to, routing key, free headers; see
+   * `QueueOptions`). Invalid values are refused with a `queue_header_invalid` error.
+   */
+  readonly queue?: QueueOptions;
 }
 
 export function dataschemaOf(topic: Pick<TopicDefinition, 'name' | 'version'>): string {
@@ -40,12 +48,13 @@ export function dataschemaOf(topic: Pick<TopicDefinition, 'name' | 'version'>): 
 
 export function createEnvelope<T extends object>(topic: TopicDefinition<T>, data: T, origin: EnvelopeOrigin): Envelope<T> {
   const id = origin.id ?? uuidv7();
-  return {
+  const time = origin.time ?? new Date();
+  const envelope: Envelope<T> = {
     specversion: '1.0',
     id,
     source: origin.source,
     type: topic.name,
-    time: (origin.time ?? new Date()).toISOString(),
+    time: time.toISOString(),
     subject: topic.key(data),
     tenantid: origin.tenantId,
     traceparent: origin.traceparent ?? origin.cause?.traceparent ?? continueTrace().traceparent,
@@ -55,6 +64,7 @@ export function createEnvelope<T extends object>(topic: TopicDefinition<T>, data
     datacontenttype: 'application/json',
     data: { ...data },
   };
+  return origin.queue === undefined ? envelope : { ...envelope, ...queueAttributesOf(origin.queue, time) };
 }
 
 /** The partition key: tenant first, so one tenant's entity never shares ordering with another's. */

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TributaryError } from '@tributary/domain';
 import type { Envelope } from '../envelope/envelope.js';
+import { checkQueueAttributes } from '../envelope/queue-headers.js';
 
 export interface SigningKey {
   readonly id: string;
@@ -35,7 +36,10 @@ export class MessageSigner {
     return { ...envelope, signature: `v1=${id},${this.mac(this.keys.get(id)!, envelope)}` };
   }
 
-  /** Throws a non-retryable `signature_invalid` error unless a known key produced the signature. */
+  /**
+   * Throws a non-retryable `signature_invalid` error unless a known key produced the signature, and
+   * `queue_header_invalid` when a queue attribute (see `QueueAttributes`) is ill-formed.
+   */
   verify<T>(envelope: Envelope<T>): Envelope<T> {
     const match = envelope.signature ? SIGNATURE.exec(envelope.signature) : null;
     const key = match ? this.keys.get(match[1]) : undefined;
@@ -47,6 +51,7 @@ export class MessageSigner {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new TributaryError('invalid', 'signature_invalid', 'Message signature does not match its content');
     }
+    checkQueueAttributes(envelope);
     return envelope;
   }
 
