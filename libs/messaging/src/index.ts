@@ -42,3 +42,4 @@ export * from './consumer/consumer-lag.js';
 export * from './kafka/kafka-lag.js';
 export * from './postgres/cross-process-wakeup.js';
 export * from './envelope/queue-headers.js';
+export * from './consumer/settlements.js';
