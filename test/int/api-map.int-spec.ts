@@ -198,7 +198,7 @@ describe('docs/api-map.md', () => {
 
   it('serves the routes outside OpenAPI where the page says, and nowhere else', async () => {
     const probe = async (app: AppName, route: Route, method: string) => {
-      if (route.path.endsWith('graphql')) return call(app, method, route.path, undefined, { query: '{ __typename }' });
+      if (route.path.endsWith('/graphql')) return call(app, method, route.path, undefined, { query: '{ __typename }' });
       if (route.path.startsWith('/socket.io')) return call(app, method, `${route.path}?EIO=4&transport=polling`);
       return call(app, method, route.path);
     };

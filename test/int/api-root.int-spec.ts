@@ -14,6 +14,8 @@ import { loadApiRootConfig } from '../../apps/api-root/src/api-root.config.js';
  * The composed API against the four real apps (the standalone process): its OpenAPI document is
  * theirs, every operation of theirs answers the same through it, its stitched GraphQL schema gives
  * their data and errors, subscriptions reach the change-sink, and a down app is a 502 of its own.
+ * The apps run as in their images, with `NODE_ENV=production` — GraphQL introspection off — so the
+ * root stitches from the SDL they publish at `/docs-graphql`.
  */
 
 type Prefix = 'gateway' | 'event-store' | 'change-sink' | 'worker';
@@ -72,9 +74,16 @@ describe('the composed API (apps/api-root)', () => {
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'tributary-api-root-'));
     database = await createTestDatabase();
-    platform = await startPlatform(
-      loadStandaloneConfig({ TRIBUTARY_HOME: home, DATABASE_URL: database.url, GATEWAY_PORT: '0', EVENT_STORE_PORT: '0', CHANGE_SINK_PORT: '0', WORKER_PORT: '0', LOG_LEVEL: 'silent' }),
-    );
+    // Apollo reads NODE_ENV when each endpoint starts: production turns introspection off, as in the images.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      platform = await startPlatform(
+        loadStandaloneConfig({ TRIBUTARY_HOME: home, DATABASE_URL: database.url, GATEWAY_PORT: '0', EVENT_STORE_PORT: '0', CHANGE_SINK_PORT: '0', WORKER_PORT: '0', LOG_LEVEL: 'silent' }),
+      );
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
     root = platform.urls.apiRoot;
     tenant = await createTenant('api-root');
     other = await createTenant('api-root-other');
@@ -151,6 +160,29 @@ describe('the composed API (apps/api-root)', () => {
     const unknownRoute = await fetch(`${root}/gateway/v9/nothing`);
     expect(unknownRoute.status).toBe(404);
     expect(((await readJson(unknownRoute)) as { error: { code: string } }).error.code).toBe('route_not_found');
+  });
+
+  it('stitches with introspection off at the apps: each publishes its schema at /docs-graphql, and the root answers a query across the three', async () => {
+    const introspect = (base: string) =>
+      fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody('{ __schema { queryType { name } } }') });
+    for (const prefix of ['gateway', 'event-store', 'change-sink'] as Prefix[]) {
+      const refused = (await readJson(await introspect(APP_URL(prefix)))) as { data?: unknown; errors?: { message: string }[] };
+      expect({ prefix, introspection: refused.errors?.[0]?.message }).toEqual({ prefix, introspection: expect.stringContaining('introspection is not allowed') });
+      const sdl = await fetch(`${APP_URL(prefix)}/docs-graphql`);
+      expect({ prefix, status: sdl.status, type: sdl.headers.get('content-type') }).toEqual({ prefix, status: 200, type: expect.stringContaining('text/plain') });
+      expect(await sdl.text()).toMatch(/^type Query \{/m);
+    }
+    // The worker serves no GraphQL, so no schema either.
+    expect((await fetch(`${APP_URL('worker')}/docs-graphql`)).status).toBe(404);
+    const three = (await readJson(
+      await fetch(`${root}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey}` },
+        body: graphqlBody('{ myTenant { name } streams { streams { streamId } } viewer { tenantId } }'),
+      }),
+    )) as { data: { myTenant: { name: string }; viewer: { tenantId: string } } };
+    expect(three.data.myTenant.name).toBe('api-root');
+    expect(three.data.viewer.tenantId).toBe(tenant.id);
   });
 
   it("gives through the stitched schema each app's data and errors, with the caller's key, and keeps tenants apart", async () => {

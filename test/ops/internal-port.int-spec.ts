@@ -25,6 +25,11 @@ const OPERATOR_PATHS = [
   '/DOCS-JSON',
   '/docs-json/',
   '/docs-yaml',
+  '/docs-graphql',
+  '/DOCS-GRAPHQL',
+  '/docs-graphql/',
+  '//docs-graphql',
+  '/%64ocs-graphql',
 ];
 
 interface Answer {
@@ -57,7 +62,7 @@ const refusesConnections = (port: number) =>
 
 /**
  * INTERNAL_PORT through the real gateway (the app whose server answers webhook deliveries before
- * Express): `/metrics` and the OpenAPI document and UI answer on the internal port only, the public port
+ * Express): `/metrics`, the OpenAPI document and UI and the GraphQL SDL answer on the internal port only, the public port
  * answers them as routes it does not have — every spelling — and keeps serving everything else;
  * without INTERNAL_PORT (the standalone runner's case) both stay on the public port.
  */
@@ -96,7 +101,7 @@ describe('INTERNAL_PORT: the operator routes off the public port', () => {
       internal = `http://127.0.0.1:${internalPort}`;
     });
 
-    it('serves the metrics, the OpenAPI document and its UI on the internal port', async () => {
+    it('serves the metrics, the OpenAPI document and its UI, and the GraphQL SDL on the internal port', async () => {
       // A request on the public port is counted in the metrics the internal port serves.
       expect((await get(gateway.base, '/health/live')).status).toBe(200);
       const metrics = await get(internal, '/metrics');
@@ -112,6 +117,11 @@ describe('INTERNAL_PORT: the operator routes off the public port', () => {
       expect(await get(internal, '/docs')).toMatchObject({ status: 200, contentType: expect.stringContaining('text/html'), text: expect.stringContaining('swagger-ui') });
       expect(await get(internal, '/docs/swagger-ui-init.js')).toMatchObject({ status: 200, text: expect.stringContaining('/v1/tenants') });
       expect((await get(internal, '/docs/swagger-ui.css')).status).toBe(200);
+      // The management API's GraphQL schema in SDL (the composed API stitches from it), not the operator page's.
+      const sdl = await get(internal, '/docs-graphql');
+      expect(sdl).toMatchObject({ status: 200, contentType: expect.stringContaining('text/plain') });
+      expect(sdl.text).toMatch(/^type Query \{[^}]*\bmyTenant\b/m);
+      expect(sdl.text).not.toContain('operatorOverview');
     });
 
     it.each(OPERATOR_PATHS)('answers %s on the public port as a route it does not have', async (path) => {
@@ -175,5 +185,6 @@ describe('INTERNAL_PORT: the operator routes off the public port', () => {
     expect(await get(gateway.base, '/docs')).toMatchObject({ status: 200, text: expect.stringContaining('swagger-ui') });
     expect(JSON.parse((await get(gateway.base, '/docs-json')).text)).toMatchObject({ info: { title: 'Tributary gateway' } });
     expect((await get(gateway.base, '/docs-yaml')).status).toBe(200);
+    expect(await get(gateway.base, '/docs-graphql')).toMatchObject({ status: 200, text: expect.stringContaining('type Query') });
   });
 });

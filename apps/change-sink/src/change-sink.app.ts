@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { configureHttpEdge } from '@tributary/edge';
+import { configureHttpEdge, serveGraphqlSdl } from '@tributary/edge';
 import { AppLogger } from '@tributary/observability';
 import type { DestinationStream } from 'pino';
 import type { ChangeSinkConfig } from './change-sink.config.js';
@@ -23,6 +23,7 @@ export async function createChangeSinkApp(config: ChangeSinkConfig, options: { l
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  serveGraphqlSdl(app);
   try {
     await app.init();
   } catch (error) {

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { connectConsumer } from '@tributary/messaging';
-import { configureHttpEdge } from '@tributary/edge';
+import { configureHttpEdge, serveGraphqlSdl } from '@tributary/edge';
 import { AppLogger } from '@tributary/observability';
 import type { DestinationStream } from 'pino';
 import type { EventStoreConfig } from './event-store.config.js';
@@ -37,6 +37,7 @@ export async function createEventStoreApp(config: EventStoreConfig, options: Eve
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  serveGraphqlSdl(app);
   connectConsumer(app, { group: EVENT_STORE_GROUP, pollIntervalMs: config.CONSUMER_POLL_MS });
   await app.init();
   return app;

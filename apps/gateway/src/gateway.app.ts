@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { configureHttpEdge, validationPipe } from '@tributary/edge';
+import { configureHttpEdge, serveGraphqlSdl, validationPipe } from '@tributary/edge';
 import { AppLogger } from '@tributary/observability';
 import { ApiKeys, isApiKeyFormat } from '@tributary/tenancy';
 import type { DestinationStream } from 'pino';
@@ -31,6 +31,7 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
   );
   describeIngress(document);
   SwaggerModule.setup('docs', app, document);
+  serveGraphqlSdl(app);
   await app.init();
   serveIngressFirst(app.getHttpServer() as Server, app.get(WebhookIngress));
   return app;

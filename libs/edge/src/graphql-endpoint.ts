@@ -2,6 +2,7 @@ import { Logger, type HttpException } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, GraphQLSchema, visit, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { containsNul, NUL_REFUSED, type ErrorCode } from '@tributary/domain';
+import type { GraphqlSdl } from './graphql-sdl.js';
 import { graphqlLimitsRule, isTokenLimitError, knownOperationTypeRule, tooManyTokens, type GraphqlLimits } from './graphql-limits.js';
 
 /** Apollo's own codes for a request it refused before running it: the caller's mistake, said plainly. */
@@ -90,11 +91,16 @@ const refuseNulCharacters: ApolloServerPlugin = {
 /**
  * What every GraphQL endpoint of the platform is configured with (spread into its driver config).
  * The limits hold for its queries and mutations over HTTP; graphql-ws takes `graphqlWsLimits`.
+ * `sdl`: the app's public endpoint records its schema there, served at `/docs-graphql` (graphql-sdl.ts).
  */
-export const graphqlEndpointOptions = (limits: GraphqlLimits) => ({
+export const graphqlEndpointOptions = (limits: GraphqlLimits, sdl?: GraphqlSdl) => ({
   includeStacktraceInErrorResponses: false,
   formatError: formatErrorWithin(limits),
-  transformSchema: onlyReachableTypes,
+  transformSchema: (schema: GraphQLSchema): GraphQLSchema => {
+    const reachable = onlyReachableTypes(schema);
+    sdl?.record(reachable);
+    return reachable;
+  },
   plugins: [refuseNulCharacters],
   parseOptions: { maxTokens: limits.maxTokens },
   validationRules: [graphqlLimitsRule(limits), knownOperationTypeRule],

@@ -1,6 +1,7 @@
 export * from './coded-error.filter.js';
 export * from './http-edge.js';
 export { graphqlEndpointOptions } from './graphql-endpoint.js';
+export { GRAPHQL_SDL_PATH, GraphqlSdl, GraphqlSdlModule, serveGraphqlSdl } from './graphql-sdl.js';
 export { DEFAULT_GRAPHQL_LIMITS, graphqlLimitsRule, type GraphqlLimits } from './graphql-limits.js';
 export { graphqlWsLimits } from './graphql-ws-limits.js';
 export { jsonScalar } from './json-scalar.js';

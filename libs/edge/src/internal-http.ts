@@ -7,13 +7,14 @@ import { sendError } from './coded-error.filter.js';
 /**
  * The routes meant for operators, not for the apps' users: Prometheus metrics and the OpenAPI
  * document with its UI (`SwaggerModule.setup('docs')` serves `/docs`, its assets under `/docs/`,
- * `/docs-json` and `/docs-yaml`). Compared as Express routes them — case-insensitively, with or without
- * a trailing slash — and after percent-decoding and collapsing repeated slashes, so that no spelling of
- * one reaches it through the public port.
+ * `/docs-json` and `/docs-yaml`), and the GraphQL schema in SDL (`/docs-graphql`, graphql-sdl.ts).
+ * Compared as Express routes them — case-insensitively, with or without a trailing slash — and after
+ * percent-decoding and collapsing repeated slashes, so that no spelling of one reaches it through the
+ * public port.
  */
 export function isInternalPath(path: string): boolean {
   const normal = normalisePath(path);
-  return normal === '/metrics' || normal === '/docs' || normal.startsWith('/docs/') || normal === '/docs-json' || normal === '/docs-yaml';
+  return normal === '/metrics' || normal === '/docs' || normal.startsWith('/docs/') || normal === '/docs-json' || normal === '/docs-yaml' || normal === '/docs-graphql';
 }
 
 function normalisePath(path: string): string {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
-import { schemaFromExecutor } from '@graphql-tools/wrap';
 import { TributaryError } from '@tributary/domain';
-import { getOperationAST, GraphQLError, print, type GraphQLSchema } from 'graphql';
+import { GRAPHQL_SDL_PATH } from '@tributary/edge';
+import { buildSchema, getOperationAST, GraphQLError, print, type GraphQLSchema } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { ApiRootConfig } from '../api-root.config.js';
 import { UpstreamApps, type UpstreamApp } from '../upstream-apps.js';
@@ -23,8 +23,10 @@ const unreachable = (app: UpstreamApp) =>
 /**
  * The three GraphQL schemas stitched into one (@graphql-tools/stitch): every root field is delegated
  * to its app over HTTP with the caller's Authorization, and the change-sink's subscriptions over the
- * caller's own graphql-ws connection to it. Built on first use from the apps' introspection, and
- * again after a failed build; kept for the life of the process (an app's new fields show after a restart).
+ * caller's own graphql-ws connection to it. Built on first use from the schemas the apps publish in
+ * SDL at `/docs-graphql` (beside `/docs-json`: their internal port where they have one, `<APP>_DOCS_URL`)
+ * — not by introspection, which `NODE_ENV=production` turns off — and again after a failed build; kept
+ * for the life of the process (an app's new fields show after a restart).
  */
 @Injectable()
 export class StitchedSchema {
@@ -47,16 +49,30 @@ export class StitchedSchema {
     const subschemas = await Promise.all(
       GRAPHQL_APPS.map(async (prefix) => {
         const app = this.apps.byPrefix(prefix)!;
-        const executor = this.executorOf(app);
-        try {
-          return { schema: await schemaFromExecutor(executor), executor };
-        } catch (error) {
-          // Down, or up with introspection off (NODE_ENV=production, Apollo's default): the message says which.
-          throw new TributaryError('unavailable', 'app_unreachable', `The ${app.prefix} app's GraphQL schema could not be read by introspection: ${(error as Error).message}`);
-        }
+        return { schema: await this.schemaOf(app), executor: this.executorOf(app) };
       }),
     );
     return stitchSchemas({ subschemas });
+  }
+
+  /** The app's schema from its SDL (the types only: every field is run by the app, through the executor). */
+  private async schemaOf(app: UpstreamApp): Promise<GraphQLSchema> {
+    const where = `${app.docsUrl}${GRAPHQL_SDL_PATH}`;
+    let response: Response;
+    try {
+      response = await fetch(where, { signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS) });
+    } catch {
+      throw new TributaryError('unavailable', 'app_unreachable', `The ${app.prefix} app's GraphQL schema could not be read: GET ${GRAPHQL_SDL_PATH} did not answer`);
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new TributaryError('unavailable', 'app_unreachable', `The ${app.prefix} app's GraphQL schema could not be read: GET ${GRAPHQL_SDL_PATH} answered ${response.status}`);
+    }
+    try {
+      return buildSchema(await response.text());
+    } catch (error) {
+      throw new TributaryError('unavailable', 'app_unreachable', `The ${app.prefix} app's GraphQL schema could not be read: ${(error as Error).message}`);
+    }
   }
 
   private executorOf(app: UpstreamApp): Executor {

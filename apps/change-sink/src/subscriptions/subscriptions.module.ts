@@ -1,7 +1,16 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { CLOSE_TRY_AGAIN_LATER, graphqlCaller, graphqlEndpointOptions, graphqlWsLimits, isOutage, TRY_AGAIN_LATER_REASON } from '@tributary/edge';
+import {
+  CLOSE_TRY_AGAIN_LATER,
+  graphqlCaller,
+  graphqlEndpointOptions,
+  GraphqlSdl,
+  GraphqlSdlModule,
+  graphqlWsLimits,
+  isOutage,
+  TRY_AGAIN_LATER_REASON,
+} from '@tributary/edge';
 import { bearerToken } from '@tributary/tenancy';
 import type { Request } from 'express';
 import type { WebSocket } from 'ws';
@@ -46,12 +55,12 @@ const tokenOf = (params: Record<string, unknown>): string | undefined =>
     DeliveryModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      imports: [AuthModule],
-      inject: [Authenticator, LiveSessions, ChangeSinkConfig],
-      useFactory: (authenticator: Authenticator, sessions: LiveSessions, config: ChangeSinkConfig): ApolloDriverConfig => ({
+      imports: [AuthModule, GraphqlSdlModule],
+      inject: [Authenticator, LiveSessions, ChangeSinkConfig, GraphqlSdl],
+      useFactory: (authenticator: Authenticator, sessions: LiveSessions, config: ChangeSinkConfig, sdl: GraphqlSdl): ApolloDriverConfig => ({
         autoSchemaFile: true,
         sortSchema: true,
-        ...graphqlEndpointOptions(config.graphqlLimits),
+        ...graphqlEndpointOptions(config.graphqlLimits, sdl),
         // Only this module's resolvers: in standalone mode other apps' GraphQL modules share the process.
         include: [SubscriptionsModule],
         resolvers: { ChangeData: JsonScalar },

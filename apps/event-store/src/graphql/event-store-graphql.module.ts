@@ -1,7 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { graphqlCaller, graphqlEndpointOptions, type GraphqlCallerContext } from '@tributary/edge';
+import { graphqlCaller, graphqlEndpointOptions, GraphqlSdl, GraphqlSdlModule, type GraphqlCallerContext } from '@tributary/edge';
 import { ApiKeys, bearerToken, type Principal } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -22,12 +22,13 @@ export class EventStoreGraphqlModule {
 const graphqlModule = (include: Type[]) =>
   GraphQLModule.forRootAsync<ApolloDriverConfig>({
     driver: ApolloDriver,
-    inject: [DataSource, ApiKeys, EventStoreConfig],
-    useFactory: (dataSource: DataSource, apiKeys: ApiKeys, config: EventStoreConfig): ApolloDriverConfig => ({
+    imports: [GraphqlSdlModule],
+    inject: [DataSource, ApiKeys, EventStoreConfig, GraphqlSdl],
+    useFactory: (dataSource: DataSource, apiKeys: ApiKeys, config: EventStoreConfig, sdl: GraphqlSdl): ApolloDriverConfig => ({
       include,
       autoSchemaFile: true,
       sortSchema: true,
-      ...graphqlEndpointOptions(config.graphqlLimits),
+      ...graphqlEndpointOptions(config.graphqlLimits, sdl),
       context: ({ req }: { req: Request }): Promise<GraphqlCallerContext<Principal>> =>
         graphqlCaller(bearerToken(req.headers.authorization), (token) => apiKeys.authenticate(dataSource, token)),
     }),

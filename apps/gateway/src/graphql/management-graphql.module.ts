@@ -1,7 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { graphqlCaller, graphqlEndpointOptions, type GraphqlCallerContext } from '@tributary/edge';
+import { graphqlCaller, graphqlEndpointOptions, GraphqlSdl, GraphqlSdlModule, type GraphqlCallerContext } from '@tributary/edge';
 import { ApiKeys, bearerToken, type Principal } from '@tributary/tenancy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -20,11 +20,13 @@ import { WebhooksModule } from '../webhooks/webhooks.module.js';
 export const managementGraphql = () =>
   GraphQLModule.forRootAsync<ApolloDriverConfig>({
     driver: ApolloDriver,
-    inject: [DataSource, ApiKeys, GatewayConfig],
-    useFactory: (dataSource: DataSource, apiKeys: ApiKeys, config: GatewayConfig): ApolloDriverConfig => ({
+    // Its schema is the one published at /docs-graphql (the operator page's is not).
+    imports: [GraphqlSdlModule],
+    inject: [DataSource, ApiKeys, GatewayConfig, GraphqlSdl],
+    useFactory: (dataSource: DataSource, apiKeys: ApiKeys, config: GatewayConfig, sdl: GraphqlSdl): ApolloDriverConfig => ({
       autoSchemaFile: true,
       sortSchema: true,
-      ...graphqlEndpointOptions(config.graphqlLimits),
+      ...graphqlEndpointOptions(config.graphqlLimits, sdl),
       path: '/graphql',
       // Only the management domain: the operator page has its own endpoint and schema.
       include: [TenantsModule, UsersModule, ApiKeysModule, AppsModule, IntegrationsModule, WebhooksModule],
