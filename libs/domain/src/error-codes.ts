@@ -115,6 +115,12 @@ export const ERROR_CODES = {
   stream_id_invalid: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'a stream id is 1 to 200 characters without control characters' },
   event_id_invalid: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'an event id is a UUID' },
   event_id_duplicate: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'the same event id twice in one append' },
+  locale_invalid: {
+    kind: 'invalid',
+    status: 400,
+    where: ['REST', 'GraphQL'],
+    meaning: 'a package view’s `locale` is not a language with an optional region (`de`, `de-DE`, `en_US`)',
+  },
   occurred_at_invalid: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'an event’s occurredAt is not an ISO-8601 date-time' },
   events_empty: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'an append without events' },
   events_invalid: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'an append carries too few or too many events' },
@@ -169,6 +175,12 @@ export const ERROR_CODES = {
   url_invalid: { kind: 'invalid', status: 400, where: ['record'], meaning: 'an outbound request to something that is not an http(s) URL' },
   address_not_allowed: { kind: 'invalid', status: 400, where: ['record'], meaning: 'an outbound request to a non-public address the deployment does not allow' },
   carrier_payload_invalid: { kind: 'invalid', status: 400, where: ['record'], meaning: 'a carrier’s update that cannot be read (not retried)' },
+  carrier_auth_refused: {
+    kind: 'invalid',
+    status: 400,
+    where: ['record'],
+    meaning: 'a UPS or FedEx poller: the carrier’s OAuth token endpoint refused the deployment’s client id and secret, or the carrier refused a token just issued (not retried)',
+  },
 
   // The composed API (api-root)
   app_unreachable: { kind: null, status: 502, where: ['REST', 'GraphQL'], meaning: 'the composed API: the app that owns the path or field did not answer (down, refusing connections or over UPSTREAM_TIMEOUT_MS)' },
