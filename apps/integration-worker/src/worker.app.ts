@@ -1,13 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { connectConsumer } from '@tributary/messaging';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { configureHttpEdge, validationPipe } from '@tributary/edge';
 import { AppLogger } from '@tributary/observability';
+import { connectIntegrationConsumers } from './runtime/integration-consumers.js';
 import type { WorkerConfig } from './worker.config.js';
 import { WorkerModule } from './worker.module.js';
 
-export const WORKER_GROUP = 'integration-worker';
+export { WORKER_GROUP } from './runtime/integrations.module.js';
 
 /** Builds the worker with its consumer connected; `startAllMicroservices()` starts consuming. */
 export async function createWorkerApp(config: WorkerConfig): Promise<INestApplication> {
@@ -25,8 +25,8 @@ export async function createWorkerApp(config: WorkerConfig): Promise<INestApplic
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
-  connectConsumer(app, {
-    group: WORKER_GROUP,
+  // The main group, and one per named queue (`integration-worker.q.<queue>`).
+  connectIntegrationConsumers(app, {
     pollIntervalMs: config.CONSUMER_POLL_MS,
     retry: { maxAttempts: config.HANDLER_MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 30_000 },
   });

@@ -132,6 +132,12 @@ export interface ConsumerOptions {
   /** kafka: the group session timeout and heartbeat interval. */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
+  /**
+   * Which of the app's handlers this consumer runs: those whose pattern names this id
+   * (`EventPattern(names, transportId)`) and the untagged ones. For an app with several groups,
+   * each running its own handlers. Default: the transport's own id.
+   */
+  readonly transportId?: symbol;
 }
 
 /**
@@ -162,6 +168,8 @@ export function connectConsumer(app: INestApplication, options: ConsumerOptions)
     // The group's lag lives on the broker; metrics ask it at scrape time.
     app.get(ConsumerLagSources).add(new KafkaGroupLag(strategy.unwrap<Kafka>(), options.group, () => strategy.topics));
   }
+  // Before connecting: Nest registers the handlers whose pattern names this id as the strategy connects.
+  if (options.transportId) strategy.setTransportId(options.transportId);
   app.get(TransportReadiness).watch(strategy);
   app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   return strategy;

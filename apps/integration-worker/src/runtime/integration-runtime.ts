@@ -37,6 +37,7 @@ import {
 import { OutboundHttp } from './outbound-http.js';
 import { BatchCommit, type PendingCommit } from './batch-commit.js';
 import { RunRecorder, type RunEnd, type RunStart } from './run-recorder.js';
+import { routesTo } from './queue-bindings.js';
 
 export const INTEGRATIONS = Symbol('INTEGRATIONS');
 export const DEFAULT_RETRY = Symbol('DEFAULT_RETRY');
@@ -74,16 +75,17 @@ export class IntegrationRuntime {
     for (const integration of integrations) {
       for (const route of integration.routes) {
         const bound = { integration, route };
-        this.routesByTopic.set(route.topic.name, [...(this.routesByTopic.get(route.topic.name) ?? []), bound]);
+        const key = topicKeyOf(route.topic.name, route.queue?.name);
+        this.routesByTopic.set(key, [...(this.routesByTopic.get(key) ?? []), bound]);
         this.routesByMethod.set(`${integration.name}.${route.method}`, bound);
       }
     }
   }
 
-  /** Every topic a handler consumes, and the action requests. */
+  /** Every topic a handler of the main group (a route without a named queue) consumes, and the action requests. */
   static topicsOf(integrations: readonly IntegrationDefinition[]): TopicDefinition[] {
     const topics = new Map<string, TopicDefinition>([[Topics.actionRequested.name, Topics.actionRequested as unknown as TopicDefinition]]);
-    for (const integration of integrations) for (const route of integration.routes) topics.set(route.topic.name, route.topic);
+    for (const integration of integrations) for (const route of integration.routes) if (!route.queue) topics.set(route.topic.name, route.topic);
     return [...topics.values()];
   }
 
@@ -91,10 +93,16 @@ export class IntegrationRuntime {
     return this.routesByMethod.get(`${integration}.${method}`)?.route;
   }
 
-  async dispatch(envelope: Envelope, attempt: number): Promise<void> {
-    if (envelope.type === Topics.actionRequested.name) return this.runRequested(envelope, attempt);
-    const bound = this.routesByTopic.get(envelope.type) ?? [];
+  /**
+   * Runs a message's routes: those of the main group, or with `queue` those bound to that named
+   * queue — and only if its binding routes the message there (else it passes by: no run, no claim).
+   */
+  async dispatch(envelope: Envelope, attempt: number, queue?: string): Promise<void> {
+    if (queue === undefined && envelope.type === Topics.actionRequested.name) return this.runRequested(envelope, attempt);
+    const bound = this.routesByTopic.get(topicKeyOf(envelope.type, queue)) ?? [];
     if (bound.length === 0) return;
+    const binding = bound[0].route.queue;
+    if (binding && !routesTo(binding, envelope)) return;
     const input = parsePayload(topicByName(envelope.type), envelope.data);
     // Every route runs whatever another does: each has its own inbox, so a retry of the message runs
     // again only the routes that failed, and a route that fails for good (the message dead-lettered)
@@ -130,12 +138,14 @@ export class IntegrationRuntime {
    * their failures without running them again. External effects done before the failure (`once`)
    * are journaled and not repeated then.
    */
-  async dispatchBatch(envelopes: readonly Envelope[]): Promise<void> {
-    const bound = this.routesByTopic.get(envelopes[0]?.type ?? '') ?? [];
+  async dispatchBatch(envelopes: readonly Envelope[], queue?: string): Promise<void> {
+    const bound = this.routesByTopic.get(topicKeyOf(envelopes[0]?.type ?? '', queue)) ?? [];
     if (bound.length === 0) return;
+    const binding = bound[0].route.queue;
     const planned: Array<{ integration: IntegrationDefinition; route: Route; target?: ActionTarget; input: object; envelope: Envelope; consumer: string }> = [];
     const targetsOf = new Map<string, Promise<ActionTarget[]>>();
     for (const envelope of envelopes) {
+      if (binding && !routesTo(binding, envelope)) continue;
       const input = parsePayload(topicByName(envelope.type), envelope.data);
       for (const { integration, route } of bound) {
         if (route.runs === 'always') {
@@ -349,6 +359,9 @@ export class IntegrationRuntime {
     return this.effects.once(context.tenant.tenantId, options.key ?? context.idempotencyKey, name, context.route.timeoutMs, counted, options);
   }
 }
+
+/** Where the runtime keeps a topic's routes: the main group's, or a named queue's. */
+const topicKeyOf = (topic: string, queue: string | undefined): string => (queue === undefined ? topic : `${queue}\u0000${topic}`);
 
 const consumerOf = (integration: IntegrationDefinition, route: Route, target?: ActionTarget): string =>
   `${integration.name}.${route.method}${target ? `:${target.actionId}` : ''}`;

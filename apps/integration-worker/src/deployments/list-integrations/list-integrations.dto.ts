@@ -1,4 +1,19 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class MethodQueueBody {
+  @ApiProperty({ example: 'billing-eu', description: 'The named queue the method runs in' })
+  name: string;
+  @ApiProperty({ example: 'integration-worker.q.billing-eu', description: 'Its consumer group: its offsets, retries and dead letters (`GET /v1/dead-letters?group=`)' })
+  group: string;
+  @ApiProperty({ enum: ['direct', 'fanout', 'header'], description: 'How the queue is bound to the topic' })
+  exchange: string;
+  @ApiPropertyOptional({ type: [String], example: ['eu', 'eu.*'], description: 'direct: the routing keys it takes (`*` one word, `#` any number)' })
+  routingKeys?: string[];
+  @ApiPropertyOptional({ enum: ['all', 'any'], description: 'header: whether all or any of the headers must match' })
+  match?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { region: 'eu' }, description: 'header: the header values it takes' })
+  headers?: Record<string, string>;
+}
 
 export class IntegrationMethodBody {
   @ApiProperty()
@@ -11,6 +26,8 @@ export class IntegrationMethodBody {
   runs: string;
   @ApiProperty()
   description: string;
+  @ApiPropertyOptional({ type: MethodQueueBody, description: 'The named queue it runs in, with its binding; absent: the worker\'s main group' })
+  queue?: MethodQueueBody;
 }
 
 export class IntegrationBody {
