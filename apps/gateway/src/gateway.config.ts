@@ -35,6 +35,11 @@ export class GatewayConfig extends MessagingAppConfig {
   @Min(60)
   WEBHOOK_IDEMPOTENCY_WINDOW_SECONDS: number = 86_400;
 
+  /** How long the ingest log (deliveries answered, documents pushed) is kept (entries received longer ago are deleted). */
+  @IsInt()
+  @Min(60)
+  INGEST_RETENTION_SECONDS: number = 30 * 24 * 3_600;
+
   /** Accepted deliveries per second per webhook, unless the webhook sets its own. */
   @IsInt()
   @Min(1)

@@ -28,6 +28,11 @@ export class WorkerConfig extends ConsumerAppConfig {
   @IsInt()
   @Min(60)
   RUN_RETENTION_SECONDS: number = 30 * 24 * 3_600;
+
+  /** How long the ingest log (upstream answers to actions) is kept (entries received longer ago are deleted). */
+  @IsInt()
+  @Min(60)
+  INGEST_RETENTION_SECONDS: number = 30 * 24 * 3_600;
 }
 
 export const loadWorkerConfig = (env: Record<string, string | undefined>) => loadConfig(WorkerConfig, env);

@@ -10,6 +10,7 @@ import { WORKER_ENTITIES } from './database/worker.entities.js';
 import { workerMigrations } from './database/worker.migrations.js';
 import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
+import { IngestModule } from './ingest/ingest.module.js';
 import { integrations } from './integrations/integrations.js';
 import { RunsModule } from './runs/runs.module.js';
 import { IntegrationsModule } from './runtime/integrations.module.js';
@@ -54,6 +55,7 @@ export class WorkerModule {
         SchedulesModule,
         TrackAndTraceModule,
         DeadLettersModule,
+        IngestModule,
       ],
     };
   }

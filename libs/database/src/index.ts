@@ -7,3 +7,4 @@ export * from './platform.migrations.js';
 export * from './platform.entities.js';
 export * from './instance.entity.js';
 export * from './periodic-sweep.js';
+export * from './keyset-cursor.js';

@@ -3,5 +3,12 @@ import { GatewayInit1763900001000 } from './migrations/1763900001000-gateway-ini
 import { GatewayTenancyModel1764000000200 } from './migrations/1764000000200-gateway-tenancy-model.migration.js';
 import { GatewayTenantIsolation1764000000300 } from './migrations/1764000000300-gateway-tenant-isolation.migration.js';
 import { GatewayIngestLog1765102100000 } from './migrations/1765102100000-gateway-ingest-log.migration.js';
+import { GatewayIngestLogRetention1765203000100 } from './migrations/1765203000100-gateway-ingest-log-retention.migration.js';
 
-export const gatewayMigrations = [GatewayInit1763900001000, GatewayTenancyModel1764000000200, GatewayTenantIsolation1764000000300, GatewayIngestLog1765102100000];
+export const gatewayMigrations = [
+  GatewayInit1763900001000,
+  GatewayTenancyModel1764000000200,
+  GatewayTenantIsolation1764000000300,
+  GatewayIngestLog1765102100000,
+  GatewayIngestLogRetention1765203000100,
+];

@@ -1,72 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-export type IngestActorKind = 'api_key' | 'webhook' | 'action';
+import { IngestEntryColumns } from '@tributary/ingest';
+import { Entity } from 'typeorm';
 
 /**
- * `gateway.ingest_log`: one entry per answered delivery or pushed document, append-only. Webhook deliveries are
- * written in batches by IngestLog's own SQL (off the ingress hot path); pushed documents with their event's claim.
+ * `gateway.ingest_log`: one entry per answered delivery or pushed document, append-only (columns: the ingest log's,
+ * shared with the worker's). Webhook deliveries are written in batches by IngestLog's own SQL (off the ingress hot
+ * path); pushed documents with their event's claim.
  */
 @Entity({ schema: 'gateway', name: 'ingest_log' })
-export class IngestEntryEntity {
-  @PrimaryColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'tenant_id' })
-  tenantId: string;
-
-  @Column('text', { name: 'actor_kind' })
-  actorKind: IngestActorKind;
-
-  /** The API key id, webhook id or action id. */
-  @Column('text', { name: 'actor_id' })
-  actorId: string;
-
-  @Column('text', { name: 'source_ip', nullable: true })
-  sourceIp: string | null;
-
-  /** The sender's id of what it sent (a delivery id, a document's extId). */
-  @Column('text', { name: 'ext_id', nullable: true })
-  extId: string | null;
-
-  /** SHA-256 of the body, hex. */
-  @Column('text', { name: 'content_hash' })
-  contentHash: string;
-
-  /** Null when the body was over the size limit: then only its hash and size are kept. */
-  @Column('bytea', { nullable: true })
-  body: Buffer | null;
-
-  @Column('integer', { name: 'body_size' })
-  bodySize: number;
-
-  @Column('text', { name: 'content_type', nullable: true })
-  contentType: string | null;
-
-  @Column('timestamptz', { name: 'valid_from', nullable: true })
-  validFrom: Date | null;
-
-  @Column('timestamptz', { name: 'valid_until', nullable: true })
-  validUntil: Date | null;
-
-  /** The topic it fed; null when refused. */
-  @Column('text', { nullable: true })
-  topic: string | null;
-
-  /** The HTTP status answered. */
-  @Column('smallint')
-  status: number;
-
-  @Column('text', { name: 'error_code', nullable: true })
-  errorCode: string | null;
-
-  /** The event it became (the original one for a repeat). */
-  @Column('uuid', { name: 'event_id', nullable: true })
-  eventId: string | null;
-
-  /** The natural key: the same delivery answered the same way, or the same document, is one entry. */
-  @Column('text', { name: 'delivery_key' })
-  deliveryKey: string;
-
-  @Column('timestamptz', { name: 'received_at' })
-  receivedAt: Date;
-}
+export class IngestEntryEntity extends IngestEntryColumns {}

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { INGEST_BODY_LIMIT } from '@tributary/ingest';
 import { sendStandardWebhook, testSecrets } from '@tributary/testing';
 import { createTestDatabase, LogCapture, provisionTenant, readJson, startGateway, type Api, type RunningGateway, type TestDatabase } from '../../../../test/support/gateway-harness.js';
 import type { Json } from '../../../../test/support/json.js';
 import { IngestLog } from './ingest-log.js';
-import { INGEST_BODY_LIMIT } from './ingest-records.js';
+import { IngestRetention } from './ingest-retention.js';
 
 const TOPIC = 'tracking.carrier-update.received';
 const update = (trackingId: string) => ({ trackingId, carrier: 'DHL', status: 'In Transit', occurredAt: '2026-11-23T10:00:00Z' });
@@ -34,7 +35,7 @@ describe('ingest log (/v1/ingest, and every answered webhook delivery)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    gateway = await startGateway(db.url, logs, {}, testSecrets());
+    gateway = await startGateway(db.url, logs, { INGEST_RETENTION_SECONDS: '3600' }, testSecrets());
     a = await provisionTenant(gateway.admin, 'ingest-a');
     b = await provisionTenant(gateway.admin, 'ingest-b');
   });
@@ -196,5 +197,23 @@ describe('ingest log (/v1/ingest, and every answered webhook delivery)', () => {
     expect(await counts()).toEqual(before);
     expect((await reader.get('/v1/ingest')).status).toBe(200);
     expect((await a.owner.get('/v1/ingest?after=nope')).body.error.code).toBe('cursor_invalid');
+  });
+
+  it('deletes entries older than INGEST_RETENTION_SECONDS, in every tenant, and keeps the newer ones', async () => {
+    await flushed();
+    const idsOf = async (tenantId: string) =>
+      (await gateway.dataSource.query(`SELECT id FROM gateway.ingest_log WHERE tenant_id = $1 ORDER BY received_at, id`, [tenantId])).map((r: { id: string }) => r.id);
+    const [agedA, ...keptA] = await idsOf(a.tenant.id);
+    await b.owner.post('/v1/ingest', { topic: TOPIC, extId: 'b-2', data: update('ING-B2') });
+    const [agedB, ...keptB] = await idsOf(b.tenant.id);
+    expect(keptA.length).toBeGreaterThan(0);
+    expect(keptB.length).toBeGreaterThan(0);
+    await gateway.dataSource.query(`UPDATE gateway.ingest_log SET received_at = now() - interval '2 hours' WHERE id = ANY($1::uuid[])`, [[agedA, agedB]]);
+
+    expect(await gateway.app.get(IngestRetention).sweep()).toBe(2);
+    expect(await idsOf(a.tenant.id)).toEqual(keptA);
+    expect(await idsOf(b.tenant.id)).toEqual(keptB);
+    expect((await entries(a.owner, 'limit=100')).map((e) => e.id)).toEqual(keptA);
+    expect(await gateway.app.get(IngestRetention).sweep()).toBe(0);
   });
 });

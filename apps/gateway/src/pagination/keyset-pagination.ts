@@ -1,24 +1,9 @@
-import { isUuid, TributaryError } from '@tributary/domain';
+import { cursorTimestampSql, decodeCursor, encodeCursor } from '@tributary/database';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { DEFAULT_PAGE_SIZE, type Page, type PageQuery } from './page.dto.js';
 
-interface Position {
-  readonly at: string;
-  readonly id: string;
-}
-
-const CURSOR_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-/** Opaque to clients: the (created_at, id) of the last item, with the database's microseconds. */
-export const encodeCursor = (position: Position): string => Buffer.from(`${position.at}|${position.id}`, 'utf8').toString('base64url');
-
-export function decodeCursor(cursor: string): Position {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || !CURSOR_TIMESTAMP.test(at) || !isUuid(id)) {
-    throw new TributaryError('invalid', 'cursor_invalid', 'after is not a cursor this API returned');
-  }
-  return { at, id };
-}
+/** The cursor (the (created_at, id) of a page's last item) is the platform's keyset cursor, shared with the worker. */
+export { decodeCursor, encodeCursor };
 
 /** The raw row of a paginated query: what `addSelect` added, by alias, beside the cursor position. */
 export type RawRow = Record<string, unknown>;
@@ -37,7 +22,7 @@ export async function paginate<E extends ObjectLiteral & { id: string }, T>(
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;
   const after = page.after ? decodeCursor(page.after) : undefined;
   // The cursor keeps the database's microseconds, which a JavaScript Date would round away.
-  query.addSelect(`to_char(${alias}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'cursor_at');
+  query.addSelect(cursorTimestampSql(`${alias}.created_at`), 'cursor_at');
   if (after) {
     query.andWhere(`(${alias}.created_at, ${alias}.id) > (:afterAt::timestamptz, :afterId::uuid)`, { afterAt: after.at, afterId: after.id });
   }

@@ -1,6 +1,7 @@
 import { ActionDataEntity } from '../actions/action-data.entity.js';
 import { ActionEntity } from '../actions/action.entity.js';
 import { DeploymentEntity } from '../deployments/deployment.entity.js';
+import { ActionAnswerEntity } from '../ingest/action-answer.entity.js';
 import { MailboxMailEntity } from '../integrations/tracking/mailbox-mail.entity.js';
 import { NotificationOptOutEntity } from '../integrations/tracking/notification-opt-out.entity.js';
 import { NotificationTemplateEntity } from '../integrations/tracking/notification-template.entity.js';
@@ -27,4 +28,5 @@ export const WORKER_ENTITIES = [
   ScheduleFiringEntity,
   NotificationTemplateEntity,
   ActionDataEntity,
+  ActionAnswerEntity,
 ];

@@ -1,12 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { IngestEntryPage, ListIngestQuery } from '@tributary/ingest';
 import { Caller, type Principal } from '@tributary/tenancy';
 import { ManagementApi } from '../../management-api/management-api.js';
-import type { Page } from '../../pagination/page.dto.js';
-import { IngestEntryPage, type IngestEntryView } from '../ingest-entry.dto.js';
 import { ListIngest } from './list-ingest.query.js';
-import { ListIngestQuery } from './list-ingest.dto.js';
 
 @ManagementApi('ingest')
 @Controller('v1/ingest')
@@ -19,7 +17,7 @@ export class ListIngestController {
     summary: "The tenant's ingest log: every webhook delivery answered (accepted or refused) and every pushed document, oldest first",
   })
   @ApiResponse({ status: 200, type: IngestEntryPage })
-  list(@Caller() caller: Principal, @Query() filter: ListIngestQuery): Promise<Page<IngestEntryView>> {
+  list(@Caller() caller: Principal, @Query() filter: ListIngestQuery): Promise<IngestEntryPage> {
     return this.queryBus.execute(new ListIngest(caller, filter));
   }
 }

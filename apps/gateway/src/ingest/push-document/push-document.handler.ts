@@ -1,12 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { TributaryError } from '@tributary/domain';
+import { deliveryKey, INGEST_BODY_LIMIT, instant, sha256Hex, toIngestEntryView } from '@tributary/ingest';
 import { MessagePublisher, uuidv7 } from '@tributary/messaging';
 import { requireRole, TenantRepository, withTenant } from '@tributary/tenancy';
 import { parsePayload, topicByName } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import { IngestEntryEntity } from '../ingest-entry.entity.js';
 import type { PushedDocumentView } from '../ingest-entry.dto.js';
-import { deliveryKey, INGEST_BODY_LIMIT, instant, sha256Hex, toIngestEntryView } from '../ingest-records.js';
 import { PushDocument } from './push-document.command.js';
 
 // SQL: the publish claim (AppendClaim) — the entry is inserted in the message append's own statement, and only a

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { TributaryError } from '@tributary/domain';
-import type { IngestEntryEntity } from './ingest-entry.entity.js';
+import type { IngestEntryColumns } from './ingest-entry-columns.js';
 import type { IngestEntryView } from './ingest-entry.dto.js';
 
-/** Bodies up to this size are kept in the ingest log; larger ones by their SHA-256 and size only. */
+/** Bodies up to this size are kept in an ingest log; larger ones by their SHA-256 and size only. */
 export const INGEST_BODY_LIMIT = 64 * 1024;
 
 export const sha256Hex = (content: Buffer | string): string => createHash('sha256').update(content).digest('hex');
@@ -18,7 +18,7 @@ export function instant(value: string, name: string): Date {
   return date;
 }
 
-export const toIngestEntryView = (e: IngestEntryEntity): IngestEntryView => ({
+export const toIngestEntryView = (e: IngestEntryColumns): IngestEntryView => ({
   id: e.id,
   actor: { kind: e.actorKind, id: e.actorId },
   sourceIp: e.sourceIp,
