@@ -13,6 +13,7 @@ import { tenantCommand } from './commands/tenant.command.js';
 import { webhookCommand } from './commands/webhook.command.js';
 import { dlqCommand } from './commands/dlq.command.js';
 import { actionsCommand } from './commands/actions.command.js';
+import { ingestCommand } from './commands/ingest.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
 import { EventStoreClient } from './event-store-client.js';
 import { GatewayClient } from './gateway-client.js';
@@ -29,12 +30,15 @@ const groups: readonly CommandGroup[] = [
   dlqCommand,
   actionsCommand,
   projectionsCommand,
+  ingestCommand,
 ];
 
 export interface CliIo {
   /** Receives progress reports of long-running commands (default: dropped). */
   readonly progress?: (line: string, done: boolean) => void;
   readonly pollIntervalMs?: number;
+  /** Standard input, read whole (default: the process's). */
+  readonly stdin?: () => Promise<string>;
 }
 
 export interface CliResult {
@@ -55,6 +59,7 @@ export async function run(argv: readonly string[], env: Record<string, string | 
     eventStore: () => new EventStoreClient((config ??= loadCliConfig(env, cwd))),
     progress: io.progress ?? (() => undefined),
     pollIntervalMs: io.pollIntervalMs ?? 500,
+    readStdin: io.stdin ?? readProcessStdin,
   };
   const result = await execute(argv, context);
   // The client never puts a key in a message; this makes sure nothing else does either. (A key too
@@ -111,7 +116,9 @@ const isHelp = (arg: string) => arg === 'help' || arg === '--help' || arg === '-
 const printed = (stdout: string): CliResult => ({ exitCode: 0, stdout, stderr: '' });
 
 function usage(shown: readonly CommandGroup[]): string {
-  const commands = shown.flatMap((g) => Object.values(g.subcommands)).flatMap((c) => [`  tributary ${c.usage}`, `      ${c.summary}`]);
+  const commands = shown
+    .flatMap((g) => Object.values(g.subcommands))
+    .flatMap((c) => [`  tributary ${c.usage}`, `      ${c.summary}`, ...Object.entries(c.help ?? {}).map(([name, text]) => `        ${name.padEnd(16)} ${text}`)]);
   return [
     'tributary: the Tributary admin CLI',
     '',
@@ -121,14 +128,20 @@ function usage(shown: readonly CommandGroup[]): string {
     '',
     'Environment:',
     '  TRIBUTARY_URL              the gateway (default http://localhost:3000)',
-    '  TRIBUTARY_WORKER_URL       the integration worker, for `dlq` and `actions` (default http://localhost:3003)',
+    '  TRIBUTARY_WORKER_URL       the integration worker, for `dlq`, `actions` and `ingest list --app worker` (default http://localhost:3003)',
     '  TRIBUTARY_EVENT_STORE_URL  the event store, for `projections` (default http://localhost:3001)',
     '  TRIBUTARY_ADMIN_KEY        the platform admin key (default: the contents of ./.tributary/admin-key)',
-    "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret and apikey commands",
+    "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret, apikey, ingest and actions data commands",
     '',
     'Prints one JSON object on stdout. Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
     '',
   ].join('\n');
+}
+
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function redact(result: CliResult, secret: string): CliResult {

@@ -1,7 +1,8 @@
 import { isUuid } from '@tributary/domain';
-import { usageError } from '../cli-error.js';
+import { CliError, EXIT_FAILED, usageError } from '../cli-error.js';
+import { apiError, isSuccess } from '../gateway-client.js';
 import type { CommandGroup, OptionValues } from './command.js';
-import { requiredOption } from './command.js';
+import { integerOption, requiredOption } from './command.js';
 
 const actionId = (values: OptionValues): string => {
   const id = requiredOption(values, 'id');
@@ -25,7 +26,7 @@ interface Run {
   readonly state: string;
 }
 
-/** `actions run|runs`: run an action by hand and read its run records, over the worker's admin API. */
+/** `actions run|runs|data`: run an action by hand, read its run records, read a data action's document, over the worker's API. */
 export const actionsCommand: CommandGroup = {
   name: 'actions',
   subcommands: {
@@ -55,6 +56,34 @@ export const actionsCommand: CommandGroup = {
           state: typeof values.state === 'string' ? values.state : undefined,
           limit: typeof values.limit === 'string' ? values.limit : undefined,
         }),
+    },
+    data: {
+      usage: 'actions data <actionId> [--max-age <seconds>]',
+      summary:
+        "A data action's document (TRIBUTARY_API_KEY): { status: 200 (fresh) or 203 (from the cache, upstreamError says why), data, ageSeconds, … }; 502 upstream_stale fails with the expired document and its age",
+      options: { 'max-age': { type: 'string' } },
+      positionals: ['actionId'],
+      help: {
+        '<actionId>': 'the data action (a UUID)',
+        '--max-age': 'the oldest cached document (seconds) taken as fresh; older, the upstream is asked (default 0: always)',
+      },
+      async run(values, context) {
+        const id = String(values.actionId);
+        if (!isUuid(id)) throw usageError('option_invalid', '<actionId> must be an action id (a UUID)');
+        const maxAge = integerOption(values, 'max-age', 0);
+        const answer = await context.worker().getAnswer(`/v1/actions/${id}/data`, { maxAge: maxAge === undefined ? undefined : String(maxAge) }, 'tenant');
+        if (isSuccess(answer)) return { status: answer.status, ...(answer.body as object) };
+        const body = answer.body as { error?: { code?: string; message?: string }; traceId?: string; data?: unknown; ageSeconds?: unknown };
+        if (answer.status === 502 && body.error?.code === 'upstream_stale') {
+          throw new CliError(EXIT_FAILED, 'upstream_stale', body.error.message ?? 'The upstream failed and the cache has expired', {
+            status: 502,
+            traceId: body.traceId,
+            ageSeconds: body.ageSeconds ?? null,
+            data: body.data ?? null,
+          });
+        }
+        throw apiError(answer);
+      },
     },
   },
 };

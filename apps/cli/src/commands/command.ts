@@ -17,6 +17,8 @@ export interface CommandContext {
   progress(line: string, done: boolean): void;
   /** How long to wait between polls of a long-running operation. */
   readonly pollIntervalMs: number;
+  /** Standard input, read whole (a command's `-` argument). */
+  readStdin(): Promise<string>;
 }
 
 /** One `tributary <group> <name>` command: its options (node:util parseArgs) and what it prints. */
@@ -26,6 +28,8 @@ export interface Subcommand {
   readonly options: NonNullable<ParseArgsConfig['options']>;
   /** Names of required positional arguments, in order (their values land in `values` under these names). */
   readonly positionals?: readonly string[];
+  /** What each option and argument means, printed under the command in its usage (`--name` or `<name>` → text). */
+  readonly help?: Readonly<Record<string, string>>;
   /** Returns the one JSON object printed on stdout. */
   run(values: OptionValues, context: CommandContext): Promise<object>;
 }
