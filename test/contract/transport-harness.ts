@@ -11,6 +11,7 @@ import {
   OnMessage,
   partitionFor,
   PostgresMessageLog,
+  RELAY_GROUP,
   toKafkaMessage,
   type RetryPolicy,
   type ConsumerOptions,
@@ -18,7 +19,7 @@ import {
   type TransportOptions,
 } from '@tributary/messaging';
 import { CodedErrorFilter } from '@tributary/edge';
-import { createTestDatabase, startTestKafka, type TestDatabase, type TestKafka } from '@tributary/testing';
+import { createTestDatabase, eventually, startTestKafka, type TestDatabase, type TestKafka } from '@tributary/testing';
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
 import { Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -68,6 +69,24 @@ export interface TransportHarness {
   injectRaw(envelope: Envelope): Promise<void>;
   /** The partition a partition key (`tenant:subject`) lands on, as the transport computes it. */
   partitionOf(key: string): number;
+  /** Resolves once every message published so far is on the transport (Kafka: relayed from the outbox). */
+  published(publisher: INestApplication): Promise<void>;
+}
+
+/** Waits until the Kafka relay's group has committed every partition of the log to its head. */
+async function relayed(publisher: INestApplication): Promise<void> {
+  const behind = async () =>
+    Number(
+      (
+        await publisher.get(DataSource).query(
+          `SELECT count(*) AS n FROM messaging.topic_partitions t
+             LEFT JOIN messaging.group_partitions g ON g.group_id = $1 AND g.topic = t.topic AND g.partition = t.partition
+            WHERE t.next_offset > 0 AND COALESCE(g.committed_offset, 0) < t.next_offset`,
+          [RELAY_GROUP],
+        )
+      )[0].n,
+    );
+  await eventually(behind, (n) => n === 0, { timeoutMs: 30_000 });
 }
 
 /** An app that only publishes (in Kafka mode it also relays its outbox to Kafka). */
@@ -114,6 +133,7 @@ export function postgresHarness(): TransportHarness {
       }
     },
     partitionOf: (key) => partitionFor(key, 4),
+    published: async () => undefined,
   };
 }
 
@@ -151,5 +171,6 @@ export function kafkaHarness(): TransportHarness {
       const partitionMetadata = [0, 1, 2, 3].map((partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0, offlineReplicas: [] }));
       return Partitioners.DefaultPartitioner()({ topic: 'any', partitionMetadata, message: { key, value: null } });
     },
+    published: relayed,
   };
 }

@@ -1,10 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
 import { TributaryError } from '@tributary/domain';
-import { DeadLetterQueue, Inbox, MessagePublisher, MessageSigner, NonRetryable, type Envelope, type RetryPolicy } from '@tributary/messaging';
+import {
+  DeadLetterQueue,
+  Inbox,
+  MessagePublisher,
+  MessageSigner,
+  NonRetryable,
+  queueHeadersOf,
+  type Envelope,
+  type QueueOptions,
+  type RetryPolicy,
+} from '@tributary/messaging';
 import { eventually } from '@tributary/testing';
 import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
 import { DataSource } from 'typeorm';
-import { kafkaHarness, postgresHarness, startMember, startPublisher, type Handle, type TransportHarness } from './transport-harness.js';
+import { CONTRACT_KEYS, kafkaHarness, postgresHarness, startMember, startPublisher, type Handle, type TransportHarness } from './transport-harness.js';
 
 /**
  * The contract every transport keeps, run against each: what the apps rely on, whatever carries
@@ -16,6 +26,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
   const releases: Array<() => void> = [];
   let run = 0;
 
+  const TENANT = '0190f3b4-0000-7000-8000-00000000000a';
   const group = () => `contract-${harness.name}-${run}`;
   // Every test's group starts from the topic's beginning, so each test marks its own messages and
   // its handlers ignore the earlier tests' ones.
@@ -37,6 +48,31 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
       bus.publishAll(manager, updates.map((data) => ({ topic: Topics.carrierUpdateReceived, data, origin: { tenantId } }))),
     );
     return sent as Envelope<CarrierUpdateReceived>[];
+  };
+  /** Publishes messages with queue headers, in one transaction. */
+  const publishQueued = async (items: Array<[CarrierUpdateReceived, QueueOptions]>, tenantId = TENANT) => {
+    const dataSource = publisher.get(DataSource);
+    const bus = publisher.get(MessagePublisher);
+    const sent = await dataSource.transaction((manager) =>
+      bus.publishAll(manager, items.map(([data, queue]) => ({ topic: Topics.carrierUpdateReceived, data, origin: { tenantId, queue } }))),
+    );
+    return sent as Envelope<CarrierUpdateReceived>[];
+  };
+  /** Starts a member and waits until it handles a probe of this test (on Kafka, its group's first assignment can take a while). */
+  const consuming = async (handle: Handle, retry?: RetryPolicy) => {
+    let probed = false;
+    const app = await member(async (envelope, attempt) => {
+      if (envelope.data.status === 'probe') probed = true;
+      else await handle(envelope, attempt);
+    }, retry);
+    // A probe per call (the previous member of the group may have been handed one already).
+    await publish([update(`PKG-PROBE-${members.length}`, 'probe')]);
+    await eventually(async () => probed, (p) => p, { timeoutMs: 30_000 });
+    return app;
+  };
+  const stop = async (app: INestApplication) => {
+    members.splice(members.indexOf(app), 1);
+    await app.close();
   };
   const member = async (handle: Handle, retry?: RetryPolicy) => {
     const app = await startMember(harness, group(), only(handle), retry);
@@ -70,7 +106,6 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
         `SELECT message_id, attempts, error_code, next_attempt_at IS NOT NULL AS due FROM messaging.deferred WHERE group_id = $1 ORDER BY id`,
         [group()],
       );
-  const TENANT = '0190f3b4-0000-7000-8000-00000000000a';
   /** Two tracking ids of this test whose messages share a partition (so only per-key waiting lets one pass the other). */
   const samePartition = (): [string, string] => {
     const byPartition = new Map<number, string>();
@@ -81,6 +116,14 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
       if (other) return [other.slice(mark().length), id.slice(mark().length)];
       byPartition.set(partition, id);
     }
+  };
+  const dlqOf = async (messageId: string) => {
+    const rows = await eventually(
+      async () => (await new DeadLetterQueue().list(publisher.get(DataSource), { group: group() })).filter((l) => l.messageId === messageId),
+      (r) => r.length === 1,
+      { timeoutMs: 30_000 },
+    );
+    return rows[0];
   };
   const unavailable = () => new TributaryError('unavailable', 'upstream_unavailable', 'carrier API unavailable');
 
@@ -294,5 +337,162 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
     expect(await deadLetters()).toEqual([{ message_id: rejected.id, error_code: 'carrier_payload_invalid' }]);
     expect(attempts).toEqual([1, 1]);
     expect(await deferred()).toEqual([]);
+  });
+  describe('queue headers', () => {
+    const short = (e: Envelope<CarrierUpdateReceived>) => `${e.data.trackingId.slice(mark().length)}/${e.data.status}`;
+    /** A handler that ignores the probes `consuming` sends (a restarted member may see one again). */
+    const noProbe = (handle: Handle): Handle => async (envelope, attempt) => {
+      if (envelope.data.status !== 'probe') await handle(envelope, attempt);
+    };
+
+    it('carries every queue attribute through the transport, signed and verified', async () => {
+      const received: Envelope<CarrierUpdateReceived>[] = [];
+      await member(async (envelope) => void received.push(envelope));
+      const queue: QueueOptions = {
+        priority: 3,
+        ttlMs: 3_600_000,
+        notBefore: new Date(Date.now() - 1_000),
+        replyTo: 'contract.replies',
+        inReplyTo: '0190f3b4-0000-7000-8000-0000000000aa',
+        routingKey: 'eu.parcels',
+        headers: { region: 'eu', 'x-carrier': 'dhl' },
+      };
+      const [sent] = await publishQueued([[update('PKG-HEADERS'), queue]]);
+      await eventually(async () => received, (r) => r.length === 1, { timeoutMs: 30_000 });
+      expect(received[0]).toEqual(sent);
+      expect(queueHeadersOf(received[0])).toEqual({
+        priority: 3,
+        notBefore: new Date(sent.notbefore!),
+        expiresAt: new Date(sent.expires!),
+        replyTo: 'contract.replies',
+        inReplyTo: '0190f3b4-0000-7000-8000-0000000000aa',
+        routingKey: 'eu.parcels',
+        headers: { region: 'eu', 'x-carrier': 'dhl' },
+      });
+    });
+
+    it('refuses bad queue headers at publish, storing nothing of the batch', async () => {
+      const stored = async () =>
+        Number(
+          (
+            await publisher
+              .get(DataSource)
+              .query(`SELECT count(*) AS n FROM messaging.messages WHERE envelope->'data'->>'trackingId' LIKE $1`, [`${mark()}%`])
+          )[0].n,
+        );
+      for (const queue of [{ priority: 10 }, { headers: { 'Bad Name': 'x' } }, { ttlMs: -5 }, { replyTo: 'not a topic' }] as QueueOptions[]) {
+        await expect(publishQueued([[update('PKG-GOOD'), {}], [update('PKG-BAD'), queue]])).rejects.toMatchObject({ code: 'queue_header_invalid', kind: 'invalid' });
+      }
+      expect(await stored()).toBe(0);
+    });
+
+    it('dead-letters a signed envelope whose queue attribute is ill-formed, as a bad envelope', async () => {
+      const received: string[] = [];
+      await member(async (envelope) => void received.push(short(envelope)));
+      const [genuine] = await publish([update('PKG-OK')]);
+      const signer = new MessageSigner(CONTRACT_KEYS);
+      const { signature: _, ...unsigned } = genuine;
+      const illFormed = signer.sign({ ...unsigned, id: '0190f3b4-0000-7000-8000-0000000000ee', priority: 12, data: { ...genuine.data, trackingId: `${mark()}PKG-ILL` } });
+      await harness.injectRaw(illFormed);
+      await publish([update('PKG-ILL', 'after')]);
+      await eventually(async () => received, (r) => r.includes('PKG-ILL/after'), { timeoutMs: 30_000 });
+      await eventually(deadLetters, (rows) => rows.length === 1);
+      expect(await deadLetters()).toEqual([{ message_id: illFormed.id, error_code: 'queue_header_invalid' }]);
+      expect(received).toEqual(['PKG-OK/In Transit', 'PKG-ILL/after']);
+    });
+
+    it('holds a not-before message durably across a restart, its key\'s later messages behind it, while other keys flow', async () => {
+      const [delayedKey, otherKey] = samePartition();
+      const handled: Array<[string, number, number]> = [];
+      const handle: Handle = noProbe(async (envelope, attempt) => void handled.push([short(envelope), attempt, Date.now()]));
+      const a = await consuming(handle);
+      const notBefore = new Date(Date.now() + 6_000);
+      const [delayed] = await publishQueued([[update(delayedKey, 'delayed'), { notBefore }]]);
+      const [after] = await publish([update(delayedKey, 'after')]);
+      await publish([update(otherKey, 'other')]);
+      await eventually(async () => handled.map(([m]) => m), (h) => h.includes(`${otherKey}/other`), { timeoutMs: 30_000 });
+      // Held in the database, not counted as an attempt; the key's later message waits behind it.
+      await eventually(deferred, (rows) => rows.some((r) => r.message_id === after.id));
+      expect((await deferred()).map((r) => [r.message_id, r.attempts, r.due])).toEqual([
+        [delayed.id, 0, true],
+        [after.id, 0, false],
+      ]);
+      expect(handled.map(([m]) => m)).toEqual([`${otherKey}/other`]);
+
+      await stop(a);
+      await member(handle);
+      await eventually(async () => handled.length, (n) => n === 3, { timeoutMs: 40_000 });
+      expect(handled.map(([m, attempt]) => [m, attempt])).toEqual([
+        [`${otherKey}/other`, 1],
+        [`${delayedKey}/delayed`, 1],
+        [`${delayedKey}/after`, 1],
+      ]);
+      expect(handled[1][2]).toBeGreaterThanOrEqual(notBefore.getTime());
+      await eventually(deferred, (rows) => rows.length === 0);
+      expect(await deadLetters()).toEqual([]);
+    });
+
+    it('dead-letters an expired message as expired without handing it over, and moves its key on', async () => {
+      const handled: string[] = [];
+      await consuming(async (envelope) => void handled.push(short(envelope)));
+      const [expired] = await publishQueued([[update('PKG-OLD', 'stale'), { expiresAt: new Date(Date.now() - 1_000) }]]);
+      await publish([update('PKG-OLD', 'after')]);
+      await eventually(async () => handled, (h) => h.includes('PKG-OLD/after'), { timeoutMs: 30_000 });
+      expect(handled).toEqual(['PKG-OLD/after']);
+      expect(await deadLetters()).toEqual([{ message_id: expired.id, error_code: 'expired' }]);
+    });
+
+    it('dead-letters a message that expires while it waits for a retry, and never hands it over again', async () => {
+      const attempts: number[] = [];
+      const handled: string[] = [];
+      await consuming(
+        async (envelope, attempt) => {
+          if (envelope.data.status === 'flaky') {
+            attempts.push(attempt);
+            throw unavailable();
+          }
+          handled.push(short(envelope));
+        },
+        { maxAttempts: 1_000, baseDelayMs: 400, maxDelayMs: 800 },
+      );
+      const [flaky] = await publishQueued([[update('PKG-TTL', 'flaky'), { ttlMs: 2_500 }]]);
+      await publish([update('PKG-TTL', 'after')]);
+      await eventually(async () => handled, (h) => h.includes('PKG-TTL/after'), { timeoutMs: 30_000 });
+      const letters = await dlqOf(flaky.id);
+      expect(letters).toMatchObject({ errorCode: 'expired', attempts: attempts.length });
+      const handedOver = attempts.length;
+      await eventually(deferred, (rows) => rows.length === 0);
+      expect(attempts.length).toBe(handedOver);
+      expect(attempts).toEqual(Array.from({ length: handedOver }, (_, i) => i + 1));
+      expect(handled).toEqual(['PKG-TTL/after']);
+    });
+
+    it('handles higher-priority messages first among those waiting in a partition\'s window, never reordering a key', async () => {
+      const handled: string[] = [];
+      const a = await consuming(async (envelope) => void handled.push(short(envelope)));
+      await stop(a);
+      // With the consumer stopped: many low-priority messages on distinct keys, then high-priority ones.
+      const lows = Array.from({ length: 24 }, (_, i) => `PKG-LOW-${i}`);
+      const highs = Array.from({ length: 6 }, (_, i) => `PKG-HIGH-${i}`);
+      await publishQueued(lows.map((k) => [update(k, 'low'), {}]));
+      await publishQueued([...highs.map((k): [CarrierUpdateReceived, QueueOptions] => [update(k, 'high'), { priority: 9 }])]);
+      // One key: a low message then a high one; the high one must not overtake it.
+      await publishQueued([
+        [update('PKG-PAIR', 'first'), { priority: 1 }],
+        [update('PKG-PAIR', 'second'), { priority: 9 }],
+      ]);
+      await harness.published(publisher);
+      await member(noProbe(async (envelope) => void handled.push(short(envelope))));
+      const total = lows.length + highs.length + 2;
+      await eventually(async () => new Set(handled).size, (n) => n === total, { timeoutMs: 40_000 });
+      const firsts = [...new Set(handled)];
+      const partitionOf = (entry: string) => harness.partitionOf(`${TENANT}:${mark()}${entry.split('/')[0]}`);
+      for (const high of highs) {
+        const position = firsts.indexOf(`${high}/high`);
+        const lowerBefore = firsts.slice(0, position).filter((e) => e.endsWith('/low') && partitionOf(e) === partitionOf(`${high}/high`));
+        expect([high, lowerBefore]).toEqual([high, []]);
+      }
+      expect(firsts.indexOf('PKG-PAIR/first')).toBeLessThan(firsts.indexOf('PKG-PAIR/second'));
+    });
   });
 });

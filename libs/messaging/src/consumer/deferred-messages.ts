@@ -18,6 +18,9 @@ export interface DeferredRow {
   dead_letter_id: string | null;
 }
 
+// A message's priority as the retry loop orders by it: a number from its envelope, 0 when absent or ill-formed (never an error).
+const PRIORITY = `CASE WHEN jsonb_typeof(envelope->'priority') = 'number' THEN (envelope->>'priority')::numeric ELSE 0 END`;
+
 /** The in-process wake-up of a group's retry loop (see `commitSignal`). */
 export const deferredChannel = (group: string): string => `deferred:${group}`;
 
@@ -120,8 +123,8 @@ export class DeferredMessages {
     });
   }
 
-  /** Defers a message that failed on the main path. */
-  async defer(message: InboundMessage, state: { attempts: number; dueInMs: number; error: unknown }): Promise<void> {
+  /** Defers a message that failed on the main path, or (attempts 0, no error) one held until its not-before time. */
+  async defer(message: InboundMessage, state: { attempts: number; dueInMs: number; error?: unknown }): Promise<void> {
     await this.dataSource.transaction((manager) => deferMessage(manager, this.group, message, state));
   }
 
@@ -138,7 +141,10 @@ export class DeferredMessages {
     );
   }
 
-  /** Leases the due heads of `topics` (any member of the group may take any of them). */
+  /**
+   * Leases the due heads of `topics` (any member of the group may take any of them), the higher
+   * priority first (see `QueueAttributes.priority`), then the longest due.
+   */
   claimDue(topics: readonly string[], limit: number): Promise<DeferredRow[]> {
     // SQL: FOR UPDATE SKIP LOCKED in a CTE (no ORM form), the retries' lease
     return this.dataSource.query<DeferredRow[]>(
@@ -146,7 +152,7 @@ export class DeferredMessages {
          SELECT id FROM messaging.deferred
           WHERE group_id = $1 AND topic = ANY($2::text[]) AND next_attempt_at <= now()
             AND (lease_until IS NULL OR lease_until < now())
-          ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
+          ORDER BY ${PRIORITY} DESC, next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE messaging.deferred d
             SET lease_owner = $4, lease_until = now() + make_interval(secs => $5::float8), attempts = d.attempts + 1
@@ -154,6 +160,23 @@ export class DeferredMessages {
          RETURNING d.id, d.key, d.topic, d.partition, d."offset", d.message_id, d.tenant_id, d.envelope, d.attempts, d.dead_letter_id
        ) SELECT * FROM claimed`,
       [this.group, [...topics], limit, this.memberId, this.leaseMs / 1000],
+    );
+  }
+
+  /**
+   * Gives a claimed message back without counting the claim as an attempt: it is not to be handled
+   * before `dueInMs` from now (its not-before time), and stays the head of its key meanwhile.
+   */
+  async hold(row: DeferredRow, dueInMs: number): Promise<void> {
+    // SQL: deferred statement (a claimed head put back until its not-before time, under this member's lease)
+    await this.dataSource.query(
+      `WITH r AS (
+         UPDATE messaging.deferred
+            SET next_attempt_at = now() + make_interval(secs => $3::float8), lease_owner = NULL, lease_until = NULL,
+                attempts = GREATEST(attempts - 1, 0)
+          WHERE id = $1 AND lease_owner = $2 RETURNING 1
+       ) SELECT count(*) AS n FROM r`,
+      [row.id, this.memberId, Math.max(0, dueInMs) / 1000],
     );
   }
 

@@ -3,6 +3,7 @@ import { BaseRpcContext } from '@nestjs/microservices';
 import { commitSignal } from '@tributary/database';
 import { TributaryError } from '@tributary/domain';
 import type { DataSource } from 'typeorm';
+import { expiresAtOf, notBeforeOf, priorityOf, type QueueAttributes } from '../envelope/queue-headers.js';
 import { Wakeup } from '../postgres/wakeup.js';
 import { backoffDelay, describeError, isRetryable, retryPolicyOf, type RetryPolicy } from '../retry-policy.js';
 import { recordDeadLetter } from './dead-letters.js';
@@ -45,6 +46,11 @@ export interface DurableDeliveryOptions {
   readonly revalidateMs?: number;
   /** Verifies the message and hands it to its handler; throws on failure. `attempt` counts across restarts. */
   readonly run: (message: InboundMessage, attempt: number) => Promise<void>;
+  /**
+   * Verifies a message without handling it (throws as `run` would): a message that expired is
+   * checked before it is dead-lettered as `expired`, so a forged one is recorded as what it is.
+   */
+  readonly verify?: (message: InboundMessage) => void;
   /**
    * The batch-first path: verifies a run of one partition's messages and hands them to their
    * topic's batch handler, all or nothing; false when the topic has none (see `deliverAll`). A
@@ -102,6 +108,9 @@ export class DurableDelivery {
   private readonly partitions = new Map<string, { keys: Set<string>; loadedAt: number }>();
   private readonly revalidateMs: number;
   private readonly deferred: DeferredMessages;
+  /** The priority (above 0) of the message each partition of this member is handling or about to (see `awaitTurn`). */
+  private readonly ready = new Map<string, number>();
+  private readonly turns = new Wakeup();
 
   constructor(private readonly options: DurableDeliveryOptions) {
     this.pollIntervalMs = Math.min(options.pollIntervalMs ?? 250, 1_000);
@@ -154,6 +163,15 @@ export class DurableDelivery {
       await this.deferred.park([message]);
       return;
     }
+    if (!tried) {
+      const gate = gateOf(message);
+      if (gate === 'expired') return this.expire(message);
+      if (gate !== 'run') {
+        await this.deferred.defer(message, { attempts: 0, dueInMs: gate.holdMs });
+        blocked.add(message.key);
+        return;
+      }
+    }
     const { started, failure } = tried ?? (await this.attemptFirst(message));
     if (!failure) {
       this.observe(message, 'ok', started);
@@ -171,6 +189,21 @@ export class DurableDelivery {
     this.logger.warn(`${where(message)} failed (attempt 1), retrying later: ${describeError(error).message}`);
     await this.deferred.defer(message, { attempts: 1, dueInMs: backoffDelay(policy, 1), error });
     blocked.add(message.key);
+  }
+
+  /** Dead-letters a message past its expiry, never handing it to a handler (`attempts`: those it had before). */
+  private async expire(message: InboundMessage, attempts = 0, row?: DeferredRow): Promise<void> {
+    let error: unknown = new TributaryError('invalid', 'expired', `Message expired at ${String((message.envelope as QueueAttributes).expires)} before it was handled`);
+    try {
+      this.options.verify?.(message);
+    } catch (invalid) {
+      error = invalid;
+    }
+    this.observe(message, 'dead_letter', performance.now());
+    this.logger.warn(`${where(message)} dead-lettered without being handled: ${describeError(error).code}`);
+    const letter = deadLetterOf(this.options.group, message, error, attempts);
+    if (row) await this.deferred.finish(row, letter);
+    else await recordDeadLetter(this.options.dataSource, letter);
   }
 
   private async attemptFirst(message: InboundMessage): Promise<FirstAttempt> {
@@ -206,22 +239,64 @@ export class DurableDelivery {
       const [{ topic, partition }] = messages;
       await this.prepare(topic, partition);
       const blocked = this.partitions.get(slotOf(topic, partition))!.keys;
-      const parked = messages.filter((m) => blocked.has(m.key));
-      const runnable = messages.filter((m) => !blocked.has(m.key));
+      const { parked, held, expired, runnable } = sortOut(messages, blocked);
+      // A held message becomes its key's head before the key's later messages park behind it.
+      for (const { message, holdMs } of held) await this.deferred.defer(message, { attempts: 0, dueInMs: holdMs });
+      held.forEach(({ message }) => blocked.add(message.key));
       if (parked.length > 0) await this.deferred.park(parked);
-      parked.forEach((m) => done.add(m));
+      for (const message of expired) await this.expire(message);
+      [...parked, ...held.map((h) => h.message), ...expired].forEach((m) => done.add(m));
       if (runnable.length === 0) return messages.length;
-      const batch = await this.tryBatch(runBatch, runnable);
+      const batch = await this.tryBatch(runBatch, byPriority(runnable));
       if (batch.handled) return messages.length;
       tried = batch.failed;
     }
-    for (const [i, message] of messages.entries()) {
-      if (done.has(message)) continue;
-      if (!stillOwned()) return i;
-      await this.deliverFirst(message, tried.get(message));
-      await between?.();
+    // Higher priority first among the keys' heads; a message done out of log order counts once
+    // every message before it is done (what is reported is the prefix the caller commits).
+    const ordered = byPriority(messages);
+    const slot = slotOf(messages[0].topic, messages[0].partition);
+    const waitUntil = Date.now() + PRIORITY_WAIT_MS;
+    try {
+      for (const message of ordered) {
+        if (done.has(message)) continue;
+        if (!stillOwned()) return donePrefix(messages, done);
+        await this.awaitTurn(slot, priorityOf(message.envelope), waitUntil, stillOwned, between);
+        await this.deliverFirst(message, tried.get(message));
+        done.add(message);
+        await between?.();
+      }
+    } finally {
+      this.setReady(slot, 0);
     }
     return messages.length;
+  }
+
+  /**
+   * Priority across this member's partitions: a partition about to handle a message of priority
+   * above 0 says so, and one whose next message has a lower priority waits (until `until`: a run
+   * waits at most `PRIORITY_WAIT_MS` in all, running `between` meanwhile) while another partition of
+   * this member has a higher one ready or in hand. Costs nothing while no message has a priority.
+   */
+  private async awaitTurn(slot: string, priority: number, until: number, stillOwned: () => boolean, between?: () => Promise<void>): Promise<void> {
+    this.setReady(slot, priority);
+    if (this.ready.size === 0) return;
+    while (this.higherThan(slot, priority) && stillOwned() && Date.now() < until) {
+      await this.turns.wait(Math.min(500, Math.max(1, until - Date.now())));
+      await between?.();
+    }
+  }
+
+  private setReady(slot: string, priority: number): void {
+    const was = this.ready.get(slot) ?? 0;
+    if (was === priority) return;
+    if (priority > 0) this.ready.set(slot, priority);
+    else this.ready.delete(slot);
+    if (priority < was) this.turns.signal();
+  }
+
+  private higherThan(slot: string, priority: number): boolean {
+    for (const [other, p] of this.ready) if (other !== slot && p > priority) return true;
+    return false;
   }
 
   /**
@@ -320,6 +395,9 @@ export class DurableDelivery {
     };
     const started = performance.now();
     try {
+      const gate = gateOf(message);
+      if (gate === 'expired') return await this.expire(message, row.attempts - 1, row);
+      if (gate !== 'run') return await this.deferred.hold(row, gate.holdMs);
       try {
         await this.options.run(message, row.attempts);
       } catch (error) {
@@ -349,6 +427,94 @@ export class DurableDelivery {
 }
 
 const slotOf = (topic: string, partition: number) => `${topic}#${partition}`;
+
+/** The longest a run of a partition waits, in all, for higher-priority messages of this member's other partitions (see `awaitTurn`). */
+const PRIORITY_WAIT_MS = 5_000;
+
+/**
+ * What a message's queue headers say to do with it now: run it, hold it until its not-before time,
+ * or dead-letter it as expired. Two property reads for a message without them.
+ */
+function gateOf(message: InboundMessage, now = Date.now()): 'run' | 'expired' | { readonly holdMs: number } {
+  const envelope = message.envelope as QueueAttributes | null;
+  if (envelope === null || typeof envelope !== 'object' || (envelope.expires === undefined && envelope.notbefore === undefined)) return 'run';
+  const expiresAt = expiresAtOf(envelope);
+  if (expiresAt !== undefined && expiresAt <= now) return 'expired';
+  const notBefore = notBeforeOf(envelope);
+  if (notBefore !== undefined && notBefore > now) return { holdMs: notBefore - now };
+  return 'run';
+}
+
+/** A batch's messages: parked behind their keys, held until their not-before time (and their keys' later ones parked), expired, or to run now. */
+function sortOut(messages: readonly InboundMessage[], blocked: ReadonlySet<string>) {
+  const parked: InboundMessage[] = [];
+  const held: Array<{ message: InboundMessage; holdMs: number }> = [];
+  const expired: InboundMessage[] = [];
+  const runnable: InboundMessage[] = [];
+  const holding = new Set<string>();
+  const now = Date.now();
+  for (const message of messages) {
+    if (blocked.has(message.key) || holding.has(message.key)) {
+      parked.push(message);
+      continue;
+    }
+    const gate = gateOf(message, now);
+    if (gate === 'run') runnable.push(message);
+    else if (gate === 'expired') expired.push(message);
+    else {
+      held.push({ message, holdMs: gate.holdMs });
+      holding.add(message.key);
+    }
+  }
+  return { parked, held, expired, runnable };
+}
+
+/**
+ * The messages of a window in the order to handle them: repeatedly the highest-priority message
+ * among the first (not yet taken) messages of each key, ties in log order — so priority orders
+ * across keys and never within one. As given when none has a priority.
+ */
+export function byPriority<T extends Pick<InboundMessage, 'key' | 'envelope'>>(messages: readonly T[]): readonly T[] {
+  let prioritized = false;
+  for (const message of messages) {
+    if (priorityOf(message.envelope) !== 0) {
+      prioritized = true;
+      break;
+    }
+  }
+  if (!prioritized) return messages;
+  const queues = new Map<string, T[]>();
+  for (const message of messages) {
+    const queue = queues.get(message.key);
+    if (queue) queue.push(message);
+    else queues.set(message.key, [message]);
+  }
+  const index = new Map(messages.map((m, i) => [m, i]));
+  const ordered: T[] = [];
+  while (ordered.length < messages.length) {
+    let best: T[] | undefined;
+    for (const queue of queues.values()) {
+      if (queue.length === 0) continue;
+      if (!best) {
+        best = queue;
+        continue;
+      }
+      const [a, b] = [queue[0], best[0]];
+      const pa = priorityOf(a.envelope);
+      const pb = priorityOf(b.envelope);
+      if (pa > pb || (pa === pb && index.get(a)! < index.get(b)!)) best = queue;
+    }
+    ordered.push(best!.shift()!);
+  }
+  return ordered;
+}
+
+/** How many of `messages`, from the first, are done. */
+function donePrefix(messages: readonly InboundMessage[], done: ReadonlySet<InboundMessage>): number {
+  let n = 0;
+  while (n < messages.length && done.has(messages[n])) n++;
+  return n;
+}
 
 /** The messages of a failed batch whose runs failed, by `BatchRunsFailed`; a message id seen twice is its first delivery's (the one that ran). */
 function failedRunsOf(error: unknown, messages: readonly InboundMessage[], started: number): Map<InboundMessage, FirstAttempt> {

@@ -128,6 +128,7 @@ export class KafkaTransportServer extends EnvelopeServer {
         const coordinates = { topic: message.topic, partition: message.partition, offset: String(message.offset) };
         await this.handle(message.topic, envelope, new KafkaEnvelopeContext([coordinates, attempt]));
       },
+      verify: (message) => void this.options.signer.verify(message.envelope as Envelope),
       runBatch: this.batchRunner(this.options.signer),
     });
     this.durable.start();

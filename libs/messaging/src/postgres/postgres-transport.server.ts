@@ -78,6 +78,7 @@ export class PostgresTransportServer extends EnvelopeServer {
           const stored: StoredMessage = { topic: message.topic, partition: message.partition, offset: Number(message.offset), envelope, key: message.key };
           return this.handle(message.topic, envelope, new PostgresContext([stored, attempt]));
         },
+        verify: (message) => void this.options.signer.verify(message.envelope as Envelope),
         runBatch: this.batchRunner(this.options.signer),
       });
       this.durable = durable;
