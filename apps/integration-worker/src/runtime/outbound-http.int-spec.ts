@@ -40,6 +40,37 @@ describe('outbound HTTP (context.http)', () => {
     return server;
   };
 
+  it('sends a form URL-encoded (POST by default, with its content type and length), a JSON body as JSON, and refuses both at once before sending', async () => {
+    const received: Array<{ method?: string; contentType?: string; contentLength?: string; body: string }> = [];
+    const server: Server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ method: request.method, contentType: request.headers['content-type'], contentLength: request.headers['content-length'], body: Buffer.concat(chunks).toString('utf8') });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"t"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push({ stop: () => new Promise((resolve) => server.close(() => resolve())) });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth/token`;
+
+    const form = { grant_type: 'client_credentials', client_id: 'id with space&amp', client_secret: 's=cr+t/ü' };
+    expect(await client().request({ url, form })).toMatchObject({ status: 200, body: { access_token: 't' } });
+    expect(received[0]).toEqual({
+      method: 'POST',
+      contentType: 'application/x-www-form-urlencoded',
+      contentLength: String(Buffer.byteLength(received[0].body)),
+      body: 'grant_type=client_credentials&client_id=id+with+space%26amp&client_secret=s%3Dcr%2Bt%2F%C3%BC',
+    });
+    expect(Object.fromEntries(new URLSearchParams(received[0].body))).toEqual(form);
+
+    await client().request({ method: 'PUT', url, json: { a: 1 } });
+    expect(received[1]).toMatchObject({ method: 'PUT', contentType: 'application/json', body: '{"a":1}' });
+
+    await expect(client().request({ url, json: {}, form: {} })).rejects.toThrow(TypeError);
+    expect(received).toHaveLength(2);
+  });
+
   it('waits at least the Retry-After a 503 or 429 asks for before the next attempt, with the same Idempotency-Key', async () => {
     const server = await serve((n, _, response) => {
       if (n === 1) return response.writeHead(503, { 'retry-after': '1' }).end();

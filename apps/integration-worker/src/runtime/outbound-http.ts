@@ -65,7 +65,7 @@ function refuseNonPublicHost(hostname: string): void {
 }
 
 /**
- * The outbound HTTP client handlers use: JSON in and out, a timeout per attempt, retries of network
+ * The outbound HTTP client handlers use: JSON (or a form) out and JSON in, a timeout per attempt, retries of network
  * failures, 429 and 5xx with backoff or the server's Retry-After, the run's Idempotency-Key on every
  * attempt, and the private-address guard applied to the address actually connected to (checked in
  * the socket's DNS lookup, so a name that resolves differently later cannot slip past it).
@@ -75,6 +75,8 @@ export class OutboundHttp implements HandlerHttp {
 
   async request(request: HttpRequest): Promise<HttpAnswer> {
     const url = parseUrl(request.url);
+    // A handler's mistake, found before anything is sent.
+    if (request.json !== undefined && request.form !== undefined) throw new TypeError('An outbound request has a JSON body or a form, not both');
     if (!this.options.allowPrivateNetwork) refuseNonPublicHost(url.hostname);
     const attempts = Math.max(1, request.attempts ?? 3);
     for (let attempt = 1; ; attempt++) {
@@ -125,12 +127,12 @@ export class OutboundHttp implements HandlerHttp {
   }
 
   private once(url: URL, request: HttpRequest): Promise<HttpAnswer> {
-    const body = request.json === undefined ? undefined : Buffer.from(JSON.stringify(request.json));
+    const { body, contentType } = encodeBody(request);
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': this.options.userAgent ?? 'tributary-integration-worker',
       'idempotency-key': this.options.idempotencyKey,
-      ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}),
+      ...(body ? { 'content-type': contentType, 'content-length': String(body.length) } : {}),
       ...lowerCase(request.headers ?? {}),
     };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -172,6 +174,13 @@ export class OutboundHttp implements HandlerHttp {
       });
     }) as LookupFunction;
   }
+}
+
+/** The request's body and its content type: `json` as JSON, `form` URL-encoded (UTF-8, as HTML forms send it). */
+function encodeBody(request: HttpRequest): { body?: Buffer; contentType: string } {
+  if (request.form !== undefined) return { body: Buffer.from(new URLSearchParams(request.form).toString()), contentType: 'application/x-www-form-urlencoded' };
+  if (request.json !== undefined) return { body: Buffer.from(JSON.stringify(request.json)), contentType: 'application/json' };
+  return { contentType: '' };
 }
 
 function parseUrl(raw: string): URL {

@@ -44,6 +44,8 @@ export interface HttpRequest {
   readonly headers?: Record<string, string>;
   /** Sent as JSON. */
   readonly json?: unknown;
+  /** Sent as `application/x-www-form-urlencoded` (e.g. an OAuth token request); not with `json`. */
+  readonly form?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
   /** Attempts in all for answers 429/5xx and network failures (default 3). */
   readonly attempts?: number;

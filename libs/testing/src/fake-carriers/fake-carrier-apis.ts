@@ -22,13 +22,32 @@ export interface FakeCarrierCall {
   readonly headers: IncomingMessage['headers'];
 }
 
+/** One request to the OAuth token endpoint (UPS, FedEx) and how it was answered. */
+export interface FakeTokenCall {
+  readonly status: number;
+  /** The client id it presented (Basic for UPS, the form for FedEx). */
+  readonly clientId?: string;
+  readonly contentType?: string;
+  readonly grantType?: string;
+}
+
 export interface FakeCarrierApi {
   readonly carrier: FakeCarrierName;
   /** The base URL a deployment's `baseUrl` takes. */
   readonly url: string;
-  /** The secret the fake accepts: DHL's `DHL-API-Key`, the UPS / FedEx bearer token. */
+  /** DHL: the `DHL-API-Key` it accepts. UPS / FedEx: the client secret of `credentials`. */
   readonly secret: string;
+  /** What a deployment's credentials hold for this fake: DHL `{ apiKey }`, UPS / FedEx `{ clientId, clientSecret }`. */
+  readonly credentials: Readonly<Record<string, string>>;
   readonly calls: FakeCarrierCall[];
+  /** UPS / FedEx: every token request (`POST /security/v1/oauth/token`, `POST /oauth/token`), in order. */
+  readonly tokenCalls: FakeTokenCall[];
+  /** The access tokens issued so far, in order. */
+  readonly issued: string[];
+  /** Every token issued so far is refused from now on (401, as for an expired token). */
+  expireTokens(): void;
+  /** `expires_in` of the tokens issued from now on (default 3600 s; UPS answers it as a string). */
+  tokenLifetime(seconds: number): void;
   /** Adds scans to a parcel (a parcel without scans is an unknown tracking number). */
   scan(trackingId: string, ...scans: FakeScan[]): void;
   /** The next `count` tracking calls answer 429 with `Retry-After: retryAfterSeconds`. */
@@ -108,16 +127,62 @@ async function readBody(request: IncomingMessage): Promise<string> {
 /**
  * A local stand-in for a carrier's tracking API, answering in that carrier's documented shapes: found
  * parcels, unknown tracking numbers (DHL and UPS: 404 with their error bodies; FedEx: 200 with an
- * `error` in the track result), a refused secret (401), and rate limiting (429 with Retry-After).
+ * `error` in the track result), a refused key or token (401), and rate limiting (429 with Retry-After).
+ * UPS and FedEx issue OAuth 2.0 access tokens for the client credentials (client_credentials grant) at
+ * their token endpoints, refuse wrong credentials there with their error bodies, and take only a token
+ * they issued and have not expired.
  */
 export async function startFakeCarrierApi(carrier: FakeCarrierName): Promise<FakeCarrierApi> {
   const secret = `${carrier}-secret-${randomUUID()}`;
+  const clientId = `${carrier}-client-${randomUUID()}`;
   const parcels = new Map<string, FakeScan[]>();
   const calls: FakeCarrierCall[] = [];
+  const tokenCalls: FakeTokenCall[] = [];
+  const issued: string[] = [];
+  const valid = new Set<string>();
+  let lifetimeSeconds = 3600;
   let limited = { count: 0, retryAfterSeconds: 0 };
+
+  /** UPS `POST /security/v1/oauth/token` (Basic client id:secret) and FedEx `POST /oauth/token` (all in the form). */
+  const issueToken = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const contentType = request.headers['content-type'];
+    const form = new URLSearchParams(await readBody(request));
+    const grantType = form.get('grant_type') ?? undefined;
+    let presented: { id?: string; secret?: string } = {};
+    if (carrier === 'ups') {
+      const basic = /^Basic (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const [id, ...rest] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
+      presented = { id, secret: rest.join(':') };
+    } else {
+      presented = { id: form.get('client_id') ?? undefined, secret: form.get('client_secret') ?? undefined };
+    }
+    const refuse = (status: number, body: unknown) => {
+      tokenCalls.push({ status, clientId: presented.id, contentType, grantType });
+      json(response, status, body);
+    };
+    if (!/^application\/x-www-form-urlencoded\b/.test(contentType ?? '') || grantType !== 'client_credentials') {
+      if (carrier === 'ups') return refuse(400, { response: { errors: [{ code: '10400', message: 'Invalid/Missing grant_type' }] } });
+      return refuse(400, { transactionId: randomUUID(), errors: [{ code: 'BAD.REQUEST.ERROR', message: 'The given grant_type is not supported.' }] });
+    }
+    if (presented.id !== clientId || presented.secret !== secret) {
+      if (carrier === 'ups') return refuse(401, { response: { errors: [{ code: '10401', message: 'ClientId is Invalid' }] } });
+      return refuse(401, { transactionId: randomUUID(), errors: [{ code: 'NOT.AUTHORIZED.ERROR', message: 'The given client credentials were not valid. Please modify your request and try again.' }] });
+    }
+    const token = `${carrier}-token-${randomUUID()}`;
+    issued.push(token);
+    valid.add(token);
+    tokenCalls.push({ status: 200, clientId: presented.id, contentType, grantType });
+    if (carrier === 'ups') {
+      return void json(response, 200, { token_type: 'Bearer', issued_at: String(Date.now()), client_id: clientId, access_token: token, expires_in: String(lifetimeSeconds), refresh_count: '0', status: 'approved' });
+    }
+    json(response, 200, { access_token: token, token_type: 'bearer', expires_in: lifetimeSeconds, scope: 'CXS SECURE' });
+  };
 
   const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://fake');
+    if (request.method === 'POST' && ((carrier === 'ups' && url.pathname === '/security/v1/oauth/token') || (carrier === 'fedex' && url.pathname === '/oauth/token'))) {
+      return issueToken(request, response);
+    }
     let trackingId: string | undefined;
     if (carrier === 'dhl' && request.method === 'GET' && url.pathname === '/track/shipments') trackingId = url.searchParams.get('trackingNumber') ?? '';
     if (carrier === 'ups' && request.method === 'GET' && url.pathname.startsWith('/api/track/v1/details/')) {
@@ -131,7 +196,7 @@ export async function startFakeCarrierApi(carrier: FakeCarrierName): Promise<Fak
     const record = (status: number) => calls.push({ trackingId: trackingId, status, headers: request.headers });
 
     const presented = carrier === 'dhl' ? request.headers['dhl-api-key'] : request.headers.authorization?.replace(/^Bearer /, '');
-    if (presented !== secret) {
+    if (carrier === 'dhl' ? presented !== secret : !valid.has(String(presented ?? ''))) {
       record(401);
       if (carrier === 'dhl') return void json(response, 401, { title: 'Unauthorized', status: 401, detail: 'Invalid API key' });
       if (carrier === 'ups') return void json(response, 401, { response: { errors: [{ code: '250002', message: 'Invalid Authentication Information.' }] } });
@@ -176,7 +241,16 @@ export async function startFakeCarrierApi(carrier: FakeCarrierName): Promise<Fak
     carrier,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     secret,
+    credentials: carrier === 'dhl' ? { apiKey: secret } : { clientId, clientSecret: secret },
     calls,
+    tokenCalls,
+    issued,
+    expireTokens() {
+      valid.clear();
+    },
+    tokenLifetime(seconds) {
+      lifetimeSeconds = seconds;
+    },
     scan(trackingId, ...scans) {
       parcels.set(trackingId, [...(parcels.get(trackingId) ?? []), ...scans]);
     },

@@ -8,6 +8,7 @@ import { NotifyCustomer } from './notify-customer/notify-customer.handler.js';
 import { TrackingMailer } from './notify-customer/tracking-mailer.js';
 import { CarrierPollLimiter } from './poll-carrier/carrier-poll-limiter.js';
 import { CarrierPollerConfig, CarrierPollerCredentials } from './poll-carrier/carrier-poller-settings.js';
+import { CarrierTokens } from './poll-carrier/carrier-tokens.js';
 import { PollCarrier } from './poll-carrier/poll-carrier.handler.js';
 
 /**
@@ -21,7 +22,7 @@ export const trackingIntegration = defineIntegration({
   // A deployment is one carrier account its pollers call (the other routes run for every tenant without one).
   config: CarrierPollerConfig,
   credentials: CarrierPollerCredentials,
-  providers: [TrackingMailer, CarrierPollLimiter],
+  providers: [TrackingMailer, CarrierPollLimiter, CarrierTokens],
   routes: [
     route({
       method: 'normalize-carrier-update',

@@ -1,4 +1,4 @@
-import { readTrackingAnswer, trackingRequest } from './carrier-apis.js';
+import { readTokenAnswer, readTrackingAnswer, tokenRequest, trackingRequest } from './carrier-apis.js';
 
 describe('carrier tracking answers, read into canonical scans', () => {
   it('DHL: shipments[].events[] by statusCode, "out for delivery" by its description', () => {
@@ -65,6 +65,28 @@ describe('carrier tracking answers, read into canonical scans', () => {
         expect(readTrackingAnswer(carrier, body)).toEqual({ kind: 'scans', scans: [] });
       }
     }
+  });
+
+  it('asks UPS and FedEx for a client-credentials token in their own ways', () => {
+    expect(tokenRequest('ups', 'https://onlinetools.ups.com/', { clientId: 'id', clientSecret: 's:ecret' })).toEqual({
+      method: 'POST',
+      url: 'https://onlinetools.ups.com/security/v1/oauth/token',
+      headers: { authorization: `Basic ${Buffer.from('id:s:ecret').toString('base64')}` },
+      form: { grant_type: 'client_credentials' },
+    });
+    expect(tokenRequest('fedex', 'https://apis.fedex.com', { clientId: 'id', clientSecret: 'secret' })).toEqual({
+      method: 'POST',
+      url: 'https://apis.fedex.com/oauth/token',
+      form: { grant_type: 'client_credentials', client_id: 'id', client_secret: 'secret' },
+    });
+  });
+
+  it('reads a token answer: expires_in as UPS (a string) or FedEx (a number) sends it; no lifetime is 0; no token is none', () => {
+    expect(readTokenAnswer({ token_type: 'Bearer', access_token: 'a', expires_in: '14399', status: 'approved' })).toEqual({ accessToken: 'a', expiresInSeconds: 14399 });
+    expect(readTokenAnswer({ access_token: 'b', token_type: 'bearer', expires_in: 3599, scope: 'CXS SECURE' })).toEqual({ accessToken: 'b', expiresInSeconds: 3599 });
+    expect(readTokenAnswer({ access_token: 'c', expires_in: 'soon' })).toEqual({ accessToken: 'c', expiresInSeconds: 0 });
+    expect(readTokenAnswer({ access_token: 'd', expires_in: -5 })).toEqual({ accessToken: 'd', expiresInSeconds: 0 });
+    for (const body of [null, 'text', {}, { access_token: 42 }, { access_token: '' }]) expect(readTokenAnswer(body)).toBeUndefined();
   });
 
   it('asks each carrier in its own way, the tracking number encoded', () => {

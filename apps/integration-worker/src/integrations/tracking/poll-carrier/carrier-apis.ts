@@ -21,13 +21,67 @@ export interface CarrierScan {
 /** What one tracking answer says about the parcel asked for. */
 export type TrackingAnswer = { readonly kind: 'scans'; readonly scans: readonly CarrierScan[] } | { readonly kind: 'unknown'; readonly reason: string };
 
-export interface CarrierCredentials {
+type Json = Record<string, unknown>;
+const object = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
+const array = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** What a tracking call is authenticated with: DHL's API key, or the UPS / FedEx OAuth access token the client credentials were exchanged for. */
+export interface CarrierSecret {
   readonly apiKey?: string;
   readonly accessToken?: string;
 }
 
+/** The carriers whose APIs take an OAuth 2.0 access token, issued for the account's client id and secret. */
+export type OAuthCarrier = Exclude<PolledCarrier, 'dhl'>;
+export const isOAuthCarrier = (carrier: PolledCarrier): carrier is OAuthCarrier => carrier !== 'dhl';
+
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/**
+ * The OAuth 2.0 client-credentials token request: UPS `POST /security/v1/oauth/token` with the client id
+ * and secret as HTTP Basic and `grant_type=client_credentials`; FedEx `POST /oauth/token` with all three
+ * in the form body.
+ */
+export function tokenRequest(carrier: OAuthCarrier, baseUrl: string, client: ClientCredentials): HttpRequest {
+  const base = baseUrl.replace(/\/+$/, '');
+  switch (carrier) {
+    case 'ups':
+      return {
+        method: 'POST',
+        url: `${base}/security/v1/oauth/token`,
+        headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` },
+        form: { grant_type: 'client_credentials' },
+      };
+    case 'fedex':
+      return { method: 'POST', url: `${base}/oauth/token`, form: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret } };
+  }
+}
+
+/** An issued token: `expiresInSeconds` 0 when the answer names no lifetime (then it serves one run only). */
+export interface IssuedToken {
+  readonly accessToken: string;
+  readonly expiresInSeconds: number;
+}
+
+/**
+ * Reads a token answer — `{ access_token, token_type, expires_in, … }` (UPS sends `expires_in` as a
+ * string of seconds, FedEx as a number) — or undefined when it carries no access token.
+ */
+export function readTokenAnswer(body: unknown): IssuedToken | undefined {
+  const answer = object(body);
+  const accessToken = text(answer.access_token);
+  if (!accessToken) return undefined;
+  const raw = answer.expires_in;
+  const seconds = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : 0;
+  return { accessToken, expiresInSeconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 0 };
+}
+
 /** The carrier's tracking request for one parcel. */
-export function trackingRequest(carrier: PolledCarrier, baseUrl: string, trackingId: string, credentials: CarrierCredentials): HttpRequest {
+export function trackingRequest(carrier: PolledCarrier, baseUrl: string, trackingId: string, credentials: CarrierSecret): HttpRequest {
   const base = baseUrl.replace(/\/+$/, '');
   const id = encodeURIComponent(trackingId);
   switch (carrier) {
@@ -51,11 +105,6 @@ export function trackingRequest(carrier: PolledCarrier, baseUrl: string, trackin
       };
   }
 }
-
-type Json = Record<string, unknown>;
-const object = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
-const array = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** A scan with an unreadable time is dropped: a parcel never moves on a date nobody can read. */
 function scan(status: PackageStatus, carrierStatus: string, when: string | undefined): CarrierScan[] {

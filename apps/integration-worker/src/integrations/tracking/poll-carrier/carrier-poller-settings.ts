@@ -26,7 +26,10 @@ export class CarrierPollerConfig {
   batchSize?: number;
 }
 
-/** The carrier account's secret: DHL's API key, or a UPS / FedEx OAuth access token. */
+/**
+ * The carrier account's secrets: DHL's API key, or the UPS / FedEx OAuth client id and secret (the poller
+ * exchanges them for an access token itself: carrier-tokens.ts).
+ */
 export class CarrierPollerCredentials {
   @IsOptional()
   @IsString()
@@ -37,6 +40,12 @@ export class CarrierPollerCredentials {
   @IsOptional()
   @IsString()
   @IsNotEmpty()
-  @MaxLength(8192)
-  accessToken?: string;
+  @MaxLength(512)
+  clientId?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  clientSecret?: string;
 }

@@ -5,9 +5,10 @@ import type { CarrierPollRequested, PackageUpdated } from '@tributary/topics';
 import { DataSource, In, MoreThan, Not } from 'typeorm';
 import type { HandlerContext, HandlerResult, HttpAnswer, IntegrationHandler } from '../../../sdk/integration-handler.js';
 import { TrackedPackageEntity } from '../tracked-package.entity.js';
-import { CARRIER_BASE_URLS, readTrackingAnswer, trackingRequest } from './carrier-apis.js';
+import { CARRIER_BASE_URLS, isOAuthCarrier, readTrackingAnswer, trackingRequest, type CarrierSecret } from './carrier-apis.js';
 import { CarrierPollLimiter, retryAfterMs } from './carrier-poll-limiter.js';
 import type { CarrierPollerConfig, CarrierPollerCredentials } from './carrier-poller-settings.js';
+import { authRefused, CarrierTokens } from './carrier-tokens.js';
 
 /** A parcel in one of these states is never polled again. */
 const FINAL_STATES = ['delivered', 'returned'];
@@ -22,6 +23,8 @@ interface PollReport {
   updates: number;
   unknown: string[];
   stopped?: string;
+  /** The carrier refused the deployment's OAuth token once this run and a new one was obtained. */
+  tokenRenewed?: true;
 }
 
 /**
@@ -30,13 +33,16 @@ interface PollReport {
  * worker's own `tracked_packages` — and publishes each scan newer than what the package knows as
  * `tracking.package.updated`, where the push adapters' updates go (the state machine takes it from there).
  * An unknown tracking number is noted and skipped; a 429 stops the run and holds further calls until its
- * Retry-After; the rate limit and the batch size leave the rest to the next tick.
+ * Retry-After; the rate limit and the batch size leave the rest to the next tick. UPS and FedEx calls carry
+ * the deployment's OAuth access token (CarrierTokens: exchanged for its client id and secret, reused
+ * across runs, renewed once in a run when the carrier answers 401).
  */
 @Injectable()
 export class PollCarrier implements IntegrationHandler<CarrierPollRequested, PackageUpdated> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly limiter: CarrierPollLimiter,
+    private readonly tokens: CarrierTokens,
   ) {}
 
   async handle(request: CarrierPollRequested, context: PollContext): Promise<HandlerResult<PackageUpdated>> {
@@ -92,16 +98,23 @@ export class PollCarrier implements IntegrationHandler<CarrierPollRequested, Pac
 
   /**
    * One tracking call, made once (the next tick is the retry). Undefined for an unknown number (noted)
-   * or a call that stopped the run (`report.stopped`); a refused credential fails the run.
+   * or a call that stopped the run (`report.stopped`); a refused credential fails the run. A UPS / FedEx
+   * token the carrier refuses (401: expired or revoked early) is replaced and the call made again, once
+   * per run; refused again, the run fails `carrier_auth_refused` (not retried).
    */
   private async ask(context: PollContext, trackingId: string, report: PollReport): Promise<HttpAnswer | undefined> {
-    const { config, credentials, id } = context.deployment!;
-    const request = trackingRequest(config.carrier, config.baseUrl ?? CARRIER_BASE_URLS[config.carrier], trackingId, credentials);
+    const { config, id } = context.deployment!;
     try {
-      return await context.http.request({ ...request, attempts: 1, timeoutMs: 10_000 });
+      return await context.http.request({ ...trackingRequest(config.carrier, this.baseUrl(context), trackingId, await this.secret(context)), attempts: 1, timeoutMs: 10_000 });
     } catch (error) {
       if (!isTributaryError(error)) throw error;
       const status = error.details?.status;
+      if (isOAuthCarrier(config.carrier) && error.code === 'upstream_rejected' && status === 401) {
+        this.tokens.forget(id);
+        if (report.tokenRenewed) throw authRefused(config.carrier, 'its API refused a token just issued (401)');
+        report.tokenRenewed = true;
+        return this.ask(context, trackingId, report);
+      }
       if (error.code === 'upstream_rejected' && (status === 404 || status === 400)) {
         report.unknown.push(trackingId);
         return undefined;
@@ -118,5 +131,17 @@ export class PollCarrier implements IntegrationHandler<CarrierPollRequested, Pac
       }
       throw error;
     }
+  }
+
+  private baseUrl(context: PollContext): string {
+    const { config } = context.deployment!;
+    return config.baseUrl ?? CARRIER_BASE_URLS[config.carrier];
+  }
+
+  /** DHL's API key, or the UPS / FedEx access token for the deployment's client credentials. */
+  private async secret(context: PollContext): Promise<CarrierSecret> {
+    const { config, credentials, id } = context.deployment!;
+    if (!isOAuthCarrier(config.carrier)) return { apiKey: credentials.apiKey };
+    return { accessToken: await this.tokens.token(id, config.carrier, this.baseUrl(context), credentials, context.http) };
   }
 }

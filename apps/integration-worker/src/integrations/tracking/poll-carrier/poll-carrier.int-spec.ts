@@ -27,13 +27,13 @@ describe('carrier pollers (DHL, UPS, FedEx tracking APIs) as scheduled actions o
     await eventually(() => statusOf(tenant, trackingId), (s) => s === status, { timeoutMs: 30_000 });
   };
   /** A poller action: a tracking deployment for the carrier's fake and its `poll-carrier` action. */
-  const poller = async (tenant: Tenant, carrier: FakeCarrierName, config: Record<string, unknown> = {}) => {
+  const poller = async (tenant: Tenant, carrier: FakeCarrierName, config: Record<string, unknown> = {}, credentials: Record<string, string> = fakes[carrier].credentials) => {
     const fake = fakes[carrier];
     const deployment = await as(tenant)('POST', '/v1/deployments', {
       integration: 'tracking',
       name: `${carrier}-poller`,
       config: { carrier, baseUrl: fake.url, ...config },
-      credentials: carrier === 'dhl' ? { apiKey: fake.secret } : { accessToken: fake.secret },
+      credentials,
       allowPrivateNetwork: true, // the fakes listen on loopback
     });
     expect(deployment.status).toBe(201);
@@ -96,7 +96,8 @@ describe('carrier pollers (DHL, UPS, FedEx tracking APIs) as scheduled actions o
     expect(schedule.status).toBe(201);
     await eventually(() => statusOf(acme, '1Z999AA10123456784'), (s) => s === 'out_for_delivery', { timeoutMs: 30_000 });
     expect((await as(acme)('PATCH', `/v1/schedules/${schedule.body.id}`, { enabled: false })).status).toBe(200);
-    expect(fakes.ups.calls[0].headers.authorization).toBe(`Bearer ${fakes.ups.secret}`);
+    // The token issued for the deployment's client id and secret, not the secret itself.
+    expect(fakes.ups.calls[0].headers.authorization).toBe(`Bearer ${fakes.ups.issued[0]}`);
     const [fired] = await worker.dataSource.query(`SELECT count(*)::int AS n FROM worker.runs WHERE action_id = $1 AND trigger = 'schedule'`, [actionId]);
     expect(fired.n).toBeGreaterThanOrEqual(1);
   });
@@ -197,6 +198,95 @@ describe('carrier pollers (DHL, UPS, FedEx tracking APIs) as scheduled actions o
       expect((await poll(initech, actionId)).skipReason).toMatch(new RegExp(`^rate_limited: ${carrier} asked to wait until `));
       expect(fakes[carrier].calls).toHaveLength(calls);
     }
+  });
+
+  describe.each(['ups', 'fedex'] as const)('%s OAuth (client credentials exchanged for an access token)', (carrier) => {
+    let tenant: Tenant;
+    let actionId: string;
+    const trackingId = `OAUTH-${carrier}-1`;
+    const fake = () => fakes[carrier];
+    const tokenRequests = () => fake().tokenCalls.length;
+    const trackingCalls = () => fake().calls.filter((c) => c.trackingId === trackingId);
+
+    beforeAll(async () => {
+      tenant = await worker.tenant(`oauth-${carrier}`);
+      await known(tenant, carrier, trackingId, 'pre_transit');
+      fake().scan(trackingId, { code: carrier === 'ups' ? 'P' : 'PU', description: 'Picked up', at: at(9) });
+      actionId = await poller(tenant, carrier);
+    });
+
+    it('fetches a token once, in the carrier’s own request shape, and reuses it across runs', async () => {
+      const before = tokenRequests();
+      expect((await poll(tenant, actionId)).state).toBe('ok');
+      await eventually(() => statusOf(tenant, trackingId), (s) => s === 'in_transit', { timeoutMs: 30_000 });
+      expect((await poll(tenant, actionId)).state).toBe('skip');
+      expect((await poll(tenant, actionId)).state).toBe('skip');
+      expect(tokenRequests()).toBe(before + 1);
+      expect(fake().tokenCalls.at(-1)).toEqual({ status: 200, clientId: fake().credentials.clientId, contentType: 'application/x-www-form-urlencoded', grantType: 'client_credentials' });
+      const token = fake().issued.at(-1);
+      expect(trackingCalls().map((c) => [c.status, c.headers.authorization])).toEqual([
+        [200, `Bearer ${token}`],
+        [200, `Bearer ${token}`],
+        [200, `Bearer ${token}`],
+      ]);
+    });
+
+    it('after a 401 (token expired early) fetches a new token once and goes on; the next run reuses the new one', async () => {
+      const before = { tokens: tokenRequests(), calls: trackingCalls().length };
+      fake().expireTokens();
+      fake().scan(trackingId, { code: carrier === 'ups' ? 'D' : 'DL', description: 'Delivered', at: at(17) });
+      expect((await poll(tenant, actionId)).state).toBe('ok');
+      await eventually(() => statusOf(tenant, trackingId), (s) => s === 'delivered', { timeoutMs: 30_000 });
+      expect(tokenRequests()).toBe(before.tokens + 1);
+      expect(trackingCalls().slice(before.calls).map((c) => [c.status, c.headers.authorization])).toEqual([
+        [401, `Bearer ${fake().issued.at(-2)}`],
+        [200, `Bearer ${fake().issued.at(-1)}`],
+      ]);
+      // A run on the new token: no token request (the parcel is delivered now: another one is asked about).
+      const next = `OAUTH-${carrier}-2`;
+      await known(tenant, carrier, next, 'pre_transit');
+      await poll(tenant, actionId);
+      expect(fake().calls.at(-1)).toMatchObject({ trackingId: next, status: carrier === 'fedex' ? 200 : 404, headers: { authorization: `Bearer ${fake().issued.at(-1)}` } });
+      expect(tokenRequests()).toBe(before.tokens + 1);
+    });
+
+    it('does not reuse a token that expires within the renewal margin', async () => {
+      fake().tokenLifetime(30);
+      try {
+        const other = await worker.tenant(`oauth-${carrier}-short`);
+        await known(other, carrier, `SHORT-${carrier}`, 'pre_transit');
+        const action = await poller(other, carrier);
+        const before = tokenRequests();
+        await poll(other, action);
+        await poll(other, action);
+        expect(tokenRequests()).toBe(before + 2);
+      } finally {
+        fake().tokenLifetime(3600);
+      }
+    });
+
+    it('bad client credentials: the run fails carrier_auth_refused at once, one token request, no tracking call, no retry, no secret in the records', async () => {
+      const other = await worker.tenant(`oauth-${carrier}-wrong`);
+      await known(other, carrier, `WRONG-${carrier}`, 'pre_transit');
+      const wrongSecret = `wrong-${carrier}-secret-value`;
+      const action = await poller(other, carrier, {}, { clientId: fake().credentials.clientId, clientSecret: wrongSecret });
+      const before = { tokens: tokenRequests(), calls: fake().calls.length };
+      const run = await poll(other, action);
+      expect({ state: run.state, attempt: run.attempt, errorCode: run.errorCode }).toEqual({ state: 'fail', attempt: 1, errorCode: 'carrier_auth_refused' });
+      expect(run.errorMessage).toBe(`${carrier.toUpperCase()} refused the deployment's OAuth client credentials: its token endpoint answered 401`);
+      expect(fake().tokenCalls.slice(before.tokens).map((c) => c.status)).toEqual([401]);
+      expect(fake().calls.length).toBe(before.calls);
+      // Not retried: the message is dead-lettered at its first attempt, with the same code.
+      const [letter] = await eventually(
+        () => worker.dataSource.query(`SELECT attempts, error_code, error_message FROM messaging.dead_letters WHERE message_id::text = (SELECT message_id::text FROM worker.runs WHERE id = $1)`, [run.id]),
+        (rows) => rows.length === 1,
+        { timeoutMs: 30_000 },
+      );
+      expect(letter).toMatchObject({ attempts: 1, error_code: 'carrier_auth_refused' });
+      expect(fake().tokenCalls.length).toBe(before.tokens + 1);
+      const recorded = JSON.stringify([run, letter, (await as(other)('GET', `/v1/runs?actionId=${action}`)).body]);
+      for (const secret of [wrongSecret, fake().secret, ...fake().issued]) expect(recorded).not.toContain(secret);
+    });
   });
 
   it('refuses a poller deployment for a carrier it cannot poll, and a bad poll input, storing nothing', async () => {
