@@ -13,15 +13,18 @@ import { DeploymentsModule } from './deployments/deployments.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { integrations } from './integrations/integrations.js';
 import { RunsModule } from './runs/runs.module.js';
+import type { IntegrationDefinition } from './sdk/integration.js';
 import { IntegrationsModule } from './runtime/integrations.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
+import { SettlementsModule } from './settlements/settlements.module.js';
 import { TrackAndTraceModule } from './track-and-trace/track-and-trace.module.js';
 import { WorkerConfig } from './worker.config.js';
 
 /** The integration worker: the integrations' handlers per topic, chained through the transport, and the API that manages them. */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: WorkerConfig): DynamicModule {
+  /** `only`: other integrations than the worker's (a test's). */
+  static forRoot(config: WorkerConfig, only: readonly IntegrationDefinition[] = integrations): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
@@ -46,7 +49,7 @@ export class WorkerModule {
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         CqrsModule.forRoot(),
         IntegrationsModule.forRoot({
-          integrations,
+          integrations: only,
           retry: { maxAttempts: config.HANDLER_MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 30_000 },
         }),
         DeploymentsModule,
@@ -55,6 +58,7 @@ export class WorkerModule {
         SchedulesModule,
         TrackAndTraceModule,
         DeadLettersModule,
+        SettlementsModule,
         IngestModule,
       ],
     };

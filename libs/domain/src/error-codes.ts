@@ -36,7 +36,7 @@ export const ERROR_CODES = {
   payload_too_deep: { kind: 'invalid', status: 400, where: ['REST'], meaning: 'the JSON body nests deeper than JSON_MAX_DEPTH' },
   payload_too_large: { kind: 'too_large', status: 413, where: ['REST'], meaning: 'the body exceeds the size limit' },
   headers_too_large: { kind: null, status: 431, where: ['REST'], meaning: 'the request headers are too large' },
-  request_timeout: { kind: null, status: 408, where: ['REST'], meaning: 'the request was not received in time' },
+  request_timeout: { kind: null, status: 408, where: ['REST', 'record'], meaning: 'the request was not received in time (REST); a run’s `request` got no reply within its `timeoutMs` (record, retried)' },
   expectation_failed: { kind: null, status: 417, where: ['REST'], meaning: 'an `Expect` header other than 100-continue' },
   unsupported_media_type: { kind: 'unsupported', status: 415, where: ['REST'], meaning: 'the body is not of a media type the route takes (webhook deliveries: application/json)' },
   method_not_allowed: { kind: null, status: 405, where: ['REST'], meaning: 'the route is not called with this method (`Allow` says which)' },
@@ -160,6 +160,8 @@ export const ERROR_CODES = {
   tracking_id_invalid: { kind: 'invalid', status: 400, where: ['REST'], meaning: 'a tracking id is 1–128 letters, digits, . _ : -' },
   template_invalid: { kind: 'invalid', status: 400, where: ['REST'], meaning: 'no notifications for this state, or a language not offered' },
   encryption_key_missing: { kind: 'unavailable', status: 503, where: ['REST', 'record'], meaning: 'credentials to seal or open without TRIBUTARY_ENCRYPTION_KEY on the worker' },
+  settlement_not_found: { kind: 'not_found', status: 404, where: ['REST', 'CLI'], meaning: 'no such settlement token (of the tenant)' },
+  settlement_settled: { kind: 'conflict', status: 409, where: ['REST', 'CLI'], meaning: 'the message of the settlement token is settled already with another outcome, or its deadline lapsed (repeating the outcome it has answers 200)' },
 
   // Integration worker: runs (recorded with the run or the dead letter)
   handler_failed: { kind: null, status: null, where: ['record'], meaning: 'a handler failed with an error that carries no code (retried)' },
@@ -181,6 +183,14 @@ export const ERROR_CODES = {
     where: ['record'],
     meaning: 'a UPS or FedEx poller: the carrier’s OAuth token endpoint refused the deployment’s client id and secret, or the carrier refused a token just issued (not retried)',
   },
+  settlement_pending: { kind: 'unavailable', status: 503, where: ['record'], meaning: 'a message held unsettled (`settleLater`) until it is settled or its deadline passes: on its retry record, not a failure' },
+  nacked: { kind: 'unavailable', status: 503, where: ['record'], meaning: 'a message left unsettled was nacked: delivered again after a backoff (a dead letter once the route’s attempts are spent)' },
+  rejected: { kind: 'invalid', status: 400, where: ['record'], meaning: 'a message left unsettled was rejected: dead-lettered, not retried' },
+  settlement_lapsed: { kind: 'unavailable', status: 503, where: ['record'], meaning: 'a message left unsettled was not settled before its deadline: delivered again as its next attempt (a dead letter after the route’s last)' },
+  reply_topic_unknown: { kind: 'invalid', status: 400, where: ['record'], meaning: 'a request’s `replyto` names no topic: its reply cannot be published (not retried)' },
+  reply_invalid: { kind: 'invalid', status: 400, where: ['record'], meaning: 'an output (or a received reply) that does not fit the reply topic’s payload (not retried)' },
+  reply_topic_undeclared: { kind: 'internal', status: 500, where: ['record'], meaning: 'a handler awaits a reply on a topic its route does not declare in `replies` (the worker would not consume it)' },
+  settle_later_unsupported: { kind: 'internal', status: 500, where: ['record'], meaning: '`settleLater` where a message cannot be held: twice in a run, after `commit`, without a transport delivery, or a deadline that is not a positive integer' },
 
   // The composed API (api-root)
   app_unreachable: { kind: null, status: 502, where: ['REST', 'GraphQL'], meaning: 'the composed API: the app that owns the path or field did not answer (down, refusing connections or over UPSTREAM_TIMEOUT_MS)' },

@@ -9,9 +9,12 @@ import { PackageEventEntity } from '../integrations/tracking/package-event.entit
 import { PackageRecipientEntity } from '../integrations/tracking/package-recipient.entity.js';
 import { TrackedPackageEntity } from '../integrations/tracking/tracked-package.entity.js';
 import { RunEntity } from '../runs/run.entity.js';
+import { ReplyEntity } from '../runtime/reply.entity.js';
+import { RequestEntity } from '../runtime/request.entity.js';
 import { EffectEntity } from '../runtime/effect.entity.js';
 import { ScheduleFiringEntity } from '../schedules/schedule-firing.entity.js';
 import { ScheduleEntity } from '../schedules/schedule.entity.js';
+import { SettlementEntity } from '../settlements/settlement.entity.js';
 
 /** One entity per table of the `worker` schema (registered with the worker's DataSource). */
 export const WORKER_ENTITIES = [
@@ -29,4 +32,7 @@ export const WORKER_ENTITIES = [
   NotificationTemplateEntity,
   ActionDataEntity,
   ActionAnswerEntity,
+  RequestEntity,
+  ReplyEntity,
+  SettlementEntity,
 ];

@@ -8,6 +8,7 @@ import { WorkerRunsByStart1764102000000 } from './migrations/1764102000000-worke
 import { WorkerEffectRepeats1764102000100 } from './migrations/1764102000100-worker-effect-repeats.migration.js';
 import { WorkerRunRepeats1764102000200 } from './migrations/1764102000200-worker-run-repeats.migration.js';
 import { WorkerActionData1765102001800 } from './migrations/1765102001800-worker-action-data.migration.js';
+import { WorkerQueues1765203100000 } from './migrations/1765203100000-worker-queues.migration.js';
 import { WorkerIngestLog1765203000000 } from './migrations/1765203000000-worker-ingest-log.migration.js';
 
 /** The worker schema's migrations, in the order they run (one class per file under `migrations/`). */
@@ -23,4 +24,5 @@ export const workerMigrations = [
   WorkerRunRepeats1764102000200,
   WorkerActionData1765102001800,
   WorkerIngestLog1765203000000,
+  WorkerQueues1765203100000,
 ];

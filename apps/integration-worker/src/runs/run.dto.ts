@@ -14,7 +14,7 @@ export class RunBody {
   actionId: string | null;
   @ApiProperty({ enum: ['topic', 'schedule', 'manual'] })
   trigger: string;
-  @ApiProperty({ enum: ['init', 'ok', 'fail', 'skip'] })
+  @ApiProperty({ enum: ['init', 'ok', 'fail', 'skip', 'pending'], description: '`pending`: held unsettled (`settleLater`) until settled or its deadline' })
   state: string;
   @ApiProperty()
   attempt: number;

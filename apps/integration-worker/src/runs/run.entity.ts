@@ -28,7 +28,7 @@ export class RunEntity {
   messageId: string | null;
 
   @Column('text')
-  state: 'init' | 'ok' | 'fail' | 'skip';
+  state: 'init' | 'ok' | 'fail' | 'skip' | 'pending';
 
   @Column('integer')
   attempt: number;

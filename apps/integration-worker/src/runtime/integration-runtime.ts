@@ -14,6 +14,7 @@ import {
   traceIdOf,
   withRetryPolicy,
   type Envelope,
+  type HeldDelivery,
   type OutgoingMessage,
   type RetryPolicy,
 } from '@tributary/messaging';
@@ -32,11 +33,16 @@ import {
   type HandlerResult,
   type IntegrationHandler,
   type OnceOptions,
+  type RequestOptions,
+  type SettledState,
+  type SettleOutcome,
   type Skipped,
 } from '../sdk/integration-handler.js';
 import { OutboundHttp } from './outbound-http.js';
 import { BatchCommit, type PendingCommit } from './batch-commit.js';
 import { RunRecorder, type RunEnd, type RunStart } from './run-recorder.js';
+import { replyPayload, replyTopicOf, RequestDesk } from './request-desk.js';
+import { SettlementBook, SettlementPending } from './settlement-book.js';
 import { routesTo } from './queue-bindings.js';
 
 export const INTEGRATIONS = Symbol('INTEGRATIONS');
@@ -60,6 +66,10 @@ export class IntegrationRuntime {
   private readonly routesByTopic = new Map<string, Bound[]>();
   private readonly routesByMethod = new Map<string, Bound>();
   private readonly logger = new Logger('IntegrationRuntime');
+  /** The topics routes await replies on (`replies`): their messages with `inreplyto` are recorded. */
+  private readonly replyTopics = new Set<string>();
+  private readonly requests: RequestDesk;
+  private readonly book: SettlementBook;
 
   constructor(
     @Inject(INTEGRATIONS) integrations: readonly IntegrationDefinition[],
@@ -78,14 +88,26 @@ export class IntegrationRuntime {
         const key = topicKeyOf(route.topic.name, route.queue?.name);
         this.routesByTopic.set(key, [...(this.routesByTopic.get(key) ?? []), bound]);
         this.routesByMethod.set(`${integration.name}.${route.method}`, bound);
+        for (const topic of route.replies ?? []) this.replyTopics.add(topic.name);
       }
     }
+    this.requests = new RequestDesk(dataSource, publisher);
+    this.book = new SettlementBook(dataSource, inbox, publisher, runs, {
+      policyOf: (integration, method) => this.policyOf(this.routesByMethod.get(`${integration}.${method}`)?.route),
+      outgoingOf: (integration, method, envelope, output) => {
+        const route = this.routesByMethod.get(`${integration}.${method}`)?.route;
+        if (!route) throw new TributaryError('internal', 'method_unknown', `${integration} has no method ${method}`);
+        return this.outgoing({ route, envelope, tenant: { tenantId: envelope.tenantid } }, [output]);
+      },
+    });
   }
 
   /** Every topic a handler of the main group (a route without a named queue) consumes, and the action requests. */
   static topicsOf(integrations: readonly IntegrationDefinition[]): TopicDefinition[] {
     const topics = new Map<string, TopicDefinition>([[Topics.actionRequested.name, Topics.actionRequested as unknown as TopicDefinition]]);
     for (const integration of integrations) for (const route of integration.routes) if (!route.queue) topics.set(route.topic.name, route.topic);
+    // The reply topics routes await replies on: the main group records their replies.
+    for (const integration of integrations) for (const route of integration.routes) for (const topic of route.replies ?? []) topics.set(topic.name, topic);
     return [...topics.values()];
   }
 
@@ -97,8 +119,9 @@ export class IntegrationRuntime {
    * Runs a message's routes: those of the main group, or with `queue` those bound to that named
    * queue — and only if its binding routes the message there (else it passes by: no run, no claim).
    */
-  async dispatch(envelope: Envelope, attempt: number, queue?: string): Promise<void> {
-    if (queue === undefined && envelope.type === Topics.actionRequested.name) return this.runRequested(envelope, attempt);
+  async dispatch(envelope: Envelope, attempt: number, queue?: string, delivery?: Delivery): Promise<void> {
+    await this.requests.record([envelope], this.replyTopics);
+    if (queue === undefined && envelope.type === Topics.actionRequested.name) return this.runRequested(envelope, attempt, delivery);
     const bound = this.routesByTopic.get(topicKeyOf(envelope.type, queue)) ?? [];
     if (bound.length === 0) return;
     const binding = bound[0].route.queue;
@@ -111,11 +134,11 @@ export class IntegrationRuntime {
     const attemptRun = (run: Promise<void>) => run.catch((error: unknown) => void failures.push(error));
     for (const { integration, route } of bound) {
       if (route.runs === 'always') {
-        await attemptRun(this.run(integration, route, undefined, 'topic', input, envelope, attempt));
+        await attemptRun(this.run(integration, route, undefined, 'topic', input, envelope, attempt, undefined, delivery));
         continue;
       }
       for (const target of await this.directory.onTopic(this.dataSource, envelope.tenantid, integration.name, route.method)) {
-        await attemptRun(this.run(integration, route, target, 'topic', input, envelope, attempt));
+        await attemptRun(this.run(integration, route, target, 'topic', input, envelope, attempt, undefined, delivery));
       }
     }
     // The first failure decides the message's retry (its route's policy); the others were logged and recorded.
@@ -139,6 +162,7 @@ export class IntegrationRuntime {
    * are journaled and not repeated then.
    */
   async dispatchBatch(envelopes: readonly Envelope[], queue?: string): Promise<void> {
+    await this.requests.record(envelopes, this.replyTopics);
     const bound = this.routesByTopic.get(topicKeyOf(envelopes[0]?.type ?? '', queue)) ?? [];
     if (bound.length === 0) return;
     const binding = bound[0].route.queue;
@@ -198,8 +222,9 @@ export class IntegrationRuntime {
         } catch (error) {
           arrived();
           group.failed(index, error);
-          // Failed itself: its handler before reaching its commit, or its commit's work in the batch's transaction.
-          const own = context && (context.commitFailure ?? (context.committed ? undefined : { error }));
+          // Failed itself: its handler before reaching its commit, or its commit's work in the batch's transaction
+          // (a run that settles later is not: it runs again one by one, where its message can be held).
+          const own = context && !(error instanceof SettleOneByOne) && (context.commitFailure ?? (context.committed ? undefined : { error }));
           if (context && own) {
             context.logger.warn(`${consumer} failed (attempt 1)`, { errorCode: describeError(own.error).code });
             failedRuns.set(index, this.withRouteRetry(own.error, route));
@@ -262,9 +287,20 @@ export class IntegrationRuntime {
     commits.forEach((commit, i) => commit.resolve(results[i]));
   }
 
-  /** What a run's onSuccess targets publish for its outputs. */
-  private outgoing(context: RunContext, outputs: readonly object[]): OutgoingMessage[] {
+  /**
+   * What a run's onSuccess targets publish for its outputs — and, when its message is a request
+   * (`replyto`), the outputs as replies: validated against the reply topic, `inreplyto` the
+   * request's id, its correlation id kept.
+   */
+  private outgoing(context: Pick<RunContext, 'route' | 'envelope'> & { readonly tenant: { readonly tenantId: string } }, outputs: readonly object[]): OutgoingMessage[] {
     const messages: OutgoingMessage[] = [];
+    const { replyto } = context.envelope;
+    if (replyto !== undefined && outputs.length > 0) {
+      const topic = replyTopicOf(replyto);
+      for (const output of outputs) {
+        messages.push({ topic, data: replyPayload(topic, output), origin: { tenantId: context.tenant.tenantId, cause: context.envelope, queue: { inReplyTo: context.envelope.id } } });
+      }
+    }
     for (const target of context.route.onSuccess) {
       for (const output of outputs) {
         const data = target.map(output);
@@ -288,14 +324,14 @@ export class IntegrationRuntime {
   }
 
   /** A scheduled or manual run: the action's method with the requested input. */
-  private async runRequested(envelope: Envelope, attempt: number): Promise<void> {
+  private async runRequested(envelope: Envelope, attempt: number, delivery?: Delivery): Promise<void> {
     const request = parsePayload(Topics.actionRequested, envelope.data) as ActionRequested;
     const target = await this.directory.action(this.dataSource, envelope.tenantid, request.actionId);
     if (!target) throw new NonRetryable('action_not_found', 'The action does not exist or is disabled');
     const bound = this.routesByMethod.get(`${target.integration}.${target.method}`);
     if (!bound) throw new NonRetryable('method_unknown', `${target.integration} has no method ${target.method}`);
     const input = parsePayload(bound.route.topic, request.input);
-    await this.run(bound.integration, bound.route, target, request.trigger, input, envelope, attempt, request.runId);
+    await this.run(bound.integration, bound.route, target, request.trigger, input, envelope, attempt, request.runId, delivery);
   }
 
   private async run(
@@ -307,21 +343,31 @@ export class IntegrationRuntime {
     envelope: Envelope,
     attempt: number,
     runId?: string,
+    delivery?: Delivery,
   ): Promise<void> {
     const consumer = consumerOf(integration, route, target);
     if (await this.inbox.handled(this.dataSource, consumer, envelope.id)) return;
+    const held = delivery && heldOf(envelope, delivery);
+    // A redelivery of a message an earlier attempt left unsettled: what its settlement decides.
+    if (attempt > 1 && held) {
+      const settling = { tenantId: envelope.tenantid, consumer, integration: integration.name, method: route.method, actionId: target?.actionId, envelope, attempt, delivery: held };
+      if ((await this.book.beforeRun(settling).catch((error: unknown) => Promise.reject(this.withRouteRetry(error, route)))) === 'handled') return;
+    }
     const start = runStart(integration, route, target, trigger, envelope, attempt);
     // Runs of actions (which call out) are recorded before they start; the others when they end.
     const id = runId ?? (target ? await this.runs.begin(this.dataSource, start) : undefined);
-    const context = new RunContext(this, integration, route, target, trigger, envelope, attempt, consumer, start, id);
+    const context = new RunContext(this, integration, route, target, trigger, envelope, attempt, consumer, start, id, undefined, held);
     const handler = this.moduleRef.get(route.handler, { strict: false }) as IntegrationHandler<object, object>;
     try {
       const result = await withTimeout(handler.handle(input, context), route.timeoutMs, `${consumer} took longer than ${route.timeoutMs} ms`);
-      if (!context.committed) await context.commit(async () => result);
+      if (context.settlement) await this.book.hold(context.settling(), context.settlement.token, context.settlement.deadlineMs, context.elapsedMs());
+      else if (!context.committed) await context.commit(async () => result);
     } catch (error) {
+      // Held unsettled: the run is recorded pending, and the message waits for its settlement.
+      if (error instanceof SettlementPending) throw error;
       context.logger.warn(`${consumer} failed (attempt ${attempt})`, { errorCode: describeError(error).code });
       await this.runs
-        .end(this.dataSource, id, start, { state: 'fail', durationMs: context.elapsedMs(), error, repeatedEffects: context.repeatedEffects })
+        .end(this.dataSource, context.runId, start, { state: 'fail', durationMs: context.elapsedMs(), error, repeatedEffects: context.repeatedEffects })
         .catch((e) => this.logger.warn(`Could not record a failed run: ${describeError(e).message}`));
       throw this.withRouteRetry(error, route);
     }
@@ -329,7 +375,36 @@ export class IntegrationRuntime {
 
   /** A run's failure as the transport gets it: with the route's retry policy, unless it carries its own. */
   private withRouteRetry(error: unknown, route: Route): unknown {
-    return hasRetryPolicy(error) ? error : withRetryPolicy(error, { ...this.defaultRetry, ...route.retry });
+    return hasRetryPolicy(error) ? error : withRetryPolicy(error, this.policyOf(route));
+  }
+
+  private policyOf(route: Route | undefined): RetryPolicy {
+    return { ...this.defaultRetry, ...route?.retry };
+  }
+
+  /** @internal a RunContext's `request` (see `RequestDesk`). */
+  request<R extends object>(context: RunContext, topic: TopicDefinition, payload: object, options: RequestOptions<R>, name: string): Promise<R> {
+    if (!context.route.replies.some((t) => t.name === options.replyTopic.name)) {
+      throw new TributaryError('internal', 'reply_topic_undeclared', `${context.consumer} awaits replies on ${options.replyTopic.name} without declaring it in its route's replies`);
+    }
+    const requester = { tenantId: context.tenant.tenantId, consumer: context.consumer, idempotencyKey: context.idempotencyKey, envelope: context.envelope };
+    return this.requests.request(requester, topic, payload, options.replyTopic, name, options.timeoutMs ?? 10_000);
+  }
+
+  /** @internal a RunContext's `settleLater`: opens its settlement (the run record is begun if it was not). */
+  async settleLater(context: RunContext, deadlineMs: number): Promise<string> {
+    if (!Number.isInteger(deadlineMs) || deadlineMs < 1) throw new TributaryError('internal', 'settle_later_unsupported', 'deadlineMs must be a positive integer');
+    if (!context.delivery) throw new TributaryError('internal', 'settle_later_unsupported', 'This run was not delivered by a transport: it cannot be held unsettled');
+    context.runId ??= await this.runs.begin(this.dataSource, context.start);
+    return this.book.open(context.settling(), deadlineMs);
+  }
+
+  /**
+   * Settles a message left unsettled (`settleLater`'s token) for `tenantId` (undefined: the platform
+   * admin, any tenant's): see `SettlementBook.settle`.
+   */
+  settle(tenantId: string | undefined, token: string, outcome: SettleOutcome): Promise<SettledState> {
+    return this.book.settle(tenantId, token, outcome);
   }
 
   /** @internal the commit a RunContext performs. */
@@ -403,6 +478,9 @@ export class RunContext implements HandlerContext<object> {
   committed = false;
   /** In a batch: what this run's commit work threw (in the batch's transaction, which then failed). */
   commitFailure?: { readonly error: unknown };
+  /** Set by `settleLater`: the message stays unsettled when the handler returns. */
+  settlement?: { readonly token: string; readonly deadlineMs: number };
+  private requests = 0;
   private readonly startedAt = performance.now();
 
   constructor(
@@ -415,9 +493,12 @@ export class RunContext implements HandlerContext<object> {
     readonly attempt: number,
     readonly consumer: string,
     readonly start: RunStart,
-    readonly runId: string | undefined,
+    /** Set at start for runs of actions, by `settleLater` for the others, else written at the run's end. */
+    public runId: string | undefined,
     /** In a batch (`dispatchBatch`): its group commit, this run's place in it, and whom to tell it reached its commit. */
     private readonly batch?: { readonly group: BatchCommit<RunContext>; readonly index: number; readonly arrived: () => void },
+    /** Where the transport delivered the message (one by one): what holding it unsettled needs. */
+    readonly delivery?: HeldDelivery,
   ) {
     this.tenant = TenantContext.trusted(envelope.tenantid, `integration:${integration.name}`);
     this.integration = integration.name;
@@ -447,6 +528,7 @@ export class RunContext implements HandlerContext<object> {
 
   commit<R extends HandlerResult<object>>(work: (db: EntityManager) => Promise<R>): Promise<R | Skipped> {
     if (this.committed) throw new TributaryError('internal', 'commit_twice', 'A handler commits once');
+    if (this.settlement) throw new TributaryError('internal', 'settle_later_unsupported', 'A run that settles later commits with its ack');
     this.committed = true;
     if (!this.batch) return this.runtime.commit(this, work);
     const committed = this.batch.group.enqueue(this.batch.index, this, async (db) => {
@@ -472,6 +554,40 @@ export class RunContext implements HandlerContext<object> {
   record(details: { foreignId?: string; response?: unknown }): void {
     Object.assign(this.recorded, details);
   }
+
+  request<Q extends object, R extends object>(topic: TopicDefinition<Q>, payload: Q, options: RequestOptions<R>): Promise<R> {
+    this.requests += 1;
+    return this.runtime.request(this, topic as unknown as TopicDefinition, payload, options, options.name ?? `request-${this.requests}`);
+  }
+
+  async settleLater(options: { readonly deadlineMs: number }): Promise<string> {
+    // A batch cannot hold one of its messages: the batch is redone one by one, where it can.
+    if (this.batch) throw new SettleOneByOne();
+    if (this.settlement) throw new TributaryError('internal', 'settle_later_unsupported', 'A run settles later once');
+    if (this.committed) throw new TributaryError('internal', 'settle_later_unsupported', 'A run that committed is settled');
+    const token = await this.runtime.settleLater(this, options.deadlineMs);
+    this.settlement = { token, deadlineMs: options.deadlineMs };
+    return token;
+  }
+
+  settle(token: string, outcome: SettleOutcome): Promise<SettledState> {
+    return this.runtime.settle(this.tenant.tenantId, token, outcome);
+  }
+
+  /** @internal what the settlement book knows of this run. */
+  settling() {
+    return {
+      tenantId: this.tenant.tenantId,
+      consumer: this.consumer,
+      integration: this.integration,
+      method: this.method,
+      actionId: this.action?.id,
+      runId: this.runId!,
+      envelope: this.envelope,
+      attempt: this.attempt,
+      delivery: this.delivery!,
+    };
+  }
 }
 
 function boundLogger(logger: Logger, fields: Record<string, unknown>): HandlerLogger {
@@ -493,6 +609,38 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string, stop?: Pr
     () => clearTimeout(timer),
   );
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Where a transport delivered a message (its RPC context's `message`), as `dispatch` takes it. */
+export interface Delivery {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number | string;
+  /** The partition key the transport ordered it by (default: the envelope's). */
+  readonly key?: string;
+  /** The consumer group (default: the worker's main group). */
+  readonly group?: string;
+}
+
+/** The worker's main consumer group (named queues' are `<group>.q.<queue>`). */
+const MAIN_GROUP = 'integration-worker';
+
+const heldOf = (envelope: Envelope, delivery: Delivery): HeldDelivery => ({
+  group: delivery.group ?? MAIN_GROUP,
+  topic: delivery.topic,
+  partition: delivery.partition,
+  offset: delivery.offset,
+  key: delivery.key ?? partitionKeyOf(envelope),
+  messageId: envelope.id,
+  tenantId: envelope.tenantid,
+  envelope,
+});
+
+/** `settleLater` in a batch: the batch is redone one by one, where the message can be held. */
+class SettleOneByOne extends Error {
+  constructor() {
+    super('A run that settles later runs one by one');
+  }
 }
 
 /** A batch run not started because another run of the batch failed (the batch is redone one by one). */

@@ -6,8 +6,8 @@ import { DataFetcher } from './data-fetcher.js';
 import { DeploymentDirectory } from './deployment-directory.js';
 import { EffectJournal } from './effect-journal.js';
 import type { IntegrationDefinition } from '../sdk/integration.js';
-import { DEFAULT_RETRY, INTEGRATIONS, IntegrationRuntime } from './integration-runtime.js';
-import { namedQueuesOf, type NamedQueue } from './queue-bindings.js';
+import { DEFAULT_RETRY, INTEGRATIONS, IntegrationRuntime, type Delivery } from './integration-runtime.js';
+import { namedQueuesOf, queueGroupOf, type NamedQueue } from './queue-bindings.js';
 import { RunRecorder } from './run-recorder.js';
 
 /** The transport id the main group's consumer runs its dispatcher under (see `connectIntegrationConsumers`). */
@@ -28,13 +28,15 @@ export interface QueueDispatch {
  * batch at a time where it can). Its patterns name `transportId`, so only the consumer connected
  * with that id runs it: each group consumes only its own topics.
  */
-function dispatcherFor(topics: readonly TopicDefinition[], transportId: symbol, queue?: string): Type<unknown> {
+function dispatcherFor(topics: readonly TopicDefinition[], transportId: symbol, group: string, queue?: string): Type<unknown> {
   @Controller()
   class IntegrationDispatcher {
     constructor(@Inject(IntegrationRuntime) private readonly runtime: IntegrationRuntime) {}
 
-    async handle(envelope: Envelope, context: { attempt?: number }): Promise<void> {
-      await this.runtime.dispatch(envelope, context?.attempt ?? 1, queue);
+    async handle(envelope: Envelope, context: { attempt?: number; message?: Omit<Delivery, 'group'> }): Promise<void> {
+      // Where the transport delivered it (both transports' contexts carry it): what holding it unsettled needs.
+      const delivery = context?.message && { topic: context.message.topic, partition: context.message.partition, offset: context.message.offset, key: context.message.key, group };
+      await this.runtime.dispatch(envelope, context?.attempt ?? 1, queue, delivery);
     }
 
     async handleBatch(envelopes: Envelope[]): Promise<void> {
@@ -76,8 +78,8 @@ export class IntegrationsModule {
       module: IntegrationsModule,
       global: true,
       controllers: [
-        dispatcherFor(IntegrationRuntime.topicsOf(options.integrations), MAIN_DISPATCH),
-        ...queues.map(({ queue, transportId }) => dispatcherFor(queue.topics, transportId, queue.name)),
+        dispatcherFor(IntegrationRuntime.topicsOf(options.integrations), MAIN_DISPATCH, options.group ?? 'integration-worker'),
+        ...queues.map(({ queue, transportId }) => dispatcherFor(queue.topics, transportId, queueGroupOf(options.group ?? 'integration-worker', queue.name), queue.name)),
       ],
       providers: [
         { provide: QUEUE_DISPATCH, useValue: queues },

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@tributary/database';
 import { canonicalJson, describeError } from '@tributary/messaging';
 
-export type RunState = 'init' | 'ok' | 'fail' | 'skip';
+export type RunState = 'init' | 'ok' | 'fail' | 'skip' | 'pending';
 
 export interface RunStart {
   readonly tenantId: string;

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { TenantContext } from '@tributary/tenancy';
+import type { TopicDefinition } from '@tributary/topics';
 import type { EntityManager } from 'typeorm';
 
 const SKIPPED = Symbol('tributary.skipped');
@@ -95,6 +96,58 @@ export interface HandlerContext<O = unknown, C extends object = object, K extend
   skip(reason: string): Skipped;
   /** Adds the external service's id for what this run created and the answer (hashed) to the run record. */
   record(details: { foreignId?: string; response?: unknown }): void;
+  /**
+   * Sends `payload` to `topic` as a request (its `replyto` is `options.replyTopic`, which the route
+   * declares in `replies`) and waits for the reply: resolves with its payload, typed by the reply
+   * topic. Durable: the request is sent once per run and `options.name` (default: its order among
+   * this run's requests) — a retried or restarted run sends nothing again and finds the reply the
+   * worker recorded meanwhile (or goes on waiting). No reply within `timeoutMs` (default 10 s, within
+   * the route's `timeoutMs`) fails the attempt with the retryable `request_timeout`. Only a reply
+   * of this tenant answers it.
+   */
+  request<Q extends object, R extends object>(topic: TopicDefinition<Q>, payload: Q, options: RequestOptions<R>): Promise<R>;
+  /**
+   * Leaves this message unsettled when the handler returns — for work that finishes elsewhere (an
+   * external system calls back). Returns the token that settles it (`POST /v1/settlements/{token}`,
+   * or `settle` in another handler): `ack` (with the output, published to onSuccess and any reply-to
+   * then, once), `nack` (delivered again, with backoff) or `reject` (dead letter `rejected`). Until
+   * then the message is held: later messages of its key wait behind it, other keys flow. Not settled
+   * within `deadlineMs`, it is delivered again as its next attempt (up to the route's maxAttempts,
+   * then dead-lettered `settlement_lapsed`). What the handler returns is not published.
+   */
+  settleLater(options: { readonly deadlineMs: number }): Promise<string>;
+  /** Settles a message of this tenant that another run left unsettled (`settleLater`'s token); see `SettleOutcome`. */
+  settle(token: string, outcome: SettleOutcome): Promise<SettledState>;
+}
+
+export interface RequestOptions<R extends object> {
+  readonly replyTopic: TopicDefinition<R>;
+  /** How long to wait for the reply (default 10 000 ms; at most the route's `timeoutMs`). */
+  readonly timeoutMs?: number;
+  /** Names the request within the run (default: `request-<n>`, its order among the run's requests). */
+  readonly name?: string;
+}
+
+/** How a message left unsettled is settled: acknowledged (with the handler's output, if any), retried, or given up. */
+export type SettleOutcome =
+  | { readonly outcome: 'ack'; readonly output?: object }
+  | { readonly outcome: 'nack'; readonly reason?: string }
+  | { readonly outcome: 'reject'; readonly reason?: string };
+
+/** A settlement's state: `pending` until settled, then what settled it (`lapsed`: its deadline passed first). */
+export interface SettledState {
+  readonly state: 'pending' | 'acked' | 'nacked' | 'rejected' | 'lapsed';
+  readonly messageId: string;
+  readonly integration: string;
+  readonly method: string;
+  readonly attempt: number;
+  readonly deadline: string;
+  readonly settledAt: string | null;
+  readonly reason: string | null;
+  /** Messages the ack published (onSuccess targets and the reply). */
+  readonly outputs: number;
+  /** True when this call repeated the outcome already recorded (nothing was done again). */
+  readonly repeated: boolean;
 }
 
 /**

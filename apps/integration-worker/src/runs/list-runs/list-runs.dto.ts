@@ -9,9 +9,9 @@ export class ListRunsQuery {
   @IsUUID()
   actionId?: string;
 
-  @ApiPropertyOptional({ enum: ['init', 'ok', 'fail', 'skip'] })
+  @ApiPropertyOptional({ enum: ['init', 'ok', 'fail', 'skip', 'pending'] })
   @IsOptional()
-  @IsIn(['init', 'ok', 'fail', 'skip'])
+  @IsIn(['init', 'ok', 'fail', 'skip', 'pending'])
   state?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })

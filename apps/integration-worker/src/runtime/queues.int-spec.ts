@@ -1,0 +1,368 @@
+import { Injectable, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { freePort } from '@tributary/database';
+import { configureHttpEdge, validationPipe } from '@tributary/edge';
+import { MessagePublisher, PostgresMessageLog, type Envelope } from '@tributary/messaging';
+import { AppLogger } from '@tributary/observability';
+import { Tenants } from '@tributary/tenancy';
+import { createTestDatabase, eventually, testSecrets, type TestDatabase } from '@tributary/testing';
+import { Topics, type CarrierUpdateReceived, type PackageStateChanged, type StockPriceSynced, type StockPullRequested, type TopicDefinition } from '@tributary/topics';
+import { DataSource } from 'typeorm';
+import type { HandlerContext, HandlerResult, IntegrationHandler } from '../sdk/integration-handler.js';
+import { defineIntegration, route, type IntegrationDefinition } from '../sdk/integration.js';
+import { loadWorkerConfig } from '../worker.config.js';
+import { WorkerModule } from '../worker.module.js';
+import { connectIntegrationConsumers } from './integration-consumers.js';
+
+// ─── The integrations under test ────────────────────────────────────────────────────────────────
+
+/** What the handlers saw: the answerer's requests, the asker's replies, the holder's tokens (by tracking id). */
+const answered: string[] = [];
+const replies = new Map<string, StockPriceSynced>();
+const tokens = new Map<string, string[]>();
+const deadlines = new Map<string, number>();
+
+/** Asks for a SKU's stock (the package's tracking id) and waits for the answer. */
+@Injectable()
+class Asker implements IntegrationHandler<PackageStateChanged> {
+  async handle(change: PackageStateChanged, context: HandlerContext): Promise<HandlerResult<never>> {
+    const reply = await context.request(Topics.stockPullRequested, { skus: [change.trackingId] }, { replyTopic: Topics.stockPriceSynced, timeoutMs: 1_500 });
+    replies.set(change.trackingId, reply);
+    return undefined;
+  }
+}
+
+/** SKUs the answerer is not ready for yet (it fails them, retryably). */
+const unready = new Set<string>();
+
+/** Answers a stock pull — its output goes to the request's reply topic — but never a SILENT- SKU. */
+@Injectable()
+class Answerer implements IntegrationHandler<StockPullRequested, StockPriceSynced> {
+  async handle(request: StockPullRequested, context: HandlerContext<StockPriceSynced>): Promise<HandlerResult<StockPriceSynced>> {
+    const sku = request.skus?.[0] ?? 'none';
+    if (sku.startsWith('SILENT-')) return context.skip('not answered');
+    if (unready.has(sku)) throw new Error(`not ready for ${sku}`);
+    answered.push(sku);
+    return { sku, stock: 7, syncedAt: '2026-12-07T08:00:00Z' };
+  }
+}
+
+/** Leaves every carrier update unsettled (an external system calls back), the token kept per tracking id. */
+@Injectable()
+class Holder implements IntegrationHandler<CarrierUpdateReceived> {
+  async handle(update: CarrierUpdateReceived, context: HandlerContext): Promise<HandlerResult<never>> {
+    const token = await context.settleLater({ deadlineMs: deadlines.get(update.trackingId) ?? 60_000 });
+    tokens.set(update.trackingId, [...(tokens.get(update.trackingId) ?? []), token]);
+    return undefined;
+  }
+}
+
+const FAST = { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 100 };
+
+const asker = defineIntegration({
+  name: 'asker',
+  description: 'Asks for stock on every state change and waits for the reply',
+  routes: [route({ method: 'ask', topic: Topics.packageStateChanged, handler: Asker, replies: [Topics.stockPriceSynced], retry: { ...FAST, maxAttempts: 5 }, timeoutMs: 5_000 })],
+});
+
+const answerer = defineIntegration({
+  name: 'answerer',
+  description: 'Answers stock pulls on their reply topic',
+  routes: [route({ method: 'answer', topic: Topics.stockPullRequested, handler: Answerer, retry: { maxAttempts: 100, baseDelayMs: 100, maxDelayMs: 200 } })],
+});
+
+const holder = defineIntegration({
+  name: 'holder',
+  description: 'Settles carrier updates later; an ack publishes the package update',
+  routes: [route({ method: 'hold', topic: Topics.carrierUpdateReceived, handler: Holder, onSuccess: [Topics.packageUpdated], retry: FAST })],
+});
+
+// ─── A worker running them (the worker's modules, these integrations) ───────────────────────────
+
+interface QueuesWorker {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly dataSource: DataSource;
+  stop(): Promise<void>;
+}
+
+/** The worker (its modules, HTTP edge and consumers, as `createWorkerApp` builds it) running `integrations` only. */
+async function startQueuesWorker(db: TestDatabase, secrets: Record<string, string>, integrations: readonly IntegrationDefinition[]): Promise<QueuesWorker> {
+  const config = loadWorkerConfig({ ...secrets, DATABASE_URL: db.url, LOG_LEVEL: process.env.H18_LOG ?? 'silent', CONSUMER_POLL_MS: '50' });
+  const app = await NestFactory.create(WorkerModule.forRoot(config, integrations), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(AppLogger));
+  configureHttpEdge(app, { jsonMaxDepth: config.JSON_MAX_DEPTH });
+  app.useGlobalPipes(validationPipe());
+  connectIntegrationConsumers(app, { pollIntervalMs: 50, retry: FAST });
+  const port = await freePort();
+  await app.listen(port, '127.0.0.1');
+  await app.startAllMicroservices();
+  return { app, url: `http://127.0.0.1:${port}`, dataSource: app.get(DataSource), stop: () => app.close() };
+}
+
+const call = async (url: string, key: string, method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed as Record<string, unknown> & { error?: { code: string } } };
+};
+
+const count = async (dataSource: DataSource, sql: string, parameters: unknown[]): Promise<number> => Number((await dataSource.query(sql, parameters))[0].n);
+
+// ─── Request/reply ──────────────────────────────────────────────────────────────────────────────
+
+describe('integration worker: request/reply between integrations', () => {
+  let db: TestDatabase;
+  const secrets = testSecrets();
+  let worker: QueuesWorker | undefined;
+  let tenantId: string;
+  let otherTenantId: string;
+
+  const change = (trackingId: string): PackageStateChanged => ({
+    trackingId,
+    carrier: 'DHL',
+    occurredAt: '2026-12-07T08:00:00Z',
+    to: 'in_transit',
+    version: 1,
+    carrierStatus: 'In Transit',
+  });
+  const publish = <T extends object>(topic: TopicDefinition<T>, data: T, tenant: string, queue?: { replyTo?: string; inReplyTo?: string }) =>
+    worker!.dataSource.transaction((m) => worker!.app.get(MessagePublisher).publish(m, topic, data, { tenantId: tenant, ...(queue ? { queue } : {}) }));
+  const requestsFor = (sku: string) =>
+    worker!.dataSource.query<{ id: string; envelope: Envelope }[]>(
+      `SELECT message_id AS id, envelope FROM messaging.messages WHERE topic = $1 AND envelope->'data'->'skus'->>0 = $2`,
+      [Topics.stockPullRequested.name, sku],
+    );
+  const repliesTo = (requestId: string) =>
+    worker!.dataSource.query<{ envelope: Envelope }[]>(`SELECT envelope FROM messaging.messages WHERE topic = $1 AND envelope->>'inreplyto' = $2`, [
+      Topics.stockPriceSynced.name,
+      requestId,
+    ]);
+  const runsOf = (message: Envelope) =>
+    worker!.dataSource.query<{ state: string; attempt: number; error_code: string | null }[]>(
+      `SELECT state, attempt, error_code FROM worker.runs WHERE method = 'ask' AND message_id = $1 ORDER BY attempt`,
+      [message.id],
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    worker = await startQueuesWorker(db, secrets, [asker, answerer]);
+    const tenants = worker.app.get(Tenants);
+    tenantId = (await worker.dataSource.transaction((m) => tenants.create(m, 'asking'))).id;
+    otherTenantId = (await worker.dataSource.transaction((m) => tenants.create(m, 'other'))).id;
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await db?.drop();
+  });
+
+  it('request and reply end to end between two integrations: the reply answers the request, its correlation kept', async () => {
+    const trigger = await publish(Topics.packageStateChanged, change('SKU-E2E'), tenantId);
+    await eventually(async () => replies.get('SKU-E2E'), (reply) => reply !== undefined, { timeoutMs: 15_000 });
+    expect(replies.get('SKU-E2E')).toEqual(expect.objectContaining({ sku: 'SKU-E2E', stock: 7 }));
+    const [request] = await requestsFor('SKU-E2E');
+    expect(request.envelope).toEqual(expect.objectContaining({ replyto: Topics.stockPriceSynced.name, causationid: trigger.id, correlationid: trigger.correlationid }));
+    const [reply] = await repliesTo(request.id);
+    expect(reply.envelope).toEqual(expect.objectContaining({ tenantid: tenantId, inreplyto: request.id, causationid: request.id, correlationid: trigger.correlationid }));
+    expect((await runsOf(trigger)).map((r) => r.state)).toEqual(['ok']);
+  });
+
+  it('a request nobody answers fails its attempt with request_timeout (retried), sent once; a reply of another tenant never answers it', async () => {
+    const trigger = await publish(Topics.packageStateChanged, change('SILENT-1'), tenantId);
+    const [request] = await eventually(() => requestsFor('SILENT-1'), (rows) => rows.length === 1);
+    // Another tenant answers the same request id: recorded as that tenant's, it resolves nothing here.
+    await publish(Topics.stockPriceSynced, { sku: 'SILENT-1', stock: 1, syncedAt: '2026-12-07T08:00:00Z' }, otherTenantId, { inReplyTo: request.id });
+    const runs = await eventually(() => runsOf(trigger), (rows) => rows.filter((r) => r.error_code === 'request_timeout').length >= 2, { timeoutMs: 15_000 });
+    expect(runs.slice(0, 2)).toEqual([
+      { state: 'fail', attempt: 1, error_code: 'request_timeout' },
+      { state: 'fail', attempt: 2, error_code: 'request_timeout' },
+    ]);
+    expect(replies.has('SILENT-1')).toBe(false);
+    expect(await requestsFor('SILENT-1')).toHaveLength(1);
+  });
+
+  it('a request whose worker stops while waiting is answered after the restart, without being sent again', async () => {
+    unready.add('SKU-RESTART');
+    const trigger = await publish(Topics.packageStateChanged, change('SKU-RESTART'), tenantId);
+    const [request] = await eventually(() => requestsFor('SKU-RESTART'), (rows) => rows.length === 1);
+    await worker!.stop();
+    worker = undefined;
+    unready.delete('SKU-RESTART');
+    worker = await startQueuesWorker(db, secrets, [asker, answerer]);
+    await eventually(async () => replies.get('SKU-RESTART'), (reply) => reply !== undefined, { timeoutMs: 20_000 });
+    expect(await requestsFor('SKU-RESTART')).toHaveLength(1);
+    expect(answered.filter((sku) => sku === 'SKU-RESTART')).toEqual(['SKU-RESTART']);
+    expect(await repliesTo(request.id)).toHaveLength(1);
+    const runs = await runsOf(trigger);
+    expect(runs.at(-1)).toEqual(expect.objectContaining({ state: 'ok' }));
+    expect(runs.at(-1)!.attempt).toBeGreaterThan(1);
+  });
+
+  it('a request delivered three times is answered once', async () => {
+    // A request published by hand, then appended twice more in the same transaction: one answer.
+    const request = await worker!.dataSource.transaction(async (m) => {
+      const sent = await worker!.app.get(MessagePublisher).publish(m, Topics.stockPullRequested, { skus: ['SKU-TWICE'] }, {
+        tenantId,
+        queue: { replyTo: Topics.stockPriceSynced.name },
+      });
+      await worker!.app.get(PostgresMessageLog).append(m, [sent, sent]);
+      return sent;
+    });
+    // A later message of another topic is handled only after the three (the worker consumes in order per partition).
+    await eventually(() => repliesTo(request.id), (rows) => rows.length === 1);
+    await eventually(
+      () => count(worker!.dataSource, `SELECT count(*) AS n FROM messaging.inbox WHERE consumer = 'answerer.answer' AND message_id = $1`, [request.id]),
+      (n) => n === 1,
+    );
+    const marker = await publish(Topics.stockPullRequested, { skus: ['SKU-AFTER-TWICE'] }, tenantId, { replyTo: Topics.stockPriceSynced.name });
+    await eventually(() => repliesTo(marker.id), (rows) => rows.length === 1);
+    expect(await repliesTo(request.id)).toHaveLength(1);
+    expect(answered.filter((sku) => sku === 'SKU-TWICE')).toEqual(['SKU-TWICE']);
+  });
+});
+
+// ─── Acknowledging later ────────────────────────────────────────────────────────────────────────
+
+describe('integration worker: messages settled later (ack / nack / reject with a deadline)', () => {
+  let db: TestDatabase;
+  let worker: QueuesWorker;
+  let tenant: { id: string; apiKey: string };
+  let other: { id: string; apiKey: string };
+
+  const update = (trackingId: string, hour = 8): CarrierUpdateReceived => ({
+    trackingId,
+    carrier: 'DHL',
+    status: 'Delivered',
+    occurredAt: new Date(Date.UTC(2026, 11, 7, hour)).toISOString(),
+  });
+  const output = (trackingId: string) => ({ trackingId, carrier: 'DHL', occurredAt: '2026-12-07T08:00:00Z', status: 'delivered', carrierStatus: 'Delivered' });
+  const publish = (trackingId: string, hour = 8) =>
+    worker.dataSource.transaction((m) => worker.app.get(MessagePublisher).publish(m, Topics.carrierUpdateReceived, update(trackingId, hour), { tenantId: tenant.id }));
+  const tokenOf = async (trackingId: string, n = 1) => (await eventually(async () => tokens.get(trackingId) ?? [], (list) => list.length >= n, { timeoutMs: 15_000 }))[n - 1];
+  const settle = (token: string, body: unknown, key = tenant.apiKey) => call(worker.url, key, 'POST', `/v1/settlements/${token}`, body);
+  const published = (trackingId: string) =>
+    count(worker.dataSource, `SELECT count(*) AS n FROM messaging.messages WHERE topic = $1 AND envelope->>'subject' = $2`, [Topics.packageUpdated.name, trackingId]);
+  const runsOf = (message: Envelope) =>
+    worker.dataSource.query<{ state: string; attempt: number; error_code: string | null }[]>(
+      `SELECT state, attempt, error_code FROM worker.runs WHERE message_id = $1 ORDER BY attempt`,
+      [message.id],
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    worker = await startQueuesWorker(db, testSecrets(), [holder]);
+    const issue = async (name: string) => {
+      const created = await worker.dataSource.transaction((m) => worker.app.get(Tenants).create(m, name));
+      return { id: created.id, apiKey: created.apiKey };
+    };
+    tenant = await issue('settling');
+    other = await issue('someone-else');
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await db?.drop();
+  });
+
+  it('ack over HTTP publishes the output once, with the inbox claim; a second ack answers the same, publishing nothing', async () => {
+    const message = await publish('ACK-1');
+    const token = await tokenOf('ACK-1');
+    expect(token).toMatch(/^stl_[A-Za-z0-9_-]{43}$/);
+    await eventually(() => runsOf(message), (runs) => runs.some((r) => r.state === 'pending'));
+    const first = await settle(token, { outcome: 'ack', output: output('ACK-1') });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual(expect.objectContaining({ state: 'acked', messageId: message.id, integration: 'holder', method: 'hold', attempt: 1, outputs: 1, repeated: false }));
+    const second = await settle(token, { outcome: 'ack', output: output('ACK-1') });
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(expect.objectContaining({ state: 'acked', outputs: 1, repeated: true }));
+    expect(await published('ACK-1')).toBe(1);
+    expect(await runsOf(message)).toEqual([{ state: 'ok', attempt: 1, error_code: null }]);
+    // Released: the message is finished (no longer held), and never handed to the handler again.
+    await eventually(() => count(worker.dataSource, `SELECT count(*) AS n FROM messaging.deferred WHERE message_id = $1`, [message.id]), (n) => n === 0);
+    expect(tokens.get('ACK-1')).toHaveLength(1);
+    // Another outcome now: 409.
+    const late = await settle(token, { outcome: 'reject' });
+    expect([late.status, late.body.error?.code]).toEqual([409, 'settlement_settled']);
+  });
+
+  it("another tenant's key gets 404 for the token, and bad bodies 400: nothing changes", async () => {
+    const message = await publish('ISOLATED-1');
+    const token = await tokenOf('ISOLATED-1');
+    const foreign = await settle(token, { outcome: 'ack' }, other.apiKey);
+    expect([foreign.status, foreign.body.error?.code]).toEqual([404, 'settlement_not_found']);
+    for (const body of [{ outcome: 'maybe' }, { outcome: 'nack', output: output('ISOLATED-1') }, { outcome: 'ack', reason: 'x' }, { outcome: 'ack', output: { nope: 1 } }, 'not json', { outcome: 'reject', reason: 'r'.repeat(501) }]) {
+      const answer = await settle(token, body);
+      expect([answer.status, typeof answer.body.error?.code]).toEqual([400, 'string']);
+    }
+    const unknown = await settle(`stl_${'A'.repeat(43)}`, { outcome: 'ack' });
+    expect([unknown.status, unknown.body.error?.code]).toEqual([404, 'settlement_not_found']);
+    expect(await published('ISOLATED-1')).toBe(0);
+    expect((await runsOf(message)).map((r) => r.state)).toEqual(['pending']);
+    // Still settleable by its own tenant.
+    expect((await settle(token, { outcome: 'ack' })).body).toEqual(expect.objectContaining({ state: 'acked', outputs: 0 }));
+  });
+
+  it('nack: the message is delivered again (attempt 2), with a new token', async () => {
+    const message = await publish('NACK-1');
+    const token = await tokenOf('NACK-1');
+    const nacked = await settle(token, { outcome: 'nack', reason: 'the warehouse is busy' });
+    expect(nacked.body).toEqual(expect.objectContaining({ state: 'nacked', reason: 'the warehouse is busy' }));
+    const again = await tokenOf('NACK-1', 2);
+    expect(again).not.toBe(token);
+    await eventually(() => runsOf(message), (runs) => runs.length === 2 && runs[1].state === 'pending');
+    expect((await runsOf(message))[0]).toEqual({ state: 'fail', attempt: 1, error_code: 'nacked' });
+    await settle(again, { outcome: 'ack' });
+  });
+
+  it('reject: the message is dead-lettered as rejected, not retried', async () => {
+    const message = await publish('REJECT-1');
+    const token = await tokenOf('REJECT-1');
+    expect((await settle(token, { outcome: 'reject', reason: 'unknown parcel' })).body).toEqual(expect.objectContaining({ state: 'rejected' }));
+    const [letter] = await eventually(
+      () => worker.dataSource.query<{ error_code: string }[]>(`SELECT error_code FROM messaging.dead_letters WHERE message_id = $1`, [message.id]),
+      (rows) => rows.length === 1,
+    );
+    expect(letter.error_code).toBe('rejected');
+    expect(tokens.get('REJECT-1')).toHaveLength(1);
+    expect(await published('REJECT-1')).toBe(0);
+  });
+
+  it('a lapsed deadline delivers the message again as attempt 2; its old token is settled (409)', async () => {
+    deadlines.set('LAPSE-1', 300);
+    const message = await publish('LAPSE-1');
+    const token = await tokenOf('LAPSE-1');
+    const again = await tokenOf('LAPSE-1', 2);
+    const runs = await eventually(() => runsOf(message), (rows) => rows.length === 2);
+    expect(runs[0]).toEqual({ state: 'fail', attempt: 1, error_code: 'settlement_lapsed' });
+    expect(runs[1].attempt).toBe(2);
+    const stale = await settle(token, { outcome: 'ack' });
+    expect([stale.status, stale.body.error?.code]).toEqual([409, 'settlement_settled']);
+    deadlines.delete('LAPSE-1');
+    expect((await settle(again, { outcome: 'ack', output: output('LAPSE-1') })).status).toBe(200);
+    expect(await published('LAPSE-1')).toBe(1);
+  });
+
+  it("the key's later messages wait until the held one is settled, while other keys flow", async () => {
+    await publish('ORDER-1', 8);
+    await publish('ORDER-1', 9);
+    await publish('ORDER-2', 8);
+    const first = await tokenOf('ORDER-1');
+    await tokenOf('ORDER-2');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(tokens.get('ORDER-1')).toHaveLength(1);
+    await settle(first, { outcome: 'ack' });
+    // The next message of the key is handed over now (its own hold).
+    const second = await tokenOf('ORDER-1', 2);
+    expect(second).not.toBe(first);
+  });
+});
