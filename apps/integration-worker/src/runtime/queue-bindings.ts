@@ -1,4 +1,4 @@
-import type { Envelope } from '@tributary/messaging';
+import { routingKeyOf, type Envelope } from '@tributary/messaging';
 import type { TopicDefinition } from '@tributary/topics';
 import { sameBinding, type IntegrationDefinition, type QueueBinding } from '../sdk/integration.js';
 
@@ -34,12 +34,10 @@ export function namedQueuesOf(integrations: readonly IntegrationDefinition[]): N
   return [...queues].map(([name, { binding, topics }]) => ({ name, binding, topics: [...topics.values()] }));
 }
 
-// The message's routing key and headers (`routingkey` and `headers` envelope attributes; the subject
-// when no routing key was set). Read here until the envelope's accessors are exported.
-const routingKeyOf = (envelope: Envelope): string => (envelope as { routingkey?: string }).routingkey ?? envelope.subject;
-const headersOf = (envelope: Envelope): Readonly<Record<string, unknown>> => (envelope as { headers?: Record<string, unknown> }).headers ?? {};
-
-/** Whether a queue's binding routes the message to it. */
+/**
+ * Whether a queue's binding routes the message to it: by its routing key (the `routingkey`
+ * attribute, else its subject) or its `headers` attribute.
+ */
 export function routesTo(binding: QueueBinding, envelope: Envelope): boolean {
   switch (binding.exchange) {
     case 'fanout':
@@ -49,7 +47,7 @@ export function routesTo(binding: QueueBinding, envelope: Envelope): boolean {
       return binding.routingKeys.some((pattern) => keyMatches(pattern.split('.'), key));
     }
     case 'header': {
-      const headers = headersOf(envelope);
+      const headers: Readonly<Record<string, string>> = envelope.headers ?? {};
       const equal = ([name, value]: [string, string]) => Object.hasOwn(headers, name) && headers[name] === value;
       const rules = Object.entries(binding.headers);
       return (binding.match ?? 'all') === 'all' ? rules.every(equal) : rules.some(equal);
