@@ -1,4 +1,4 @@
-import { trackingUrl } from './tracking-urls.js';
+import { parseTrackingLocale, trackingUrl } from './tracking-urls.js';
 
 describe('tracking URLs', () => {
   it('fills the DHL template with country, language and the tracking number', () => {
@@ -31,5 +31,28 @@ describe('tracking URLs', () => {
 
   it('has no URL for a carrier without a template', () => {
     expect(trackingUrl('pigeon', 'P-1')).toBeUndefined();
+  });
+
+  describe('parseTrackingLocale (a client’s locale)', () => {
+    it('reads language and region, in any case, with - or _', () => {
+      expect(parseTrackingLocale('de-DE')).toEqual({ language: 'de', country: 'de' });
+      expect(parseTrackingLocale('EN_us')).toEqual({ language: 'en', country: 'us' });
+      expect(parseTrackingLocale(' fr-CA ')).toEqual({ language: 'fr', country: 'ca' });
+      expect(trackingUrl('ups', '1Z1', parseTrackingLocale('fr-CA'))).toBe('https://www.ups.com/track?loc=fr_CA&tracknum=1Z1&requester=ST/trackdetails');
+    });
+
+    it('falls back for what the templates cannot say: no region or a numeric one → DE, a three-letter language → en, the region after a script or before a variant', () => {
+      expect(parseTrackingLocale('de')).toEqual({ language: 'de', country: 'de' });
+      expect(parseTrackingLocale('es-419')).toEqual({ language: 'es', country: 'de' });
+      expect(parseTrackingLocale('gsw-CH')).toEqual({ language: 'en', country: 'ch' });
+      expect(parseTrackingLocale('zh-Hant-TW')).toEqual({ language: 'zh', country: 'tw' });
+      expect(parseTrackingLocale('de-CH-1996')).toEqual({ language: 'de', country: 'ch' });
+    });
+
+    it('refuses what is not a language tag', () => {
+      for (const tag of ['', ' ', 'd', 'deutsch', '12', 'de-', 'de--DE', 'de DE', 'de-DE;q=0.9', '../', 'de-DE,en', 'x'.repeat(40), `de-${'a'.repeat(9)}`, undefined, null, 42, ['de']]) {
+        expect({ tag, parsed: parseTrackingLocale(tag) }).toEqual({ tag, parsed: undefined });
+      }
+    });
   });
 });

@@ -23,6 +23,26 @@ export interface TrackingUrlLocale {
 
 const CODE = /^[a-z]{2}$/;
 
+/** A language tag as clients send it (BCP 47, `_` accepted for `-`): a 2–3 letter language, then subtags of 1–8 letters or digits. */
+const LANGUAGE_TAG = /^[a-z]{2,3}(?:[-_][a-z0-9]{1,8})*$/i;
+const MAX_LANGUAGE_TAG = 35;
+
+/**
+ * A client's locale for tracking URLs (`de-DE`, `de_de`, `en`, `zh-Hant-TW`) as the country and
+ * language the templates take; undefined when it is not a language tag at all (the caller answers
+ * `locale_invalid`). What the templates cannot say falls back, never fails: a language that is not two
+ * letters (`gsw`) → the default language; the region is the first two-letter subtag after the language
+ * (`TW` in `zh-Hant-TW`, `CH` in `de-CH-1996`), and without one (`de`, `es-419`) → the default country.
+ */
+export function parseTrackingLocale(tag: unknown): TrackingUrlLocale | undefined {
+  if (typeof tag !== 'string') return undefined;
+  const trimmed = tag.trim();
+  if (trimmed.length > MAX_LANGUAGE_TAG || !LANGUAGE_TAG.test(trimmed)) return undefined;
+  const [language, ...subtags] = trimmed.toLowerCase().split(/[-_]/);
+  const region = subtags.find((subtag) => /^[a-z]{2}$/.test(subtag));
+  return { language: CODE.test(language!) ? language : DEFAULT_TRACKING_LOCALE.language, country: region ?? DEFAULT_TRACKING_LOCALE.country };
+}
+
 /**
  * The carrier's tracking page for a parcel, or undefined for a carrier without a template. A country
  * or language that is not a two-letter code falls back to the default; the tracking number is

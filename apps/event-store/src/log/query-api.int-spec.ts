@@ -213,6 +213,49 @@ describe('the event store query API (REST and GraphQL), scoped to the caller’s
       expect(await call(acme.apiKey, 'GET', '/v1/packages?status=lost')).toMatchObject({ status: 400 });
       expect(await call(acme.apiKey, 'GET', '/v1/packages/NOPE')).toMatchObject({ status: 404, body: { error: { code: 'package_not_found' } } });
     });
+
+    it('localizes the tracking URL for the locale a client asks for: ?locale= over REST, trackingUrl(locale:) over GraphQL', async () => {
+      await eventually(() => call(acme.apiKey, 'GET', '/v1/packages/PKG-A'), (r) => r.status === 200);
+      const url = (locale: string) => `https://www.dhl.com/${locale}/home/tracking/tracking-parcel.html?submit=1&tracking-id=PKG-A`;
+      expect((await call(acme.apiKey, 'GET', '/v1/packages/PKG-A?locale=fr-CA')).body.trackingUrl).toBe(url('ca-fr'));
+      expect((await call(acme.apiKey, 'GET', '/v1/packages/PKG-A?locale=DE_de')).body.trackingUrl).toBe(url('de-de'));
+      const listed = await call(acme.apiKey, 'GET', '/v1/packages?locale=en-US');
+      expect(listed.body.packages.find((p: { trackingId: string }) => p.trackingId === 'PKG-A').trackingUrl).toBe(url('us-en'));
+      // What the templates cannot say falls back: no region → DE; a three-letter language → en; the region after a script.
+      expect((await call(acme.apiKey, 'GET', '/v1/packages/PKG-A?locale=fr')).body.trackingUrl).toBe(url('de-fr'));
+      expect((await call(acme.apiKey, 'GET', '/v1/packages/PKG-A?locale=gsw-CH')).body.trackingUrl).toBe(url('ch-en'));
+      expect((await call(acme.apiKey, 'GET', '/v1/packages/PKG-A?locale=zh-Hant-TW')).body.trackingUrl).toBe(url('tw-zh'));
+
+      const viaGraphql = await graphql(
+        acme.apiKey,
+        `query ($locale: String) { package(trackingId: "PKG-A") { fr: trackingUrl(locale: "fr-CA") same: trackingUrl(locale: $locale) default: trackingUrl } packages { packages { trackingId trackingUrl(locale: "en-US") } } }`,
+        { locale: 'de-DE' },
+      );
+      expect(viaGraphql.errors).toBeUndefined();
+      expect(viaGraphql.data.package).toEqual({ fr: url('ca-fr'), same: url('de-de'), default: url('de-en') });
+      expect(viaGraphql.data.packages.packages).toContainEqual({ trackingId: 'PKG-A', trackingUrl: url('us-en') });
+    });
+
+    it('refuses a locale that is not a language tag: 400 locale_invalid over REST (nothing looked up), the field’s error over GraphQL', async () => {
+      for (const locale of ['deutsch', 'de-DE;q=0.9', '12', '', 'de--DE', '%00']) {
+        for (const path of [`/v1/packages/PKG-A?locale=${locale}`, `/v1/packages?locale=${locale}`, `/v1/packages/NOPE?locale=${locale}`]) {
+          const answer = await call(acme.apiKey, 'GET', path);
+          expect({ path, status: answer.status, code: answer.body.error?.code, traceId: typeof answer.body.traceId }).toEqual({
+            path,
+            status: 400,
+            code: locale === '%00' ? 'invalid_characters' : 'locale_invalid',
+            traceId: 'string',
+          });
+        }
+      }
+      expect(await call(acme.apiKey, 'GET', '/v1/packages/PKG-A?locale=de&locale=fr')).toMatchObject({ status: 400, body: { error: { code: 'locale_invalid' } } });
+      const refused = await graphql(acme.apiKey, `{ package(trackingId: "PKG-A") { trackingId trackingUrl(locale: "deutsch") } }`);
+      expect(refused.errors).toEqual([expect.objectContaining({ path: ['package', 'trackingUrl'], extensions: { code: 'locale_invalid', status: 400 } })]);
+      expect(refused.data.package).toEqual({ trackingId: 'PKG-A', trackingUrl: null });
+      // Another tenant's package is not found in any locale.
+      expect(await call(globex.apiKey, 'GET', '/v1/packages/PKG-A?locale=de-DE')).toMatchObject({ status: 404, body: { error: { code: 'package_not_found' } } });
+      expect((await graphql(globex.apiKey, `{ package(trackingId: "PKG-A") { trackingUrl(locale: "de-DE") } }`)).data.package).toBeNull();
+    });
   });
 
   it('writes each update that wins in turn, even several of one package in one batch (the change-sink pushes every row change)', async () => {

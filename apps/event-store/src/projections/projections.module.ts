@@ -7,6 +7,7 @@ import { GetPackageResolver } from './package-status/get-package/get-package.res
 import { ListPackagesController } from './package-status/list-packages/list-packages.controller.js';
 import { ListPackagesHandler } from './package-status/list-packages/list-packages.handler.js';
 import { ListPackagesResolver } from './package-status/list-packages/list-packages.resolver.js';
+import { TrackingUrlResolver } from './package-status/tracking-url/tracking-url.resolver.js';
 import { ProjectionCheckpoints } from './projection-checkpoints.js';
 import { ProjectionDaemon, ProjectOnAppend } from './projection-daemon.js';
 import { ProjectionMetrics } from './projection-metrics.js';
@@ -28,6 +29,7 @@ import { RebuildProjectionHandler } from './rebuild-projection/rebuild-projectio
     ListPackagesResolver,
     GetPackageHandler,
     GetPackageResolver,
+    TrackingUrlResolver,
     ProjectionRegistry,
     ProjectionCheckpoints,
     ProjectionRebuilds,

@@ -1,7 +1,14 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import { PACKAGE_STATUSES, trackingUrl } from '@tributary/domain';
+import { PACKAGE_STATUSES, parseTrackingLocale, trackingUrl, TributaryError, type TrackingUrlLocale } from '@tributary/domain';
 import type { PackageStatusEntity } from './package-status.entity.js';
+
+export const TRACKING_URL_DESCRIPTION =
+  "The parcel's page on its carrier's site (DHL, UPS, FedEx, DPD, EasyPost) in the locale asked for (default English, Germany); null for another carrier";
+
+/** The `locale` a package view's tracking URL is localized for (REST query parameter, GraphQL argument). */
+export const LOCALE_DESCRIPTION =
+  'A language tag for the tracking URL: de-DE, en_US, fr (region DE when none); a language or region the templates cannot say falls back to en / DE; anything else is 400 locale_invalid';
 
 @ObjectType('PackageStatus', { description: "A package's latest known state (the package_status projection)" })
 export class PackageView {
@@ -23,25 +30,29 @@ export class PackageView {
   @ApiProperty({ format: 'uuid' })
   @Field(() => ID, { description: 'The event this state comes from' })
   eventId: string;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    format: 'uri',
-    description: "The parcel's page on its carrier's site (DHL, UPS, FedEx, DPD, EasyPost; English, Germany); null for another carrier",
-  })
-  @Field(() => String, {
-    nullable: true,
-    description: "The parcel's page on its carrier's site (DHL, UPS, FedEx, DPD, EasyPost; English, Germany); null for another carrier",
-  })
+  /** Over GraphQL a field with a `locale` argument (tracking-url/tracking-url.resolver.ts). */
+  @ApiProperty({ type: String, nullable: true, format: 'uri', description: TRACKING_URL_DESCRIPTION })
   trackingUrl: string | null;
 }
 
-export const toPackageView = (row: PackageStatusEntity): PackageView => ({
+/**
+ * The locale a client asked for (`?locale=` over REST, `trackingUrl(locale:)` over GraphQL): none → the
+ * default (English, Germany); not a language tag → 400 `locale_invalid`; what the templates cannot say
+ * falls back (parseTrackingLocale).
+ */
+export function requestedLocale(raw: unknown): TrackingUrlLocale {
+  if (raw === undefined || raw === null) return {};
+  const locale = parseTrackingLocale(raw);
+  if (!locale) throw new TributaryError('invalid', 'locale_invalid', 'locale must be a language tag: a language with an optional region (de, de-DE, en_US)');
+  return locale;
+}
+
+export const toPackageView = (row: PackageStatusEntity, locale: TrackingUrlLocale = {}): PackageView => ({
   trackingId: row.trackingId,
   status: row.status,
   carrier: row.carrier,
   carrierStatus: row.carrierStatus,
   updatedAt: row.updatedAt.toISOString(),
   eventId: row.lastEventId,
-  trackingUrl: trackingUrl(row.carrier, row.trackingId) ?? null,
+  trackingUrl: trackingUrl(row.carrier, row.trackingId, locale) ?? null,
 });

@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { validationPipe } from '@tributary/edge';
 import { ApiKeyGuard, Caller, type Principal } from '@tributary/tenancy';
-import { toPackageView } from '../package.dto.js';
+import { requestedLocale, toPackageView } from '../package.dto.js';
 import { ListPackagesParams, PackageListView } from './list-packages.dto.js';
 import { ListPackages } from './list-packages.query.js';
 
@@ -18,11 +18,13 @@ export class ListPackagesController {
   @Get()
   @ApiOperation({ operationId: 'QueryPackagesController_list', summary: "The tenant's packages with their latest state, a page at a time" })
   @ApiResponse({ status: 200, type: PackageListView })
-  @ApiResponse({ status: 400, description: 'validation_failed' })
+  @ApiResponse({ status: 400, description: 'validation_failed, locale_invalid' })
   @ApiResponse({ status: 401, description: 'unauthenticated' })
   @ApiResponse({ status: 403, description: 'tenant_required' })
   async list(@Caller() caller: Principal, @Query() params: ListPackagesParams): Promise<PackageListView> {
-    const { packages, next } = await this.queryBus.execute(new ListPackages(caller, params));
-    return { packages: packages.map(toPackageView), next };
+    const { locale, ...page } = params;
+    const localized = requestedLocale(locale);
+    const { packages, next } = await this.queryBus.execute(new ListPackages(caller, page));
+    return { packages: packages.map((row) => toPackageView(row, localized)), next };
   }
 }

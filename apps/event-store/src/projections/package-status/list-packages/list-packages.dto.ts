@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { PACKAGE_STATUSES } from '@tributary/domain';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageParams } from '../../../log/page-params.js';
-import { PackageView } from '../package.dto.js';
+import { LOCALE_DESCRIPTION, PackageView } from '../package.dto.js';
 
 @ObjectType('PackageStatusList', { description: "A page of the tenant's packages in tracking-id order" })
 export class PackageListView {
@@ -26,4 +26,9 @@ export class ListPackagesParams extends PageParams {
   @IsString()
   @MaxLength(128)
   after?: string;
+
+  /** Checked by the controller (`requestedLocale`), so that a bad one is `locale_invalid`. */
+  @ApiProperty({ required: false, type: String, example: 'de-DE', description: LOCALE_DESCRIPTION })
+  @IsOptional()
+  locale?: unknown;
 }

@@ -18,6 +18,6 @@ export class ListPackagesResolver {
     @Args('first', { type: () => Int, defaultValue: 100, description: 'Page size, 1 to 1000' }) first?: number,
   ): Promise<PackageListView> {
     const { packages, next } = await this.queryBus.execute(new ListPackages(caller, { status, after, limit: first }));
-    return { packages: packages.map(toPackageView), next };
+    return { packages: packages.map((row) => toPackageView(row)), next };
   }
 }
