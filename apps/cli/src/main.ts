@@ -15,6 +15,7 @@ import { dlqCommand } from './commands/dlq.command.js';
 import { actionsCommand } from './commands/actions.command.js';
 import { ingestCommand } from './commands/ingest.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
+import { settleCommand } from './commands/settle.command.js';
 import { EventStoreClient } from './event-store-client.js';
 import { GatewayClient } from './gateway-client.js';
 import { WorkerClient } from './worker-client.js';
@@ -28,6 +29,7 @@ const groups: readonly CommandGroup[] = [
   apikeyCommand,
   adminKeyCommand,
   dlqCommand,
+  settleCommand,
   actionsCommand,
   projectionsCommand,
   ingestCommand,
@@ -128,7 +130,7 @@ function usage(shown: readonly CommandGroup[]): string {
     '',
     'Environment:',
     '  TRIBUTARY_URL              the gateway (default http://localhost:3000)',
-    '  TRIBUTARY_WORKER_URL       the integration worker, for `dlq`, `actions` and `ingest list --app worker` (default http://localhost:3003)',
+    '  TRIBUTARY_WORKER_URL       the integration worker, for `dlq`, `settle`, `actions` and `ingest list --app worker` (default http://localhost:3003)',
     '  TRIBUTARY_EVENT_STORE_URL  the event store, for `projections` (default http://localhost:3001)',
     '  TRIBUTARY_ADMIN_KEY        the platform admin key (default: the contents of ./.tributary/admin-key)',
     "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret, apikey, ingest and actions data commands",
