@@ -25,7 +25,7 @@ import { workerMigrations } from '../database/worker.migrations.js';
 import { DeadLettersModule } from '../dead-letters/dead-letters.module.js';
 import { DeploymentsModule } from '../deployments/deployments.module.js';
 import { IngestModule } from '../ingest/ingest.module.js';
-import { defineIntegration, route, type QueueBinding } from '../sdk/integration.js';
+import { defineIntegration, route } from '../sdk/integration.js';
 import type { HandlerContext, IntegrationHandler } from '../sdk/integration-handler.js';
 import { connectIntegrationConsumers } from './integration-consumers.js';
 import { IntegrationsModule } from './integrations.module.js';
@@ -47,18 +47,20 @@ class QueueProbe implements IntegrationHandler<CarrierUpdateReceived> {
   }
 }
 
-const queued = (method: string, queue: QueueBinding, retry?: { maxAttempts: number }) => route({ method, topic: TOPIC, handler: QueueProbe, queue, retry });
-
 /** Every kind of binding, two fanout queues, and a route of the main group, all on one topic. */
 const queues = defineIntegration({
   name: 'queue-probe',
   description: 'Records which queue ran which message',
   routes: [
-    queued('billing', { name: 'billing-eu', exchange: 'direct', routingKeys: ['eu', 'eu.*'] }),
-    queued('audit-a', { name: 'audit-a', exchange: 'fanout' }, { maxAttempts: 2 }),
-    queued('audit-b', { name: 'audit-b', exchange: 'fanout' }),
-    queued('gold-eu', { name: 'gold-eu', exchange: 'header', match: 'all', headers: { region: 'eu', tier: 'gold' } }),
-    queued('gold-or-eu', { name: 'gold-or-eu', exchange: 'header', match: 'any', headers: { region: 'eu', tier: 'gold' } }),
+    // Updates routed with key eu or eu.<one word> (e.g. eu.de), else by subject: group queue-test.q.billing-eu.
+    route({ method: 'billing', topic: TOPIC, handler: QueueProbe, queue: { name: 'billing-eu', exchange: 'direct', routingKeys: ['eu', 'eu.*'] } }),
+    // Every update, in each fanout queue once; audit-a with its own retry policy.
+    route({ method: 'audit-a', topic: TOPIC, handler: QueueProbe, retry: { maxAttempts: 2 }, queue: { name: 'audit-a', exchange: 'fanout' } }),
+    route({ method: 'audit-b', topic: TOPIC, handler: QueueProbe, queue: { name: 'audit-b', exchange: 'fanout' } }),
+    // Updates whose headers have region eu and tier gold (all), or either of them (any).
+    route({ method: 'gold-eu', topic: TOPIC, handler: QueueProbe, queue: { name: 'gold-eu', exchange: 'header', match: 'all', headers: { region: 'eu', tier: 'gold' } } }),
+    route({ method: 'gold-or-eu', topic: TOPIC, handler: QueueProbe, queue: { name: 'gold-or-eu', exchange: 'header', match: 'any', headers: { region: 'eu', tier: 'gold' } } }),
+    // No queue: the worker's main group, as every route without one.
     route({ method: 'main', topic: TOPIC, handler: QueueProbe }),
   ],
 });
