@@ -132,7 +132,7 @@ export const REST: Record<string, RestRule> = {
 /** Query parameters that name another record: a foreign one must filter like an unknown one. */
 export const ID_QUERY: Record<string, Kind> = { appId: 'app', actionId: 'action', project: 'project', prefix: 'stream' };
 /** Query parameters that do not (`after` is a cursor: another tenant's is tried too). */
-export const PLAIN_QUERY = new Set(['limit', 'after', 'from', 'to', 'type', 'status', 'direction', 'group', 'topic', 'state', 'maxAge', 'inStock', 'currency', 'extId', 'since']);
+export const PLAIN_QUERY = new Set(['limit', 'after', 'from', 'to', 'type', 'status', 'direction', 'group', 'topic', 'state', 'maxAge', 'inStock', 'currency', 'extId', 'since', 'locale']);
 
 export interface GraphqlRule {
   readonly arg?: readonly [string, Kind];
