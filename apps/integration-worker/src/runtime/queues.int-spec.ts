@@ -57,6 +57,24 @@ class Holder implements IntegrationHandler<CarrierUpdateReceived> {
   }
 }
 
+/** What the settler's `settle` answered, by tracking id (its outcome, or the error code). */
+const settledBy = new Map<string, string[]>();
+
+/** Settles the holder's message of the same tracking id from another handler (a state change is its callback). */
+@Injectable()
+class Settler implements IntegrationHandler<PackageStateChanged> {
+  async handle(change: PackageStateChanged, context: HandlerContext): Promise<HandlerResult<never>> {
+    const token = tokens.get(change.trackingId)?.[0] ?? `stl_${'0'.repeat(43)}`;
+    const output = { trackingId: change.trackingId, carrier: change.carrier, occurredAt: change.occurredAt, status: change.to, carrierStatus: change.carrierStatus };
+    const answer = await context.settle(token, { outcome: 'ack', output }).then(
+      (state) => `${state.state}${state.repeated ? ' (repeated)' : ''}`,
+      (error: { code?: string }) => error.code ?? 'error',
+    );
+    settledBy.set(change.trackingId, [...(settledBy.get(change.trackingId) ?? []), answer]);
+    return undefined;
+  }
+}
+
 const FAST = { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 100 };
 
 const asker = defineIntegration({
@@ -69,6 +87,12 @@ const answerer = defineIntegration({
   name: 'answerer',
   description: 'Answers stock pulls on their reply topic',
   routes: [route({ method: 'answer', topic: Topics.stockPullRequested, handler: Answerer, retry: { maxAttempts: 100, baseDelayMs: 100, maxDelayMs: 200 } })],
+});
+
+const settler = defineIntegration({
+  name: 'settler',
+  description: "Acks the holder's message of a package when its state changes",
+  routes: [route({ method: 'settle', topic: Topics.packageStateChanged, handler: Settler })],
 });
 
 const holder = defineIntegration({
@@ -208,6 +232,24 @@ describe('integration worker: request/reply between integrations', () => {
     expect(runs.at(-1)!.attempt).toBeGreaterThan(1);
   });
 
+  it('an answer that does not fit the reply topic, or a reply-to naming no topic, is dead-lettered (reply_invalid, reply_topic_unknown), nothing published', async () => {
+    const misfit = await publish(Topics.stockPullRequested, { skus: ['SKU-MISFIT'] }, tenantId, { replyTo: Topics.packageUpdated.name });
+    const nowhere = await publish(Topics.stockPullRequested, { skus: ['SKU-NOWHERE'] }, tenantId, { replyTo: 'no.such.topic' });
+    const letters = await eventually(
+      () =>
+        worker!.dataSource.query<{ message_id: string; error_code: string }[]>(
+          `SELECT message_id, error_code FROM messaging.dead_letters WHERE message_id = ANY($1::text[]) ORDER BY error_code`,
+          [[misfit.id, nowhere.id]],
+        ),
+      (rows) => rows.length === 2,
+    );
+    expect(letters).toEqual([
+      { message_id: misfit.id, error_code: 'reply_invalid' },
+      { message_id: nowhere.id, error_code: 'reply_topic_unknown' },
+    ]);
+    expect(await count(worker!.dataSource, `SELECT count(*) AS n FROM messaging.messages WHERE envelope->>'inreplyto' = ANY($1::text[])`, [[misfit.id, nowhere.id]])).toBe(0);
+  });
+
   it('a request delivered three times is answered once', async () => {
     // A request published by hand, then appended twice more in the same transaction: one answer.
     const request = await worker!.dataSource.transaction(async (m) => {
@@ -260,7 +302,7 @@ describe('integration worker: messages settled later (ack / nack / reject with a
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    worker = await startQueuesWorker(db, testSecrets(), [holder]);
+    worker = await startQueuesWorker(db, testSecrets(), [holder, settler]);
     const issue = async (name: string) => {
       const created = await worker.dataSource.transaction((m) => worker.app.get(Tenants).create(m, name));
       return { id: created.id, apiKey: created.apiKey };
@@ -350,6 +392,46 @@ describe('integration worker: messages settled later (ack / nack / reject with a
     deadlines.delete('LAPSE-1');
     expect((await settle(again, { outcome: 'ack', output: output('LAPSE-1') })).status).toBe(200);
     expect(await published('LAPSE-1')).toBe(1);
+  });
+
+  it("another handler settles with context.settle: the output once, a repeat answered as such, another tenant's token unknown", async () => {
+    const message = await publish('BY-HANDLER');
+    await tokenOf('BY-HANDLER');
+    const change = (tenantId: string) =>
+      worker.dataSource.transaction((m) =>
+        worker.app.get(MessagePublisher).publish(
+          m,
+          Topics.packageStateChanged,
+          { trackingId: 'BY-HANDLER', carrier: 'DHL', occurredAt: '2026-12-07T09:00:00Z', to: 'delivered', version: 1, carrierStatus: 'Delivered' },
+          { tenantId },
+        ),
+      );
+    await change(other.id);
+    await change(tenant.id);
+    await change(tenant.id);
+    const answers = await eventually(async () => settledBy.get('BY-HANDLER') ?? [], (list) => list.length === 3);
+    // The other tenant's message has its own key (its tenant's): only this tenant's two are in order.
+    expect(answers.filter((a) => a !== 'settlement_not_found')).toEqual(['acked', 'acked (repeated)']);
+    expect(answers.filter((a) => a === 'settlement_not_found')).toHaveLength(1);
+    expect(await published('BY-HANDLER')).toBe(1);
+    expect(await runsOf(message)).toEqual([{ state: 'ok', attempt: 1, error_code: null }]);
+  });
+
+  it('a deadline that lapses on the last attempt dead-letters the message as settlement_lapsed', async () => {
+    deadlines.set('LAPSE-LAST', 200);
+    const message = await publish('LAPSE-LAST');
+    const [letter] = await eventually(
+      () => worker.dataSource.query<{ error_code: string; attempts: number }[]>(`SELECT error_code, attempts FROM messaging.dead_letters WHERE message_id = $1`, [message.id]),
+      (rows) => rows.length === 1,
+      { timeoutMs: 15_000 },
+    );
+    expect(letter.error_code).toBe('settlement_lapsed');
+    expect(tokens.get('LAPSE-LAST')).toHaveLength(FAST.maxAttempts);
+    expect((await runsOf(message)).map((r) => [r.state, r.attempt, r.error_code])).toEqual([
+      ['fail', 1, 'settlement_lapsed'],
+      ['fail', 2, 'settlement_lapsed'],
+      ['fail', 3, 'settlement_lapsed'],
+    ]);
   });
 
   it("the key's later messages wait until the held one is settled, while other keys flow", async () => {
