@@ -7,8 +7,10 @@ import {
   createTestDatabase,
   eventually,
   sendStandardWebhook,
+  startFakeUpstream,
   subscribe,
   testEnvironment,
+  type FakeUpstream,
   type SocketClient,
   type Subscription,
   type TestDatabase,
@@ -35,7 +37,19 @@ import {
   type WriteCase,
 } from '../support/isolation/interfaces.js';
 import { foreignIn, foreignTenantFields } from '../support/isolation/leaks.js';
-import { call, drawWorld, mailsOf, STATUS_AFTER_STEP, tenantSteps, type Answer, type AppName, type Tenant, type World } from '../support/isolation/tenant-world.js';
+import {
+  call,
+  drawWorld,
+  mailsOf,
+  REGISTRY_COMPANY,
+  REGISTRY_ENTRY,
+  STATUS_AFTER_STEP,
+  tenantSteps,
+  type Answer,
+  type AppName,
+  type Tenant,
+  type World,
+} from '../support/isolation/tenant-world.js';
 
 /**
  * Tenant isolation, randomized (issue 16): three or four tenants get every kind of data the platform
@@ -84,6 +98,7 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
   let cliDir: string;
   let database: TestDatabase;
   let platform: RunningPlatform;
+  let registry: FakeUpstream;
   let world: World;
   /** Per tenant: graphql-ws and socket.io clients opened before the tenants' changes were written. */
   const live = new Map<Tenant, { all: Subscription<PackageUpdate>; one: Subscription<PackageUpdate>; oneId: string; changes: Subscription<Change>; socket: SocketClient }>();
@@ -118,8 +133,10 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
         LOG_LEVEL: 'silent',
       }),
     );
+    registry = await startFakeUpstream();
+    registry.serve(`/ekonomicke-subjekty/${REGISTRY_COMPANY}`, REGISTRY_ENTRY);
     world = drawWorld(draw);
-    const steps = tenants().map((t) => tenantSteps(platform, draw, t));
+    const steps = tenants().map((t) => tenantSteps(platform, draw, t, registry.url));
     for (const step of draw.interleave(steps.map((s) => s.setup))) await step();
 
     // Subscribed before the tenants' changes are written: each must see every change of its tenant and no other.
@@ -161,6 +178,7 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
   afterAll(async () => {
     for (const close of closers) await close();
     await platform?.stop();
+    await registry?.close();
     await database?.drop();
     for (const dir of [home, cliDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -201,6 +219,13 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
       t.settled.deadLetters.push(...(await owner('worker', '/v1/dead-letters?limit=500')).body.items.map((l: { id: string }) => l.id));
       t.settled.mails.push(...(await owner('worker', '/v1/tracking/mailbox')).body.items.map((m: { messageId: string }) => m.messageId));
       t.settled.ingest.push(...(await owner('gateway', '/v1/ingest?limit=100')).body.data.map((e: { id: string }) => e.id));
+      // The worker's ingest log is written within a second of each fetch.
+      const answers = await eventually(
+        async (): Promise<Array<{ id: string }>> => (await owner('worker', '/v1/ingest?limit=100')).body?.data ?? [],
+        (data) => data.length === t.dataFetches,
+        options,
+      );
+      t.settled.actionAnswers.push(...answers.map((e) => e.id));
     }
   }
 
@@ -588,18 +613,19 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
         }
         if (rule.option) {
           const [option, kind] = rule.option;
-          const unknown = await cli(viewer, [...argv, `--${option}`, KINDS[kind].fresh()]);
+          const withId = (id: string) => (rule.positional ? [...argv, id] : [...argv, `--${option}`, id]);
+          const unknown = await cli(viewer, withId(KINDS[kind].fresh()));
           if (unknown.exitCode === 0) violations.push({ where: `${as} (unknown id)`, problem: unknown.stdout });
           for (const id of sample(KINDS[kind].own(viewer), 2)) {
-            const result = await cli(viewer, [...argv, `--${option}`, id]);
+            const result = await cli(viewer, withId(id));
             if (result.exitCode !== 0) violations.push({ where: `${as} (own ${id})`, problem: result.stderr });
             violations.push(...leaksOf(viewer, `${as} (own ${id})`, text(result)));
           }
           for (const owner of others(viewer)) {
             for (const id of sample(foreignIds(kind, viewer, owner), 3)) {
-              const result = await cli(viewer, [...argv, `--${option}`, id]);
+              const result = await cli(viewer, withId(id));
               probes.count(command);
-              const whose = `${as} --${option} ${owner.name}'s ${id}`;
+              const whose = `${as} ${rule.positional ? `<${option}>` : `--${option}`} ${owner.name}'s ${id}`;
               if (codeOf(result) !== codeOf(unknown)) violations.push({ where: whose, problem: `${codeOf(result)}, an unknown id ${codeOf(unknown)}` });
               violations.push(...leaksOf(viewer, whose, text(result), [id]));
             }

@@ -28,7 +28,9 @@ export type Kind =
   | 'run'
   | 'mail'
   | 'webhookSecret'
-  | 'ingestEntry';
+  | 'ingestEntry'
+  | 'dataAction'
+  | 'actionAnswer';
 
 export interface KindOfId {
   /** The tenant's own ids of the kind. */
@@ -63,6 +65,9 @@ export function kindsOfIds(draw: Draw): Record<Kind, KindOfId> {
     /** `<webhook id>/<secret id>`: a secret is addressed through its webhook. */
     /** The ingest log's entries (the world's webhook deliveries, answered and logged). */
     ingestEntry: { own: (t) => t.settled.ingest, fresh: uuid },
+    /** Data actions (company-registry), and the upstream answers their fetches got (the worker's ingest log). */
+    dataAction: { own: (t) => t.dataActions, fresh: uuid },
+    actionAnswer: { own: (t) => t.settled.actionAnswers, fresh: uuid },
     webhookSecret: { own: (t) => t.secretIds.map((secretId) => `${t.webhooks[0].id}/${secretId}`), fresh: () => `${uuid()}/${uuid()}` },
   };
 }
@@ -122,6 +127,7 @@ export const REST: Record<string, RestRule> = {
   'worker /v1/actions': { list: 'action' },
   'worker /v1/actions/{id}/data': { param: ['id', 'action'], ownStatus: 400 },
   'worker /v1/runs': { list: 'run' },
+  'worker /v1/ingest': { list: 'actionAnswer' },
   'worker /v1/runs/{id}': { param: ['id', 'run'] },
   'worker /v1/schedules': { list: 'schedule' },
   'worker /v1/dead-letters': { list: 'deadLetter' },
@@ -245,7 +251,7 @@ export const WRITES: Record<string, WriteRule> = {
 export const GRAPHQL_PLAIN_ARGS = new Set(['first', 'limit', 'after', 'status', 'types', 'from', 'to']);
 
 /** The CLI's read commands and the option naming a record; every other command must be listed as a write. */
-export const CLI_READS: Record<string, { option?: readonly [string, Kind]; admin?: true; list?: Kind; filters?: Record<string, Kind> }> = {
+export const CLI_READS: Record<string, { option?: readonly [string, Kind]; positional?: true; admin?: true; list?: Kind; filters?: Record<string, Kind> }> = {
   'tenant list': { admin: true },
   'tenant show': { list: 'tenant', filters: { tenant: 'tenant' } },
   'app list': { list: 'app' },
@@ -259,10 +265,12 @@ export const CLI_READS: Record<string, { option?: readonly [string, Kind]; admin
   'dlq list': { list: 'deadLetter' },
   'dlq show': { option: ['id', 'deadLetter'] },
   'actions runs': { list: 'run', filters: { id: 'action' } },
+  'actions data': { option: ['actionId', 'dataAction'], positional: true },
+  'ingest list': { list: 'ingestEntry' },
   'projections list': { admin: true },
   'projections status': { admin: true },
 };
-export const CLI_WRITES = new Set(['create', 'update', 'rotate', 'expire', 'revoke', 'redrive', 'discard', 'run', 'rebuild', 'send', 'generate', 'subscription']);
+export const CLI_WRITES = new Set(['create', 'update', 'rotate', 'expire', 'revoke', 'redrive', 'discard', 'run', 'rebuild', 'send', 'generate', 'subscription', 'push']);
 
 /** How often each route was probed with another tenant's ids or checked for own rows: none would make its check vacuous. */
 export class Probes {

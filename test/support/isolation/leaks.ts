@@ -20,6 +20,7 @@ export function identifiersOf(world: World, tenant: Tenant): string[] {
     ...tenant.secretIds,
     ...tenant.deployments,
     ...tenant.actions,
+    ...tenant.dataActions,
     ...tenant.schedules,
     ...tenant.manualRuns,
     ...[...tenant.builds].filter(([b]) => !sharedBuilds.has(b)).flat(),
@@ -29,6 +30,7 @@ export function identifiersOf(world: World, tenant: Tenant): string[] {
     ...tenant.settled.runs,
     ...tenant.settled.mails,
     ...tenant.settled.ingest,
+    ...tenant.settled.actionAnswers,
   ].map((s) => s.toLowerCase());
 }
 

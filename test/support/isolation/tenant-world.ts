@@ -53,6 +53,10 @@ export interface Tenant {
   readonly secretIds: string[];
   readonly deployments: string[];
   readonly actions: string[];
+  /** Data actions (company-registry, against the suite's local registry): their upstream answers fill the worker's ingest log. */
+  readonly dataActions: string[];
+  /** How many times the data action was fetched (each an upstream answer in the worker's ingest log). */
+  dataFetches: number;
   readonly schedules: string[];
   /** Runs started by hand (the others are found by listing). */
   readonly manualRuns: string[];
@@ -68,7 +72,7 @@ export interface Tenant {
   /** SKUs of its product feed (catalog.product.upserted appended through the event store). */
   readonly products: string[];
   /** Filled once the pipeline settled, from the tenant's own lists (cross-checked against the others'). */
-  readonly settled: { events: string[]; runs: string[]; deadLetters: string[]; mails: string[]; ingest: string[] };
+  readonly settled: { events: string[]; runs: string[]; deadLetters: string[]; mails: string[]; ingest: string[]; actionAnswers: string[] };
 }
 
 /** What the tenants share: natural keys (tracking ids, stream ids, build and project ids) that several of them use. */
@@ -113,6 +117,8 @@ export function drawWorld(draw: Draw): World {
     secretIds: [],
     deployments: [],
     actions: [],
+    dataActions: [],
+    dataFetches: 0,
     schedules: [],
     manualRuns: [],
     packages: new Map([[`PKG-${tag}-WARM-${marker.toUpperCase()}`, 1]]),
@@ -121,7 +127,7 @@ export function drawWorld(draw: Draw): World {
     streams: new Map(),
     builds: new Map(),
     products: [],
-    settled: { events: [], runs: [], deadLetters: [], mails: [], ingest: [] },
+    settled: { events: [], runs: [], deadLetters: [], mails: [], ingest: [], actionAnswers: [] },
   }));
   for (const tenant of tenants) {
     // Shared keys, and one of its own (a foreign tenant asking for it must get what an unknown one gets).
@@ -155,12 +161,16 @@ function ok(what: string, answer: Answer): Answer {
   throw new Error(`${what}: ${answer.status} ${answer.text}`);
 }
 
+/** The company every tenant's data action asks the suite's local registry for (ARES-style `ekonomicke-subjekty/{ico}`). */
+export const REGISTRY_COMPANY = '27074358';
+export const REGISTRY_ENTRY = { ico: REGISTRY_COMPANY, obchodniJmeno: 'Isolation Registry, a.s.', dic: `CZ${REGISTRY_COMPANY}` };
+
 /**
  * The steps that give one tenant every kind of data the platform holds per tenant, in the order
  * they depend on each other. `setup` needs nothing to be listening; `traffic` feeds the pipeline
  * (webhooks, appends, runs) and is what the change-sink subscribers must see.
  */
-export function tenantSteps(platform: RunningPlatform, draw: Draw, tenant: Tenant): { setup: Step[]; warmUp: Step; traffic: Step[] } {
+export function tenantSteps(platform: RunningPlatform, draw: Draw, tenant: Tenant, registryUrl: string): { setup: Step[]; warmUp: Step; traffic: Step[] } {
   const admin = (method: string, path: string, body?: unknown) => call(platform, 'gateway', method, path, platform.adminKey, body);
   const owner = (app: AppName, method: string, path: string, body?: unknown) => call(platform, app, method, path, tenant.keys[0], body);
   const m = tenant.marker;
@@ -234,6 +244,14 @@ export function tenantSteps(platform: RunningPlatform, draw: Draw, tenant: Tenan
       ok('set template', await owner('worker', 'PUT', '/v1/tracking/templates/in_transit/en', { subject: `On its way ${m}`, text: `Parcel {{trackingId}} ${m}` }));
       ok('opt out', await owner('worker', 'POST', '/v1/tracking/opt-outs', { email: `nobody-${m}@example.com` }));
     },
+    async () => {
+      // A data action on the suite's local registry (the same company for every tenant: its URL, the worker's
+      // ingest log's extId, is a natural key they share).
+      const config = { baseUrl: registryUrl, companyId: REGISTRY_COMPANY, timeoutMs: 2_000 };
+      const deployment = ok('create data deployment', await owner('worker', 'POST', '/v1/deployments', { integration: 'company-registry', name: `registry-${m}`, config, allowPrivateNetwork: true })).body;
+      tenant.deployments.push(deployment.id);
+      tenant.dataActions.push(ok('create data action', await owner('worker', 'POST', `/v1/deployments/${deployment.id}/actions`, { method: 'company-profile' })).body.id);
+    },
   ];
 
   const carrierWebhook = () => tenant.webhooks.find((w) => w.topic === 'tracking.carrier-update.received')!;
@@ -274,6 +292,13 @@ export function tenantSteps(platform: RunningPlatform, draw: Draw, tenant: Tenan
     tenant.products.map((sku) => async () => {
       const data = { sku, name: `Product ${m}`, updatedAt: '2026-11-23T10:00:00.000Z', price: '9.90', currency: 'EUR', stock: tenant.index };
       ok('append product', await owner('eventStore', 'POST', `/v1/streams/product-${sku}/events`, { events: [{ type: 'catalog.product.upserted', data }] }));
+    }),
+  );
+  // Each fetch of the data action is an upstream answer in the worker's ingest log.
+  queues.push(
+    Array.from({ length: draw.integer(1, 2) }, () => async () => {
+      ok('fetch data', await owner('worker', 'GET', `/v1/actions/${tenant.dataActions[0]}/data`));
+      tenant.dataFetches++;
     }),
   );
   queues.push(
