@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -254,6 +254,69 @@ describe('the composed API (apps/api-root)', () => {
     const refused = subscribe(ws, 'trb_notakey_0000', 'subscription { packageUpdated { trackingId } }');
     expect(((await refused.failed) as { code?: number }).code).toBe(4403);
     await refused.close();
+  });
+
+  describe('with the schemas read from <APP>_DOCS_URL (the internal ports in containers)', () => {
+    let docs: Server;
+    const sdlRequests: string[] = [];
+    /** The apps whose SDL the stand-in serves (the event store's only once the test says so). */
+    const serving = new Set<string>(['gateway', 'change-sink']);
+    let rootApp: INestApplication;
+    let docsRoot: string;
+
+    beforeAll(async () => {
+      // Stands in for the apps' internal ports: serves each app's /docs-graphql under /<app>/, counting requests.
+      docs = createServer((request, response) => {
+        sdlRequests.push(request.url ?? '');
+        const [, prefix, ...rest] = (request.url ?? '').split('/');
+        const upstream = { gateway: platform.urls.gateway, 'event-store': platform.urls.eventStore, 'change-sink': platform.urls.changeSink }[prefix!];
+        if (!upstream || !serving.has(prefix!)) return void response.writeHead(404).end();
+        fetch(`${upstream}/${rest.join('/')}`).then(
+          async (answer) => void response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' }).end(await answer.text()),
+          () => void response.writeHead(502).end(),
+        );
+      });
+      await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
+      const docsUrl = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
+      rootApp = await createApiRootApp(
+        loadApiRootConfig({
+          PORT: '0',
+          GATEWAY_URL: platform.urls.gateway,
+          EVENT_STORE_URL: platform.urls.eventStore,
+          CHANGE_SINK_URL: platform.urls.changeSink,
+          WORKER_URL: platform.urls.worker,
+          GATEWAY_DOCS_URL: `${docsUrl}/gateway`,
+          EVENT_STORE_DOCS_URL: `${docsUrl}/event-store`,
+          CHANGE_SINK_DOCS_URL: `${docsUrl}/change-sink`,
+          LOG_LEVEL: 'silent',
+        }),
+      );
+      await rootApp.listen(0, '127.0.0.1');
+      docsRoot = `http://127.0.0.1:${((rootApp.getHttpServer() as Server).address() as AddressInfo).port}`;
+    });
+
+    afterAll(async () => {
+      await rootApp?.close();
+      docs?.closeAllConnections();
+      await new Promise((resolve) => docs?.close(resolve));
+    });
+
+    it("reads each app's SDL at <APP>_DOCS_URL/docs-graphql; one it cannot read is 502 app_unreachable naming the route, tried again on the next request, then kept", async () => {
+      const post = () =>
+        fetch(`${docsRoot}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey}` }, body: graphqlBody('{ myTenant { name } }') });
+      const failed = await post();
+      expect(failed.status).toBe(502);
+      const body = (await readJson(failed)) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0]).toMatchObject({ message: "The event-store app's GraphQL schema could not be read: GET /docs-graphql answered 404", extensions: { code: 'app_unreachable' } });
+      expect(sdlRequests.slice().sort()).toEqual(['/change-sink/docs-graphql', '/event-store/docs-graphql', '/gateway/docs-graphql']);
+      serving.add('event-store');
+      const answered = await post();
+      expect(answered.status).toBe(200);
+      expect(await readJson(answered)).toEqual({ data: { myTenant: { name: 'api-root' } } });
+      expect(sdlRequests).toHaveLength(6);
+      await post();
+      expect(sdlRequests).toHaveLength(6);
+    });
   });
 
   describe('with an app down', () => {
