@@ -21,8 +21,8 @@ export class AppConfig {
   PORT: number = 3000;
 
   /**
-   * Set: `/metrics` and the OpenAPI document and UI (`/docs`, `/docs-json`, `/docs-yaml`) are served on
-   * this port only, and `PORT` answers them 404 like any route it does not have — the port a public
+   * Set: `/metrics`, the OpenAPI document and UI (`/docs`, `/docs-json`, `/docs-yaml`) and the GraphQL
+   * SDL (`/docs-graphql`) are served on this port only, and `PORT` answers them 404 like any route it does not have — the port a public
    * ingress never routes. Unset (the default, and `npm start`): everything is served on `PORT`.
    */
   @IsOptional()
