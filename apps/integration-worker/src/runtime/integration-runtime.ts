@@ -276,7 +276,13 @@ export class IntegrationRuntime {
         }
         const result = await work(db);
         const produced = outputsOf(result as HandlerResult<object>);
-        outputs.push(...this.outgoing(context, produced));
+        try {
+          outputs.push(...this.outgoing(context, produced));
+        } catch (error) {
+          // An output its target (or the request's reply topic) refuses is this run's own failure, as its work's would be.
+          context.commitFailure = { error };
+          throw error;
+        }
         ended.push({ id: context.runId, run: context.start, end: this.runEnd(context, result, produced.length) });
         settled.push(result);
       }
