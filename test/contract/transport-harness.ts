@@ -9,6 +9,7 @@ import {
   messagingMigrations,
   MessagingModule,
   OnMessage,
+  OnMessages,
   partitionFor,
   PostgresMessageLog,
   RELAY_GROUP,
@@ -24,8 +25,8 @@ import { Topics, type CarrierUpdateReceived } from '@tributary/topics';
 import { Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
-/** What a test member does with each delivery; `attempt` is 1 on first delivery to that member. */
-export type Handle = (envelope: Envelope<CarrierUpdateReceived>, attempt: number) => Promise<void>;
+/** What a test member does with each delivery; `attempt` is 1 on first delivery to that member; `path` says when it came in a batch. */
+export type Handle = (envelope: Envelope<CarrierUpdateReceived>, attempt: number, path?: 'batch') => Promise<void>;
 
 const HANDLE = Symbol('HANDLE');
 
@@ -39,16 +40,32 @@ class ContractConsumer {
   }
 }
 
+/** The same, with a batch handler too (the batch-first path): it hands each message of a batch to `handle`, attempt 1, as `batch`. */
+@Controller()
+class BatchContractConsumer {
+  constructor(@Inject(HANDLE) private readonly handle: Handle) {}
+
+  @OnMessage(Topics.carrierUpdateReceived)
+  async onUpdate(@Payload() envelope: Envelope<CarrierUpdateReceived>, @Ctx() context: { attempt: number }): Promise<void> {
+    await this.handle(envelope, context.attempt);
+  }
+
+  @OnMessages(Topics.carrierUpdateReceived)
+  async onUpdates(@Payload() envelopes: Array<Envelope<CarrierUpdateReceived>>): Promise<void> {
+    for (const envelope of envelopes) await this.handle(envelope, 1, 'batch');
+  }
+}
+
 @Module({})
 class ContractApp {
-  static forRoot(url: string, transport: TransportOptions, handle: Handle | undefined): DynamicModule {
+  static forRoot(url: string, transport: TransportOptions, handle: Handle | undefined, batches = false): DynamicModule {
     return {
       module: ContractApp,
       imports: [
         DatabaseModule.forRoot({ name: 'contract', url, entities: MESSAGING_ENTITIES, migrations: messagingMigrations }),
         MessagingModule.forRoot({ source: 'contract', signing: CONTRACT_KEYS, transport, partitions: 4 }),
       ],
-      controllers: handle ? [ContractConsumer] : [],
+      controllers: handle ? [batches ? BatchContractConsumer : ContractConsumer] : [],
       providers: [{ provide: HANDLE, useValue: handle }],
     };
   }
@@ -96,9 +113,9 @@ export async function startPublisher(harness: TransportHarness): Promise<INestAp
   return app;
 }
 
-/** A member of `group` running `handle` for each message, consuming once this resolves. */
-export async function startMember(harness: TransportHarness, group: string, handle: Handle, retry?: RetryPolicy): Promise<INestApplication> {
-  const app = await NestFactory.create(ContractApp.forRoot(harness.databaseUrl, harness.transport, handle), { logger: process.env.CONTRACT_LOGS ? ['error', 'warn'] : false });
+/** A member of `group` running `handle` for each message (and for each of a batch, with `batches`), consuming once this resolves. */
+export async function startMember(harness: TransportHarness, group: string, handle: Handle, retry?: RetryPolicy, batches = false): Promise<INestApplication> {
+  const app = await NestFactory.create(ContractApp.forRoot(harness.databaseUrl, harness.transport, handle, batches), { logger: process.env.CONTRACT_LOGS ? ['error', 'warn'] : false });
   app.useGlobalFilters(new CodedErrorFilter());
   connectConsumer(app, { group, retry: retry ?? { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, pollIntervalMs: 50, ...harness.tuning });
   await app.init();

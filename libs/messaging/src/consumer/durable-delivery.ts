@@ -239,17 +239,19 @@ export class DurableDelivery {
       const [{ topic, partition }] = messages;
       await this.prepare(topic, partition);
       const blocked = this.partitions.get(slotOf(topic, partition))!.keys;
-      const { parked, held, expired, runnable } = sortOut(messages, blocked);
+      const { parked, held, expired, runnable, later } = sortOut(messages, blocked);
       // A held message becomes its key's head before the key's later messages park behind it.
       for (const { message, holdMs } of held) await this.deferred.defer(message, { attempts: 0, dueInMs: holdMs });
       held.forEach(({ message }) => blocked.add(message.key));
       if (parked.length > 0) await this.deferred.park(parked);
       for (const message of expired) await this.expire(message);
       [...parked, ...held.map((h) => h.message), ...expired].forEach((m) => done.add(m));
-      if (runnable.length === 0) return messages.length;
-      const batch = await this.tryBatch(runBatch, byPriority(runnable));
-      if (batch.handled) return messages.length;
-      tried = batch.failed;
+      if (runnable.length > 0) {
+        const batch = await this.tryBatch(runBatch, byPriority(runnable));
+        if (batch.handled) runnable.forEach((m) => done.add(m));
+        else tried = batch.failed;
+      }
+      if (later.length === 0 && runnable.every((m) => done.has(m))) return messages.length;
     }
     // Higher priority first among the keys' heads; a message done out of log order counts once
     // every message before it is done (what is reported is the prefix the caller commits).
@@ -445,28 +447,46 @@ function gateOf(message: InboundMessage, now = Date.now()): 'run' | 'expired' | 
   return 'run';
 }
 
-/** A batch's messages: parked behind their keys, held until their not-before time (and their keys' later ones parked), expired, or to run now. */
+/**
+ * A batch's messages: parked behind their keys, held until their not-before time (and their keys'
+ * later ones parked), expired, to run now in the batch, or — a message not yet due behind an earlier
+ * one of its key in the batch, and the key's messages after it — `later`, one by one once the batch
+ * is done (holding it now would let it pass its key's earlier message should the batch fail).
+ */
 function sortOut(messages: readonly InboundMessage[], blocked: ReadonlySet<string>) {
   const parked: InboundMessage[] = [];
   const held: Array<{ message: InboundMessage; holdMs: number }> = [];
   const expired: InboundMessage[] = [];
   const runnable: InboundMessage[] = [];
+  const later: InboundMessage[] = [];
   const holding = new Set<string>();
+  const running = new Set<string>();
+  const waiting = new Set<string>();
   const now = Date.now();
   for (const message of messages) {
     if (blocked.has(message.key) || holding.has(message.key)) {
       parked.push(message);
       continue;
     }
+    if (waiting.has(message.key)) {
+      later.push(message);
+      continue;
+    }
     const gate = gateOf(message, now);
-    if (gate === 'run') runnable.push(message);
-    else if (gate === 'expired') expired.push(message);
-    else {
+    if (gate === 'run') {
+      runnable.push(message);
+      running.add(message.key);
+    } else if (gate === 'expired') {
+      expired.push(message);
+    } else if (running.has(message.key)) {
+      later.push(message);
+      waiting.add(message.key);
+    } else {
       held.push({ message, holdMs: gate.holdMs });
       holding.add(message.key);
     }
   }
-  return { parked, held, expired, runnable };
+  return { parked, held, expired, runnable, later };
 }
 
 /**
