@@ -30,7 +30,8 @@ export type Kind =
   | 'webhookSecret'
   | 'ingestEntry'
   | 'dataAction'
-  | 'actionAnswer';
+  | 'actionAnswer'
+  | 'settlement';
 
 export interface KindOfId {
   /** The tenant's own ids of the kind. */
@@ -68,6 +69,11 @@ export function kindsOfIds(draw: Draw): Record<Kind, KindOfId> {
     /** Data actions (company-registry), and the upstream answers their fetches got (the worker's ingest log). */
     dataAction: { own: (t) => t.dataActions, fresh: uuid },
     actionAnswer: { own: (t) => t.settled.actionAnswers, fresh: uuid },
+    /**
+     * Settlement tokens (`settleLater`): no integration of the world leaves a message unsettled, so no tenant owns one
+     * here — another tenant's token is refused as unknown in apps/integration-worker/src/runtime/queues.int-spec.ts.
+     */
+    settlement: { own: () => [], fresh: () => `stl_${uuid().replace(/-/g, '')}${'x'.repeat(11)}` },
     webhookSecret: { own: (t) => t.secretIds.map((secretId) => `${t.webhooks[0].id}/${secretId}`), fresh: () => `${uuid()}/${uuid()}` },
   };
 }
@@ -192,6 +198,11 @@ export interface WriteRule {
   readonly creates?: true;
   /** Requests naming a record of a kind (in the path or the body): another tenant's must be refused as one that exists nowhere. */
   readonly cases?: ReadonlyArray<readonly [Kind, (id: string, viewer: Tenant) => WriteCase]>;
+  /**
+   * No tenant of the world owns a record of the kind (its unknown one is still checked here); the test that
+   * refuses another tenant's is this file.
+   */
+  readonly ownedElsewhere?: string;
 }
 export const STATE_CHANGE = { trackingId: 'PKG-PROBE', carrier: 'dhl', occurredAt: '2026-11-23T10:00:00.000Z', to: 'in_transit', version: 1, carrierStatus: 'In Transit' };
 /**
@@ -244,6 +255,10 @@ export const WRITES: Record<string, WriteRule> = {
   'worker PATCH /v1/actions/{id}': { cases: [['action', (id) => ({ path: `/v1/actions/${id}`, body: { enabled: true } })]] },
   'worker POST /v1/actions/{id}/runs': { cases: [['action', (id) => ({ path: `/v1/actions/${id}/runs`, body: { input: STATE_CHANGE } })]] },
   'worker POST /v1/actions/{id}/schedules': { cases: [['action', (id) => ({ path: `/v1/actions/${id}/schedules`, body: { cron: '0 3 1 1 *' } })]] },
+  'worker POST /v1/settlements/{token}': {
+    cases: [['settlement', (id) => ({ path: `/v1/settlements/${id}`, body: { outcome: 'ack' } })]],
+    ownedElsewhere: 'apps/integration-worker/src/runtime/queues.int-spec.ts',
+  },
   'worker PATCH /v1/schedules/{id}': { cases: [['schedule', (id) => ({ path: `/v1/schedules/${id}`, body: { enabled: true } })]] },
 };
 
@@ -270,7 +285,7 @@ export const CLI_READS: Record<string, { option?: readonly [string, Kind]; posit
   'projections list': { admin: true },
   'projections status': { admin: true },
 };
-export const CLI_WRITES = new Set(['create', 'update', 'rotate', 'expire', 'revoke', 'redrive', 'discard', 'run', 'rebuild', 'send', 'generate', 'subscription', 'push']);
+export const CLI_WRITES = new Set(['create', 'update', 'rotate', 'expire', 'revoke', 'redrive', 'discard', 'run', 'rebuild', 'send', 'generate', 'subscription', 'push', 'ack', 'nack', 'reject']);
 
 /** How often each route was probed with another tenant's ids or checked for own rows: none would make its check vacuous. */
 export class Probes {
