@@ -256,7 +256,7 @@ describe('the composed API (apps/api-root)', () => {
     await refused.close();
   });
 
-  describe('with the schemas read from <APP>_DOCS_URL (the internal ports in containers)', () => {
+  describe('with the schemas read from <APP>_DOCS_URL (the internal ports in containers) and GRAPHQL_INTROSPECTION=false (as deployed)', () => {
     let docs: Server;
     const sdlRequests: string[] = [];
     /** The apps whose SDL the stand-in serves (the event store's only once the test says so). */
@@ -288,6 +288,7 @@ describe('the composed API (apps/api-root)', () => {
           GATEWAY_DOCS_URL: `${docsUrl}/gateway`,
           EVENT_STORE_DOCS_URL: `${docsUrl}/event-store`,
           CHANGE_SINK_DOCS_URL: `${docsUrl}/change-sink`,
+          GRAPHQL_INTROSPECTION: 'false',
           LOG_LEVEL: 'silent',
         }),
       );
@@ -316,6 +317,27 @@ describe('the composed API (apps/api-root)', () => {
       expect(sdlRequests).toHaveLength(6);
       await post();
       expect(sdlRequests).toHaveLength(6);
+    });
+
+    it('refuses introspection over HTTP and graphql-ws, as the apps do in production, and answers __typename and queries', async () => {
+      const post = (base: string, query: string) =>
+        fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey}` }, body: graphqlBody(query) });
+      for (const query of ['{ __schema { queryType { name } } }', '{ __type(name: "Query") { name } }', '{ myTenant { name } __schema { types { name } } }']) {
+        const refused = await post(docsRoot, query);
+        expect({ query, status: refused.status }).toEqual({ query, status: 400 });
+        const body = (await readJson(refused)) as { errors: { message: string; extensions: { code: string } }[] };
+        expect(body.errors[0]).toMatchObject({ message: expect.stringContaining('introspection has been disabled'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+      }
+      expect(await readJson(await post(docsRoot, '{ __typename myTenant { name } }'))).toEqual({ data: { __typename: 'Query', myTenant: { name: 'api-root' } } });
+      const overWs = subscribe(`${docsRoot.replace(/^http/, 'ws')}/graphql`, tenant.apiKey, '{ __schema { queryType { name } } }');
+      try {
+        expect(JSON.stringify(await overWs.failed)).toContain('introspection has been disabled');
+        expect(overWs.received).toEqual([]);
+      } finally {
+        await overWs.close();
+      }
+      // The default (npm start, the standalone process): answered.
+      expect(await readJson(await post(root, '{ __schema { queryType { name } } }'))).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
     });
   });
 

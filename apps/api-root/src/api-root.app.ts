@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { ApiRootConfig } from './api-root.config.js';
 import { ApiRootModule } from './api-root.module.js';
 import { graphqlOverHttp } from './graphql/graphql-http.js';
+import { rootValidationRules } from './graphql/root-validation.js';
 import { GraphqlWsServer } from './graphql/graphql-ws-proxy.js';
 import { StitchedSchema } from './graphql/stitched-schema.js';
 import { OpenApiComposition } from './openapi/openapi-composition.js';
@@ -25,6 +26,7 @@ export async function createApiRootApp(config: ApiRootConfig): Promise<INestAppl
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   const apps = app.get(UpstreamApps);
   const schema = app.get(StitchedSchema);
+  const rules = rootValidationRules(config);
   app.use((request: Request, response: Response, next: NextFunction) => {
     const trace = continueTrace(request.header('traceparent'));
     Object.assign(request, trace);
@@ -37,14 +39,14 @@ export async function createApiRootApp(config: ApiRootConfig): Promise<INestAppl
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    (request: Request, response: Response, next: NextFunction) => (request.method === 'POST' ? graphqlOverHttp(schema)(request, response, next) : next()),
+    (request: Request, response: Response, next: NextFunction) => (request.method === 'POST' ? graphqlOverHttp(schema, rules)(request, response, next) : next()),
     // A body the JSON parser refuses: answered in GraphQL's shape, as Apollo answers it on the apps.
     (error: { status?: number; message?: string }, _request: Request, response: Response, next: NextFunction) => {
       if (!error.status || error.status >= 500) return next(error);
       response.status(error.status).json({ errors: [{ message: error.message ?? 'Malformed request', extensions: { code: 'BAD_REQUEST' } }] });
     },
   );
-  app.get(GraphqlWsServer).listen(app.getHttpServer() as Server, schema, apps.byPrefix('change-sink')!);
+  app.get(GraphqlWsServer).listen(app.getHttpServer() as Server, schema, apps.byPrefix('change-sink')!, rules);
   await app.init();
   return app;
 }

@@ -1,7 +1,6 @@
-import { DEFAULT_GRAPHQL_LIMITS, graphqlLimitsRule } from '@tributary/edge';
 import { isTributaryError } from '@tributary/domain';
 import type { NextFunction, Request, Response } from 'express';
-import { execute, getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
+import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ValidationRule } from 'graphql';
 import type { StitchedSchema } from './stitched-schema.js';
 
 interface GraphqlBody {
@@ -14,10 +13,10 @@ const answer = (response: Response, status: number, errors: GraphQLError[]) => v
 const refused = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
 
 /**
- * `POST /graphql` (JSON) on the stitched schema: parsed and validated here (Apollo's codes, the
- * platform's default limits), each root field run by its app. GET and subscriptions over HTTP are not served.
+ * `POST /graphql` (JSON) on the stitched schema: parsed and validated here (Apollo's codes, `rules`:
+ * rootValidationRules), each root field run by its app. GET and subscriptions over HTTP are not served.
  */
-export function graphqlOverHttp(schema: StitchedSchema) {
+export function graphqlOverHttp(schema: StitchedSchema, rules: readonly ValidationRule[]) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const body = (request.body ?? {}) as GraphqlBody;
     if (typeof body.query !== 'string' || (body.variables != null && typeof body.variables !== 'object') || (body.operationName != null && typeof body.operationName !== 'string')) {
@@ -32,7 +31,7 @@ export function graphqlOverHttp(schema: StitchedSchema) {
     const operationName = (body.operationName as string | null | undefined) ?? undefined;
     schema.get().then(
       async (stitched) => {
-        const problems = validate(stitched, document, [...specifiedRules, graphqlLimitsRule(DEFAULT_GRAPHQL_LIMITS)]);
+        const problems = validate(stitched, document, rules);
         if (problems.length > 0) {
           return answer(response, 400, problems.map((p) => (p.extensions.code ? p : refused(p.message, 'GRAPHQL_VALIDATION_FAILED'))));
         }

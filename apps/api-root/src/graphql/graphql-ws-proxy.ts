@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { validate, type ValidationRule } from 'graphql';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { createClient, type Client } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -43,8 +44,8 @@ function connectToChangeSink(changeSink: UpstreamApp, params: Record<string, unk
 export class GraphqlWsServer implements BeforeApplicationShutdown {
   private wss?: WebSocketServer;
 
-  listen(server: Server, schema: StitchedSchema, changeSink: UpstreamApp): void {
-    this.wss = serveGraphqlWs(server, schema, changeSink);
+  listen(server: Server, schema: StitchedSchema, changeSink: UpstreamApp, rules: readonly ValidationRule[]): void {
+    this.wss = serveGraphqlWs(server, schema, changeSink, rules);
   }
 
   /** Before the HTTP server closes: its upgraded connections would hold the close open (each client's change-sink connection goes with it). */
@@ -56,11 +57,13 @@ export class GraphqlWsServer implements BeforeApplicationShutdown {
   }
 }
 
-function serveGraphqlWs(server: Server, schema: StitchedSchema, changeSink: UpstreamApp): WebSocketServer {
+function serveGraphqlWs(server: Server, schema: StitchedSchema, changeSink: UpstreamApp, rules: readonly ValidationRule[]): WebSocketServer {
   const wss = new WebSocketServer({ server, path: '/graphql' });
   useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema: () => schema.get(),
+      // The HTTP endpoint's rules (rootValidationRules): the same limits, and no introspection where it is off.
+      validate: (stitched, document) => validate(stitched, document, rules),
       onConnect: async (ctx) => {
         try {
           ctx.extra.changeSink = await connectToChangeSink(changeSink, ctx.connectionParams);
