@@ -2,6 +2,7 @@ import { Controller, Inject, Module, type DynamicModule, type Type } from '@nest
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { batchPattern, type Envelope, type RetryPolicy } from '@tributary/messaging';
 import type { TopicDefinition } from '@tributary/topics';
+import { ActionAnswerLog } from '../ingest/action-answer-log.js';
 import { DataFetcher } from './data-fetcher.js';
 import { DeploymentDirectory } from './deployment-directory.js';
 import { EffectJournal } from './effect-journal.js';
@@ -93,6 +94,8 @@ export class IntegrationsModule {
         EffectJournal,
         DeploymentDirectory,
         DataFetcher,
+        // What the data fetcher records of each upstream answer (the ingest feature serves it).
+        ActionAnswerLog,
       ],
       exports: [IntegrationRuntime, RunRecorder, DeploymentDirectory, DataFetcher, INTEGRATIONS, QUEUE_DISPATCH, CONSUMER_GROUP],
     };
