@@ -501,6 +501,29 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
       expect(delayed.notbefore).toBe(notBefore.toISOString());
     });
 
+    it('runs the higher-priority ones first among retries and delayed messages that are due at once', async () => {
+      const handled: string[] = [];
+      const a = await consuming(async (envelope) => void handled.push(short(envelope)));
+      const notBefore = new Date(Date.now() + 3_000);
+      const lows = Array.from({ length: 16 }, (_, i) => `PKG-DUE-LOW-${i}`);
+      const highs = Array.from({ length: 4 }, (_, i) => `PKG-DUE-HIGH-${i}`);
+      await publishQueued([...lows.map((k) => [update(k, 'low'), { notBefore }] as [CarrierUpdateReceived, QueueOptions])]);
+      // The high ones come due last (were due time the order, they would be handled last).
+      const later = new Date(notBefore.getTime() + 1_000);
+      await publishQueued([...highs.map((k) => [update(k, 'high'), { notBefore: later, priority: 8 }] as [CarrierUpdateReceived, QueueOptions])]);
+      await eventually(deferred, (rows) => rows.length === 20, { timeoutMs: 30_000 });
+      // Stopped until all 20 are due: the next member's retry loop finds them due at once.
+      await stop(a);
+      await eventually(async () => Date.now(), (now) => now > later.getTime() + 200, { timeoutMs: 10_000, intervalMs: 100 });
+      expect(handled).toEqual([]);
+      await member(noProbe(async (envelope) => void handled.push(short(envelope))));
+      await eventually(async () => new Set(handled).size, (n) => n === 20, { timeoutMs: 30_000 });
+      // A claim takes up to 8 (the retry loop's concurrency), the highest priority first: the 4 high ones come in the first.
+      const firsts = [...new Set(handled)];
+      const lastHigh = Math.max(...highs.map((k) => firsts.indexOf(`${k}/high`)));
+      expect(lastHigh).toBeLessThan(8);
+    });
+
     it('handles higher-priority messages first among those waiting in a partition\'s window, never reordering a key', async () => {
       const handled: string[] = [];
       const a = await consuming(async (envelope) => void handled.push(short(envelope)));

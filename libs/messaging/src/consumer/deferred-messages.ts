@@ -21,6 +21,9 @@ export interface DeferredRow {
 // A message's priority as the retry loop orders by it: a number from its envelope, 0 when absent or ill-formed (never an error).
 const PRIORITY = `CASE WHEN jsonb_typeof(envelope->'priority') = 'number' THEN (envelope->>'priority')::numeric ELSE 0 END`;
 
+/** How many of the longest-due retries the retry loop orders by priority when it claims (see `claimDue`). */
+export const RETRY_WINDOW = 100;
+
 /** The in-process wake-up of a group's retry loop (see `commitSignal`). */
 export const deferredChannel = (group: string): string => `deferred:${group}`;
 
@@ -142,16 +145,22 @@ export class DeferredMessages {
   }
 
   /**
-   * Leases the due heads of `topics` (any member of the group may take any of them), the higher
-   * priority first (see `QueueAttributes.priority`), then the longest due.
+   * Leases the due heads of `topics` (any member of the group may take any of them): among the
+   * `RETRY_WINDOW` longest due, the higher priority first (see `QueueAttributes.priority`), then the
+   * longest due — a bounded window, so a large backlog of due retries costs no sort of all of it.
    */
   claimDue(topics: readonly string[], limit: number): Promise<DeferredRow[]> {
     // SQL: FOR UPDATE SKIP LOCKED in a CTE (no ORM form), the retries' lease
     return this.dataSource.query<DeferredRow[]>(
       `WITH due AS (
          SELECT id FROM messaging.deferred
-          WHERE group_id = $1 AND topic = ANY($2::text[]) AND next_attempt_at <= now()
-            AND (lease_until IS NULL OR lease_until < now())
+          WHERE id IN (
+                  SELECT id FROM messaging.deferred
+                   WHERE group_id = $1 AND topic = ANY($2::text[]) AND next_attempt_at <= now()
+                     AND (lease_until IS NULL OR lease_until < now())
+                   ORDER BY next_attempt_at, id LIMIT $6
+                )
+            AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
           ORDER BY ${PRIORITY} DESC, next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE messaging.deferred d
@@ -159,7 +168,7 @@ export class DeferredMessages {
            FROM due WHERE d.id = due.id
          RETURNING d.id, d.key, d.topic, d.partition, d."offset", d.message_id, d.tenant_id, d.envelope, d.attempts, d.dead_letter_id
        ) SELECT * FROM claimed`,
-      [this.group, [...topics], limit, this.memberId, this.leaseMs / 1000],
+      [this.group, [...topics], limit, this.memberId, this.leaseMs / 1000, Math.max(limit, RETRY_WINDOW)],
     );
   }
 
