@@ -385,6 +385,10 @@ describe.each(['postgres', 'kafka'] as const)('integration worker on %s: message
     expect([unknown.status, unknown.body.error?.code]).toEqual([404, 'settlement_not_found']);
     expect(await published('ISOLATED-1')).toBe(0);
     expect((await runsOf(message)).map((r) => r.state)).toEqual(['pending']);
+    // The runs API lists it as pending to its tenant only.
+    const pending = await call(worker.url, tenant.apiKey, 'GET', '/v1/runs?state=pending');
+    expect((pending.body.items as Array<{ method: string; state: string }>).filter((r) => r.method === 'hold').map((r) => r.state)).toContain('pending');
+    expect((await call(worker.url, other.apiKey, 'GET', '/v1/runs?state=pending')).body.items).toEqual([]);
     // Still settleable by its own tenant.
     expect((await settle(token, { outcome: 'ack' })).body).toEqual(expect.objectContaining({ state: 'acked', outputs: 0 }));
   });
