@@ -88,6 +88,11 @@ export interface TransportHarness {
   partitionOf(key: string): number;
   /** Resolves once every message published so far is on the transport (Kafka: relayed from the outbox). */
   published(publisher: INestApplication): Promise<void>;
+  /**
+   * How long after publishing a delay should end for a running member to have received the message
+   * first (Kafka: a relay's partition handoff or a rebalance can hold messages for seconds).
+   */
+  readonly arrivalMs: number;
 }
 
 /** Waits until the Kafka relay's group has committed every partition of the log to its head. */
@@ -151,6 +156,7 @@ export function postgresHarness(): TransportHarness {
     },
     partitionOf: (key) => partitionFor(key, 4),
     published: async () => undefined,
+    arrivalMs: 3_000,
   };
 }
 
@@ -189,5 +195,6 @@ export function kafkaHarness(): TransportHarness {
       return Partitioners.DefaultPartitioner()({ topic: 'any', partitionMetadata, message: { key, value: null } });
     },
     published: relayed,
+    arrivalMs: 20_000,
   };
 }

@@ -410,7 +410,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
       const handled: Array<[string, number, number]> = [];
       const handle: Handle = noProbe(async (envelope, attempt) => void handled.push([short(envelope), attempt, Date.now()]));
       const a = await consuming(handle);
-      const notBefore = new Date(Date.now() + 6_000);
+      const notBefore = new Date(Date.now() + harness.arrivalMs);
       const [delayed] = await publishQueued([[update(delayedKey, 'delayed'), { notBefore }]]);
       const [after] = await publish([update(delayedKey, 'after')]);
       await publish([update(otherKey, 'other')]);
@@ -434,7 +434,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
       expect(handled[1][2]).toBeGreaterThanOrEqual(notBefore.getTime());
       await eventually(deferred, (rows) => rows.length === 0);
       expect(await deadLetters()).toEqual([]);
-    });
+    }, 120_000);
 
     it('dead-letters an expired message as expired without handing it over, and moves its key on', async () => {
       const handled: string[] = [];
@@ -491,7 +491,9 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
       const ofKey = (key: string) => handled.filter(([m]) => m.startsWith(`${key}/`)).map(([m]) => m);
       expect(ofKey(otherKey)).toEqual([`${otherKey}/first`, `${otherKey}/last`, `${otherKey}/wait`, `${otherKey}/final`]);
       expect(ofKey(delayedKey)).toEqual([`${delayedKey}/delayed`, `${delayedKey}/after`]);
-      expect(handled.slice(0, 2).map(([m, path]) => [m, path])).toEqual([
+      // One key, one append: read in one window, handled as a batch (on Kafka the relay may bring the
+      // window after the not-before time; then the due ones join the batch, which is right too).
+      expect(handled.filter(([m]) => m.endsWith('/first') || m.endsWith('/last')).map(([m, path]) => [m, path])).toEqual([
         [`${otherKey}/first`, 'batch'],
         [`${otherKey}/last`, 'batch'],
       ]);
@@ -504,17 +506,17 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
     it('runs the higher-priority ones first among retries and delayed messages that are due at once', async () => {
       const handled: string[] = [];
       const a = await consuming(async (envelope) => void handled.push(short(envelope)));
-      const notBefore = new Date(Date.now() + 3_000);
+      const notBefore = new Date(Date.now() + harness.arrivalMs);
       const lows = Array.from({ length: 16 }, (_, i) => `PKG-DUE-LOW-${i}`);
       const highs = Array.from({ length: 4 }, (_, i) => `PKG-DUE-HIGH-${i}`);
       await publishQueued([...lows.map((k) => [update(k, 'low'), { notBefore }] as [CarrierUpdateReceived, QueueOptions])]);
       // The high ones come due last (were due time the order, they would be handled last).
       const later = new Date(notBefore.getTime() + 1_000);
       await publishQueued([...highs.map((k) => [update(k, 'high'), { notBefore: later, priority: 8 }] as [CarrierUpdateReceived, QueueOptions])]);
-      await eventually(deferred, (rows) => rows.length === 20, { timeoutMs: 30_000 });
+      await eventually(deferred, (rows) => rows.length === 20, { timeoutMs: harness.arrivalMs });
       // Stopped until all 20 are due: the next member's retry loop finds them due at once.
       await stop(a);
-      await eventually(async () => Date.now(), (now) => now > later.getTime() + 200, { timeoutMs: 10_000, intervalMs: 100 });
+      await eventually(async () => Date.now(), (now) => now > later.getTime() + 200, { timeoutMs: harness.arrivalMs + 5_000, intervalMs: 100 });
       expect(handled).toEqual([]);
       await member(noProbe(async (envelope) => void handled.push(short(envelope))));
       await eventually(async () => new Set(handled).size, (n) => n === 20, { timeoutMs: 30_000 });
@@ -522,7 +524,7 @@ describe.each([postgresHarness(), kafkaHarness()])('transport contract: $name', 
       const firsts = [...new Set(handled)];
       const lastHigh = Math.max(...highs.map((k) => firsts.indexOf(`${k}/high`)));
       expect(lastHigh).toBeLessThan(8);
-    });
+    }, 120_000);
 
     it('handles higher-priority messages first among those waiting in a partition\'s window, never reordering a key', async () => {
       const handled: string[] = [];
