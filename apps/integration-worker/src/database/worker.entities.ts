@@ -14,7 +14,7 @@ import { RequestEntity } from '../runtime/request.entity.js';
 import { EffectEntity } from '../runtime/effect.entity.js';
 import { ScheduleFiringEntity } from '../schedules/schedule-firing.entity.js';
 import { ScheduleEntity } from '../schedules/schedule.entity.js';
-import { SettlementEntity } from '../settlements/settlement.entity.js';
+import { SettlementEntity } from '../runtime/settlement.entity.js';
 
 /** One entity per table of the `worker` schema (registered with the worker's DataSource). */
 export const WORKER_ENTITIES = [

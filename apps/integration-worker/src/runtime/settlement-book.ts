@@ -14,7 +14,7 @@ import {
 } from '@tributary/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SettledState, SettleOutcome } from '../sdk/integration-handler.js';
-import type { SettlementState } from '../settlements/settlement.entity.js';
+import type { SettlementState } from './settlement.entity.js';
 import type { RunRecorder } from './run-recorder.js';
 
 /** What a run that settles later knows of itself (see `RunContext`). */

@@ -5,7 +5,7 @@ import { inCallerScope, tenantScopeOf } from '../../caller-scope.js';
 import { IntegrationRuntime } from '../../runtime/integration-runtime.js';
 import { settlementTokenHash } from '../../runtime/settlement-book.js';
 import type { SettleOutcome } from '../../sdk/integration-handler.js';
-import { SettlementEntity } from '../settlement.entity.js';
+import { SettlementEntity } from '../../runtime/settlement.entity.js';
 import type { SettlementBody } from '../settlement.dto.js';
 import { SettleMessage } from './settle-message.command.js';
 
