@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { INGEST_BODY_LIMIT } from '@tributary/ingest';
+import { INGEST_BODY_LIMIT, IngestRetention } from '@tributary/ingest';
 import { sendStandardWebhook, testSecrets } from '@tributary/testing';
 import { createTestDatabase, LogCapture, provisionTenant, readJson, startGateway, type Api, type RunningGateway, type TestDatabase } from '../../../../test/support/gateway-harness.js';
 import type { Json } from '../../../../test/support/json.js';
 import { IngestLog } from './ingest-log.js';
-import { IngestRetention } from './ingest-retention.js';
 
 const TOPIC = 'tracking.carrier-update.received';
 const update = (trackingId: string) => ({ trackingId, carrier: 'DHL', status: 'In Transit', occurredAt: '2026-11-23T10:00:00Z' });

@@ -1,7 +1,16 @@
 import { Module } from '@nestjs/common';
-import { IngestRetention } from './ingest-retention.js';
+import { IngestRetention } from '@tributary/ingest';
+import { DataSource } from 'typeorm';
+import { WorkerConfig } from '../worker.config.js';
 import { ListIngestController } from './list-ingest/list-ingest.controller.js';
 import { ListIngestHandler } from './list-ingest/list-ingest.handler.js';
+
+/** Entries older than INGEST_RETENTION_SECONDS go, from this app's own log. */
+const retention = {
+  provide: IngestRetention,
+  inject: [DataSource, WorkerConfig],
+  useFactory: (dataSource: DataSource, config: WorkerConfig) => new IngestRetention(dataSource, 'worker.ingest_log', config.INGEST_RETENTION_SECONDS),
+};
 
 /**
  * The worker's ingest log: what upstreams answered its actions' fetches, in the gateway's shape, read over
@@ -10,6 +19,6 @@ import { ListIngestHandler } from './list-ingest/list-ingest.handler.js';
  */
 @Module({
   controllers: [ListIngestController],
-  providers: [IngestRetention, ListIngestHandler],
+  providers: [retention, ListIngestHandler],
 })
 export class IngestModule {}

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { INGEST_BODY_LIMIT } from '@tributary/ingest';
+import { INGEST_BODY_LIMIT, IngestRetention } from '@tributary/ingest';
 import { enterTenant, TenantContext } from '@tributary/tenancy';
 import { startFakeUpstream, type FakeUpstream } from '@tributary/testing';
 import { startWorker, type RunningWorker } from '../../../../test/support/worker-fixture.js';
 import type { Json } from '../../../../test/support/json.js';
 import { ActionAnswerLog } from './action-answer-log.js';
-import { IngestRetention } from './ingest-retention.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const entryOf = (ico: string, extra: Record<string, unknown> = {}) => ({ ico, obchodniJmeno: `Company ${ico}`, dic: `CZ${ico}`, ...extra });
