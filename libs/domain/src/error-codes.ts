@@ -119,7 +119,7 @@ export const ERROR_CODES = {
     kind: 'invalid',
     status: 400,
     where: ['REST', 'GraphQL'],
-    meaning: 'a package view’s `locale` is not a language with an optional region (`de`, `de-DE`, `en_US`)',
+    meaning: 'a package view’s or the `packageUpdated` subscription’s `locale` is not a language with an optional region (`de`, `de-DE`, `en_US`)',
   },
   occurred_at_invalid: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'an event’s occurredAt is not an ISO-8601 date-time' },
   events_empty: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'an append without events' },

@@ -1,4 +1,5 @@
-import { parseTrackingLocale, trackingUrl } from './tracking-urls.js';
+import { parseTrackingLocale, requestedTrackingLocale, trackingUrl } from './tracking-urls.js';
+import { TributaryError } from './tributary-error.js';
 
 describe('tracking URLs', () => {
   it('fills the DHL template with country, language and the tracking number', () => {
@@ -52,6 +53,24 @@ describe('tracking URLs', () => {
     it('refuses what is not a language tag', () => {
       for (const tag of ['', ' ', 'd', 'deutsch', '12', 'de-', 'de--DE', 'de DE', 'de-DE;q=0.9', '../', 'de-DE,en', 'x'.repeat(40), `de-${'a'.repeat(9)}`, undefined, null, 42, ['de']]) {
         expect({ tag, parsed: parseTrackingLocale(tag) }).toEqual({ tag, parsed: undefined });
+      }
+    });
+  });
+
+  describe('requestedTrackingLocale (what every interface that takes a locale answers)', () => {
+    it('none → the default locale; a language tag → its parse; anything else → locale_invalid', () => {
+      expect(requestedTrackingLocale(undefined)).toEqual({});
+      expect(requestedTrackingLocale(null)).toEqual({});
+      expect(requestedTrackingLocale('fr-CA')).toEqual({ language: 'fr', country: 'ca' });
+      for (const tag of ['', 'deutsch', 42, ['de']]) {
+        let thrown: unknown;
+        try {
+          requestedTrackingLocale(tag);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown).toBeInstanceOf(TributaryError);
+        expect({ tag, code: (thrown as TributaryError).code }).toEqual({ tag, code: 'locale_invalid' });
       }
     });
   });

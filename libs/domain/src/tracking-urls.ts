@@ -1,3 +1,5 @@
+import { TributaryError } from './tributary-error.js';
+
 /**
  * Where a customer follows a parcel on its carrier's own site: one URL template per carrier, filled with
  * the tracking number and the customer's country and language (the carriers' sites are localized by
@@ -41,6 +43,19 @@ export function parseTrackingLocale(tag: unknown): TrackingUrlLocale | undefined
   const [language, ...subtags] = trimmed.toLowerCase().split(/[-_]/);
   const region = subtags.find((subtag) => /^[a-z]{2}$/.test(subtag));
   return { language: CODE.test(language!) ? language : DEFAULT_TRACKING_LOCALE.language, country: region ?? DEFAULT_TRACKING_LOCALE.country };
+}
+
+/**
+ * The locale a client asked for, as every interface that takes one reads it (the event store's package
+ * views: `?locale=` and `trackingUrl(locale:)`; the change-sink's `packageUpdated(locale:)`): none → the
+ * default (English, Germany); not a language tag → `locale_invalid` (400); what the templates cannot say
+ * falls back (parseTrackingLocale).
+ */
+export function requestedTrackingLocale(raw: unknown): TrackingUrlLocale {
+  if (raw === undefined || raw === null) return {};
+  const locale = parseTrackingLocale(raw);
+  if (!locale) throw new TributaryError('invalid', 'locale_invalid', 'locale must be a language tag: a language with an optional region (de, de-DE, en_US)');
+  return locale;
 }
 
 /**

@@ -22,7 +22,8 @@ export class PackageUpdate {
 
   @Field(() => String, {
     nullable: true,
-    description: "The parcel's page on its carrier's site (DHL, UPS, FedEx, DPD, EasyPost; English, Germany); null for another carrier",
+    description:
+      "The parcel's page on its carrier's site (DHL, UPS, FedEx, DPD, EasyPost) in the subscription's locale (default English, Germany); null for another carrier",
   })
   trackingUrl: string | null;
 

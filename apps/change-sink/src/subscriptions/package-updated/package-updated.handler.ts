@@ -1,5 +1,5 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { TributaryError, trackingUrl } from '@tributary/domain';
+import { TributaryError, trackingUrl, type TrackingUrlLocale } from '@tributary/domain';
 import { filter, map, type Observable } from 'rxjs';
 import { parseCursor } from '../../capture/captured-change.js';
 import { ChangeSinkConfig, PACKAGE_STATUS_TABLE } from '../../change-sink.config.js';
@@ -8,11 +8,17 @@ import type { DeliveredChange } from '../../delivery/change-policy.js';
 import type { PackageUpdate } from './package-update.dto.js';
 import { WatchPackageUpdates } from './package-updated.query.js';
 
-const updates = new WeakMap<DeliveredChange, PackageUpdate>();
+const updates = new WeakMap<DeliveredChange, Map<string, PackageUpdate>>();
 
-/** One update per change, shared by its subscribers (their executions are shared too, see shared-subscribe). */
-export function toPackageUpdate(change: DeliveredChange): PackageUpdate {
-  const cached = updates.get(change);
+/**
+ * One update per change and locale, shared by the subscribers that asked for that locale (their
+ * executions are shared too, see shared-subscribe: keyed by the update object).
+ */
+export function toPackageUpdate(change: DeliveredChange, locale: TrackingUrlLocale = {}): PackageUpdate {
+  let byLocale = updates.get(change);
+  if (!byLocale) updates.set(change, (byLocale = new Map()));
+  const key = `${locale.language ?? ''}-${locale.country ?? ''}`;
+  const cached = byLocale.get(key);
   if (cached) return cached;
   const row = change.data as Record<string, string>;
   const update: PackageUpdate = {
@@ -22,10 +28,10 @@ export function toPackageUpdate(change: DeliveredChange): PackageUpdate {
     carrierStatus: row.carrier_status,
     updatedAt: new Date(row.updated_at).toISOString(),
     eventId: row.last_event_id,
-    trackingUrl: trackingUrl(row.carrier, row.tracking_id) ?? null,
+    trackingUrl: trackingUrl(row.carrier, row.tracking_id, locale) ?? null,
     cursor: change.id,
   };
-  updates.set(change, update);
+  byLocale.set(key, update);
   return update;
 }
 
@@ -49,7 +55,7 @@ export class PackageUpdatedHandler implements IQueryHandler<WatchPackageUpdates>
     const start = await this.feed.start(query.after ? parseCursor(query.after) : undefined);
     return this.feed.open(query.caller, start, new Set([PACKAGE_STATUS_TABLE])).pipe(
       filter((c) => c.type !== 'delete'),
-      map(toPackageUpdate),
+      map((change) => toPackageUpdate(change, query.locale)),
       filter((update) => !query.trackingId || update.trackingId === query.trackingId),
     );
   }

@@ -3,7 +3,8 @@ import { ApiKeys, Tenants } from '@tributary/tenancy';
 import { createTestDatabase, eventually, subscribe, type Subscription, type TestDatabase } from '@tributary/testing';
 import { startSink, type RunningSink } from '../../change-sink-harness.js';
 
-const PACKAGE_UPDATED = 'subscription ($trackingId: String) { packageUpdated(trackingId: $trackingId) { trackingId status carrier trackingUrl } }';
+const PACKAGE_UPDATED =
+  'subscription ($trackingId: String, $locale: String) { packageUpdated(trackingId: $trackingId, locale: $locale) { trackingId status carrier trackingUrl } }';
 
 interface Pushed {
   trackingId: string;
@@ -44,8 +45,8 @@ describe('packageUpdated carries the parcel’s carrier tracking page', () => {
     await database?.drop();
   });
 
-  const watch = async (apiKey: string) => {
-    const subscription = subscribe<Pushed>(`${sink.url.replace(/^http/, 'ws')}/graphql`, apiKey, PACKAGE_UPDATED);
+  const watch = async (apiKey: string, variables: Record<string, unknown> = {}) => {
+    const subscription = subscribe<Pushed>(`${sink.url.replace(/^http/, 'ws')}/graphql`, apiKey, PACKAGE_UPDATED, variables);
     subscriptions.push(subscription as Subscription<unknown>);
     await subscription.connected;
     return subscription;
@@ -80,5 +81,52 @@ describe('packageUpdated carries the parcel’s carrier tracking page', () => {
     });
     expect(pushed.find((u) => u.trackingId === 'P-1')).toEqual({ trackingId: 'P-1', status: 'in_transit', carrier: 'pigeon', trackingUrl: null });
     expect(globexUpdates.received).toEqual([]);
+  });
+
+  it('localizes trackingUrl for each subscription’s locale (the same parser and fallbacks as the event store’s package views)', async () => {
+    const french = await watch(acme.apiKey, { locale: 'fr-CA' });
+    const german = await watch(acme.apiKey, { locale: 'de_de' });
+    const swiss = await watch(acme.apiKey, { locale: 'gsw-CH' }); // a three-letter language falls back to en
+    const plain = await watch(acme.apiKey);
+    let position = 100;
+    await eventually(
+      async () => {
+        await upsert(acme.id, 'JJD-LOCALE-1', 'dhl', ++position);
+        return [french, german, swiss, plain].every((s) => s.received.some((u) => u.trackingId === 'JJD-LOCALE-1'));
+      },
+      (all) => all,
+      { intervalMs: 200 },
+    );
+    const url = (s: typeof french) => s.received.find((u) => u.trackingId === 'JJD-LOCALE-1')!.trackingUrl;
+    const page = 'home/tracking/tracking-parcel.html?submit=1&tracking-id=JJD-LOCALE-1';
+    expect([url(french), url(german), url(swiss), url(plain)]).toEqual([
+      `https://www.dhl.com/ca-fr/${page}`,
+      `https://www.dhl.com/de-de/${page}`,
+      `https://www.dhl.com/ch-en/${page}`,
+      `https://www.dhl.com/de-en/${page}`,
+    ]);
+  });
+
+  it('refuses a locale that is not a language tag with locale_invalid, pushing nothing; a good one is served', async () => {
+    for (const locale of ['deutsch', 'de-DE;q=0.9', '']) {
+      const refused = subscribe<Pushed>(`${sink.url.replace(/^http/, 'ws')}/graphql`, acme.apiKey, PACKAGE_UPDATED, { locale });
+      subscriptions.push(refused as Subscription<unknown>);
+      expect({ locale, failed: await refused.failed }).toEqual({
+        locale,
+        failed: [expect.objectContaining({ message: expect.stringContaining('language tag'), extensions: { code: 'locale_invalid', status: 400 } })],
+      });
+      expect(refused.received).toEqual([]);
+    }
+    const fine = await watch(acme.apiKey, { locale: 'en-US', trackingId: 'JJD-AFTER-REFUSAL' });
+    let position = 200;
+    const pushed = await eventually(
+      async () => {
+        await upsert(acme.id, 'JJD-AFTER-REFUSAL', 'dhl', ++position);
+        return fine.received;
+      },
+      (r) => r.length > 0,
+      { intervalMs: 200 },
+    );
+    expect(pushed[0]!.trackingUrl).toBe('https://www.dhl.com/us-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=JJD-AFTER-REFUSAL');
   });
 });

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import { PACKAGE_STATUSES, parseTrackingLocale, trackingUrl, TributaryError, type TrackingUrlLocale } from '@tributary/domain';
+import { PACKAGE_STATUSES, requestedTrackingLocale, trackingUrl, type TrackingUrlLocale } from '@tributary/domain';
 import type { PackageStatusEntity } from './package-status.entity.js';
 
 export const TRACKING_URL_DESCRIPTION =
@@ -35,17 +35,8 @@ export class PackageView {
   trackingUrl: string | null;
 }
 
-/**
- * The locale a client asked for (`?locale=` over REST, `trackingUrl(locale:)` over GraphQL): none → the
- * default (English, Germany); not a language tag → 400 `locale_invalid`; what the templates cannot say
- * falls back (parseTrackingLocale).
- */
-export function requestedLocale(raw: unknown): TrackingUrlLocale {
-  if (raw === undefined || raw === null) return {};
-  const locale = parseTrackingLocale(raw);
-  if (!locale) throw new TributaryError('invalid', 'locale_invalid', 'locale must be a language tag: a language with an optional region (de, de-DE, en_US)');
-  return locale;
-}
+/** The `locale` a client asked for (`?locale=` over REST, `trackingUrl(locale:)` over GraphQL): one parser for every interface. */
+export const requestedLocale = requestedTrackingLocale;
 
 export const toPackageView = (row: PackageStatusEntity, locale: TrackingUrlLocale = {}): PackageView => ({
   trackingId: row.trackingId,
