@@ -1,6 +1,7 @@
 import { MessageLogRetention } from '@tributary/messaging';
 import { eventually } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
+import { QueueRecordRetention } from '../../apps/integration-worker/src/runtime/queue-record-retention.js';
 import { RunRetention } from '../../apps/integration-worker/src/runtime/run-retention.js';
 import { startWorker, type RunningWorker } from '../support/worker-fixture.js';
 
@@ -90,5 +91,39 @@ describe('retention', () => {
     const left = (await worker.dataSource.query(`SELECT id FROM worker.runs WHERE tenant_id = $1`, [tenant.id])).map((r: { id: string }) => r.id);
     expect(left.sort()).toEqual(kept.sort());
     expect((await worker.call(tenant.apiKey, 'GET', `/v1/runs/${aged}`)).status).toBe(404);
+  });
+
+  it("deletes requests, replies and settled settlements older than the run retention; a pending settlement stays", async () => {
+    const db = worker.dataSource;
+    const request = async (id: string, age: string) =>
+      db.query(`INSERT INTO worker.requests (id, tenant_id, consumer, topic, reply_topic, requested_at) VALUES ($1, $2, 'asker.ask', 't', 'r', now() - $3::interval)`, [id, tenant.id, age]);
+    const reply = async (inReplyTo: string, age: string) =>
+      db.query(
+        `INSERT INTO worker.replies (tenant_id, in_reply_to, message_id, topic, envelope, received_at) VALUES ($1, $2, gen_random_uuid(), 'r', '{}', now() - $3::interval)`,
+        [tenant.id, inReplyTo, age],
+      );
+    const settlement = async (hash: string, state: string, age: string) =>
+      db.query(
+        `INSERT INTO worker.settlements (token_hash, tenant_id, group_id, consumer, integration, method, run_id, message_id, topic, partition, "offset", key, envelope,
+                                         attempt, deadline, state, created_at, settled_at)
+         VALUES ($1, $2, 'integration-worker', 'holder.hold', 'holder', 'hold', gen_random_uuid(), gen_random_uuid(), 't', 0, 1, 'k', '{}',
+                 1, now() + interval '1 day', $3, now() - $4::interval, CASE WHEN $3 = 'pending' THEN NULL ELSE now() - $4::interval END)`,
+        [hash, tenant.id, state, age],
+      );
+    const [oldRequest, newRequest] = ['00000000-0000-8000-8000-00000000a001', '00000000-0000-8000-8000-00000000a002'];
+    await request(oldRequest, '2 hours');
+    await request(newRequest, '1 minute');
+    await reply(oldRequest, '2 hours');
+    await reply(newRequest, '1 minute');
+    await settlement('old-acked', 'acked', '2 hours');
+    await settlement('old-lapsed', 'lapsed', '2 hours');
+    await settlement('old-pending', 'pending', '2 hours');
+    await settlement('new-acked', 'acked', '1 minute');
+
+    await worker.app.get(QueueRecordRetention).sweep();
+    const left = async (sql: string) => (await db.query(sql, [tenant.id])).map((r: { id: string }) => r.id).sort();
+    expect(await left(`SELECT id FROM worker.requests WHERE tenant_id = $1`)).toEqual([newRequest]);
+    expect(await left(`SELECT in_reply_to AS id FROM worker.replies WHERE tenant_id = $1`)).toEqual([newRequest]);
+    expect(await left(`SELECT token_hash AS id FROM worker.settlements WHERE tenant_id = $1`)).toEqual(['new-acked', 'old-pending']);
   });
 });
