@@ -75,6 +75,32 @@ class Settler implements IntegrationHandler<PackageStateChanged> {
   }
 }
 
+/** RACE- updates the waiter has seen through: acked, released and finished while its main-path run was still going. */
+const waitedOut = new Set<string>();
+
+/**
+ * A second route on the holder's messages that runs after the hold: it acks the held message
+ * (context.settle) and waits until the retry loop has finished it — a settlement landing between the
+ * hold and the delivery's own record of the attempt. On a redelivery it does nothing.
+ */
+@Injectable()
+class Waiter implements IntegrationHandler<CarrierUpdateReceived> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async handle(update: CarrierUpdateReceived, context: HandlerContext): Promise<HandlerResult<never>> {
+    if (!update.trackingId.startsWith('RACE-') || context.attempt > 1 || waitedOut.has(update.trackingId)) return undefined;
+    const token = tokens.get(update.trackingId)![0];
+    await context.settle(token, { outcome: 'ack' });
+    const { messageId } = context;
+    await eventually(
+      async () => Number((await this.dataSource.query(`SELECT count(*) AS n FROM messaging.deferred WHERE message_id = $1`, [messageId]))[0].n),
+      (n) => n === 0,
+    );
+    waitedOut.add(update.trackingId);
+    return undefined;
+  }
+}
+
 const FAST = { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 100 };
 
 const asker = defineIntegration({
@@ -99,6 +125,15 @@ const holder = defineIntegration({
   name: 'holder',
   description: 'Settles carrier updates later; an ack publishes the package update',
   routes: [route({ method: 'hold', topic: Topics.carrierUpdateReceived, handler: Holder, onSuccess: [Topics.packageUpdated], retry: FAST })],
+});
+
+const racer = defineIntegration({
+  name: 'racer',
+  description: 'Holds carrier updates, and has them acked and finished by a second route before the first delivery ends',
+  routes: [
+    route({ method: 'hold', topic: Topics.carrierUpdateReceived, handler: Holder, retry: FAST }),
+    route({ method: 'wait', topic: Topics.carrierUpdateReceived, handler: Waiter, retry: FAST }),
+  ],
 });
 
 // ─── A worker running them (the worker's modules, these integrations) ───────────────────────────
@@ -485,5 +520,40 @@ describe.each(['postgres', 'kafka'] as const)('integration worker on %s: message
     // The next message of the key is handed over now (its own hold).
     const second = await tokenOf('ORDER-1', 2);
     expect(second).not.toBe(first);
+  });
+});
+
+describe('integration worker on postgres: a settlement landing before the delivery records its hold', () => {
+  let db: TestDatabase;
+  let worker: QueuesWorker;
+  let tenantId: string;
+
+  const publish = (trackingId: string, hour: number) =>
+    worker.dataSource.transaction((m) =>
+      worker.app.get(MessagePublisher).publish(m, Topics.carrierUpdateReceived, { trackingId, carrier: 'DHL', status: 'Delivered', occurredAt: new Date(Date.UTC(2026, 11, 7, hour)).toISOString() }, { tenantId }),
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    worker = await startQueuesWorker(db, testSecrets(), [racer]);
+    tenantId = (await worker.dataSource.transaction((m) => worker.app.get(Tenants).create(m, 'racing'))).id;
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await db?.drop();
+  });
+
+  it("does not hold the message again once it was settled and finished: its key's next message is handed over at once", async () => {
+    // A deadline far off: were the acked message held again, its key would wait for it.
+    deadlines.set('RACE-1', 3_600_000);
+    const first = await publish('RACE-1', 8);
+    await eventually(async () => waitedOut.has('RACE-1'), (done) => done, { timeoutMs: 15_000 });
+    await publish('RACE-1', 9);
+    await eventually(async () => tokens.get('RACE-1') ?? [], (list) => list.length === 2, { timeoutMs: 15_000 });
+    // The acked message ran once and is not waiting anywhere.
+    expect(tokens.get('RACE-1')).toHaveLength(2);
+    expect(Number((await worker.dataSource.query(`SELECT count(*) AS n FROM messaging.deferred WHERE message_id = $1`, [first.id]))[0].n)).toBe(0);
+    deadlines.delete('RACE-1');
   });
 });

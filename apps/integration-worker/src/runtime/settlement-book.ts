@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { TributaryError } from '@tributary/domain';
 import {
   backoffDelay,
+  heldUnsettled,
   type Inbox,
   type MessagePublisher,
   NonRetryable,
@@ -61,8 +62,8 @@ export class SettlementPending extends TributaryError {
   constructor(deadlineMs: number) {
     super('unavailable', 'settlement_pending', `Held unsettled for at most ${deadlineMs} ms`);
     this.name = 'SettlementPending';
-    // Its retry is the hold itself (see Settlements.hold): the transport's own bookkeeping changes nothing.
-    withRetryPolicy(this, { maxAttempts: Number.MAX_SAFE_INTEGER, baseDelayMs: deadlineMs, maxDelayMs: deadlineMs });
+    // Its retry is the hold itself (see Settlements.hold): the transport records nothing more of the attempt.
+    withRetryPolicy(heldUnsettled(this), { maxAttempts: Number.MAX_SAFE_INTEGER, baseDelayMs: deadlineMs, maxDelayMs: deadlineMs });
   }
 }
 

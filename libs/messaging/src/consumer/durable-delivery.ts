@@ -8,6 +8,7 @@ import { Wakeup } from '../postgres/wakeup.js';
 import { backoffDelay, describeError, isRetryable, retryPolicyOf, type RetryPolicy } from '../retry-policy.js';
 import { recordDeadLetter } from './dead-letters.js';
 import { DeferredMessages, deferredChannel, type DeferredRow } from './deferred-messages.js';
+import { isHeldUnsettled } from './settlements.js';
 import type { DeliveryObserver, DeliveryOutcome } from './delivery-observer.js';
 
 /** A message as a transport received it, with where it came from. */
@@ -178,6 +179,13 @@ export class DurableDelivery {
       return;
     }
     const { error } = failure;
+    if (isHeldUnsettled(error)) {
+      // Its handler's transaction put it in messaging.deferred (held unsettled): its key waits behind it there.
+      // Deferring it again could revive it after a settlement that landed meanwhile had it finished.
+      this.observe(message, 'retry', started);
+      blocked.add(message.key);
+      return;
+    }
     const policy = retryPolicyOf(error, this.options.retry);
     if (!isRetryable(error) || policy.maxAttempts <= 1) {
       this.observe(message, 'dead_letter', started);
@@ -403,6 +411,11 @@ export class DurableDelivery {
       try {
         await this.options.run(message, row.attempts);
       } catch (error) {
+        if (isHeldUnsettled(error)) {
+          // Held again by its handler's transaction (lease released): a settlement or its deadline moves it, not this attempt.
+          this.observe(message, 'retry', started);
+          return;
+        }
         const policy = retryPolicyOf(error, this.options.retry);
         if (!isRetryable(error) || row.attempts >= policy.maxAttempts) {
           this.observe(message, 'dead_letter', started);

@@ -1,6 +1,22 @@
 import { commitSignal, type Queryable } from '@tributary/database';
 import { deferredChannel, lockKey } from './deferred-messages.js';
 
+const HELD = Symbol('tributary.heldUnsettled');
+
+/**
+ * Marks `error` as what a run ends with when its handler's transaction held the message
+ * (`Settlements.hold` committed): the message is in `messaging.deferred` already, waiting for its
+ * settlement or deadline, so the delivery records nothing more of this attempt — recording a
+ * retry could bring the message back after a settlement landed meanwhile and finished it.
+ */
+export function heldUnsettled<E extends object>(error: E): E {
+  Object.defineProperty(error, HELD, { value: true });
+  return error;
+}
+
+/** Whether `error` ended a run on a hold (see `heldUnsettled`). */
+export const isHeldUnsettled = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[HELD] === true;
+
 /** Where a message was delivered to a group: what `messaging.deferred` knows it by. */
 export interface HeldDelivery {
   readonly group: string;
