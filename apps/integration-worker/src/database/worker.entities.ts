@@ -2,6 +2,7 @@ import { ActionDataEntity } from '../actions/action-data.entity.js';
 import { ActionEntity } from '../actions/action.entity.js';
 import { DeploymentEntity } from '../deployments/deployment.entity.js';
 import { ActionAnswerEntity } from '../ingest/action-answer.entity.js';
+import { CarrierPollBudgetEntity } from '../integrations/tracking/poll-carrier/carrier-poll-budget.entity.js';
 import { MailboxMailEntity } from '../integrations/tracking/mailbox-mail.entity.js';
 import { NotificationOptOutEntity } from '../integrations/tracking/notification-opt-out.entity.js';
 import { NotificationTemplateEntity } from '../integrations/tracking/notification-template.entity.js';
@@ -35,4 +36,5 @@ export const WORKER_ENTITIES = [
   RequestEntity,
   ReplyEntity,
   SettlementEntity,
+  CarrierPollBudgetEntity,
 ];
