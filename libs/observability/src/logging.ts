@@ -14,6 +14,20 @@ import {
 import { pino, type DestinationStream, type Logger as Pino } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 
+/**
+ * Capability tokens that travel in request paths (the worker's settle route, `POST /v1/settlements/{token}`,
+ * takes a settlement token `stl_…`, kept only hashed): masked in the access log's URL and route params.
+ */
+const PATH_TOKEN = /\bstl_[A-Za-z0-9_-]+/g;
+const withoutPathTokens = (value: unknown): unknown =>
+  typeof value === 'string' ? value.replace(PATH_TOKEN, 'stl_[redacted]') : Array.isArray(value) ? value.map(withoutPathTokens) : value;
+
+/** The access log's request as pino-http serializes it, without path tokens (see `PATH_TOKEN`). */
+function requestWithoutPathTokens(req: { url?: string; params?: Record<string, unknown> }): unknown {
+  const params = req.params && Object.fromEntries(Object.entries(req.params).map(([name, value]) => [name, withoutPathTokens(value)]));
+  return { ...req, url: withoutPathTokens(req.url), ...(params ? { params } : {}) };
+}
+
 /** Headers whose values never reach a log line. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -75,6 +89,7 @@ function createAppLog(app: string, level: string, destination?: DestinationStrea
     customProps: (req: IncomingMessage) => ({ traceId: traceIdOf(req) }),
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/health/ready' },
     quietReqLogger: true,
+    serializers: { req: requestWithoutPathTokens },
   });
   roots.set(app, root);
   return { app, root, http };
