@@ -1,9 +1,10 @@
 import { realpathSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CliError, EXIT_FAILED, usageError } from './cli-error.js';
 import { loadCliConfig, type CliConfig } from './cli.config.js';
-import type { CommandContext, CommandGroup, Subcommand } from './commands/command.js';
+import { CommandOutput, type CommandContext, type CommandGroup, type Subcommand } from './commands/command.js';
 import { adminKeyCommand } from './commands/admin-key.command.js';
 import { apikeyCommand } from './commands/apikey.command.js';
 import { appCommand } from './commands/app.command.js';
@@ -12,6 +13,7 @@ import { secretCommand } from './commands/secret.command.js';
 import { tenantCommand } from './commands/tenant.command.js';
 import { webhookCommand } from './commands/webhook.command.js';
 import { dlqCommand } from './commands/dlq.command.js';
+import { feedsCommand } from './commands/feeds.command.js';
 import { actionsCommand } from './commands/actions.command.js';
 import { ingestCommand } from './commands/ingest.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
@@ -33,6 +35,7 @@ const groups: readonly CommandGroup[] = [
   actionsCommand,
   projectionsCommand,
   ingestCommand,
+  feedsCommand,
 ];
 
 export interface CliIo {
@@ -41,6 +44,11 @@ export interface CliIo {
   readonly pollIntervalMs?: number;
   /** Standard input, read whole (default: the process's). */
   readonly stdin?: () => Promise<string>;
+  /**
+   * Where a streaming command (`feeds products`) writes its document: the process's stdout from `main`. Without
+   * one, what it writes is collected and returned at the start of `stdout` (tests, small documents).
+   */
+  readonly stdout?: Writable;
 }
 
 export interface CliResult {
@@ -55,6 +63,15 @@ export interface CliResult {
  */
 export async function run(argv: readonly string[], env: Record<string, string | undefined>, cwd = process.cwd(), io: CliIo = {}): Promise<CliResult> {
   let config: CliConfig | undefined;
+  const collected: Buffer[] = [];
+  const output =
+    io.stdout ??
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        collected.push(Buffer.from(chunk));
+        done();
+      },
+    });
   const context: CommandContext = {
     gateway: () => new GatewayClient((config ??= loadCliConfig(env, cwd))),
     worker: () => new WorkerClient((config ??= loadCliConfig(env, cwd))),
@@ -62,8 +79,10 @@ export async function run(argv: readonly string[], env: Record<string, string | 
     progress: io.progress ?? (() => undefined),
     pollIntervalMs: io.pollIntervalMs ?? 500,
     readStdin: io.stdin ?? readProcessStdin,
+    output,
   };
-  const result = await execute(argv, context);
+  const executed = await execute(argv, context);
+  const result = collected.length > 0 ? { ...executed, stdout: Buffer.concat(collected).toString('utf8') + executed.stdout } : executed;
   // The client never puts a key in a message; this makes sure nothing else does either. (A key too
   // short to be real is left alone: replacing it would mangle the output and protect nothing.)
   return [config?.adminKey, config?.apiKey].reduce((r, key) => (key && key.length >= 16 ? redact(r, key) : r), result);
@@ -83,7 +102,9 @@ async function execute(argv: readonly string[], context: CommandContext): Promis
     }
     const values = parseOptions(subcommand, rest);
     if (values.help === true) return printed(usage([group]));
-    return printed(`${JSON.stringify(await subcommand.run(values, context), null, 2)}\n`);
+    const answer = await subcommand.run(values, context);
+    if (answer instanceof CommandOutput) return { exitCode: 0, stdout: answer.json ? `${JSON.stringify(answer.json, null, 2)}\n` : '', stderr: answer.stderr };
+    return printed(`${JSON.stringify(answer, null, 2)}\n`);
   } catch (error) {
     const failure = error instanceof CliError ? error : new CliError(EXIT_FAILED, 'internal', (error as Error).message);
     return { exitCode: failure.exitCode, stdout: '', stderr: `${JSON.stringify(failure, null, 2)}\n` };
@@ -131,11 +152,11 @@ function usage(shown: readonly CommandGroup[]): string {
     'Environment:',
     '  TRIBUTARY_URL              the gateway (default http://localhost:3000)',
     '  TRIBUTARY_WORKER_URL       the integration worker, for `dlq`, `settle`, `actions` and `ingest list --app worker` (default http://localhost:3003)',
-    '  TRIBUTARY_EVENT_STORE_URL  the event store, for `projections` (default http://localhost:3001)',
+    '  TRIBUTARY_EVENT_STORE_URL  the event store, for `projections` and `feeds` (default http://localhost:3001)',
     '  TRIBUTARY_ADMIN_KEY        the platform admin key (default: the contents of ./.tributary/admin-key)',
-    "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret, apikey, ingest and actions data commands",
+    "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret, apikey, ingest, feeds and actions data commands",
     '',
-    'Prints one JSON object on stdout. Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
+    'Prints one JSON object on stdout (`feeds products` without --out: the feed itself). Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
     '',
   ].join('\n');
 }
@@ -152,7 +173,7 @@ function redact(result: CliResult, secret: string): CliResult {
 
 /** The process entry: `bin/tributary.js` calls it, and so does `node dist/apps/cli/src/main.js`. */
 export async function main(): Promise<void> {
-  const result = await run(process.argv.slice(2), process.env, process.cwd(), { progress: stderrProgress() });
+  const result = await run(process.argv.slice(2), process.env, process.cwd(), { progress: stderrProgress(), stdout: process.stdout });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;

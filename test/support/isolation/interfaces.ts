@@ -282,6 +282,8 @@ export const CLI_READS: Record<string, { option?: readonly [string, Kind]; posit
   'actions runs': { list: 'run', filters: { id: 'action' } },
   'actions data': { option: ['actionId', 'dataAction'], positional: true },
   'ingest list': { list: 'ingestEntry' },
+  /** The product feed, streamed to stdout (JSON by default): own SKUs only. */
+  'feeds products': { list: 'product' },
   'projections list': { admin: true },
   'projections status': { admin: true },
 };

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { ParseArgsConfig } from 'node:util';
 import { usageError } from '../cli-error.js';
 import type { EventStoreClient } from '../event-store-client.js';
@@ -19,6 +20,19 @@ export interface CommandContext {
   readonly pollIntervalMs: number;
   /** Standard input, read whole (a command's `-` argument). */
   readStdin(): Promise<string>;
+  /** Standard output as a stream, for a command that writes a document of any size there (then it returns CommandOutput). */
+  readonly output: Writable;
+}
+
+/**
+ * What a command returns when it wrote its own output (a document streamed to `context.output`) or has more to
+ * say on stderr: `json`, when given, is printed on stdout as any command's object; `stderr` follows on stderr.
+ */
+export class CommandOutput {
+  constructor(
+    readonly stderr: string,
+    readonly json?: object,
+  ) {}
 }
 
 /** One `tributary <group> <name>` command: its options (node:util parseArgs) and what it prints. */
@@ -30,7 +44,7 @@ export interface Subcommand {
   readonly positionals?: readonly string[];
   /** What each option and argument means, printed under the command in its usage (`--name` or `<name>` → text). */
   readonly help?: Readonly<Record<string, string>>;
-  /** Returns the one JSON object printed on stdout. */
+  /** Returns the one JSON object printed on stdout (or a CommandOutput for a command that wrote its own). */
   run(values: OptionValues, context: CommandContext): Promise<object>;
 }
 
