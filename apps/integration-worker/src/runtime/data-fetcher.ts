@@ -1,19 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { TributaryError } from '@tributary/domain';
 import { describeError } from '@tributary/messaging';
 import { TenantContext } from '@tributary/tenancy';
+import { DataSource } from 'typeorm';
 import { ActionAnswerLog } from '../ingest/action-answer-log.js';
 import type { DataContext, DataHandler, DataRoute } from '../sdk/data-route.js';
 import type { HandlerLogger } from '../sdk/integration-handler.js';
 import type { ActionTarget } from './deployment-directory.js';
 import { OutboundHttp } from './outbound-http.js';
 
+/** A data action's cached document (`worker.action_data`), as the fetcher sees it. */
+export interface DataCache {
+  /** When the cached document the caller saw was fetched (null: none): a later one was fetched by another replica. */
+  readonly seen: Date | null;
+  /** The cached document now, and when it was fetched (null: none). */
+  read(): Promise<{ readonly document: object; readonly fetchedAt: Date } | null>;
+  /** Keeps a fetched document (the cache write): part of the fetch, under its lock. */
+  keep(document: object): Promise<void>;
+}
+
+/** The seed of the fetch locks' keys (hashtextextended), apart from the other advisory locks' (7264001 migrations, 7264002 deferred messages). */
+const FETCH_LOCK_SEED = 7_264_003;
+
+/** PostgreSQL's lock_not_available: the lock wait passed lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
 /**
- * Runs data handlers (on-demand actions): one upstream fetch per action at a time in this process —
- * a caller that comes while one is under way gets its outcome — and `keep` (the cache write) as
- * part of the fetch, so a fetch that outlives its caller's patience still fills the cache. Every answer the
- * handler's HTTP client gets is kept in the worker's ingest log (ActionAnswerLog, batched off the request).
+ * Runs data handlers (on-demand actions): one upstream fetch per action at a time — in this process (a
+ * caller that comes while one is under way gets its outcome), and across the worker's replicas (a
+ * PostgreSQL advisory lock per tenant and action, held while one fetches: a replica that finds it held
+ * waits for it, up to the route's timeout, then serves what the other one kept, or fetches itself if the
+ * other one failed). `keep` (the cache write) is part of the fetch, under the lock, so a fetch that
+ * outlives its caller's patience still fills the cache. Every answer the handler's HTTP client gets is
+ * kept in the worker's ingest log (ActionAnswerLog, batched off the request).
  */
 @Injectable()
 export class DataFetcher {
@@ -23,16 +44,13 @@ export class DataFetcher {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly answers: ActionAnswerLog,
+    private readonly dataSource: DataSource,
   ) {}
 
-  fetch(target: ActionTarget, route: DataRoute, traceId: string, keep: (document: object) => Promise<void>): Promise<object> {
+  fetch(target: ActionTarget, route: DataRoute, traceId: string, cache: DataCache): Promise<object> {
     const running = this.inFlight.get(target.actionId);
     if (running) return running;
-    const fetching = this.run(target, route, traceId)
-      .then(async (document) => {
-        await keep(document);
-        return document;
-      })
+    const fetching = this.acrossReplicas(target, route, traceId, cache)
       .catch((error: unknown) => {
         // Logged here, once per fetch: its callers may have stopped waiting (timeout) and serve the cache.
         const { code, message } = describeError(error);
@@ -42,6 +60,31 @@ export class DataFetcher {
       .finally(() => this.inFlight.delete(target.actionId));
     this.inFlight.set(target.actionId, fetching);
     return fetching;
+  }
+
+  /**
+   * The fetch under the action's lock: a transaction holds `pg_advisory_xact_lock` of (tenant, action)
+   * while the handler fetches and the document is kept, and its end — commit, or the rollback of a
+   * failed fetch — lets the next one in. A replica that waited and finds a document fetched since its
+   * caller looked (`seen`) serves it without calling the upstream; one that waited longer than the
+   * route's timeout gives up with `upstream_timeout` (its callers were answered from the cache by then).
+   */
+  private acrossReplicas(target: ActionTarget, route: DataRoute, traceId: string, cache: DataCache): Promise<object> {
+    return this.dataSource.transaction(async (db) => {
+      // SQL: an advisory lock with a bounded wait (no ORM form); the key is the tenant and action, hashed.
+      await db.query(`SELECT set_config('lock_timeout', $1, true)`, [`${route.timeoutMs}ms`]);
+      try {
+        await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, ${FETCH_LOCK_SEED}))`, [`${target.tenantId}\u001f${target.actionId}`]);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) throw error;
+        throw new TributaryError('unavailable', 'upstream_timeout', `Another replica's fetch of this action did not end within ${route.timeoutMs} ms`);
+      }
+      const cached = await cache.read();
+      if (cached && cached.fetchedAt.getTime() !== cache.seen?.getTime()) return cached.document;
+      const document = await this.run(target, route, traceId);
+      await cache.keep(document);
+      return document;
+    });
   }
 
   private async run(target: ActionTarget, route: DataRoute, traceId: string): Promise<object> {

@@ -53,7 +53,7 @@ export class GetActionDataHandler implements IQueryHandler<GetActionData> {
     const target = await this.directory.action(this.dataSource, tenant.tenantId, actionId);
     if (!target) throw new TributaryError('conflict', 'action_disabled', 'The action or its deployment is disabled');
     try {
-      const fetched = await this.fetchWithin(tenant, target, route, traceId);
+      const fetched = await this.fetchWithin(tenant, target, route, traceId, cached);
       if (fetched !== TIMED_OUT) return served(fetched, 200, 'upstream', Date.now());
       return fallback(cached, { code: 'upstream_timeout', message: `The upstream did not answer within ${route.timeoutMs} ms` }, Date.now());
     } catch (error) {
@@ -78,17 +78,31 @@ export class GetActionDataHandler implements IQueryHandler<GetActionData> {
     });
   }
 
-  /** The upstream's document, kept in the cache; TIMED_OUT when the route's timeout passes first (the fetch goes on). */
-  private async fetchWithin(tenant: TenantContext, target: ActionTarget, route: DataRoute, traceId: string): Promise<ActionDataEntity | typeof TIMED_OUT> {
+  /**
+   * The upstream's document, kept in the cache; TIMED_OUT when the route's timeout passes first (the fetch goes on).
+   * `cached` is what the caller saw: a document fetched since (by another replica, while this one waited for its
+   * fetch) is served as fetched now.
+   */
+  private async fetchWithin(
+    tenant: TenantContext,
+    target: ActionTarget,
+    route: DataRoute,
+    traceId: string,
+    cached: ActionDataEntity | null,
+  ): Promise<ActionDataEntity | typeof TIMED_OUT> {
     const { actionId } = target;
     let kept: ActionDataEntity | undefined;
-    const fetching = this.fetcher.fetch(target, route, traceId, async (document) => {
-      const fetchedAt = new Date();
-      kept = { actionId, tenantId: tenant.tenantId, document, fetchedAt, validUntil: new Date(fetchedAt.getTime() + route.validForSeconds * 1000) };
-      const row = kept;
-      await withTenant(this.dataSource, tenant, (db) =>
-        db.createQueryBuilder().insert().into(ActionDataEntity).values(row).orUpdate(['document', 'fetched_at', 'valid_until'], ['action_id']).execute(),
-      );
+    const fetching = this.fetcher.fetch(target, route, traceId, {
+      seen: cached?.fetchedAt ?? null,
+      read: () => withTenant(this.dataSource, tenant, (db) => new TenantRepository(db, ActionDataEntity, tenant).findOne({ actionId })),
+      keep: async (document) => {
+        const fetchedAt = new Date();
+        kept = { actionId, tenantId: tenant.tenantId, document, fetchedAt, validUntil: new Date(fetchedAt.getTime() + route.validForSeconds * 1000) };
+        const row = kept;
+        await withTenant(this.dataSource, tenant, (db) =>
+          db.createQueryBuilder().insert().into(ActionDataEntity).values(row).orUpdate(['document', 'fetched_at', 'valid_until'], ['action_id']).execute(),
+        );
+      },
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), route.timeoutMs)));
@@ -104,7 +118,7 @@ export class GetActionDataHandler implements IQueryHandler<GetActionData> {
     }
   }
 
-  /** A caller that joined another's fetch: the row that fetch kept. */
+  /** A caller that joined another's fetch (in this process or another replica): the row that fetch kept. */
   private async cachedRow(tenant: TenantContext, actionId: string, document: object): Promise<ActionDataEntity> {
     const row = await withTenant(this.dataSource, tenant, (db) => new TenantRepository(db, ActionDataEntity, tenant).findOne({ actionId }));
     const fetchedAt = new Date();
