@@ -2,20 +2,30 @@ import { cursorTimestampSql, decodeCursor, encodeCursor } from '@tributary/datab
 import { TenantRepository, withTenant, type TenantContext } from '@tributary/tenancy';
 import type { DataSource, EntityTarget } from 'typeorm';
 import type { IngestEntryColumns } from './ingest-entry-columns.js';
-import type { IngestEntryPage } from './ingest-entry.dto.js';
+import type { IngestEntryPage, IngestEntryView } from './ingest-entry.dto.js';
 import { instant, toIngestEntryView } from './ingest-records.js';
 import { INGEST_PAGE_SIZE, type ListIngestQuery } from './list-ingest.dto.js';
 
 /**
  * One page of a tenant's ingest log (either app's entity), oldest first: keyset pagination in receiving order,
  * (received_at, id), filtered by extId and since, in the tenant's transaction (row-level security behind the filter).
+ * `view` makes an entry's view (the shared one by default; the worker's adds its own columns to it).
  */
+export function listIngestPage<E extends IngestEntryColumns>(dataSource: DataSource, entity: EntityTarget<E>, tenant: TenantContext, filter: ListIngestQuery): Promise<IngestEntryPage>;
+export function listIngestPage<E extends IngestEntryColumns, V extends IngestEntryView>(
+  dataSource: DataSource,
+  entity: EntityTarget<E>,
+  tenant: TenantContext,
+  filter: ListIngestQuery,
+  view: (entry: E) => V,
+): Promise<{ data: V[]; nextCursor: string | null }>;
 export function listIngestPage<E extends IngestEntryColumns>(
   dataSource: DataSource,
   entity: EntityTarget<E>,
   tenant: TenantContext,
   filter: ListIngestQuery,
-): Promise<IngestEntryPage> {
+  view: (entry: E) => IngestEntryView = toIngestEntryView,
+): Promise<{ data: IngestEntryView[]; nextCursor: string | null }> {
   const limit = filter.limit ?? INGEST_PAGE_SIZE;
   const after = filter.after ? decodeCursor(filter.after) : undefined;
   const since = filter.since !== undefined ? instant(filter.since, 'since') : undefined;
@@ -33,7 +43,7 @@ export function listIngestPage<E extends IngestEntryColumns>(
     const data = entities.slice(0, limit);
     const last = data.at(-1);
     return {
-      data: data.map(toIngestEntryView),
+      data: data.map(view),
       nextCursor: entities.length > limit && last ? encodeCursor({ at: raw[data.length - 1].cursor_at, id: last.id }) : null,
     };
   });

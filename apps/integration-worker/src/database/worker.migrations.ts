@@ -10,6 +10,7 @@ import { WorkerRunRepeats1764102000200 } from './migrations/1764102000200-worker
 import { WorkerActionData1765102001800 } from './migrations/1765102001800-worker-action-data.migration.js';
 import { WorkerQueues1765203100000 } from './migrations/1765203100000-worker-queues.migration.js';
 import { WorkerIngestLog1765203000000 } from './migrations/1765203000000-worker-ingest-log.migration.js';
+import { WorkerIngestLogRuns1765303000000 } from './migrations/1765303000000-worker-ingest-log-runs.migration.js';
 import { WorkerCarrierPollBudgets1765403000000 } from './migrations/1765403000000-worker-carrier-poll-budgets.migration.js';
 
 /** The worker schema's migrations, in the order they run (one class per file under `migrations/`). */
@@ -26,5 +27,6 @@ export const workerMigrations = [
   WorkerActionData1765102001800,
   WorkerIngestLog1765203000000,
   WorkerQueues1765203100000,
+  WorkerIngestLogRuns1765303000000,
   WorkerCarrierPollBudgets1765403000000,
 ];

@@ -69,7 +69,8 @@ describe("the worker's ingest log (GET /v1/ingest on the worker: upstream answer
     const body = JSON.stringify(entryOf('11111111'));
     expect(entry).toMatchObject({
       actor: { kind: 'action', id: a.action },
-      sourceIp: new URL(upstream.url).host,
+      // The address connected to (the socket's peer), not the URL's host:port.
+      sourceIp: '127.0.0.1',
       extId: a.url,
       contentHash: sha256(body),
       body,
@@ -78,6 +79,9 @@ describe("the worker's ingest log (GET /v1/ingest on the worker: upstream answer
       topic: METHOD,
       answer: { status: 200, code: null },
       eventId: null,
+      // A fetch is no run.
+      runId: null,
+      messageId: null,
     });
     // Valid for the route's validForSeconds (a day) from the answer on.
     expect(Date.parse(entry.validUntil as string) - Date.parse(entry.validFrom as string)).toBe(86_400_000);

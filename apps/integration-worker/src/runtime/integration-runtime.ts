@@ -21,6 +21,7 @@ import {
 import { TenantContext } from '@tributary/tenancy';
 import { parsePayload, Topics, topicByName, type ActionRequested, type TopicDefinition } from '@tributary/topics';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ActionAnswerLog } from '../ingest/action-answer-log.js';
 import { DeploymentDirectory, type ActionTarget } from './deployment-directory.js';
 import { EffectJournal } from './effect-journal.js';
 import type { IntegrationDefinition, Route } from '../sdk/integration.js';
@@ -29,6 +30,7 @@ import {
   skipped,
   type EffectAttempt,
   type HandlerContext,
+  type HandlerHttp,
   type HandlerLogger,
   type HandlerResult,
   type IntegrationHandler,
@@ -81,6 +83,8 @@ export class IntegrationRuntime {
     private readonly runs: RunRecorder,
     private readonly effects: EffectJournal,
     private readonly directory: DeploymentDirectory,
+    /** @internal where a run of an action keeps the answers its `context.http` gets (see RunContext). */
+    readonly answers: ActionAnswerLog,
   ) {
     for (const integration of integrations) {
       for (const route of integration.routes) {
@@ -477,7 +481,7 @@ export class RunContext implements HandlerContext<object> {
   readonly correlationId: string;
   readonly idempotencyKey: string;
   readonly logger: HandlerLogger;
-  readonly http: OutboundHttp;
+  readonly http: HandlerHttp;
   readonly recorded: { foreignId?: string; response?: unknown } = {};
   /** `once` effects this run did again because a crash had left their outcome unknown (on its run record). */
   repeatedEffects = 0;
@@ -525,7 +529,20 @@ export class RunContext implements HandlerContext<object> {
       method: route.method,
       ...(target ? { actionId: target.actionId } : {}),
     });
-    this.http = new OutboundHttp({ idempotencyKey: this.idempotencyKey, allowPrivateNetwork: target?.allowPrivateNetwork ?? false });
+    const http = new OutboundHttp({ idempotencyKey: this.idempotencyKey, allowPrivateNetwork: target?.allowPrivateNetwork ?? false });
+    // A run of an action (by topic, schedule or hand): every answer its calls get goes in the worker's ingest log,
+    // buffered and written in batches off the run. A run without an action (a platform route, `runs: 'always'`)
+    // calls out as the platform, for no tenant's action: its answers are not kept there.
+    this.http = target
+      ? runtime.answers.recording(http, {
+          tenantId: envelope.tenantid,
+          actionId: target.actionId,
+          method: `${integration.name}.${route.method}`,
+          validForSeconds: null,
+          runId,
+          messageId: envelope.id,
+        })
+      : http;
   }
 
   elapsedMs(): number {

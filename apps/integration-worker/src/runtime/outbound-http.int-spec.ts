@@ -55,7 +55,8 @@ describe('outbound HTTP (context.http)', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth/token`;
 
     const form = { grant_type: 'client_credentials', client_id: 'id with space&amp', client_secret: 's=cr+t/ü' };
-    expect(await client().request({ url, form })).toMatchObject({ status: 200, body: { access_token: 't' } });
+    // remoteAddress: the peer of the connection the answer came over.
+    expect(await client().request({ url, form })).toMatchObject({ status: 200, body: { access_token: 't' }, remoteAddress: '127.0.0.1' });
     expect(received[0]).toEqual({
       method: 'POST',
       contentType: 'application/x-www-form-urlencoded',
@@ -93,7 +94,8 @@ describe('outbound HTTP (context.http)', () => {
     expect(isTributaryError(failure) && { code: failure.code, retryable: failure.retryable, details: failure.details }).toEqual({
       code: 'upstream_unavailable',
       retryable: true,
-      details: { status: 502, retryAfter: '0' },
+      // remoteAddress: the address the refused answer came from (the worker's ingest log keeps it as sourceIp).
+      details: { status: 502, retryAfter: '0', remoteAddress: '127.0.0.1' },
     });
     expect(server.arrivals).toHaveLength(2);
   });

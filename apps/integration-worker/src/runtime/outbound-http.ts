@@ -93,7 +93,11 @@ export class OutboundHttp implements HandlerHttp {
       if (attempt >= attempts) {
         if (answer) {
           const retryAfter = answer.headers['retry-after'];
-          throw new TributaryError('unavailable', 'upstream_unavailable', `${url.host} answered ${answer.status}`, { status: answer.status, ...(retryAfter ? { retryAfter } : {}) });
+          throw new TributaryError('unavailable', 'upstream_unavailable', `${url.host} answered ${answer.status}`, {
+            status: answer.status,
+            ...(retryAfter ? { retryAfter } : {}),
+            ...addressOf(answer),
+          });
         }
         if (failure instanceof AttemptTimedOut) {
           throw new TributaryError('unavailable', 'upstream_timeout', `${url.host} did not answer within ${failure.timeoutMs} ms (${attempts} attempts)`, {
@@ -109,7 +113,7 @@ export class OutboundHttp implements HandlerHttp {
 
   private accept(answer: HttpAnswer): HttpAnswer {
     if (answer.status >= 400) {
-      throw new NonRetryable('upstream_rejected', `The external service answered ${answer.status}`, { status: answer.status });
+      throw new NonRetryable('upstream_rejected', `The external service answered ${answer.status}`, { status: answer.status, ...addressOf(answer) });
     }
     return answer;
   }
@@ -194,7 +198,12 @@ function parseUrl(raw: string): URL {
   return url;
 }
 
+/** A refusal's `remoteAddress` detail (where the refused answer came from), when the socket had one. */
+const addressOf = (answer: HttpAnswer): { remoteAddress?: string } => (answer.remoteAddress ? { remoteAddress: answer.remoteAddress } : {});
+
 function readBody(response: IncomingMessage): Promise<HttpAnswer> {
+  // The peer now: once the body has ended, a socket handed back to the agent may be reused or gone.
+  const remoteAddress = response.socket?.remoteAddress;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -215,7 +224,7 @@ function readBody(response: IncomingMessage): Promise<HttpAnswer> {
         }
       }
       const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
-      resolve({ status: response.statusCode ?? 0, headers, body });
+      resolve({ status: response.statusCode ?? 0, headers, body, ...(remoteAddress ? { remoteAddress } : {}) });
     });
   });
 }

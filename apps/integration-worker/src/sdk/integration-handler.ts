@@ -37,6 +37,8 @@ export interface HttpAnswer {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: unknown;
+  /** The address the answer came from: the peer of the connection it came over (absent if the socket had none). */
+  readonly remoteAddress?: string;
 }
 
 export interface HttpRequest {

@@ -1,7 +1,8 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { listIngestPage, type IngestEntryPage } from '@tributary/ingest';
+import { listIngestPage } from '@tributary/ingest';
 import { TenantContext } from '@tributary/tenancy';
 import { DataSource } from 'typeorm';
+import { toActionAnswerView, type ActionAnswerPage } from '../action-answer.dto.js';
 import { ActionAnswerEntity } from '../action-answer.entity.js';
 import { ListIngest } from './list-ingest.query.js';
 
@@ -10,7 +11,7 @@ import { ListIngest } from './list-ingest.query.js';
 export class ListIngestHandler implements IQueryHandler<ListIngest> {
   constructor(private readonly dataSource: DataSource) {}
 
-  execute({ caller, filter }: ListIngest): Promise<IngestEntryPage> {
-    return listIngestPage(this.dataSource, ActionAnswerEntity, TenantContext.of(caller), filter);
+  execute({ caller, filter }: ListIngest): Promise<ActionAnswerPage> {
+    return listIngestPage(this.dataSource, ActionAnswerEntity, TenantContext.of(caller), filter, toActionAnswerView);
   }
 }
