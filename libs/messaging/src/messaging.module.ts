@@ -138,6 +138,13 @@ export interface ConsumerOptions {
    * each running its own handlers. Default: the transport's own id.
    */
   readonly transportId?: symbol;
+  /**
+   * Where this group starts on a partition it has no position on yet: where the group named here
+   * stands on it — a group added beside an app's running group (a named queue bound later) takes the
+   * messages from then on, not the history its peer has handled already. Where the named group has
+   * no position either (a fresh deployment, a topic new to both), at the beginning, as by default.
+   */
+  readonly startFromGroup?: string;
 }
 
 /**

@@ -15,14 +15,15 @@ export interface IntegrationConsumer {
  * routes without a named queue, and the action requests) and one group per named queue
  * (`<group>.q.<queue>`: its routes only), each with its own offsets, retries and dead letters.
  */
-export function connectIntegrationConsumers(app: INestApplication, options: Omit<ConsumerOptions, 'transportId' | 'group'>): IntegrationConsumer[] {
+export function connectIntegrationConsumers(app: INestApplication, options: Omit<ConsumerOptions, 'transportId' | 'group' | 'startFromGroup'>): IntegrationConsumer[] {
   const main = app.get<string>(CONSUMER_GROUP);
   const queues = app.get<QueueDispatch[]>(QUEUE_DISPATCH);
   return [
     { group: main, server: connectConsumer(app, { ...options, group: main, transportId: MAIN_DISPATCH }) },
     ...queues.map(({ queue, transportId }) => {
       const group = queueGroupOf(main, queue.name);
-      return { group, queue: queue.name, server: connectConsumer(app, { ...options, group, transportId }) };
+      // A queue bound to a running deployment takes its topics' messages from where the main group stands, not their history.
+      return { group, queue: queue.name, server: connectConsumer(app, { ...options, group, transportId, startFromGroup: main }) };
     }),
   ];
 }

@@ -65,9 +65,14 @@ const queues = defineIntegration({
   ],
 });
 
+/** A deployment that first runs only a main-group route on the topic, then has a queue bound beside it (group late-test). */
+const lateMain = route({ method: 'late-main', topic: TOPIC, handler: QueueProbe });
+const lateQueue = route({ method: 'late-queue', topic: TOPIC, handler: QueueProbe, queue: { name: 'late', exchange: 'fanout' } });
+const late = (...routes: Array<typeof lateMain>) => defineIntegration({ name: 'late-probe', description: 'A queue bound to a running deployment', routes });
+
 @Module({})
 class QueueWorkerModule {
-  static forRoot(url: string, transport: TransportOptions, secrets: Record<string, string>): DynamicModule {
+  static forRoot(url: string, transport: TransportOptions, secrets: Record<string, string>, integrations = [queues], group = GROUP): DynamicModule {
     const config = loadWorkerConfig({ ...secrets, DATABASE_URL: url });
     return {
       module: QueueWorkerModule,
@@ -82,7 +87,7 @@ class QueueWorkerModule {
         MessagingModule.forRoot({ source: 'queue-test', signing: CONTRACT_KEYS, transport, partitions: 4 }),
         TenancyModule.forRoot({ encryptionKey: config.TRIBUTARY_ENCRYPTION_KEY }),
         CqrsModule.forRoot(),
-        IntegrationsModule.forRoot({ integrations: [queues], group: GROUP, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } }),
+        IntegrationsModule.forRoot({ integrations, group, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } }),
         DeploymentsModule,
         DeadLettersModule,
         IngestModule,
@@ -232,6 +237,33 @@ describe.each<[string, () => TransportHarness]>([
     expect(await runsOf(twice)).toEqual({ billing: ['ok'], 'audit-a': ['ok'], 'audit-b': ['ok'], main: ['ok'] });
     expect(await inboxOf(twice)).toEqual(['queue-probe.audit-a', 'queue-probe.audit-b', 'queue-probe.billing', 'queue-probe.main']);
   });
+
+  it('a queue bound to a running deployment takes the messages from then on, not the history its main group handled', async () => {
+    const startLate = async (...routes: Array<typeof lateMain>): Promise<INestApplication> => {
+      const lateApp = await NestFactory.create(QueueWorkerModule.forRoot(harness.databaseUrl, harness.transport, testSecrets(), [late(...routes)], 'late-test'), {
+        bodyParser: false,
+        logger: process.env.CONTRACT_LOGS ? ['error', 'warn'] : false,
+      });
+      connectIntegrationConsumers(lateApp, { retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, pollIntervalMs: 50, ...harness.tuning });
+      await lateApp.init();
+      await lateApp.startAllMicroservices();
+      return lateApp;
+    };
+    const before = await startLate(lateMain);
+    const [old] = await publish(['LATE-1']);
+    await eventually(() => runsOf(old), ok('late-main'), { timeoutMs: 60_000 });
+    await before.close();
+    // Redeployed with a queue bound beside the main route: its group is new.
+    const after = await startLate(lateMain, lateQueue);
+    try {
+      const [fresh] = await publish(['LATE-1']);
+      await eventually(() => runsOf(fresh), ok('late-main', 'late-queue'), { timeoutMs: 60_000 });
+      expect(await runsOf(old)).not.toHaveProperty('late-queue');
+      expect(await inboxOf(old)).not.toContain('late-probe.late-queue');
+    } finally {
+      await after.close();
+    }
+  }, 150_000);
 
   it("lists each method's queue, its group and binding (GET /v1/integrations)", async () => {
     const { status, body } = await call('GET', '/v1/integrations');

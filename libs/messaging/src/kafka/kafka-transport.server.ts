@@ -40,6 +40,8 @@ export interface KafkaTransportOptions {
   readonly pollIntervalMs?: number;
   /** How long a member owns a retry it claimed. */
   readonly retryLeaseMs?: number;
+  /** Where the group starts on a partition it has no committed offset on: where this group's is (see `ConsumerOptions.startFromGroup`). */
+  readonly startFromGroup?: string;
 }
 
 /** What a handler can learn about the Kafka message it is handling (`@Ctx() ctx: KafkaEnvelopeContext`). */
@@ -113,6 +115,7 @@ export class KafkaTransportServer extends EnvelopeServer {
     this.running = true;
     if (topics.length === 0) return;
     await provisionKafkaTopics(this.kafka, topics, this.options.partitions, this.options.replicationFactor);
+    if (this.options.startFromGroup) await this.startFrom(this.options.startFromGroup, topics);
     this.durable = new DurableDelivery({
       dataSource: this.options.dataSource,
       group: this.options.group,
@@ -163,6 +166,31 @@ export class KafkaTransportServer extends EnvelopeServer {
       partitionsConsumedConcurrently: this.options.concurrency ?? 4,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
+  }
+
+  /**
+   * Gives this group, on each partition where it has no committed offset, `peer`'s committed offset
+   * (see `ConsumerOptions.startFromGroup`); partitions `peer` has none on either start at the
+   * beginning (`fromBeginning`). Done before joining: the broker takes offsets only for a group with
+   * no member — should another replica have joined first, it has set them already.
+   */
+  private async startFrom(peer: string, topics: readonly string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const own = await admin.fetchOffsets({ groupId: this.options.group, topics: [...topics] });
+      const theirs = await admin.fetchOffsets({ groupId: peer, topics: [...topics] });
+      for (const { topic, partitions } of theirs) {
+        const unset = new Set(own.find((t) => t.topic === topic)?.partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition) ?? []);
+        const seek = partitions.filter((p) => Number(p.offset) >= 0 && unset.has(p.partition)).map((p) => ({ partition: p.partition, offset: p.offset }));
+        if (seek.length === 0) continue;
+        await admin
+          .setOffsets({ groupId: this.options.group, topic, partitions: seek })
+          .catch((error: unknown) => this.logger.warn(`${this.options.group} could not start ${topic} where ${peer} stands: ${describeError(error).message}`));
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

@@ -22,16 +22,23 @@ export class PartitionLeases {
     private readonly leaseMs: number,
   ) {}
 
-  /** Makes the topics' partitions the group's (once; the group starts at their beginning). */
-  async join(topics: readonly string[]): Promise<void> {
+  /**
+   * Makes the topics' partitions the group's (once): each starts at the beginning — or, with
+   * `startFrom`, where that group stands on it, when it has a position there (see
+   * `ConsumerOptions.startFromGroup`).
+   */
+  async join(topics: readonly string[], startFrom?: string): Promise<void> {
     // SQL: insert-select with ON CONFLICT DO NOTHING by topic array (no ORM form)
     await this.dataSource.query(
       `WITH added AS (
-         INSERT INTO messaging.group_partitions (group_id, topic, partition)
-         SELECT $1, tp.topic, tp.partition FROM messaging.topic_partitions tp WHERE tp.topic = ANY($2::text[])
+         INSERT INTO messaging.group_partitions (group_id, topic, partition, committed_offset)
+         SELECT $1, tp.topic, tp.partition,
+                COALESCE((SELECT peer.committed_offset FROM messaging.group_partitions peer
+                           WHERE peer.group_id = $3 AND peer.topic = tp.topic AND peer.partition = tp.partition), 0)
+           FROM messaging.topic_partitions tp WHERE tp.topic = ANY($2::text[])
          ON CONFLICT DO NOTHING RETURNING 1
        ) SELECT count(*) AS added FROM added`,
-      [this.group, [...topics]],
+      [this.group, [...topics], startFrom ?? null],
     );
   }
 

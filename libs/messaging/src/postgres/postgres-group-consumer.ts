@@ -25,6 +25,8 @@ export interface PostgresGroupOptions {
   readonly retry?: RetryPolicy;
   readonly memberId?: string;
   readonly observer?: DeliveryObserver;
+  /** Where the group starts on a partition new to it: where this group stands (see `ConsumerOptions.startFromGroup`). */
+  readonly startFromGroup?: string;
 }
 
 /**
@@ -115,7 +117,7 @@ export class PostgresGroupConsumer {
     this.running = true;
     if (topics.length === 0) return;
     await this.options.log.provision(this.options.dataSource, topics);
-    await this.leases.join(topics);
+    await this.leases.join(topics, this.options.startFromGroup);
     // SQL: the postgres transport's group state (hot path: on the consumer's own connection pool, by topic array)
     const partitions = await this.query<{ topic: string; partition: number }>(
       `SELECT topic, partition FROM messaging.topic_partitions WHERE topic = ANY($1::text[])`,
