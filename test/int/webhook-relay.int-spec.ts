@@ -369,6 +369,11 @@ describe('the docs example integration (webhook-relay), deployments, actions and
       await seed('worker.notification_opt_outs', `INSERT INTO worker.notification_opt_outs (tenant_id, email) VALUES ($1, 'rls@example.com')`, [tenant]);
       await seed('worker.mailbox', `INSERT INTO worker.mailbox (id, tenant_id, message_id, sender, recipient, subject, body, tracking_id) VALUES ($1, $2, 'rls', 'a@example.com', 'b@example.com', 's', 'b', 'RLS-1')`, [randomUUID(), tenant]);
       await seed('worker.notification_templates', `INSERT INTO worker.notification_templates (tenant_id, state, language, subject, body) VALUES ($1, 'delivered', 'en', 's', 'b')`, [tenant]);
+      await seed('worker.ingest_log', `INSERT INTO worker.ingest_log (id, tenant_id, actor_kind, actor_id, content_hash, body_size, status, delivery_key, received_at) VALUES ($1, $2, 'action', $3, 'rls', 0, 200, $4, now())`, [randomUUID(), tenant, action, `rls-${tenant}`]);
+      await seed('worker.requests', `INSERT INTO worker.requests (id, tenant_id, consumer, topic, reply_topic) VALUES ($1, $2, 'rls', 'rls', 'rls.reply')`, [randomUUID(), tenant]);
+      await seed('worker.replies', `INSERT INTO worker.replies (tenant_id, in_reply_to, message_id, topic, envelope) VALUES ($1, $2, $3, 'rls.reply', '{}')`, [tenant, randomUUID(), randomUUID()]);
+      await seed('worker.settlements', `INSERT INTO worker.settlements (token_hash, tenant_id, group_id, consumer, integration, method, run_id, message_id, topic, partition, "offset", key, envelope, attempt, deadline, state) VALUES ($1, $2, 'rls-test', 'rls', 'webhook-relay', 'relay-state-change', $3, $4, 'rls', 0, $5, 'rls', '{}', 1, now(), 'pending')`, [`rls-${tenant}`, tenant, randomUUID(), randomUUID(), index]);
+      await seed('worker.carrier_poll_budgets', `INSERT INTO worker.carrier_poll_budgets (deployment_id, tenant_id, tokens, refilled_at) VALUES ($1, $2, 1, now())`, [deployment, tenant]);
       await seed('messaging.dead_letters', `INSERT INTO messaging.dead_letters (group_id, topic, partition, "offset", message_id, tenant_id, envelope, error_code, error_message, attempts) VALUES ('rls-test', 'rls', 0, $1, 'rls', $2, '{}', 'rls', 'rls', 1)`, [index, tenant]);
       await seed('messaging.deferred', `INSERT INTO messaging.deferred (group_id, key, topic, partition, "offset", message_id, tenant_id, envelope) VALUES ('rls-test', 'rls', 'rls', 0, $1, 'rls', $2, '{}')`, [index, tenant]);
     }
@@ -384,7 +389,7 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     }
     // Reached by tenant transactions (the tenant API), so behind row-level security rather than denied.
     const reachable = Object.entries(view).filter(([, seen]) => seen[one.id] !== 'denied').map(([table]) => table);
-    expect(reachable).toEqual(expect.arrayContaining(['worker.deployments', 'worker.actions', 'worker.runs', 'worker.schedules', 'messaging.dead_letters', 'worker.mailbox', 'worker.tracked_packages', 'worker.action_data']));
+    expect(reachable).toEqual(expect.arrayContaining(['worker.deployments', 'worker.actions', 'worker.runs', 'worker.schedules', 'messaging.dead_letters', 'worker.mailbox', 'worker.tracked_packages', 'worker.action_data', 'worker.ingest_log', 'worker.settlements']));
   });
 
   it('drains on shutdown: readiness answers 503 while the message in hand finishes, then the listener closes', async () => {
