@@ -398,7 +398,9 @@ export class IntegrationRuntime {
       throw new TributaryError('internal', 'reply_topic_undeclared', `${context.consumer} awaits replies on ${options.replyTopic.name} without declaring it in its route's replies`);
     }
     const requester = { tenantId: context.tenant.tenantId, consumer: context.consumer, idempotencyKey: context.idempotencyKey, envelope: context.envelope };
-    return this.requests.request(requester, topic, payload, options.replyTopic, name, options.timeoutMs ?? 10_000);
+    // At most what is left of the run's own time (the route's timeoutMs): a run that timed out is not woken by a later reply.
+    const timeoutMs = Math.max(1, Math.min(options.timeoutMs ?? 10_000, context.route.timeoutMs - context.elapsedMs()));
+    return this.requests.request(requester, topic, payload, options.replyTopic, name, timeoutMs);
   }
 
   /** @internal a RunContext's `settleLater`: opens its settlement (the run record is begun if it was not). */

@@ -32,6 +32,20 @@ class Asker implements IntegrationHandler<PackageStateChanged> {
   }
 }
 
+/** SHORT- packages whose short asker went on past its request, by attempt (its code after the reply ran). */
+const continuedAfterReply: Array<{ trackingId: string; attempt: number }> = [];
+
+/** Asks within a short route timeout (1 s), with the request's default wait (10 s): only for SHORT- packages. */
+@Injectable()
+class ShortAsker implements IntegrationHandler<PackageStateChanged> {
+  async handle(change: PackageStateChanged, context: HandlerContext): Promise<HandlerResult<never>> {
+    if (!change.trackingId.startsWith('SHORT-')) return undefined;
+    await context.request(Topics.stockPullRequested, { skus: [change.trackingId] }, { replyTopic: Topics.stockPriceSynced });
+    continuedAfterReply.push({ trackingId: change.trackingId, attempt: context.attempt });
+    return undefined;
+  }
+}
+
 /** SKUs the answerer is not ready for yet (it fails them, retryably). */
 const unready = new Set<string>();
 
@@ -107,6 +121,12 @@ const asker = defineIntegration({
   name: 'asker',
   description: 'Asks for stock on every state change and waits for the reply',
   routes: [route({ method: 'ask', topic: Topics.packageStateChanged, handler: Asker, replies: [Topics.stockPriceSynced], retry: { ...FAST, maxAttempts: 30 }, timeoutMs: 5_000 })],
+});
+
+const shortAsker = defineIntegration({
+  name: 'short-asker',
+  description: 'Asks with a wait longer than its route may run',
+  routes: [route({ method: 'ask-short', topic: Topics.packageStateChanged, handler: ShortAsker, replies: [Topics.stockPriceSynced], retry: { ...FAST, maxAttempts: 30 }, timeoutMs: 1_000 })],
 });
 
 const answerer = defineIntegration({
@@ -227,7 +247,7 @@ describe.each(['postgres', 'kafka'] as const)('integration worker on %s: request
     db = await createTestDatabase();
     if (transport === 'kafka') kafka = await startTestKafka();
     env = kafka ? { TRIBUTARY_TRANSPORT: 'kafka', KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_PARTITIONS: '2' } : {};
-    worker = await startQueuesWorker(db, secrets, [asker, answerer], env);
+    worker = await startQueuesWorker(db, secrets, [asker, answerer, shortAsker], env);
     const tenants = worker.app.get(Tenants);
     tenantId = (await worker.dataSource.transaction((m) => tenants.create(m, 'asking'))).id;
     otherTenantId = (await worker.dataSource.transaction((m) => tenants.create(m, 'other'))).id;
@@ -275,7 +295,7 @@ describe.each(['postgres', 'kafka'] as const)('integration worker on %s: request
     await worker!.stop();
     worker = undefined;
     unready.delete('SKU-RESTART');
-    worker = await startQueuesWorker(db, secrets, [asker, answerer], env);
+    worker = await startQueuesWorker(db, secrets, [asker, answerer, shortAsker], env);
     // On Kafka the restarted member rejoins its group first (about 10 s): the waiting run retries meanwhile.
     await eventually(async () => replies.get('SKU-RESTART'), (reply) => reply !== undefined, { timeoutMs: 60_000 });
     expect(await requestsFor('SKU-RESTART')).toHaveLength(1);
@@ -313,6 +333,28 @@ describe.each(['postgres', 'kafka'] as const)('integration worker on %s: request
     expect(answered.filter((sku) => sku === 'SKU-MISFIT')).toEqual(['SKU-MISFIT']);
     await eventually(() => repliesTo(fine.id), (rows) => rows.length === 1);
   });
+
+  it("a request's wait ends with its route's timeout: a reply arriving later is taken by the next attempt only", async () => {
+    unready.add('SHORT-1');
+    const trigger = await publish(Topics.packageStateChanged, change('SHORT-1'), tenantId);
+    // The first attempt gives up within its route's second (handler_timeout or request_timeout), then the answer comes.
+    await eventually(
+      () => worker!.dataSource.query<{ attempt: number }[]>(`SELECT attempt FROM worker.runs WHERE method = 'ask-short' AND message_id = $1 AND state = 'fail'`, [trigger.id]),
+      (rows) => rows.length >= 1,
+      { timeoutMs: 15_000 },
+    );
+    unready.delete('SHORT-1');
+    await eventually(
+      () => worker!.dataSource.query<{ state: string }[]>(`SELECT state FROM worker.runs WHERE method = 'ask-short' AND message_id = $1 AND state = 'ok'`, [trigger.id]),
+      (rows) => rows.length === 1,
+      { timeoutMs: 30_000 },
+    );
+    // A timed-out attempt still waiting would have been woken by the reply too, and gone on past its request.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const continued = continuedAfterReply.filter((c) => c.trackingId === 'SHORT-1');
+    expect(continued).toHaveLength(1);
+    expect(continued[0].attempt).toBeGreaterThan(1);
+  }, 60_000);
 
   it('a request delivered three times is answered once', async () => {
     // A request published by hand, then appended twice more in the same transaction: one answer.
