@@ -28,6 +28,13 @@ describe('tributary command line', () => {
     expect(result.stdout).not.toContain('tenant create');
   });
 
+  it('prints `feeds products` with a line for each of its options', async () => {
+    const result = await run(['feeds', 'help'], env);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('tributary feeds products [--format csv|json] [--out <file>] [--if-none-match <etag>]');
+    for (const option of ['--format', '--out', '--if-none-match', '--in-stock', '--currency']) expect(result.stdout).toMatch(new RegExp(`\\n {8}${option} +\\S`));
+  });
+
   it.each([
     ['no command', [], 'command_missing'],
     ['an unknown command', ['tenants'], 'command_unknown'],
