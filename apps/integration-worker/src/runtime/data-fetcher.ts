@@ -63,28 +63,47 @@ export class DataFetcher {
   }
 
   /**
-   * The fetch under the action's lock: a transaction holds `pg_advisory_xact_lock` of (tenant, action)
-   * while the handler fetches and the document is kept, and its end — commit, or the rollback of a
-   * failed fetch — lets the next one in. A replica that waited and finds a document fetched since its
-   * caller looked (`seen`) serves it without calling the upstream; one that waited longer than the
-   * route's timeout gives up with `upstream_timeout` (its callers were answered from the cache by then).
+   * The fetch under the action's lock: a session-level `pg_advisory_lock` of (tenant, action), taken on a
+   * connection of its own and held while the handler fetches and the document is kept; its unlock — after
+   * the fetch, kept or failed — lets the next one in. No transaction stays open meanwhile (an embedded
+   * database, one session for every connection, would otherwise run nothing else until the upstream
+   * answered; there the lock is its session's own and never waits: one process, coalesced in `fetch`). A
+   * replica that waited and finds a document fetched since its caller looked (`seen`) serves it without
+   * calling the upstream; one that waited longer than the route's timeout gives up with `upstream_timeout`
+   * (its callers were answered from the cache by then). Should the unlock fail, its connection is broken,
+   * and the server releases the lock with the session.
    */
-  private acrossReplicas(target: ActionTarget, route: DataRoute, traceId: string, cache: DataCache): Promise<object> {
-    return this.dataSource.transaction(async (db) => {
+  private async acrossReplicas(target: ActionTarget, route: DataRoute, traceId: string, cache: DataCache): Promise<object> {
+    const key = `${target.tenantId}\u001f${target.actionId}`;
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let locked = false;
+    try {
       // SQL: an advisory lock with a bounded wait (no ORM form); the key is the tenant and action, hashed.
-      await db.query(`SELECT set_config('lock_timeout', $1, true)`, [`${route.timeoutMs}ms`]);
+      await runner.query(`SELECT set_config('lock_timeout', $1, false)`, [`${route.timeoutMs}ms`]);
       try {
-        await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, ${FETCH_LOCK_SEED}))`, [`${target.tenantId}\u001f${target.actionId}`]);
+        await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, ${FETCH_LOCK_SEED}))`, [key]);
+        locked = true;
       } catch (error) {
         if ((error as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) throw error;
         throw new TributaryError('unavailable', 'upstream_timeout', `Another replica's fetch of this action did not end within ${route.timeoutMs} ms`);
+      } finally {
+        await runner.query(`RESET lock_timeout`);
       }
       const cached = await cache.read();
       if (cached && cached.fetchedAt.getTime() !== cache.seen?.getTime()) return cached.document;
       const document = await this.run(target, route, traceId);
       await cache.keep(document);
       return document;
-    });
+    } finally {
+      if (locked) {
+        // SQL: the advisory lock's release (no ORM form)
+        await runner
+          .query(`SELECT pg_advisory_unlock(hashtextextended($1, ${FETCH_LOCK_SEED}))`, [key])
+          .catch((error: unknown) => this.logger.warn({ actionId: target.actionId }, `could not release the fetch lock: ${describeError(error).message}`));
+      }
+      await runner.release();
+    }
   }
 
   private async run(target: ActionTarget, route: DataRoute, traceId: string): Promise<object> {
