@@ -550,6 +550,21 @@ describe.each(['postgres', 'kafka'] as const)('integration worker on %s: message
     ]);
   });
 
+  it('an ack that comes after the message expired is its end: output once, no dead letter expired', async () => {
+    const expiresAt = new Date(Date.now() + 1_500);
+    const message = await worker.dataSource.transaction((m) =>
+      worker.app.get(MessagePublisher).publish(m, Topics.carrierUpdateReceived, update('EXPIRED-ACK'), { tenantId: tenant.id, queue: { expiresAt } }),
+    );
+    const token = await tokenOf('EXPIRED-ACK');
+    // Handled in time, settled after its expiry.
+    await eventually(async () => Date.now(), (now) => now > expiresAt.getTime() + 100);
+    expect((await settle(token, { outcome: 'ack', output: output('EXPIRED-ACK') })).body).toEqual(expect.objectContaining({ state: 'acked', outputs: 1 }));
+    await eventually(() => count(worker.dataSource, `SELECT count(*) AS n FROM messaging.deferred WHERE message_id = $1`, [message.id]), (n) => n === 0);
+    expect(await count(worker.dataSource, `SELECT count(*) AS n FROM messaging.dead_letters WHERE message_id = $1`, [message.id])).toBe(0);
+    expect(await published('EXPIRED-ACK')).toBe(1);
+    expect(await runsOf(message)).toEqual([{ state: 'ok', attempt: 1, error_code: null }]);
+  });
+
   it("the key's later messages wait until the held one is settled, while other keys flow", async () => {
     await publish('ORDER-1', 8);
     await publish('ORDER-1', 9);

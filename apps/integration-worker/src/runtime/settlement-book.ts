@@ -254,7 +254,7 @@ export class SettlementBook {
         [hash, settled, reason?.slice(0, 500) ?? null, outgoing.length],
       );
       // Due again: at once (an ack's next delivery finds the inbox claimed; a reject's is dead-lettered), a nack after its backoff.
-      await this.settlements.release(db, row.group_id, row.message_id, outcome.outcome === 'nack' ? backoffDelay(policy, row.attempt) : 0);
+      await this.settlements.release(db, row.group_id, row.message_id, outcome.outcome === 'nack' ? backoffDelay(policy, row.attempt) : 0, outcome.outcome !== 'nack');
       return stateOf(updated, false);
     });
   }

@@ -16,6 +16,8 @@ export interface DeferredRow {
   envelope: unknown;
   attempts: number;
   dead_letter_id: string | null;
+  /** Why it waits (its last failure's code; `SETTLED` once a settlement decided its end). */
+  error_code: string | null;
 }
 
 // A message's priority as the retry loop orders by it: a number from its envelope, 0 when absent or ill-formed (never an error).
@@ -166,7 +168,7 @@ export class DeferredMessages {
          UPDATE messaging.deferred d
             SET lease_owner = $4, lease_until = now() + make_interval(secs => $5::float8), attempts = d.attempts + 1
            FROM due WHERE d.id = due.id
-         RETURNING d.id, d.key, d.topic, d.partition, d."offset", d.message_id, d.tenant_id, d.envelope, d.attempts, d.dead_letter_id
+         RETURNING d.id, d.key, d.topic, d.partition, d."offset", d.message_id, d.tenant_id, d.envelope, d.attempts, d.dead_letter_id, d.error_code
        ) SELECT * FROM claimed`,
       [this.group, [...topics], limit, this.memberId, this.leaseMs / 1000, Math.max(limit, RETRY_WINDOW)],
     );

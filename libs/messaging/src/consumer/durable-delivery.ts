@@ -8,7 +8,7 @@ import { Wakeup } from '../postgres/wakeup.js';
 import { backoffDelay, describeError, isRetryable, retryPolicyOf, type RetryPolicy } from '../retry-policy.js';
 import { recordDeadLetter } from './dead-letters.js';
 import { DeferredMessages, deferredChannel, type DeferredRow } from './deferred-messages.js';
-import { isHeldUnsettled } from './settlements.js';
+import { isHeldUnsettled, SETTLED } from './settlements.js';
 import type { DeliveryObserver, DeliveryOutcome } from './delivery-observer.js';
 
 /** A message as a transport received it, with where it came from. */
@@ -405,7 +405,8 @@ export class DurableDelivery {
     };
     const started = performance.now();
     try {
-      const gate = gateOf(message);
+      // A message its settlement decided (acked, rejected) is delivered to carry that out, whatever its expiry.
+      const gate = row.error_code === SETTLED ? 'run' : gateOf(message);
       if (gate === 'expired') return await this.expire(message, row.attempts - 1, row);
       if (gate !== 'run') return await this.deferred.hold(row, gate.holdMs);
       try {

@@ -17,6 +17,12 @@ export function heldUnsettled<E extends object>(error: E): E {
 /** Whether `error` ended a run on a hold (see `heldUnsettled`). */
 export const isHeldUnsettled = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[HELD] === true;
 
+/**
+ * What `messaging.deferred` says (its `error_code`) of a message whose settlement decided its end
+ * (`Settlements.release` with `decided`): its next delivery is not stopped by its expiry.
+ */
+export const SETTLED = 'settled';
+
 /** Where a message was delivered to a group: what `messaging.deferred` knows it by. */
 export interface HeldDelivery {
   readonly group: string;
@@ -87,19 +93,22 @@ export class Settlements {
 
   /**
    * Makes a held message of `group` due in `dueInMs` (0: at once) and wakes the group's retry loop
-   * after commit. False when it is not held — not there (its attempt is still running, or it was
+   * after commit. `decided`: its settlement decided its end (an ack or a reject, not a nack) — its
+   * next delivery only carries that out, so an expiry passed meanwhile does not make it a dead
+   * letter `expired` (see `SETTLED`). False when it is not held — not there (its attempt is still running, or it was
    * finished) or leased by a retry in progress: the caller's recorded outcome then decides when that
    * attempt ends. Call under `lock`.
    */
-  async release(q: Queryable, group: string, messageId: string, dueInMs = 0): Promise<boolean> {
+  async release(q: Queryable, group: string, messageId: string, dueInMs = 0, decided = false): Promise<boolean> {
     // SQL: the retries' table, by group and message (the rows of a message held unsettled)
     const rows = await q.query<{ id: string }[]>(
       `WITH due AS (
-         UPDATE messaging.deferred SET next_attempt_at = now() + make_interval(secs => $3::float8)
+         UPDATE messaging.deferred
+            SET next_attempt_at = now() + make_interval(secs => $3::float8), error_code = CASE WHEN $4::boolean THEN $5 ELSE error_code END
           WHERE group_id = $1 AND message_id = $2 AND next_attempt_at IS NOT NULL AND (lease_until IS NULL OR lease_until < now())
          RETURNING id
        ) SELECT id FROM due`,
-      [group, messageId, Math.max(0, dueInMs) / 1000],
+      [group, messageId, Math.max(0, dueInMs) / 1000, decided, SETTLED],
     );
     if (rows.length > 0) commitSignal.afterCommit(q, deferredChannel(group));
     return rows.length > 0;
