@@ -19,6 +19,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 describe("the worker's ingest log: answers to runs of actions (context.http)", () => {
   let worker: RunningWorker;
   let dhl: FakeCarrierApi;
+  let ups: FakeCarrierApi;
   let failing: FakeUpstream;
   let acme: Tenant;
   let globex: Tenant;
@@ -43,17 +44,17 @@ describe("the worker's ingest log: answers to runs of actions (context.http)", (
     return row?.status;
   };
   /** A parcel the worker knows (as a push adapter would have left it). */
-  const known = async (tenant: Tenant, trackingId: string) => {
-    await worker.publish(Topics.packageUpdated, { trackingId, carrier: 'dhl', status: 'pre_transit', carrierStatus: 'pre_transit', occurredAt: T0 }, tenant.id);
+  const known = async (tenant: Tenant, trackingId: string, carrier = 'dhl') => {
+    await worker.publish(Topics.packageUpdated, { trackingId, carrier, status: 'pre_transit', carrierStatus: 'pre_transit', occurredAt: T0 }, tenant.id);
     await eventually(() => statusOf(tenant, trackingId), (s) => s === 'pre_transit', { timeoutMs: 30_000 });
   };
-  /** A DHL poller action of `tenant` on `baseUrl`. */
-  const poller = async (tenant: Tenant, name: string, baseUrl: string) => {
+  /** A poller action of `tenant` on `baseUrl` (DHL unless `fake` says otherwise). */
+  const poller = async (tenant: Tenant, name: string, baseUrl: string, fake: FakeCarrierApi = dhl) => {
     const deployment = await as(tenant)('POST', '/v1/deployments', {
       integration: 'tracking',
       name,
-      config: { carrier: 'dhl', baseUrl },
-      credentials: dhl.credentials,
+      config: { carrier: fake.carrier, baseUrl },
+      credentials: fake.credentials,
       allowPrivateNetwork: true, // the fakes listen on loopback
     });
     expect(deployment.status).toBe(201);
@@ -64,6 +65,7 @@ describe("the worker's ingest log: answers to runs of actions (context.http)", (
 
   beforeAll(async () => {
     dhl = await startFakeCarrierApi('dhl');
+    ups = await startFakeCarrierApi('ups');
     failing = await startFakeUpstream();
     worker = await startWorker();
     acme = await worker.tenant('acme');
@@ -73,6 +75,7 @@ describe("the worker's ingest log: answers to runs of actions (context.http)", (
   afterAll(async () => {
     await worker?.stop();
     await dhl?.stop();
+    await ups?.stop();
     await failing?.close();
   });
 
@@ -149,4 +152,22 @@ describe("the worker's ingest log: answers to runs of actions (context.http)", (
     expect(new Set(logged.map((e) => e.messageId)).size).toBe(1);
     expect((await entries(acme)).filter((e) => e.actor.id === actionId)).toEqual([]);
   }, 90_000);
+
+  it("an OAuth token answer is kept by hash and size only (a credential), the tracking answers whole", async () => {
+    await known(acme, '1Z999AA10123456799', 'ups');
+    ups.scan('1Z999AA10123456799', { code: 'I', description: 'Departed from Facility', at: '2026-12-01T12:00:00.000Z' });
+    const actionId = await poller(acme, 'ups-poller', ups.url, ups);
+    const started = await as(acme)('POST', `/v1/actions/${actionId}/runs`, { input: {} });
+    expect(started.status).toBe(202);
+    await eventually(async () => (await as(acme)('GET', `/v1/runs/${started.body.runId}`)).body, (r) => r.state !== 'init', { timeoutMs: 30_000 });
+    const logged = await eventually(() => ofAction(acme, actionId), (e) => e.length === ups.tokenCalls.length + ups.calls.length, { timeoutMs: 10_000 });
+    const token = logged.filter((e) => e.extId === `${ups.url}/security/v1/oauth/token`);
+    expect(token).toHaveLength(1);
+    expect(token[0]).toMatchObject({ body: null, answer: { status: 200, code: null }, runId: started.body.runId });
+    expect(token[0].bodySize).toBeGreaterThan(0);
+    const tracking = logged.filter((e) => e.extId === `${ups.url}/api/track/v1/details/1Z999AA10123456799`);
+    expect(tracking).toHaveLength(1);
+    expect(tracking[0].body).toContain('1Z999AA10123456799');
+    expect(JSON.stringify(logged)).not.toContain(ups.issued[0]);
+  });
 });
