@@ -375,6 +375,12 @@ export class IntegrationRuntime {
     } catch (error) {
       // Held unsettled: the run is recorded pending, and the message waits for its settlement.
       if (error instanceof SettlementPending) throw error;
+      // Failed after settleLater: nothing is held, the token is void and the message retried as after any failure.
+      if (context.settlement) {
+        await this.book
+          .abandon(context.settling(), context.settlement.token)
+          .catch((e) => this.logger.warn(`Could not void the settlement of a failed run: ${describeError(e).message}`));
+      }
       context.logger.warn(`${consumer} failed (attempt ${attempt})`, { errorCode: describeError(error).code });
       await this.runs
         .end(this.dataSource, context.runId, start, { state: 'fail', durationMs: context.elapsedMs(), error, repeatedEffects: context.repeatedEffects })

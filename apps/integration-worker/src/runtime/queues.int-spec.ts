@@ -61,12 +61,16 @@ class Answerer implements IntegrationHandler<StockPullRequested, StockPriceSynce
   }
 }
 
+/** Tracking ids whose next hold fails after taking its token (handing it to the external system failed). */
+const handOverFails = new Set<string>();
+
 /** Leaves every carrier update unsettled (an external system calls back), the token kept per tracking id. */
 @Injectable()
 class Holder implements IntegrationHandler<CarrierUpdateReceived> {
   async handle(update: CarrierUpdateReceived, context: HandlerContext): Promise<HandlerResult<never>> {
     const token = await context.settleLater({ deadlineMs: deadlines.get(update.trackingId) ?? 60_000 });
     tokens.set(update.trackingId, [...(tokens.get(update.trackingId) ?? []), token]);
+    if (handOverFails.delete(update.trackingId)) throw new Error('the external system could not be reached');
     return undefined;
   }
 }
@@ -563,6 +567,22 @@ describe.each(['postgres', 'kafka'] as const)('integration worker on %s: message
     expect(await count(worker.dataSource, `SELECT count(*) AS n FROM messaging.dead_letters WHERE message_id = $1`, [message.id])).toBe(0);
     expect(await published('EXPIRED-ACK')).toBe(1);
     expect(await runsOf(message)).toEqual([{ state: 'ok', attempt: 1, error_code: null }]);
+  });
+
+  it('a handler failing after settleLater is retried at once as any failure: its token void (409), the next attempt holds anew', async () => {
+    // A deadline far off: were the failed attempt's settlement still pending, the retry would wait for it.
+    deadlines.set('HANDOVER-1', 3_600_000);
+    handOverFails.add('HANDOVER-1');
+    const message = await publish('HANDOVER-1');
+    const [first, second] = [await tokenOf('HANDOVER-1'), await tokenOf('HANDOVER-1', 2)];
+    const runs = await eventually(() => runsOf(message), (rows) => rows.length === 2 && rows[1].state === 'pending');
+    expect(runs[0]).toEqual({ state: 'fail', attempt: 1, error_code: 'handler_failed' });
+    const stale = await settle(first, { outcome: 'ack', output: output('HANDOVER-1') });
+    expect([stale.status, stale.body.error?.code]).toEqual([409, 'settlement_settled']);
+    expect(await published('HANDOVER-1')).toBe(0);
+    expect((await settle(second, { outcome: 'ack', output: output('HANDOVER-1') })).status).toBe(200);
+    expect(await published('HANDOVER-1')).toBe(1);
+    deadlines.delete('HANDOVER-1');
   });
 
   it("the key's later messages wait until the held one is settled, while other keys flow", async () => {

@@ -151,6 +151,21 @@ export class SettlementBook {
     this.throwFor(state, run, deadlineMs);
   }
 
+  /**
+   * The attempt that opened the settlement of `token` failed (its handler threw, or its hold could
+   * not be written): nothing is held, so the token is void — still pending, it lapses (a later
+   * settle is 409) — and the message is retried as after any failure, the handler running again.
+   */
+  async abandon(run: Pick<SettlingRun, 'tenantId' | 'delivery'>, token: string): Promise<void> {
+    await this.dataSource.transaction(async (db) => {
+      await this.settlements.lock(db, run.delivery.group, run.delivery.key);
+      const row = await this.row(db, hashOf(token), run.tenantId, true);
+      if (row?.state !== 'pending') return;
+      // SQL: a settlement lapsed with its failed attempt (one statement)
+      await db.query(`UPDATE worker.settlements SET state = 'lapsed', reason = 'Its attempt failed', settled_at = now() WHERE token_hash = $1`, [row.token_hash]);
+    });
+  }
+
   private throwFor(row: SettlementRow, run: Pick<SettlingRun, 'integration' | 'method'>, deadlineMs: number): void {
     switch (row.state) {
       case 'pending':
