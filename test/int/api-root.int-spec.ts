@@ -230,8 +230,10 @@ describe('the composed API (apps/api-root)', () => {
     const ws = `${root.replace(/^http/, 'ws')}/graphql`;
     const updates = subscribe<{ trackingId: string; status: string }>(ws, tenant.apiKey, 'subscription { packageUpdated { trackingId status } }');
     const others = subscribe<{ trackingId: string }>(ws, other.apiKey, 'subscription { packageUpdated { trackingId } }');
+    // The subscription's arguments go through as the client wrote them: trackingUrl in the client's locale.
+    const localized = subscribe<{ trackingId: string; trackingUrl: string }>(ws, tenant.apiKey, 'subscription { packageUpdated(locale: "fr-CA") { trackingId trackingUrl } }');
     try {
-      await Promise.all([updates.connected, others.connected]);
+      await Promise.all([updates.connected, others.connected, localized.connected]);
       const trackingId = 'ROOT-1';
       // graphql-ws does not acknowledge a subscription: appended again until the first change arrives.
       await eventually(
@@ -247,10 +249,16 @@ describe('the composed API (apps/api-root)', () => {
         { timeoutMs: 30_000, intervalMs: 500 },
       );
       expect(others.received).toEqual([]);
+      const inFrench = (await eventually(async () => localized.received, (received) => received.some((u) => u.trackingId === trackingId))).find((u) => u.trackingId === trackingId);
+      expect(inFrench).toEqual({ trackingId, trackingUrl: `https://www.dhl.com/ca-fr/home/tracking/tracking-parcel.html?submit=1&tracking-id=${trackingId}` });
     } finally {
       await updates.close();
       await others.close();
+      await localized.close();
     }
+    const badLocale = subscribe(ws, tenant.apiKey, 'subscription { packageUpdated(locale: "deutsch") { trackingId } }');
+    expect(await badLocale.failed).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'locale_invalid' }) })]);
+    await badLocale.close();
     const refused = subscribe(ws, 'trb_notakey_0000', 'subscription { packageUpdated { trackingId } }');
     expect(((await refused.failed) as { code?: number }).code).toBe(4403);
     await refused.close();
