@@ -134,6 +134,26 @@ describe('tributary feeds products', () => {
     expect(down.stderr).not.toContain(acme.apiKey);
   });
 
+  it('stops quietly when its reader goes away (`| head`), having sent what it wanted', async () => {
+    const piped = await fixture.tenant(store.dataSource, 'piped');
+    await store.dataSource.query(
+      `INSERT INTO event_store.products (tenant_id, sku, name, price, currency, stock, product_at, product_position)
+       SELECT $1, 'P-' || lpad(i::text, 5, '0'), 'Product ' || i, '1.00', 'EUR', 1, now(), i FROM generate_series(1, 5000) AS i`,
+      [piped.id],
+    );
+    let taken = 0;
+    const head = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        if (taken > 0) return done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+        taken += chunk.length;
+        done();
+      },
+    });
+    const result = await run(['feeds', 'products', '--format', 'csv'], envOf(piped.apiKey), dir, { stdout: head });
+    expect({ exitCode: result.exitCode, outcome: outcomeOf(result) }).toEqual({ exitCode: 0, outcome: { etag: expect.any(String), status: 200, bytes: expect.any(Number), closed: true } });
+    expect(taken).toBeGreaterThan(0);
+  });
+
   it('streams 100,000 rows chunk by chunk to its output with bounded heap growth', async () => {
     const big = await fixture.tenant(store.dataSource, 'big');
     // Seeded straight into the projection's table, as the products plugin's own spec does.

@@ -105,6 +105,11 @@ export const feedsCommand: CommandGroup = {
               if (part !== undefined) await pipeline(source, counter, createWriteStream(part));
               else await pipeline(source, counter, context.output as Writable, { end: false });
             } catch (error) {
+              // The reader of stdout went away (`| head`): it had what it wanted, as with any Unix filter.
+              if (part === undefined && (error as NodeJS.ErrnoException).code === 'EPIPE') {
+                source.destroy();
+                return new CommandOutput(`${JSON.stringify({ etag, status: response.status, bytes: counter.bytes, closed: true })}\n`);
+              }
               const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as NodeJS.ErrnoException).code ?? (error as Error).message;
               throw new CliError(EXIT_FAILED, 'event_store_unreachable', `The feed was cut off after ${counter.bytes} bytes: ${cause}`);
             }
