@@ -61,16 +61,22 @@ class Answerer implements IntegrationHandler<StockPullRequested, StockPriceSynce
   }
 }
 
-/** Tracking ids whose next hold fails after taking its token (handing it to the external system failed). */
+/** Tracking ids whose next hand-over fails (the external system cannot be reached), after the token was kept. */
 const handOverFails = new Set<string>();
+
+/** The test's external system: it keeps each token per tracking id (and fails a hand-over of handOverFails once). */
+function handOver(trackingId: string, token: string): void {
+  tokens.set(trackingId, [...(tokens.get(trackingId) ?? []), token]);
+  if (handOverFails.delete(trackingId)) throw new Error('the external system could not be reached');
+}
 
 /** Leaves every carrier update unsettled (an external system calls back), the token kept per tracking id. */
 @Injectable()
 class Holder implements IntegrationHandler<CarrierUpdateReceived> {
   async handle(update: CarrierUpdateReceived, context: HandlerContext): Promise<HandlerResult<never>> {
     const token = await context.settleLater({ deadlineMs: deadlines.get(update.trackingId) ?? 60_000 });
-    tokens.set(update.trackingId, [...(tokens.get(update.trackingId) ?? []), token]);
-    if (handOverFails.delete(update.trackingId)) throw new Error('the external system could not be reached');
+    // A real holder hands the token to the external system here (context.http); should that throw, the attempt fails.
+    handOver(update.trackingId, token);
     return undefined;
   }
 }
@@ -127,16 +133,16 @@ const asker = defineIntegration({
   routes: [route({ method: 'ask', topic: Topics.packageStateChanged, handler: Asker, replies: [Topics.stockPriceSynced], retry: { ...FAST, maxAttempts: 30 }, timeoutMs: 5_000 })],
 });
 
-const shortAsker = defineIntegration({
-  name: 'short-asker',
-  description: 'Asks with a wait longer than its route may run',
-  routes: [route({ method: 'ask-short', topic: Topics.packageStateChanged, handler: ShortAsker, replies: [Topics.stockPriceSynced], retry: { ...FAST, maxAttempts: 30 }, timeoutMs: 1_000 })],
-});
-
 const answerer = defineIntegration({
   name: 'answerer',
   description: 'Answers stock pulls on their reply topic',
   routes: [route({ method: 'answer', topic: Topics.stockPullRequested, handler: Answerer, retry: { maxAttempts: 100, baseDelayMs: 100, maxDelayMs: 200 } })],
+});
+
+const shortAsker = defineIntegration({
+  name: 'short-asker',
+  description: 'Asks with a wait longer than its route may run',
+  routes: [route({ method: 'ask-short', topic: Topics.packageStateChanged, handler: ShortAsker, replies: [Topics.stockPriceSynced], retry: { ...FAST, maxAttempts: 30 }, timeoutMs: 1_000 })],
 });
 
 const settler = defineIntegration({
@@ -246,6 +252,7 @@ describe.each(['postgres', 'kafka'] as const)('integration worker on %s: request
   beforeAll(async () => {
     // What the handlers saw is kept per run of the describe (each transport's on a database of its own).
     answered.length = 0;
+    continuedAfterReply.length = 0;
     replies.clear();
     unready.clear();
     db = await createTestDatabase();
