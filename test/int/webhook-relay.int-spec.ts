@@ -214,6 +214,12 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ actionId, trigger: 'manual', state: 'ok', foreignId: expect.stringMatching(/^ext-/) });
     expect(relayedFor('PKG-MANUAL').at(-1)!.body).toMatchObject({ to: 'exception', version: 3 });
+    // A run by hand that fails is retried under its one run record, which counts the attempt it is at.
+    receiver.plan('PKG-MANUAL-RETRY', ['fail', 'fail', 'fail']);
+    const retried = await cli('actions', 'run', '--id', actionId, '--input', JSON.stringify(stateChange('PKG-MANUAL-RETRY')));
+    const { runId } = JSON.parse(retried.stdout) as { runId: string };
+    const settled = await eventually(async () => (await as(acme)('GET', `/v1/runs/${runId}`)).body, (r: { state: string }) => r.state === 'ok', { timeoutMs: 30_000 });
+    expect(settled).toMatchObject({ trigger: 'manual', state: 'ok', attempt: 2 });
     const bad = await cli('actions', 'run', '--id', actionId, '--input', JSON.stringify({ trackingId: 'X' }));
     expect(bad.exitCode).toBe(1);
     expect(JSON.parse(bad.stderr)).toMatchObject({ error: { code: 'payload_invalid' }, status: 400 });

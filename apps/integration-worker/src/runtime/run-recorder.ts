@@ -58,8 +58,9 @@ export class RunRecorder {
       // SQL: hot path, the run's end (one statement)
       await q.query(
         `UPDATE worker.runs SET state = $2, duration_ms = $3, outputs = $4, response_hash = $5, foreign_id = $6, skip_reason = $7,
-                error_code = $8, error_message = $9, repeated_effects = $10, finished_at = now() WHERE id = $1`,
-        [id, ...values],
+                error_code = $8, error_message = $9, repeated_effects = $10, attempt = $11, finished_at = now() WHERE id = $1`,
+        // A run by hand or by schedule keeps one record across its message's attempts: it ends at the latest.
+        [id, ...values, run.attempt],
       );
       return;
     }
