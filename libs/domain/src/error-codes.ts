@@ -190,7 +190,7 @@ export const ERROR_CODES = {
   reply_topic_unknown: { kind: 'invalid', status: 400, where: ['record'], meaning: 'a request’s `replyto` names no topic: its reply cannot be published (not retried)' },
   reply_invalid: { kind: 'invalid', status: 400, where: ['record'], meaning: 'an output (or a received reply) that does not fit the reply topic’s payload (not retried)' },
   reply_topic_undeclared: { kind: 'internal', status: 500, where: ['record'], meaning: 'a handler awaits a reply on a topic its route does not declare in `replies` (the worker would not consume it)' },
-  settle_later_unsupported: { kind: 'internal', status: 500, where: ['record'], meaning: '`settleLater` where a message cannot be held: twice in a run, after `commit`, without a transport delivery, or a deadline that is not a positive integer' },
+  settle_later_unsupported: { kind: 'internal', status: 500, where: ['record'], meaning: '`settleLater` where a message cannot be held: twice in a run, after `commit`, without a transport delivery, or a deadline that is not a whole number of milliseconds from 1 to 7 days' },
 
   // The composed API (api-root)
   app_unreachable: { kind: null, status: 502, where: ['REST', 'GraphQL'], meaning: 'the composed API: the app that owns the path or field did not answer (down, refusing connections or over UPSTREAM_TIMEOUT_MS)' },

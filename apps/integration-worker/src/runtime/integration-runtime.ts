@@ -49,6 +49,8 @@ import { routesTo } from './queue-bindings.js';
 
 export const INTEGRATIONS = Symbol('INTEGRATIONS');
 export const DEFAULT_RETRY = Symbol('DEFAULT_RETRY');
+/** The longest a message can be left unsettled (`settleLater`): 7 days. */
+export const MAX_SETTLE_DEADLINE_MS = 7 * 24 * 3_600_000;
 
 interface Bound {
   readonly integration: IntegrationDefinition;
@@ -411,7 +413,10 @@ export class IntegrationRuntime {
 
   /** @internal a RunContext's `settleLater`: opens its settlement (the run record is begun if it was not). */
   async settleLater(context: RunContext, deadlineMs: number): Promise<string> {
-    if (!Number.isInteger(deadlineMs) || deadlineMs < 1) throw new TributaryError('internal', 'settle_later_unsupported', 'deadlineMs must be a positive integer');
+    if (!Number.isInteger(deadlineMs) || deadlineMs < 1 || deadlineMs > MAX_SETTLE_DEADLINE_MS) {
+      // A held message holds its key: a deadline is bounded, so no handler can park a key for good.
+      throw new TributaryError('internal', 'settle_later_unsupported', `deadlineMs must be a whole number of milliseconds from 1 to ${MAX_SETTLE_DEADLINE_MS} (7 days)`);
+    }
     if (!context.delivery) throw new TributaryError('internal', 'settle_later_unsupported', 'This run was not delivered by a transport: it cannot be held unsettled');
     context.runId ??= await this.runs.begin(this.dataSource, context.start);
     return this.book.open(context.settling(), deadlineMs);

@@ -544,6 +544,20 @@ describe.each(['postgres', 'kafka'] as const)('integration worker on %s: message
     expect(await runsOf(message)).toEqual([{ state: 'ok', attempt: 1, error_code: null }]);
   });
 
+  it('a deadline over 7 days is refused: the message is not held, it is dead-lettered as settle_later_unsupported', async () => {
+    deadlines.set('TOO-LONG', 7 * 24 * 3_600_000 + 1);
+    const message = await publish('TOO-LONG');
+    const [letter] = await eventually(
+      () => worker.dataSource.query<{ error_code: string }[]>(`SELECT error_code FROM messaging.dead_letters WHERE message_id = $1`, [message.id]),
+      (rows) => rows.length === 1,
+      { timeoutMs: 15_000 },
+    );
+    deadlines.delete('TOO-LONG');
+    expect(letter.error_code).toBe('settle_later_unsupported');
+    expect(tokens.get('TOO-LONG')).toBeUndefined();
+    expect(await published('TOO-LONG')).toBe(0);
+  });
+
   it('a deadline that lapses on the last attempt dead-letters the message as settlement_lapsed', async () => {
     deadlines.set('LAPSE-LAST', 200);
     const message = await publish('LAPSE-LAST');

@@ -115,7 +115,8 @@ export interface HandlerContext<O = unknown, C extends object = object, K extend
    * then, once), `nack` (delivered again, with backoff) or `reject` (dead letter `rejected`). Until
    * then the message is held: later messages of its key wait behind it, other keys flow. Not settled
    * within `deadlineMs`, it is delivered again as its next attempt (up to the route's maxAttempts,
-   * then dead-lettered `settlement_lapsed`). What the handler returns is not published.
+   * then dead-lettered `settlement_lapsed`). What the handler returns is not published. `deadlineMs`
+   * is 1 ms to 7 days; outside that the attempt fails with `settle_later_unsupported`.
    */
   settleLater(options: { readonly deadlineMs: number }): Promise<string>;
   /** Settles a message of this tenant that another run left unsettled (`settleLater`'s token); see `SettleOutcome`. */
