@@ -1,5 +1,9 @@
 import { progressLine } from './commands/projections.command.js';
-import { run } from './main.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { flagsOf } from './completion.js';
+import { groups, optionLines, run } from './main.js';
 
 // Command-line handling only: every case here fails or answers before anything is sent.
 const env = { TRIBUTARY_URL: 'http://127.0.0.1:9', TRIBUTARY_ADMIN_KEY: 'trb_aaaaaaaaaaaa_' + 'k'.repeat(43) };
@@ -86,5 +90,95 @@ describe('tributary command line', () => {
     const result = await run(['webhook', 'send', '--url', 'http://x/webhooks/1', '--secret', 'whsec_c2VjcmV0LXZhbHVl!', '--data', '{}'], env);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).not.toContain('c2VjcmV0LXZhbHVl');
+  });
+
+  it.each([['--version'], ['-V']])('prints the package version and the Node version for %s', async (arg) => {
+    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const result = await run([arg], {});
+    expect(result).toEqual({ exitCode: 0, stdout: `tributary ${version} (node ${process.version})\n`, stderr: '' });
+  });
+
+  it('prints an object as JSON by default and with -o json, as key/value rows with -o table, as YAML with -o yaml', async () => {
+    const [plain, json, table, yaml] = await Promise.all([[], ['-o', 'json'], ['-o', 'table'], ['--output', 'yaml']].map((o) => run(['admin-key', 'generate', ...o], {})));
+    for (const result of [plain, json, table, yaml]) expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(JSON.parse(plain.stdout)).toEqual({ key: expect.stringMatching(/^trb_/) });
+    expect(JSON.parse(json.stdout)).toEqual({ key: expect.stringMatching(/^trb_/) });
+    expect(table.stdout).toMatch(/^key {2}trb_[a-z0-9]{12}_[A-Za-z0-9_-]{43}\n$/);
+    expect(parse(yaml.stdout)).toEqual({ key: expect.stringMatching(/^trb_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/) });
+  });
+
+  it('exits 2 on an unknown -o format, before anything is sent, with the error as JSON on stderr', async () => {
+    const result = await run(['tenant', 'list', '-o', 'xml'], env);
+    expect(result).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(errorOf(result.stderr)).toEqual({ code: 'option_invalid', message: expect.stringContaining('json, table, yaml') });
+  });
+
+  it('keeps errors JSON on stderr whatever -o is', async () => {
+    for (const format of ['table', 'yaml']) {
+      const result = await run(['tenant', 'create', '-o', format], env);
+      expect(result).toMatchObject({ exitCode: 2, stdout: '' });
+      expect(errorOf(result.stderr).code).toBe('option_missing');
+    }
+  });
+
+  it('names an unknown option in its message (exit 2)', async () => {
+    const result = await run(['webhook', 'list', '--colour', 'red'], env);
+    expect(result).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(errorOf(result.stderr)).toEqual({ code: 'option_invalid', message: expect.stringMatching(/^Unknown option --colour for "tributary webhook list"; usage: tributary webhook list /) });
+    expect(errorOf((await run(['--colour'], env)).stderr)).toEqual({ code: 'option_invalid', message: expect.stringContaining('Unknown option --colour') });
+  });
+
+  it('keeps `settle ack --output` as the handler output and takes the format as -o there', async () => {
+    const token = `stl_${'a'.repeat(43)}`;
+    const bad = await run(['settle', 'ack', '--token', token, '--output', 'table'], env);
+    expect(errorOf(bad.stderr)).toEqual({ code: 'option_invalid', message: '--output must be a JSON object' });
+    const format = await run(['settle', 'ack', '--token', token, '-o', 'xml'], env);
+    expect(errorOf(format.stderr).message).toContain('-o/--output must be one of json, table, yaml');
+  });
+
+  it('describes every option and argument of every command in its usage', () => {
+    const missing = groups.flatMap((g) => Object.values(g.subcommands).flatMap((c) => optionLines(c).filter(([, text]) => text.trim() === '').map(([name]) => `${c.usage}: ${name}`)));
+    expect(missing).toEqual([]);
+  });
+
+  it('prints one subcommand\'s usage for `<command> <subcommand> --help`', async () => {
+    const result = await run(['webhook', 'create', '--help'], env);
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(result.stdout).toContain('tributary webhook create --topic <topic>');
+    expect(result.stdout).not.toContain('webhook list');
+    for (const option of ['--topic', '--app', '--tenant', '--verifier', '--name', '--rate-limit', '--secret', '-o, --output', '-h, --help']) expect(result.stdout).toContain(`${option} `);
+  });
+
+  it.each([['bash'], ['zsh']])('prints a %s completion script naming every command, subcommand and option', async (shell) => {
+    const result = await run(['completion', shell], {});
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    for (const group of groups) {
+      expect(result.stdout).toMatch(new RegExp(`[ "]${group.name}[ )]`));
+      for (const [name, subcommand] of Object.entries(group.subcommands)) {
+        expect(result.stdout).toContain(`"${group.name} ${name}") ${shell === 'bash' ? 'COMPREPLY=($(compgen -W "' : 'compadd -- '}${flagsOf(subcommand).join(' ')}`);
+      }
+    }
+    // zsh is not on every machine that runs this: the bash script's syntax is checked, the zsh one's words above.
+    if (shell === 'bash') expect(spawnSync('bash', ['-n'], { input: result.stdout }).status).toBe(0);
+  });
+
+  it('completes commands, subcommands, options and formats in bash', async () => {
+    const script = (await run(['completion', 'bash'], {})).stdout;
+    const complete = (...words: string[]) => {
+      const probe = `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _tributary; printf '%s\\n' "\${COMPREPLY[@]}"`;
+      const answer = spawnSync('bash', ['--norc', '-c', probe], { encoding: 'utf8' });
+      expect(answer.status).toBe(0);
+      return answer.stdout.trim().split('\n');
+    };
+    expect(complete('tributary', 'web')).toEqual(['webhook']);
+    expect(complete('tributary', 'webhook', '')).toEqual(expect.arrayContaining(['create', 'list', 'show', 'update', 'send']));
+    expect(complete('tributary', 'tenant', 'create', '--')).toEqual(expect.arrayContaining(['--name', '--rate-limit', '--output', '--help']));
+    expect(complete('tributary', 'dlq', 'list', '-o', '')).toEqual(['json', 'table', 'yaml']);
+    expect(complete('tributary', 'completion', '')).toEqual(['bash', 'zsh']);
+  });
+
+  it.each([[['completion']], [['completion', 'fish']]])('exits 2 on %j', async (argv) => {
+    const result = await run(argv, {});
+    expect(result).toMatchObject({ exitCode: 2, stdout: '' });
   });
 });

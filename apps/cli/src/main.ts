@@ -1,4 +1,5 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,8 +22,10 @@ import { settleCommand } from './commands/settle.command.js';
 import { EventStoreClient } from './event-store-client.js';
 import { GatewayClient } from './gateway-client.js';
 import { WorkerClient } from './worker-client.js';
+import { completionScript, SHELLS, type Shell } from './completion.js';
+import { formatAnswer, OUTPUT_FORMATS, outputFormatOf } from './output.js';
 
-const groups: readonly CommandGroup[] = [
+export const groups: readonly CommandGroup[] = [
   tenantCommand,
   appCommand,
   integrationCommand,
@@ -93,6 +96,9 @@ async function execute(argv: readonly string[], context: CommandContext): Promis
     const [groupName, subcommandName, ...rest] = argv;
     if (groupName === undefined) throw usageError('command_missing', 'No command given; run `tributary help`');
     if (isHelp(groupName)) return printed(usage(groups));
+    if (groupName === '--version' || groupName === '-V') return printed(`${version()}\n`);
+    if (groupName === 'completion') return printed(completion(subcommandName, rest));
+    if (groupName.startsWith('-')) throw usageError('option_invalid', `Unknown option ${groupName}; a command comes first: run \`tributary help\``);
     const group = groups.find((g) => g.name === groupName);
     if (!group) throw usageError('command_unknown', `Unknown command "${groupName}"; run \`tributary help\``);
     if (subcommandName === undefined || isHelp(subcommandName)) return printed(usage([group]));
@@ -100,54 +106,118 @@ async function execute(argv: readonly string[], context: CommandContext): Promis
     if (!subcommand) {
       throw usageError('command_unknown', `Unknown command "${groupName} ${subcommandName}"; run \`tributary ${groupName} help\``);
     }
-    const values = parseOptions(subcommand, rest);
-    if (values.help === true) return printed(usage([group]));
+    const { values, format } = parseOptions(subcommand, `${groupName} ${subcommandName}`, rest);
+    if (values.help === true) return printed(usage([{ name: group.name, subcommands: { [subcommandName]: subcommand } }], false));
     const answer = await subcommand.run(values, context);
-    if (answer instanceof CommandOutput) return { exitCode: 0, stdout: answer.json ? `${JSON.stringify(answer.json, null, 2)}\n` : '', stderr: answer.stderr };
-    return printed(`${JSON.stringify(answer, null, 2)}\n`);
+    if (answer instanceof CommandOutput) return { exitCode: 0, stdout: answer.json ? formatAnswer(answer.json, format, subcommand.columns) : '', stderr: answer.stderr };
+    return printed(formatAnswer(answer, format, subcommand.columns));
   } catch (error) {
     const failure = error instanceof CliError ? error : new CliError(EXIT_FAILED, 'internal', (error as Error).message);
     return { exitCode: failure.exitCode, stdout: '', stderr: `${JSON.stringify(failure, null, 2)}\n` };
   }
 }
 
-function parseOptions(subcommand: Subcommand, args: readonly string[]) {
+/**
+ * The subcommand's options plus the ones every command takes: `-h/--help` and `-o/--output json|table|yaml`
+ * (`settle ack` has an `--output` of its own, the handler's output: there the format is `-o` alone).
+ */
+function parseOptions(subcommand: Subcommand, name: string, args: readonly string[]) {
+  const formatKey = 'output' in subcommand.options ? OUTPUT_FORMAT_KEY : 'output';
   let parsed;
   try {
     parsed = parseArgs({
       args: [...args],
-      options: { ...subcommand.options, help: { type: 'boolean', short: 'h' } },
+      options: { ...subcommand.options, [formatKey]: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: (subcommand.positionals?.length ?? 0) > 0,
     });
   } catch (error) {
-    if (String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
+    const code = String((error as NodeJS.ErrnoException).code);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /option '([^']+)'/.exec((error as Error).message)?.[1] ?? 'given';
+      throw usageError('option_invalid', `Unknown option ${option} for "tributary ${name}"; usage: tributary ${subcommand.usage}`);
+    }
+    if (code.startsWith('ERR_PARSE_ARGS')) {
       throw usageError('option_invalid', `${(error as Error).message}; usage: tributary ${subcommand.usage}`);
     }
     throw error;
   }
+  const { [formatKey]: formatValue, ...values } = parsed.values as Record<string, string | boolean | undefined>;
   const names = subcommand.positionals ?? [];
-  if (parsed.values.help !== true && parsed.positionals.length !== names.length) {
+  if (values.help !== true && parsed.positionals.length !== names.length) {
     const code = parsed.positionals.length < names.length ? 'argument_missing' : 'option_invalid';
     throw usageError(code, `Expected ${names.map((n) => `<${n}>`).join(' ') || 'no arguments'}; usage: tributary ${subcommand.usage}`);
   }
-  return { ...parsed.values, ...Object.fromEntries(names.map((name, i) => [name, parsed.positionals[i]])) };
+  const format = values.help === true ? 'json' : outputFormatOf(formatValue);
+  return { values: { ...values, ...Object.fromEntries(names.map((n, i) => [n, parsed.positionals[i]])) }, format };
+}
+
+/** The key `-o` lands under for a command that has an `--output` of its own (not a flag anyone types). */
+const OUTPUT_FORMAT_KEY = '\u0000output-format';
+
+function completion(shell: string | undefined, rest: readonly string[]): string {
+  if (shell === undefined || isHelp(shell)) {
+    if (shell === undefined) throw usageError('argument_missing', `Expected a shell: tributary completion ${SHELLS.join('|')}`);
+    return usage([], true);
+  }
+  if (!(SHELLS as readonly string[]).includes(shell)) throw usageError('option_invalid', `Unknown shell "${shell}": tributary completion ${SHELLS.join('|')}`);
+  if (rest.length > 0) throw usageError('option_invalid', `Unexpected ${rest.join(' ')}; usage: tributary completion ${SHELLS.join('|')}`);
+  return completionScript(shell as Shell, groups);
+}
+
+/** `tributary 0.1.0 (node v20.19.0)`: the package's version, from the package.json above this file (source or dist/). */
+export function version(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'tributary' && pkg.version) return `tributary ${pkg.version} (node ${process.version})`;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return `tributary unknown (node ${process.version})`;
+    dir = parent;
+  }
 }
 
 const isHelp = (arg: string) => arg === 'help' || arg === '--help' || arg === '-h';
 
 const printed = (stdout: string): CliResult => ({ exitCode: 0, stdout, stderr: '' });
 
-function usage(shown: readonly CommandGroup[]): string {
+/** What each option and argument of a command means: its `help`, in the order of its arguments then options. */
+export function optionLines(c: Subcommand): [string, string][] {
+  const names = [...(c.positionals ?? []).map((p) => Object.keys(c.help ?? {}).find((h) => h.startsWith(`<${p}`)) ?? `<${p}>`), ...Object.keys(c.options).map((o) => `--${o}`)];
+  return names.map((name) => [name, c.help?.[name] ?? '']);
+}
+
+/**
+ * The usage of the groups shown (every command's line, summary and a line per option), then the options every
+ * command takes; `full` adds the top-level commands and the environment.
+ */
+function usage(shown: readonly CommandGroup[], full = true): string {
   const commands = shown
     .flatMap((g) => Object.values(g.subcommands))
-    .flatMap((c) => [`  tributary ${c.usage}`, `      ${c.summary}`, ...Object.entries(c.help ?? {}).map(([name, text]) => `        ${name.padEnd(16)} ${text}`)]);
+    .flatMap((c) => [`  tributary ${c.usage}`, `      ${c.summary}`, ...optionLines(c).map(([name, text]) => `        ${name.padEnd(16)} ${text}`)]);
+  const common = [
+    'Options of every command:',
+    `  -o, --output ${OUTPUT_FORMATS.join('|')}  how the answer is printed: json (default, for scripts), table (columns; one object as key/value rows) or yaml`,
+    '                  (`settle ack` has an --output of its own: there it is -o alone); errors are JSON on stderr whatever it is',
+    '  -h, --help        this command\'s usage',
+  ];
+  if (!full) return [`Usage:`, ...commands, '', ...common, ''].join('\n');
   return [
     'tributary: the Tributary admin CLI',
     '',
     'Usage:',
     ...commands,
-    '  tributary help',
+    '  tributary help | <command> help | <command> <subcommand> --help',
+    '      This usage, one command\'s, or one subcommand\'s',
+    `  tributary completion ${SHELLS.join('|')}`,
+    '      A shell completion script (commands, subcommands, options): source <(tributary completion bash)',
+    '  tributary --version | -V',
+    "      The CLI's version and Node's",
+    '',
+    ...common,
     '',
     'Environment:',
     '  TRIBUTARY_URL              the gateway (default http://localhost:3000)',
@@ -156,7 +226,7 @@ function usage(shown: readonly CommandGroup[]): string {
     '  TRIBUTARY_ADMIN_KEY        the platform admin key (default: the contents of ./.tributary/admin-key)',
     "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret, apikey, ingest, feeds and actions data commands",
     '',
-    'Prints one JSON object on stdout (`feeds products` without --out: the feed itself). Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
+    'Prints one JSON object on stdout (`-o table|yaml`: that object as a table or YAML; `feeds products` without --out: the feed itself). Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
     '',
   ].join('\n');
 }

@@ -34,6 +34,7 @@ export const actionsCommand: CommandGroup = {
       usage: "actions run --id <actionId> [--input '<json>'] [--wait]",
       summary: 'Run an action by hand (same handler, retries and run history as by topic); --wait prints the finished run',
       options: { id: { type: 'string' }, input: { type: 'string' }, wait: { type: 'boolean' } },
+      help: { '--id': 'the action id (a UUID)', '--input': 'the run\'s input, a JSON object (default {})', '--wait': 'wait (up to 60 s) and print the finished run instead of its ids' },
       async run(values, context) {
         const worker = context.worker();
         const requested = await worker.post<{ runId: string; messageId: string }>(`/v1/actions/${actionId(values)}/runs`, { input: inputOf(values) });
@@ -49,7 +50,9 @@ export const actionsCommand: CommandGroup = {
     runs: {
       usage: 'actions runs [--id <actionId>] [--state init|ok|fail|skip] [--limit <n>]',
       summary: 'List run records, newest first',
+      columns: ['id', 'actionId', 'trigger', 'state', 'attempt', 'startedAt', 'finishedAt'],
       options: { id: { type: 'string' }, state: { type: 'string' }, limit: { type: 'string' } },
+      help: { '--id': 'only this action\'s runs (a UUID)', '--state': 'only runs in this state: init, ok, fail or skip', '--limit': 'how many' },
       run: (values, context) =>
         context.worker().get('/v1/runs', {
           actionId: values.id === undefined ? undefined : actionId(values),

@@ -1,6 +1,6 @@
 import { usageError } from '../cli-error.js';
 import type { CommandGroup } from './command.js';
-import { defined, id, optionalOption, PAGE_OPTIONS, pageQuery, requiredOption } from './command.js';
+import { defined, id, optionalOption, PAGE_HELP, PAGE_OPTIONS, pageQuery, requiredOption } from './command.js';
 
 const ROLES = ['owner', 'member', 'read_only'];
 
@@ -12,6 +12,7 @@ export const apikeyCommand: CommandGroup = {
       usage: 'apikey create --name <name> (--role owner|member|read_only | --user <userId>) [--tenant <tenantId>]',
       summary: 'Issue an API key (shown once); with --tenant, as the platform admin for that tenant',
       options: { name: { type: 'string' }, role: { type: 'string' }, user: { type: 'string' }, tenant: { type: 'string' } },
+      help: { '--name': 'the key\'s display name', '--role': 'owner, member or read_only', '--user': 'issue it for this user (their role)', '--tenant': 'issue it for this tenant as the platform admin (--role required)' },
       async run(values, context) {
         const role = optionalOption(values, 'role');
         if (role !== undefined && !ROLES.includes(role)) throw usageError('option_invalid', '--role must be owner, member or read_only');
@@ -24,13 +25,16 @@ export const apikeyCommand: CommandGroup = {
     list: {
       usage: 'apikey list [--limit <n>] [--after <cursor>]',
       summary: "List the tenant's API keys (never their secrets)",
+      columns: ['id', 'name', 'role', 'userId', 'createdAt', 'lastUsedAt', 'revokedAt'],
       options: { ...PAGE_OPTIONS },
+      help: { ...PAGE_HELP },
       run: (values, context) => context.gateway().get('tenant', `/v1/api-keys${pageQuery(values)}`),
     },
     revoke: {
       usage: 'apikey revoke --key-id <keyId>',
       summary: 'Revoke an API key at once',
       options: { 'key-id': { type: 'string' } },
+      help: { '--key-id': 'the key\'s id (from apikey list), never the key itself' },
       run: (values, context) => context.gateway().delete('tenant', `/v1/api-keys/${id(requiredOption(values, 'key-id'))}`),
     },
   },

@@ -42,8 +42,10 @@ export interface Subcommand {
   readonly options: NonNullable<ParseArgsConfig['options']>;
   /** Names of required positional arguments, in order (their values land in `values` under these names). */
   readonly positionals?: readonly string[];
-  /** What each option and argument means, printed under the command in its usage (`--name` or `<name>` → text). */
+  /** What each option and argument means, printed under the command in its usage (`--name` or `<name>` → text); every option has one. */
   readonly help?: Readonly<Record<string, string>>;
+  /** The columns of `-o table` for a list this command prints (those the rows have; default: every key). */
+  readonly columns?: readonly string[];
   /** Returns the one JSON object printed on stdout (or a CommandOutput for a command that wrote its own). */
   run(values: OptionValues, context: CommandContext): Promise<object>;
 }
@@ -101,3 +103,5 @@ export const defined = (fields: Record<string, unknown>): Record<string, unknown
 export const PAGE_OPTIONS = { limit: { type: 'string' }, after: { type: 'string' } } as const;
 
 export const id = (value: string) => encodeURIComponent(value);
+
+export const PAGE_HELP = { '--limit': 'how many per page (the API caps it)', '--after': "the previous page's nextCursor: the next page" } as const;

@@ -25,6 +25,7 @@ export const projectionsCommand: CommandGroup = {
     list: {
       usage: 'projections list',
       summary: "Every projection: version, state (live, rebuilding, stale), lag and latest rebuild",
+      columns: ['name', 'version', 'liveVersion', 'state', 'lag', 'rebuild'],
       options: {},
       run: async (_, context) => ({ projections: await context.eventStore().projections() }),
     },
@@ -32,6 +33,7 @@ export const projectionsCommand: CommandGroup = {
       usage: 'projections status <name>',
       summary: "One projection's status, with its rebuild's progress",
       options: {},
+      help: { '<name>': 'the projection (as in projections list)' },
       positionals: ['name'],
       run: (values, context) => context.eventStore().projection(nameOf(values)),
     },
@@ -40,6 +42,7 @@ export const projectionsCommand: CommandGroup = {
       summary:
         'Rebuild a projection from the log into shadow tables and swap them in, showing progress; an unfinished rebuild is continued (--restart starts over, --detach returns at once)',
       options: { restart: { type: 'boolean' }, detach: { type: 'boolean' } },
+      help: { '<name>': 'the projection (as in projections list)', '--restart': 'start over instead of continuing an unfinished rebuild', '--detach': 'return at once with the rebuild\'s status instead of showing its progress' },
       positionals: ['name'],
       async run(values, context) {
         const client = context.eventStore();

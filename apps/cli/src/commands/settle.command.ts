@@ -27,6 +27,7 @@ const settle = (outcome: 'nack' | 'reject'): Subcommand => ({
   usage: `settle ${outcome} --token <token> [--reason <text>]`,
   summary: outcome === 'nack' ? 'Nack a message left unsettled: delivered again after its backoff' : 'Reject a message left unsettled: dead letter `rejected`, no retry',
   options: { token: { type: 'string' }, reason: { type: 'string' } },
+  help: { '--token': 'the settlement token (stl_…) the handler got from settleLater', '--reason': 'why, recorded with the run' },
   run: (values, context) => context.worker().post(`/v1/settlements/${tokenOf(values)}`, { outcome, reason: reasonOf(values) }),
 });
 
@@ -41,6 +42,7 @@ export const settleCommand: CommandGroup = {
       usage: "settle ack --token <token> [--output '<json>']",
       summary: "Ack a message left unsettled: done, its output (if given) published to the route's onSuccess targets, once",
       options: { token: { type: 'string' }, output: { type: 'string' } },
+      help: { '--token': 'the settlement token (stl_…) the handler got from settleLater', '--output': 'the handler\'s output, a JSON object, published to the route\'s onSuccess targets' },
       run: (values, context) => context.worker().post(`/v1/settlements/${tokenOf(values)}`, { outcome: 'ack', output: outputOf(values) }),
     },
     nack: settle('nack'),

@@ -2,7 +2,7 @@ import { CliError, usageError } from '../cli-error.js';
 import { apiError, isSuccess, post } from '../gateway-client.js';
 import { isWebhookSecret, newMessageId, signDelivery } from '../standard-webhooks.js';
 import type { CommandGroup, OptionValues } from './command.js';
-import { booleanOption, defined, id, integerOption, optionalOption, PAGE_OPTIONS, pageQuery, requiredOption } from './command.js';
+import { booleanOption, defined, id, integerOption, optionalOption, PAGE_HELP, PAGE_OPTIONS, pageQuery, requiredOption } from './command.js';
 
 const VERIFIERS = ['standard-webhooks', 'bearer', 'github', 'stripe', 'query-token'];
 
@@ -22,6 +22,7 @@ export const webhookCommand: CommandGroup = {
         'rate-limit': { type: 'string' },
         secret: { type: 'string' },
       },
+      help: { '--topic': 'the topic deliveries are published to', '--app': 'the app it belongs to (TRIBUTARY_API_KEY)', '--tenant': 'provision it for this tenant as the platform admin', '--verifier': `how deliveries are verified: ${VERIFIERS.join(', ')} (default standard-webhooks)`, '--name': 'a display name', '--rate-limit': 'deliveries accepted per second', '--secret': 'bring your own secret instead of a generated one' },
       async run(values, context) {
         const verifier = optionalOption(values, 'verifier');
         if (verifier !== undefined && !VERIFIERS.includes(verifier)) throw usageError('option_invalid', `--verifier must be one of ${VERIFIERS.join(', ')}`);
@@ -45,19 +46,23 @@ export const webhookCommand: CommandGroup = {
     list: {
       usage: 'webhook list [--app <appId>] [--limit <n>] [--after <cursor>]',
       summary: "List the tenant's webhooks, one page",
+      columns: ['id', 'name', 'appId', 'topic', 'verifier', 'enabled', 'url'],
       options: { ...PAGE_OPTIONS, app: { type: 'string' } },
+      help: { '--app': 'only the webhooks of this app', ...PAGE_HELP },
       run: (values, context) => context.gateway().get('tenant', `/v1/webhooks${pageQuery(values, { appId: optionalOption(values, 'app') })}`),
     },
     show: {
       usage: 'webhook show --webhook <webhookId>',
       summary: 'One webhook (never its secret)',
       options: { webhook: { type: 'string' } },
+      help: { '--webhook': 'the webhook id' },
       run: (values, context) => context.gateway().get('tenant', `/v1/webhooks/${id(requiredOption(values, 'webhook'))}`),
     },
     update: {
       usage: 'webhook update --webhook <webhookId> [--name <name>] [--enabled true|false] [--rate-limit <per second>]',
       summary: 'Rename, disable/enable a webhook, or set its rate limit',
       options: { webhook: { type: 'string' }, name: { type: 'string' }, enabled: { type: 'string' }, 'rate-limit': { type: 'string' } },
+      help: { '--webhook': 'the webhook id', '--name': 'a new display name', '--enabled': 'false: deliveries are refused until true again', '--rate-limit': 'deliveries accepted per second' },
       run: (values, context) =>
         context.gateway().patch(
           'tenant',
@@ -69,6 +74,7 @@ export const webhookCommand: CommandGroup = {
       usage: "webhook send --url <url> --secret <whsec_...> --data '<json>' [--id <webhook-id>]",
       summary: 'Deliver a payload the way a Standard Webhooks sender does; --id repeats an earlier delivery',
       options: { url: { type: 'string' }, secret: { type: 'string' }, data: { type: 'string' }, id: { type: 'string' } },
+      help: { '--url': 'the webhook URL (as printed by webhook create)', '--secret': 'its secret, whsec_… (never echoed)', '--data': 'the payload, JSON', '--id': 'the webhook-id header: an earlier delivery\'s, to deliver it again (default: a new msg_ id)' },
       async run(values) {
         const { url, secret, data, id: messageId } = sendOptions(values);
         const delivery = signDelivery(secret, data, messageId);
