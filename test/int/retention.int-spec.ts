@@ -70,6 +70,28 @@ describe('retention', () => {
     expect((await messageIds()).sort()).toEqual([...young].sort());
   });
 
+  it('stops waiting for a group unseen for a week (a removed queue), not for one seen within it', async () => {
+    await worker.dataSource.query(`DELETE FROM messaging.group_partitions WHERE group_id = $1`, [LAGGARD]);
+    const old = await publishUpdates('ABANDONED', 3);
+    await eventually(committedEverywhere, Boolean, { timeoutMs: 30_000 });
+    // A group that read nothing, as a named queue removed from the code leaves behind.
+    await worker.dataSource.query(
+      `INSERT INTO messaging.group_partitions (group_id, topic, partition) SELECT $1, topic, partition FROM messaging.topic_partitions WHERE topic = $2`,
+      [`${LAGGARD}-gone`, TOPIC],
+    );
+    await worker.dataSource.query(`UPDATE messaging.messages SET appended_at = now() - interval '2 hours' WHERE message_id = ANY($1::uuid[])`, [old]);
+    const retention = worker.app.get(MessageLogRetention);
+    // Seen six days ago: it may come back, its messages wait for it.
+    await worker.dataSource.query(`UPDATE messaging.group_partitions SET seen_at = now() - interval '6 days' WHERE group_id = $1`, [`${LAGGARD}-gone`]);
+    expect(await retention.sweep()).toBe(0);
+    expect(await messageIds()).toEqual(expect.arrayContaining(old));
+    // Unseen for eight days: it no longer holds the log back.
+    await worker.dataSource.query(`UPDATE messaging.group_partitions SET seen_at = now() - interval '8 days' WHERE group_id = $1`, [`${LAGGARD}-gone`]);
+    expect(await retention.sweep()).toBe(old.length);
+    expect(await messageIds()).toEqual(expect.not.arrayContaining([old[0]]));
+    await worker.dataSource.query(`DELETE FROM messaging.group_partitions WHERE group_id = $1`, [`${LAGGARD}-gone`]);
+  });
+
   it('keeps messages of a partition no group reads', async () => {
     await worker.dataSource.query(`DELETE FROM messaging.group_partitions WHERE topic = $1`, [TOPIC]);
     await worker.dataSource.query(`UPDATE messaging.messages SET appended_at = now() - interval '2 hours' WHERE topic = $1`, [TOPIC]);

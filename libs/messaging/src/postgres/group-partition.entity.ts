@@ -24,4 +24,8 @@ export class GroupPartitionEntity {
 
   @Column('timestamptz', { name: 'lease_until', nullable: true })
   leaseUntil: Date | null;
+
+  /** When a member of the group last took or renewed this lease (the retention forgets groups long unseen). */
+  @Column('timestamptz', { name: 'seen_at' })
+  seenAt: Date;
 }

@@ -82,14 +82,14 @@ export class PartitionLeases {
          SELECT unnest($3::text[]) AS topic, unnest($4::int[]) AS partition
        ), taken AS (
          UPDATE messaging.group_partitions gp
-            SET owner = $2, lease_until = now() + make_interval(secs => $5)
+            SET owner = $2, lease_until = now() + make_interval(secs => $5), seen_at = now()
            FROM wanted w
           WHERE gp.group_id = $1 AND gp.topic = w.topic AND gp.partition = w.partition
             AND (gp.owner IS NULL OR gp.owner = $2 OR gp.lease_until < now())
          RETURNING gp.topic, gp.partition
        ), kept AS (
          UPDATE messaging.group_partitions gp
-            SET lease_until = now() + make_interval(secs => $5)
+            SET lease_until = now() + make_interval(secs => $5), seen_at = now()
            FROM (SELECT unnest($6::text[]) AS topic, unnest($7::int[]) AS partition) d
           WHERE gp.group_id = $1 AND gp.topic = d.topic AND gp.partition = d.partition AND gp.owner = $2
          RETURNING 1
