@@ -1,10 +1,11 @@
 import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadConfig } from '@tributary/config';
 import { WorkerConfig } from '../../apps/integration-worker/src/worker.config.js';
 import { APP_NAMES, APPS, configVariables, containerEnv, guaranteedEnv, mainContainer, requiredVariables, type AppName } from './ops-fixtures.js';
 import { parseDockerfile, effective, execForm, stageChain } from './dockerfile.js';
 import { containersOf, kubectlKustomize, kustomize, podSpecOf, type Resource } from './kustomize.js';
-import { admits, type Source } from './network-policy.js';
+import { admits, allowsEgress, egressPoliciesOf, selects, type Destination, type Source } from './network-policy.js';
 import { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 import { ApiRootConfig, loadApiRootConfig } from '../../apps/api-root/src/api-root.config.js';
 import type { Json } from '../support/json.js';
@@ -382,10 +383,237 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
       expect(spec(hpa).maxReplicas).toBeLessThanOrEqual(config.KAFKA_PARTITIONS);
       expect(spec(hpa).minReplicas).toBeGreaterThanOrEqual(1);
     });
+
+    it('routes the same hosts to the same Services and ports through Gateway API HTTPRoutes as through the Ingresses', () => {
+      const servicePort = (name: string, port: { name?: string; number?: number }) => {
+        const found = spec(one(resources, 'Service', name)).ports.find((p: { name: string; port: number }) => p.name === port.name || p.port === port.number);
+        return found?.port as number | undefined;
+      };
+      const byIngress = resources
+        .filter((r) => r.kind === 'Ingress')
+        .flatMap((i) =>
+          spec(i).rules.flatMap((rule: Json) =>
+            rule.http.paths.map((p: Json) => ({ host: rule.host, path: p.path, service: p.backend.service.name, port: servicePort(p.backend.service.name, p.backend.service.port) })),
+          ),
+        );
+      const routes = resources.filter((r) => r.kind === 'HTTPRoute');
+      expect(routes.length).toBe(APP_NAMES.length + 1);
+      const byRoute = routes.flatMap((r) => {
+        expect(r.apiVersion).toBe('gateway.networking.k8s.io/v1');
+        // Attached to a Gateway (the name an overlay may patch: docs/deploy.md).
+        expect(spec(r).parentRefs.length).toBeGreaterThan(0);
+        for (const parent of spec(r).parentRefs) {
+          expect(parent.kind ?? 'Gateway').toBe('Gateway');
+          expect(parent.group ?? 'gateway.networking.k8s.io').toBe('gateway.networking.k8s.io');
+          expect(parent.name).toEqual(expect.stringMatching(/.+/));
+        }
+        return spec(r).hostnames.flatMap((host: string) =>
+          spec(r).rules.flatMap((rule: Json) =>
+            rule.matches.flatMap((match: Json) => {
+              expect(match.path.type).toBe('PathPrefix');
+              return rule.backendRefs.map((backend: Json) => {
+                // A Service of the namespace, on a port it has (the public one: no internal Service is routed).
+                expect([backend.group ?? '', backend.kind ?? 'Service', backend.namespace]).toEqual(['', 'Service', undefined]);
+                expect({ backend, exists: servicePort(backend.name, { number: backend.port }) }).toEqual({ backend, exists: backend.port });
+                expect(backend.name).not.toMatch(/-internal$/);
+                return { host, path: match.path.value, service: backend.name, port: backend.port };
+              });
+            }),
+          ),
+        );
+      });
+      const key = (r: { host: string; path: string }) => `${r.host}${r.path}`;
+      const sorted = <T extends { host: string; path: string }>(rs: T[]) => [...rs].sort((a, b) => key(a).localeCompare(key(b)));
+      expect(byIngress.length).toBe(APP_NAMES.length + 1);
+      expect(sorted(byRoute)).toEqual(sorted(byIngress));
+    });
+
+    it("confines each pod's egress to DNS, its database, Kafka and what it calls; the worker alone reaches the internet, on public addresses and its ports only", () => {
+      const policies = resources.filter((r) => r.kind === 'NetworkPolicy');
+      const namespace = one(resources, 'Deployment', 'gateway').metadata.namespace!;
+      const namespaceLabels = { 'kubernetes.io/metadata.name': namespace };
+      const podLabels = (r: Resource): Record<string, string> => (spec(r).template ?? spec(r).jobTemplate.spec.template).metadata.labels;
+      const appNames: string[] = [...APP_NAMES, API_ROOT];
+      const workloads = resources.filter((r) => podSpecOf(r) && appNames.includes(podLabels(r)['app.kubernetes.io/name']));
+      // A Deployment per app and the root, a migrations Job per app, the Kafka topics Job.
+      expect(workloads.length).toBe(APP_NAMES.length * 2 + 2);
+      const from = (r: Resource) => ({ namespace, labels: podLabels(r) });
+      const here = (labels: Record<string, string>, ip: string, port: number, name?: string): Destination => ({ pod: { namespace, namespaceLabels, podLabels: labels }, ip, port: { number: port, name } });
+      const elsewhere = (ns: string, nsLabels: Record<string, string>, labels: Record<string, string>, ip: string, port: number, protocol = 'TCP'): Destination => ({
+        pod: { namespace: ns, namespaceLabels: { 'kubernetes.io/metadata.name': ns, ...nsLabels }, podLabels: labels },
+        ip,
+        port: { number: port, protocol },
+      });
+      const internet = (ip: string, port: number): Destination => ({ ip, port: { number: port } });
+      /** The pod behind a Service of the overlay (dev's PostgreSQL and Kafka), on the Service's port. */
+      const behindService = (name: string): Destination | undefined => {
+        const service = resources.find((r) => r.kind === 'Service' && r.metadata.name === name);
+        if (!service) return undefined;
+        const workload = resources.find((r) => podSpecOf(r) && Object.entries(spec(service).selector).every(([k, v]) => podLabels(r)[k] === v))!;
+        const [port] = spec(service).ports;
+        const containerPort = mainContainer(workload).ports.find((p: { name: string; containerPort: number }) => p.name === port.targetPort || p.containerPort === port.targetPort);
+        return here(podLabels(workload), '10.244.0.50', containerPort.containerPort, containerPort.name);
+      };
+      const dns = ['UDP', 'TCP'].map((protocol) => elsewhere('kube-system', {}, { 'k8s-app': 'kube-dns' }, '10.96.0.10', 53, protocol));
+      // PostgreSQL: the overlay's own (dev), or an operator-run one in a namespace labelled for it (docs/deploy.md).
+      const databases = [behindService('postgres'), elsewhere('databases', { 'tributary.io/database': 'true' }, { 'cnpg.io/cluster': 'tributary' }, '10.244.5.5', 5432)].filter((d): d is Destination => !!d);
+      // Kafka: each broker of KAFKA_BROKERS, a Service of the overlay (dev) or of a namespace labelled for it (prod's Strimzi).
+      const brokers = String((one(resources, 'ConfigMap', 'tributary-messaging') as unknown as { data: Record<string, string> }).data.KAFKA_BROKERS)
+        .split(',')
+        .map((broker) => {
+          const [host, port] = broker.trim().split(':');
+          const [service, ns] = host.split('.');
+          if (!ns) return behindService(service)!;
+          return elsewhere(ns, { 'tributary.io/kafka': 'true' }, { 'strimzi.io/kind': 'Kafka' }, '10.244.6.6', Number(port));
+        });
+      expect(brokers.length).toBeGreaterThan(0);
+      const publicAddress = '203.0.113.10';
+      const privateAddresses = ['10.0.0.5', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '127.0.0.1'];
+
+      for (const workload of workloads) {
+        const source = from(workload);
+        const app = source.labels['app.kubernetes.io/name'];
+        const where = `${workload.kind}/${workload.metadata.name}`;
+        const check = (what: string, to: Destination, allowed: boolean) => expect({ where, what, allowed: allowsEgress(policies, source, to) }).toEqual({ where, what, allowed });
+        // Confined: some Egress policy selects it.
+        expect({ where, confined: egressPoliciesOf(policies, source).length > 0 }).toEqual({ where, confined: true });
+        for (const to of dns) check(`dns ${to.port.protocol}`, to, true);
+        check('dns on another port', { ...dns[0], port: { number: 80 } }, false);
+        for (const to of databases) check(`postgres ${JSON.stringify(to.pod)}`, to, app !== API_ROOT);
+        const kafka = app !== API_ROOT && APPS[app as AppName].kafka;
+        for (const to of brokers) check(`kafka ${JSON.stringify(to.pod)}`, to, kafka);
+        // The internet: the worker's pods alone (not its migrations Job), on HTTP(S) and SMTP, public addresses only.
+        const worker = app === 'integration-worker' && workload.kind === 'Deployment';
+        for (const port of [443, 80, 587, 465, 25]) check(`internet :${port}`, internet(publicAddress, port), worker);
+        for (const port of [8080, 5432, 22]) check(`internet :${port}`, internet(publicAddress, port), false);
+        for (const ip of privateAddresses) for (const port of [443, 80]) check(`${ip}:${port}`, internet(ip, port), false);
+        check('a pod of another namespace', elsewhere('team-x', {}, { app: 'anything' }, '10.244.9.9', 443), false);
+        // The apps: the composed API's pods alone call them, on their HTTP and internal ports.
+        for (const other of APP_NAMES) {
+          const deployment = one(resources, 'Deployment', other);
+          for (const port of mainContainer(deployment).ports) {
+            check(`${other} :${port.name}`, here(podLabels(deployment), '10.244.1.1', port.containerPort, port.name), app === API_ROOT && workload.kind === 'Deployment');
+          }
+        }
+        // The change-sink's MariaDB capture (MYSQL_HOST: a mariadb pod here or in a database namespace), at MYSQL_PORT.
+        const changeSink = loadConfig(APPS['change-sink'].config, guaranteedEnv(containerEnv(mainContainer(one(resources, 'Deployment', 'change-sink')), resources))) as unknown as { MYSQL_PORT: number };
+        const mariadb = [here({ 'app.kubernetes.io/name': 'mariadb' }, '10.244.0.60', changeSink.MYSQL_PORT), elsewhere('databases', { 'tributary.io/database': 'true' }, { 'app.kubernetes.io/name': 'mariadb' }, '10.244.5.6', changeSink.MYSQL_PORT)];
+        for (const to of mariadb) check(`mariadb ${to.pod!.namespace}`, to, app === 'change-sink' && workload.kind === 'Deployment');
+        // Prod's Redis: the gateway's pods alone.
+        const redis = behindService('redis');
+        if (redis) check('redis', redis, app === 'gateway' && workload.kind === 'Deployment');
+      }
+
+      // Nothing wide-open: every egress rule names its destinations and ports; an address range covering
+      // everything is the worker's (its pods only), with the private ranges excepted and HTTP(S)/SMTP ports.
+      const workerLabels = podLabels(one(resources, 'Deployment', 'integration-worker'));
+      for (const policy of policies.filter((p) => (spec(p).policyTypes ?? []).includes('Egress'))) {
+        for (const rule of spec(policy).egress ?? []) {
+          const where = policy.metadata.name;
+          expect({ where, to: (rule.to ?? []).length > 0, ports: (rule.ports ?? []).length > 0 }).toEqual({ where, to: true, ports: true });
+          for (const peer of rule.to) {
+            if (!peer.ipBlock) continue;
+            const bits = Number(peer.ipBlock.cidr.split('/')[1]);
+            if (bits >= 8) continue;
+            expect({ where, cidr: peer.ipBlock.cidr, selectsWorker: selects(spec(policy).podSelector, workerLabels) }).toEqual({ where, cidr: peer.ipBlock.cidr, selectsWorker: true });
+            for (const other of workloads.filter((w) => podLabels(w) !== workerLabels)) expect({ where, other: other.metadata.name, selected: selects(spec(policy).podSelector, podLabels(other)) }).toEqual({ where, other: other.metadata.name, selected: false });
+            if (peer.ipBlock.cidr === '0.0.0.0/0') expect(peer.ipBlock.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']));
+            else expect(peer.ipBlock.except).toEqual(expect.arrayContaining(['fc00::/7', 'fe80::/10']));
+            expect(rule.ports.map((p: { port: number }) => p.port).sort()).toEqual([25, 443, 465, 587, 80].sort());
+          }
+        }
+      }
+    });
   });
 
   it('pins production images to a version and keeps the dev overlay on local images', () => {
     for (const container of rendered.prod.flatMap(containersOf)) expect(container.image).toMatch(/:\d+\.\d+\.\d+$/);
     for (const app of [...APP_NAMES, API_ROOT]) expect(mainContainer(one(rendered.dev, 'Deployment', app)).image).toBe(`tributary/${app}:local`);
+  });
+});
+
+describe('the KEDA component (k8s/components/keda), off by default', () => {
+  const dir = join(root, 'k8s', 'overlays', 'prod-keda');
+  const withKeda = kustomize(dir);
+  const scaledObjects = withKeda.filter((r) => r.kind === 'ScaledObject');
+  /** Every metric name the code registers (libs/, apps/): `gauge('…'`, `counter('…'`, `histogram('…'`, or `name: '…'`. */
+  const registeredMetrics = (): Set<string> => {
+    const names = new Set<string>();
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.ts$/.test(entry.name) && !/spec\.ts$/.test(entry.name)) {
+          for (const m of readFileSync(path, 'utf8').matchAll(/(?:gauge|counter|histogram)\(\s*'(tributary_\w+)'|name:\s*'(tributary_\w+)'/g)) names.add(m[1] ?? m[2]);
+        }
+      }
+    };
+    for (const top of ['libs', 'apps']) walk(join(root, top));
+    return names;
+  };
+  /** A consumer group's name as the app's source declares it (`export const X = '…'`). */
+  const declared = (file: string, constant: string) => new RegExp(`${constant} = '([^']+)'`).exec(readFileSync(join(root, file), 'utf8'))![1];
+
+  it('is in no default overlay, and renders with kubectl as with the test renderer', () => {
+    for (const overlay of OVERLAYS) expect(rendered[overlay].filter((r) => r.kind === 'ScaledObject')).toEqual([]);
+    const byKubectl = kubectlKustomize(dir);
+    if (!byKubectl) return;
+    const key = (r: Resource) => `${r.kind}/${r.metadata.namespace ?? ''}/${r.metadata.name}`;
+    const sorted = (rs: Resource[]) => [...rs].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(sorted(withKeda)).toEqual(sorted(byKubectl));
+  });
+
+  it("scales the Kafka consumers' Deployments, alone, on the consumer-lag metric the apps export for their own groups", () => {
+    const groups: Record<string, string[]> = {
+      'integration-worker': [declared('apps/integration-worker/src/runtime/integrations.module.ts', 'WORKER_GROUP')],
+      'event-store': [declared('apps/event-store/src/event-store.app.ts', 'EVENT_STORE_GROUP')],
+    };
+    // A named queue's group (queueGroupOf: `<group>.q.<queue>`) is the worker's too.
+    groups['integration-worker'].push(`${groups['integration-worker'][0]}.q.reports`);
+    expect(scaledObjects.map((s) => s.metadata.name).sort()).toEqual(Object.keys(groups).sort());
+    const metrics = registeredMetrics();
+    expect(metrics.has('tributary_consumer_lag_messages')).toBe(true);
+    for (const scaled of scaledObjects) {
+      expect(scaled.apiVersion).toBe('keda.sh/v1alpha1');
+      const target = spec(scaled).scaleTargetRef;
+      expect(target.kind ?? 'Deployment').toBe('Deployment');
+      const deployment = one(withKeda, 'Deployment', target.name);
+      const app = appOf(deployment);
+      // KEDA's own HPA alone: no other autoscaler, and no replica count for an apply to fight over.
+      expect(withKeda.filter((r) => r.kind === 'HorizontalPodAutoscaler' && spec(r).scaleTargetRef.name === target.name)).toEqual([]);
+      expect(spec(deployment).replicas).toBeUndefined();
+      const config = loadConfig(APPS[app].config, guaranteedEnv(containerEnv(mainContainer(deployment), withKeda))) as unknown as { KAFKA_PARTITIONS: number };
+      expect(spec(scaled).minReplicaCount).toBeGreaterThanOrEqual(1);
+      expect(spec(scaled).maxReplicaCount).toBeLessThanOrEqual(config.KAFKA_PARTITIONS);
+      const prometheus = spec(scaled).triggers.filter((t: Json) => t.type === 'prometheus');
+      expect(prometheus.length).toBe(1);
+      const { query, serverAddress, threshold } = prometheus[0].metadata;
+      expect(new URL(serverAddress).protocol).toMatch(/^https?:$/);
+      expect(Number(threshold)).toBeGreaterThan(0);
+      // Every metric it reads is registered by the code, and this app exports it (its MetricsModule with messaging).
+      const used = [...String(query).matchAll(/\b(tributary_\w+)/g)].map((m) => m[1]);
+      expect(used).toEqual(['tributary_consumer_lag_messages']);
+      for (const name of used) expect({ name, registered: metrics.has(name) }).toEqual({ name, registered: true });
+      const modules = readdirSync(join(root, 'apps', app, 'src')).filter((f) => f.endsWith('.module.ts'));
+      expect(modules.some((f) => readFileSync(join(root, 'apps', app, 'src', f), 'utf8').includes(`MetricsModule.forRoot({ app: '${app}', messaging: true })`))).toBe(true);
+      // Its group selector takes the app's groups and no other app's.
+      const selector = /group(=~|=)"([^"]+)"/.exec(String(query))!;
+      const matches = (group: string) => (selector[1] === '=' ? group === selector[2] : new RegExp(`^(?:${selector[2].replace(/\\\\/g, '\\')})$`).test(group));
+      for (const group of groups[app]) expect({ app, group, matched: matches(group) }).toEqual({ app, group, matched: true });
+      for (const [other, theirs] of Object.entries(groups)) if (other !== app) for (const group of theirs) expect({ app, group, matched: matches(group) }).toEqual({ app, group, matched: false });
+    }
+    // The rest of the prod overlay is untouched: the change-sink keeps its HPA.
+    expect(withKeda.filter((r) => r.kind === 'HorizontalPodAutoscaler').map((r) => r.metadata.name)).toEqual(['change-sink']);
+  });
+});
+
+describe('the licence', () => {
+  it("is the MIT licence at the root, as package.json's `license` says", () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { license: string };
+    expect(pkg.license).toBe('MIT');
+    const text = readFileSync(join(root, 'LICENSE'), 'utf8');
+    expect(text.split('\n')[0]).toBe('MIT License');
+    expect(text).toMatch(/^Copyright \(c\) \d{4} .+$/m);
+    expect(text).toContain('Permission is hereby granted, free of charge, to any person obtaining a copy');
   });
 });

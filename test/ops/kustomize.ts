@@ -15,13 +15,15 @@ export interface Resource {
 interface Kustomization {
   namespace?: string;
   resources?: string[];
+  /** Components (kind: Component): their resources join, and their patches apply to, the resources so far. */
+  components?: string[];
   patches?: { path: string }[];
   images?: { name: string; newName?: string; newTag?: string }[];
   replicas?: { name: string; count: number }[];
 }
 
 /** What this renderer understands; anything else in a kustomization fails loudly instead of being ignored. */
-const SUPPORTED = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'patches', 'images', 'replicas']);
+const SUPPORTED = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'components', 'patches', 'images', 'replicas']);
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition']);
 
 export function parseYamlDocuments(path: string): Resource[] {
@@ -35,23 +37,29 @@ export function parseYamlDocuments(path: string): Resource[] {
 
 /**
  * Renders a kustomization the way `kubectl kustomize` does, for the features the manifests use:
- * resources (files and directories), strategic-merge patches, images, replicas and namespace.
- * Tests cross-check it against kubectl when kubectl is installed.
+ * resources (files and directories), components, strategic-merge patches (`$patch: delete` included),
+ * images, replicas and namespace. Tests cross-check it against kubectl when kubectl is installed.
+ * `inherited`: for a component, the resources of the kustomization that includes it.
  */
-export function kustomize(dir: string): Resource[] {
+export function kustomize(dir: string, inherited: Resource[] = []): Resource[] {
   const file = join(dir, 'kustomization.yaml');
   const k = parseYamlDocuments(file)[0] as unknown as Kustomization;
   const unsupported = Object.keys(k).filter((key) => !SUPPORTED.has(key));
   if (unsupported.length > 0) throw new Error(`${file}: the test renderer does not support ${unsupported.join(', ')}`);
-  const resources = (k.resources ?? []).flatMap((entry) => {
-    const path = resolve(dir, entry);
-    return statSync(path).isDirectory() ? kustomize(path) : parseYamlDocuments(path);
-  });
+  let resources = [
+    ...inherited,
+    ...(k.resources ?? []).flatMap((entry) => {
+      const path = resolve(dir, entry);
+      return statSync(path).isDirectory() ? kustomize(path) : parseYamlDocuments(path);
+    }),
+  ];
+  for (const component of k.components ?? []) resources = kustomize(resolve(dir, component), resources);
   for (const { path } of k.patches ?? []) {
     for (const patch of parseYamlDocuments(resolve(dir, path))) {
       const target = resources.find((r) => r.kind === patch.kind && r.metadata.name === patch.metadata.name);
       if (!target) throw new Error(`${path}: no ${patch.kind} ${patch.metadata.name} to patch`);
-      strategicMerge(target, patch);
+      if (patch.$patch === 'delete') resources = resources.filter((r) => r !== target);
+      else strategicMerge(target, patch, builtIn(target));
     }
   }
   for (const { name, count } of k.replicas ?? []) {
@@ -89,16 +97,21 @@ export function containersOf(resource: Resource): Record<string, Json>[] {
   return pod ? [...(pod.containers ?? []), ...(pod.initContainers ?? [])] : [];
 }
 
+/** The API groups whose schema kustomize knows (their named lists merge by name); a custom resource's lists are replaced whole. */
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io']);
+const builtIn = (r: Resource) => BUILT_IN_GROUPS.has(r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '');
+
 /**
- * Kubernetes' strategic merge for what the patches use: maps merge, lists of named items merge by name,
+ * Kubernetes' strategic merge for what the patches use: maps merge, lists of named items merge by name
+ * (for a built-in kind; a custom resource's lists, as kustomize has no schema for them, are replaced),
  * other lists are replaced. A merged list is ordered as kustomize orders it (checked against kubectl):
  * the patch's items first, in the patch's order, then the target's other items.
  */
-function strategicMerge(target: Record<string, Json>, patch: Record<string, Json>): void {
+function strategicMerge(target: Record<string, Json>, patch: Record<string, Json>, namedListsMerge = true): void {
   for (const [key, value] of Object.entries(patch)) {
     const current = target[key];
     if (value === null) delete target[key];
-    else if (Array.isArray(value) && Array.isArray(current) && value.every((v) => v && typeof v === 'object' && 'name' in v)) {
+    else if (namedListsMerge && Array.isArray(value) && Array.isArray(current) && value.every((v) => v && typeof v === 'object' && 'name' in v)) {
       const merged = value.map((item) => {
         const existing = current.find((c) => c?.name === item.name);
         if (!existing) return item;
@@ -106,7 +119,7 @@ function strategicMerge(target: Record<string, Json>, patch: Record<string, Json
         return existing;
       });
       target[key] = [...merged, ...current.filter((c) => !merged.includes(c))];
-    } else if (isObject(value) && isObject(current)) strategicMerge(current, value);
+    } else if (isObject(value) && isObject(current)) strategicMerge(current, value, namedListsMerge);
     else target[key] = value;
   }
 }

@@ -58,7 +58,7 @@ const peerAdmits = (peer: Peer, policyNamespace: string, source: Source): boolea
   return source.namespace === policyNamespace && selects(peer.podSelector, source.podLabels);
 };
 
-const portAdmits = (rule: Rule, target: Target): boolean =>
+const portAdmits = (rule: Pick<Rule, 'ports'>, target: Pick<Target, 'port'>): boolean =>
   !rule.ports ||
   rule.ports.length === 0 ||
   rule.ports.some(
@@ -79,6 +79,74 @@ export function admits(policies: Resource[], source: Source, target: Target): bo
   return applying.some((policy) =>
     ((policy.spec as { ingress?: Rule[] }).ingress ?? []).some(
       (rule) => portAdmits(rule, target) && (!rule.from || rule.from.length === 0 || rule.from.some((peer) => peerAdmits(peer, policy.metadata.namespace ?? target.namespace, source))),
+    ),
+  );
+}
+
+interface EgressRule {
+  to?: Peer[];
+  ports?: { port?: number | string; protocol?: string }[];
+}
+
+/** A pod of `namespace` with `labels` (its own address is irrelevant to egress). */
+export interface EgressSource {
+  namespace: string;
+  labels: Labels;
+}
+
+/**
+ * Where a connection goes: a pod (its namespace's labels, its own, and its address, a private one as a
+ * cluster gives) or an address outside the cluster; on a port (number, the pod's name for it, protocol).
+ */
+export interface Destination {
+  pod?: { namespace: string; namespaceLabels: Labels; podLabels: Labels };
+  ip: string;
+  port: { number: number; name?: string; protocol?: string };
+}
+
+/** An IPv4 address (or the IPv4 part of a CIDR) as a number; IPv6 is left out (undefined). */
+const ipv4 = (address: string): number | undefined => {
+  const parts = address.split('.');
+  if (parts.length !== 4) return undefined;
+  return parts.reduce((n, part) => n * 256 + Number(part), 0);
+};
+
+/** Whether `ip` is in `cidr` (IPv4; an IPv6 CIDR contains no IPv4 address). */
+export function inCidr(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const [address, network] = [ipv4(ip), ipv4(base)];
+  if (address === undefined || network === undefined) return false;
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(address / size) === Math.floor(network / size);
+}
+
+const egressPeerAllows = (peer: Peer, policyNamespace: string, to: Destination): boolean => {
+  if (peer.ipBlock) return inCidr(to.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(to.ip, c));
+  if (!to.pod) return false;
+  if (peer.namespaceSelector) return selects(peer.namespaceSelector, to.pod.namespaceLabels) && selects(peer.podSelector, to.pod.podLabels);
+  return to.pod.namespace === policyNamespace && selects(peer.podSelector, to.pod.podLabels);
+};
+
+/** The policies that confine `from`'s egress: of its namespace, of type Egress, selecting it. */
+export function egressPoliciesOf(policies: Resource[], from: EgressSource): Resource[] {
+  return policies.filter((p) => {
+    const spec = p.spec as { podSelector: LabelSelector; policyTypes?: string[]; egress?: unknown[] };
+    const types = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+    return (p.metadata.namespace ?? from.namespace) === from.namespace && types.includes('Egress') && selects(spec.podSelector, from.labels);
+  });
+}
+
+/**
+ * Whether the NetworkPolicies let a pod open a connection to `to`, by the API's rules: a pod no Egress
+ * policy selects reaches everything; a selected pod only what some egress rule of a policy selecting it
+ * allows (a rule without `to` allows every destination, without `ports` every port).
+ */
+export function allowsEgress(policies: Resource[], from: EgressSource, to: Destination): boolean {
+  const applying = egressPoliciesOf(policies, from);
+  if (applying.length === 0) return true;
+  return applying.some((policy) =>
+    ((policy.spec as { egress?: EgressRule[] }).egress ?? []).some(
+      (rule) => portAdmits(rule, to) && (!rule.to || rule.to.length === 0 || rule.to.some((peer) => egressPeerAllows(peer, policy.metadata.namespace ?? from.namespace, to))),
     ),
   );
 }
