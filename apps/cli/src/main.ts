@@ -212,7 +212,7 @@ function usage(shown: readonly CommandGroup[], full = true): string {
     ...commands,
     '  tributary help | <command> help | <command> <subcommand> --help',
     '      This usage, one command\'s, or one subcommand\'s',
-    `  tributary completion ${SHELLS.join('|')}`,
+    `  tributary completion <${SHELLS.join('|')}>`,
     '      A shell completion script (commands, subcommands, options): source <(tributary completion bash)',
     '  tributary --version | -V',
     "      The CLI's version and Node's",
