@@ -50,7 +50,7 @@ export const actionsCommand: CommandGroup = {
     runs: {
       usage: 'actions runs [--id <actionId>] [--state init|ok|fail|skip] [--limit <n>]',
       summary: 'List run records, newest first',
-      columns: ['id', 'actionId', 'trigger', 'state', 'attempt', 'startedAt', 'finishedAt'],
+      columns: ['id', 'integration', 'method', 'trigger', 'state', 'attempt', 'startedAt', 'durationMs', 'errorCode'],
       options: { id: { type: 'string' }, state: { type: 'string' }, limit: { type: 'string' } },
       help: { '--id': 'only this action\'s runs (a UUID)', '--state': 'only runs in this state: init, ok, fail or skip', '--limit': 'how many' },
       run: (values, context) =>

@@ -25,7 +25,7 @@ export const apikeyCommand: CommandGroup = {
     list: {
       usage: 'apikey list [--limit <n>] [--after <cursor>]',
       summary: "List the tenant's API keys (never their secrets)",
-      columns: ['id', 'name', 'role', 'userId', 'createdAt', 'lastUsedAt', 'revokedAt'],
+      columns: ['id', 'name', 'role', 'prefix', 'userId', 'createdAt', 'revokedAt'],
       options: { ...PAGE_OPTIONS },
       help: { ...PAGE_HELP },
       run: (values, context) => context.gateway().get('tenant', `/v1/api-keys${pageQuery(values)}`),

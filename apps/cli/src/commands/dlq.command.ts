@@ -17,7 +17,7 @@ export const dlqCommand: CommandGroup = {
     list: {
       usage: 'dlq list [--group <group>] [--topic <topic>] [--status dead|redriven|resolved|discarded] [--after <id>] [--limit <n>]',
       summary: 'List dead letters (default: those still dead), oldest first',
-      columns: ['id', 'group', 'topic', 'status', 'errorCode', 'attempts', 'createdAt'],
+      columns: ['id', 'group', 'topic', 'status', 'errorCode', 'attempts', 'redrives', 'deadAt'],
       options: { group: { type: 'string' }, topic: { type: 'string' }, status: { type: 'string' }, after: { type: 'string' }, limit: { type: 'string' } },
       help: { '--group': 'only this consumer group\'s', '--topic': 'only this topic\'s', '--status': 'dead (default), redriven, resolved or discarded', '--after': 'the last id of the previous page', '--limit': 'how many per page' },
       run: (values, context) =>

@@ -42,7 +42,7 @@ export const ingestCommand: CommandGroup = {
     list: {
       usage: 'ingest list [--ext-id <id>] [--since <instant>] [--app gateway|worker] [--limit <n>] [--after <cursor>]',
       summary: "The tenant's ingest log, oldest first (TRIBUTARY_API_KEY): { data, nextCursor }",
-      columns: ['id', 'receivedAt', 'kind', 'status', 'code', 'extId', 'topic'],
+      columns: ['id', 'receivedAt', 'actor', 'extId', 'topic', 'answer', 'bodySize'],
       options: { 'ext-id': { type: 'string' }, since: { type: 'string' }, app: { type: 'string' }, ...PAGE_OPTIONS },
       help: {
         '--ext-id': "only entries with this external id (a delivery's webhook-id, a pushed document's extId; worker: the URL fetched)",

@@ -18,7 +18,7 @@ export const secretCommand: CommandGroup = {
     list: {
       usage: 'secret list --webhook <webhookId>',
       summary: "A webhook's secrets: ids, expiry, whether active (never their values)",
-      columns: ['id', 'active', 'expiresAt', 'createdAt'],
+      columns: ['id', 'active', 'createdAt', 'expiresAt'],
       options: { webhook: { type: 'string' } },
       help: { '--webhook': 'the webhook id' },
       run: (values, context) => context.gateway().get('tenant', `/v1/webhooks/${id(requiredOption(values, 'webhook'))}/secrets`),

@@ -46,7 +46,7 @@ export const webhookCommand: CommandGroup = {
     list: {
       usage: 'webhook list [--app <appId>] [--limit <n>] [--after <cursor>]',
       summary: "List the tenant's webhooks, one page",
-      columns: ['id', 'name', 'appId', 'topic', 'verifier', 'enabled', 'url'],
+      columns: ['id', 'name', 'appId', 'topic', 'verifier', 'enabled', 'rateLimitPerSecond', 'url'],
       options: { ...PAGE_OPTIONS, app: { type: 'string' } },
       help: { '--app': 'only the webhooks of this app', ...PAGE_HELP },
       run: (values, context) => context.gateway().get('tenant', `/v1/webhooks${pageQuery(values, { appId: optionalOption(values, 'app') })}`),
