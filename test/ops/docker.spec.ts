@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { loadConfig } from '@tributary/config';
 import { ApiRootConfig, loadApiRootConfig } from '../../apps/api-root/src/api-root.config.js';
 import { loadChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
@@ -11,6 +11,7 @@ const root = process.cwd();
 const dockerDir = join(root, 'docker');
 const { globalArgs, stages } = parseDockerfile(join(dockerDir, 'Dockerfile'));
 const instructionsOf = (app: string) => stageChain(stages, app).flatMap((s) => s.instructions);
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<'dependencies' | 'devDependencies' | 'optionalDependencies', Record<string, string>> & { engines: { node: string } };
 const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 
 describe('the Dockerfile (docker/Dockerfile)', () => {
@@ -26,9 +27,8 @@ describe('the Dockerfile (docker/Dockerfile)', () => {
       const user = effective(chain, 'USER');
       expect(user).toMatch(/^\d+(:\d+)?$/);
       expect(Number(user!.split(':')[0])).toBeGreaterThan(0);
-      // The runtime base is the image the build used (same Node), and a Node the project supports.
+      // The runtime base is the image the build used (same Node).
       expect(chain[0].from).toBe(build!.from);
-      expect(interpolateArgs(chain[0].from)).toMatch(/^node:(2[0-9]|[3-9]\d)\b/);
     }
   });
 
@@ -67,6 +67,51 @@ describe('the Dockerfile (docker/Dockerfile)', () => {
     expect(execForm(effective(chain, 'HEALTHCHECK')!)).toEqual(['node', 'docker/healthcheck.mjs']);
     expect(instructionsOf('api-root').filter((i) => i.keyword === 'COPY').map((i) => i.args)).toContain('--from=build /src/dist/apps/api-root ./dist/apps/api-root');
     expect(effective(chain, 'STOPSIGNAL')).toBe('SIGTERM');
+  });
+
+  it('builds every stage on Node 24 LTS, slim, pinned to an exact release, the one .ci/run runs the unit tier on', () => {
+    const bases = stages.filter((s) => !stages.some((earlier) => earlier.name === s.from)).map((s) => interpolateArgs(s.from));
+    expect(bases.length).toBeGreaterThan(0);
+    expect(new Set(bases).size).toBe(1);
+    const [, version, major] = /^node:((\d+)\.\d+\.\d+)-[a-z]+-slim$/.exec(bases[0]) ?? [];
+    expect({ base: bases[0], version, major }).toEqual({ base: expect.stringMatching(/^node:\d+\.\d+\.\d+-[a-z]+-slim$/), version: expect.any(String), major: '24' });
+    // The images' Node is one that `engines` admits (its floor is what the full suite runs on).
+    const floor = /^>=(\d+)(?:\.\d+)*$/.exec(packageJson.engines.node)!;
+    expect(Number(major)).toBeGreaterThanOrEqual(Number(floor[1]));
+    // CI runs the unit tier on the same release, from the registry's `node` package.
+    const ci = readFileSync(join(root, '.ci/run'), 'utf8');
+    expect([...ci.matchAll(/npx -y -p node@(\S+?)\s/g)].map((m) => m[1])).toEqual([version]);
+  });
+
+  it('keeps PGlite (the embedded database) out of the production images', () => {
+    // The runtime stages install with `npm ci --omit=dev` (checked above), and PGlite is a dev dependency:
+    // nothing that `--omit=dev` installs, as package-lock.json resolves it, is PGlite or needs it.
+    const pglite = /^@electric-sql\/pglite/;
+    expect(Object.keys(packageJson.dependencies ?? {}).filter((d) => pglite.test(d))).toEqual([]);
+    expect(Object.keys(packageJson.optionalDependencies ?? {}).filter((d) => pglite.test(d))).toEqual([]);
+    expect(Object.keys(packageJson.devDependencies).filter((d) => pglite.test(d)).sort()).toEqual(['@electric-sql/pglite', '@electric-sql/pglite-socket']);
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; dependencies?: Record<string, string> }> };
+    const production = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && !entry.dev);
+    expect(production.length).toBeGreaterThan(0);
+    expect(production.filter(([path, entry]) => pglite.test(path.replace(/^.*node_modules\//, '')) || Object.keys(entry.dependencies ?? {}).some((d) => pglite.test(d)))).toEqual([]);
+    // No later step of a runtime stage installs it again.
+    for (const app of [...APP_NAMES, 'api-root']) {
+      const runs = instructionsOf(app).filter((i) => i.keyword === 'RUN').map((i) => i.args);
+      expect({ app, installs: runs.filter((r) => /pglite|npm (i|install|add)\b/.test(r)) }).toEqual({ app, installs: [] });
+    }
+    // The code in the images loads PGlite only when the embedded mode starts (never at import), so that an
+    // app without it still starts: no static import outside type positions, one lazy import.
+    const sources = [...APP_NAMES, 'api-root'].map((app) => join(root, 'apps', app, 'src')).concat(readdirSync(join(root, 'libs')).filter((l) => l !== 'testing').map((l) => join(root, 'libs', l, 'src')));
+    const loads = sources.flatMap((dir) => tsFiles(dir)).flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      const statics = [...text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'(@electric-sql\/pglite[^']*)'/gm)].map((m) => `static ${m[1]}`);
+      const lazy = [...text.matchAll(/\bimport\('(@electric-sql\/pglite[^']*)'\)/g)].map((m) => `lazy ${m[1]}`);
+      return [...statics, ...lazy].map((load) => `${relative(root, file)}: ${load}`);
+    });
+    expect(loads.sort()).toEqual([
+      'libs/database/src/embedded-postgres.ts: lazy @electric-sql/pglite',
+      'libs/database/src/embedded-postgres.ts: lazy @electric-sql/pglite-socket',
+    ]);
   });
 
   it('copies only what exists in the repository and is not excluded from the build context', () => {
@@ -231,4 +276,14 @@ describe('the compose file (docker/compose.yaml)', () => {
 
 function interpolateArgs(text: string): string {
   return text.replace(/\$\{(\w+)\}/g, (_, name: string) => globalArgs[name] ?? '');
+}
+
+/** The non-test TypeScript files under a folder. */
+function tsFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return tsFiles(path);
+    return path.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(path) ? [path] : [];
+  });
 }
