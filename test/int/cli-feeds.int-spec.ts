@@ -2,20 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { freePort } from '@tributary/database';
 import { uuidv7 } from '@tributary/messaging';
+import { retainedHeap } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
 import { run, type CliResult } from '../../apps/cli/src/main.js';
-import { eventStoreFixture, projectedAll, publishAs, type EventStoreFixture, type RunningEventStore, type TopicMessage } from '../support/event-store-fixture.js';
+import { eventStoreFixture, projectedAll, publishAs, seedProducts, type EventStoreFixture, type RunningEventStore, type TopicMessage } from '../support/event-store-fixture.js';
 
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
-const retainedHeap = () => {
-  collect();
-  return process.memoryUsage().heapUsed;
-};
 
 const HEADER = 'sku,name,description,brand,gtin,url,imageUrl,price,currency,stock,availability,updatedAt\r\n';
 const upserted = (sku: string, extra: object = {}): TopicMessage => ({
@@ -156,13 +149,7 @@ describe('tributary feeds products', () => {
 
   it('streams 100,000 rows chunk by chunk to its output with bounded heap growth', async () => {
     const big = await fixture.tenant(store.dataSource, 'big');
-    // Seeded straight into the projection's table, as the products plugin's own spec does.
-    await store.dataSource.query(
-      `INSERT INTO event_store.products (tenant_id, sku, name, description, price, currency, stock, product_at, product_position)
-       SELECT $1, 'SKU-' || lpad(i::text, 6, '0'), 'Product ' || i, repeat('a long, "quoted" description ', 10), '19.90', 'EUR', i % 5, now(), i
-         FROM generate_series(1, 100000) AS i`,
-      [big.id],
-    );
+    await seedProducts(store, big.id, 100_000);
     const before = retainedHeap();
     let peak = before;
     let writes = 0;

@@ -19,6 +19,19 @@ export interface RunningEventStore {
   close(): Promise<void>;
 }
 
+/**
+ * `count` products of a tenant seeded straight into the products projection's table (`SKU-000001`…, stock `i % 5`,
+ * a long quoted description): a feed's streaming tests, where publishing that many events would test the pipeline.
+ */
+export async function seedProducts(store: RunningEventStore, tenantId: string, count: number): Promise<void> {
+  await store.dataSource.query(
+    `INSERT INTO event_store.products (tenant_id, sku, name, description, price, currency, stock, product_at, product_position)
+     SELECT $1, 'SKU-' || lpad(i::text, 6, '0'), 'Product ' || i, repeat('a long, "quoted" description ', 10), '19.90', 'EUR', i % 5, now(), i
+       FROM generate_series(1, $2::int) AS i`,
+    [tenantId, count],
+  );
+}
+
 /** A message for a topic, published as a tenant's (its id is the event id). */
 export interface TopicMessage {
   readonly topic: TopicDefinition;

@@ -25,3 +25,4 @@ export * from './fuzz/row-snapshot.js';
 export * from './fake-upstream.js';
 export * from './fake-carriers/fake-carrier-apis.js';
 export * from './fake-stock-api.js';
+export * from './retained-heap.js';

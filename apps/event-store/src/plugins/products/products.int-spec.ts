@@ -1,12 +1,11 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { uuidv7 } from '@tributary/messaging';
-import { eventually, readJson } from '@tributary/testing';
+import { eventually, readJson, retainedHeap } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
 import {
   eventStoreFixture,
   projectedAll,
   publishAs,
+  seedProducts,
   type EventStoreFixture,
   type RunningEventStore,
   type TopicMessage,
@@ -19,13 +18,6 @@ const upserted = (sku: string, updatedAt: string, extra: object = {}): Message =
   data: { sku, name: `Product ${sku}`, updatedAt, ...extra },
   id: uuidv7(),
 });
-/** The heap in use after a full collection: what is retained, not garbage not yet collected. */
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
-const retainedHeap = () => {
-  collect();
-  return process.memoryUsage().heapUsed;
-};
 
 const synced = (sku: string, syncedAt: string, offer: object): Message => ({ topic: Topics.stockPriceSynced, data: { sku, syncedAt, ...offer }, id: uuidv7() });
 
@@ -144,13 +136,7 @@ describe('the products plugin (schemabase product data feed)', () => {
 
   it('streams 100,000 rows in chunks with bounded heap growth', async () => {
     const big = await fixture.tenant(store.dataSource, 'big');
-    // Seeded straight into the projection's table: publishing 100,000 events would test the pipeline, not the feed.
-    await store.dataSource.query(
-      `INSERT INTO event_store.products (tenant_id, sku, name, description, price, currency, stock, product_at, product_position)
-       SELECT $1, 'SKU-' || lpad(i::text, 6, '0'), 'Product ' || i, repeat('a long, "quoted" description ', 10), '19.90', 'EUR', i % 5, now(), i
-         FROM generate_series(1, 100000) AS i`,
-      [big.id],
-    );
+    await seedProducts(store, big.id, 100_000);
     const before = retainedHeap();
     let peak = before;
     let chunks = 0;
