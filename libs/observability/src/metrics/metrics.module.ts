@@ -5,10 +5,14 @@ import { HandlerMetrics } from './handler-metrics.js';
 import { InstanceHeartbeat } from './instance-heartbeat.js';
 import { METRICS_APP, Metrics } from './metrics.js';
 import { MetricsController } from './metrics.controller.js';
+import { PlatformGaugeLeader } from './platform-gauge-leader.js';
 
 export interface MetricsOptions {
   readonly app: string;
-  /** Report consumer lag, handler outcomes and dead letters (apps that use the messaging module). */
+  /**
+   * Report consumer lag, handler outcomes and dead letters (apps that use the messaging module); the
+   * database's lag, dead letters and deferred messages from one process of the platform (PlatformGaugeLeader).
+   */
   readonly messaging?: boolean;
 }
 
@@ -29,7 +33,7 @@ export class MetricsModule implements NestModule {
         { provide: METRICS_APP, useValue: options.app },
         Metrics,
         InstanceHeartbeat,
-        ...(options.messaging ? [ConsumerLagMetrics, HandlerMetrics] : []),
+        ...(options.messaging ? [PlatformGaugeLeader, ConsumerLagMetrics, HandlerMetrics] : []),
       ],
       exports: [Metrics],
     };
