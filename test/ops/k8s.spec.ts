@@ -532,25 +532,25 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
   });
 });
 
+/** Every metric name the code registers (libs/, apps/): `gauge('…'` (`settableGauge('…'` too), `counter('…'`, `histogram('…'`, or `name: '…'`. */
+const registeredMetrics = (): Set<string> => {
+  const names = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ts$/.test(entry.name) && !/spec\.ts$/.test(entry.name)) {
+        for (const m of readFileSync(path, 'utf8').matchAll(/(?:gauge|counter|histogram)\(\s*'(tributary_\w+)'|name:\s*'(tributary_\w+)'/gi)) names.add(m[1] ?? m[2]);
+      }
+    }
+  };
+  for (const top of ['libs', 'apps']) walk(join(root, top));
+  return names;
+};
 describe('the KEDA component (k8s/components/keda), off by default', () => {
   const dir = join(root, 'k8s', 'overlays', 'prod-keda');
   const withKeda = kustomize(dir);
   const scaledObjects = withKeda.filter((r) => r.kind === 'ScaledObject');
-  /** Every metric name the code registers (libs/, apps/): `gauge('…'`, `counter('…'`, `histogram('…'`, or `name: '…'`. */
-  const registeredMetrics = (): Set<string> => {
-    const names = new Set<string>();
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (/\.ts$/.test(entry.name) && !/spec\.ts$/.test(entry.name)) {
-          for (const m of readFileSync(path, 'utf8').matchAll(/(?:gauge|counter|histogram)\(\s*'(tributary_\w+)'|name:\s*'(tributary_\w+)'/g)) names.add(m[1] ?? m[2]);
-        }
-      }
-    };
-    for (const top of ['libs', 'apps']) walk(join(root, top));
-    return names;
-  };
   /** A consumer group's name as the app's source declares it (`export const X = '…'`). */
   const declared = (file: string, constant: string) => new RegExp(`${constant} = '([^']+)'`).exec(readFileSync(join(root, file), 'utf8'))![1];
 
@@ -604,6 +604,90 @@ describe('the KEDA component (k8s/components/keda), off by default', () => {
     }
     // The rest of the prod overlay is untouched: the change-sink keeps its HPA.
     expect(withKeda.filter((r) => r.kind === 'HorizontalPodAutoscaler').map((r) => r.metadata.name)).toEqual(['change-sink']);
+  });
+});
+
+describe('the monitoring component (k8s/components/monitoring), off by default', () => {
+  const dir = join(root, 'k8s', 'overlays', 'prod-monitoring');
+  const withMonitoring = kustomize(dir);
+  const metrics = registeredMetrics();
+  /** The tributary_* names a PromQL expression reads, a histogram's _bucket/_count/_sum series as the histogram's name. */
+  const namesIn = (expr: string) =>
+    [...expr.matchAll(/\b(tributary_\w+)/g)].map((m) => m[1]).map((name) => (metrics.has(name) ? name : name.replace(/_(bucket|count|sum)$/, '')));
+  /** Every metric name an expression reads is a tributary_* one the code registers (no kube-state-metrics or other exporter needed). */
+  const expectRegistered = (where: string, expr: string) => {
+    const names = namesIn(expr);
+    expect({ where, reads: names.length > 0 }).toEqual({ where, reads: true });
+    const bare = expr.replace(/"[^"]*"/g, '').replace(/\{\{[^}]*\}\}/g, '');
+    const others = [...bare.matchAll(/\b([a-z_][a-z0-9_]*)\s*(?=\{|\[)/g)].map((m) => m[1]).filter((n) => !n.startsWith('tributary_'));
+    expect({ where, others }).toEqual({ where, others: [] });
+    for (const name of names) expect({ where, name, registered: metrics.has(name) }).toEqual({ where, name, registered: true });
+  };
+
+  it('is in no default overlay, and renders with kubectl as with the test renderer', () => {
+    for (const overlay of OVERLAYS) expect(rendered[overlay].filter((r) => r.apiVersion.startsWith('monitoring.coreos.com/'))).toEqual([]);
+    const byKubectl = kubectlKustomize(dir);
+    if (!byKubectl) return;
+    const key = (r: Resource) => `${r.kind}/${r.metadata.namespace ?? ''}/${r.metadata.name}`;
+    const sorted = (rs: Resource[]) => [...rs].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(sorted(withMonitoring)).toEqual(sorted(byKubectl));
+  });
+
+  it("monitors each app's internal /metrics port through an existing Service, in the apps' namespace", () => {
+    const monitors = withMonitoring.filter((r) => r.kind === 'ServiceMonitor' || r.kind === 'PodMonitor');
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual([...APP_NAMES].sort());
+    for (const monitor of monitors) {
+      expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+      const app = monitor.metadata.name as AppName;
+      const deployment = one(withMonitoring, 'Deployment', app);
+      expect(monitor.metadata.namespace).toBe(deployment.metadata.namespace);
+      const selector = spec(monitor).selector.matchLabels as Record<string, string>;
+      const services = withMonitoring.filter(
+        (r) => r.kind === 'Service' && r.metadata.namespace === monitor.metadata.namespace && Object.entries(selector).every(([k, v]) => r.metadata.labels?.[k] === v),
+      );
+      expect({ app, services: services.map((s) => s.metadata.name) }).toEqual({ app, services: [`${app}-internal`] });
+      const config = loadConfig(APPS[app].config, guaranteedEnv(containerEnv(mainContainer(deployment), withMonitoring)));
+      for (const endpoint of spec(monitor).endpoints) {
+        expect(endpoint.path).toBe('/metrics');
+        const port = spec(services[0]).ports.find((p: Json) => p.name === endpoint.port);
+        // The Service's port leads to the container's internal port, the one serving /metrics.
+        expect({ app, port: port?.targetPort }).toEqual({ app, port: 'internal' });
+        expect(mainContainer(deployment).ports.find((p: Json) => p.name === 'internal').containerPort).toBe(config.INTERNAL_PORT);
+      }
+    }
+  });
+
+  it('alerts on lag, dead letters, capture delay, 5xx rate and readiness flapping, with metrics the code registers', () => {
+    const rules = withMonitoring.filter((r) => r.kind === 'PrometheusRule');
+    expect(rules.length).toBe(1);
+    expect(rules[0].apiVersion).toBe('monitoring.coreos.com/v1');
+    const alerts = spec(rules[0]).groups.flatMap((g: Json) => g.rules) as { alert: string; expr: string; for: string; annotations: Record<string, string> }[];
+    expect(alerts.map((a) => a.alert)).toEqual(
+      expect.arrayContaining(['TributaryConsumerLagGrowing', 'TributaryDeadLettersGrowing', 'TributaryChangeCaptureDelay', 'TributaryHttp5xxRate', 'TributaryReadinessFlapping']),
+    );
+    for (const alert of alerts) {
+      expectRegistered(alert.alert, alert.expr);
+      expect({ alert: alert.alert, summary: typeof alert.annotations.summary }).toEqual({ alert: alert.alert, summary: 'string' });
+      expect(alert.for).toMatch(/^\d+[smh]$/);
+    }
+    // The readiness alert reads the probe's own route, as the apps label it.
+    const flapping = alerts.find((a) => a.alert === 'TributaryReadinessFlapping')!;
+    expect(flapping.expr).toContain('route="/health/ready"');
+    expect(readFileSync(join(root, 'libs', 'lifecycle', 'src', 'health', 'health.controller.ts'), 'utf8')).toMatch(/@Controller\('health'\)[\s\S]*@Get\('ready'\)/);
+  });
+
+  it("ships a Grafana dashboard whose every panel queries metrics the code registers", () => {
+    const maps = withMonitoring.filter((r) => r.kind === 'ConfigMap' && r.metadata.labels?.grafana_dashboard === '1');
+    expect(maps.length).toBe(1);
+    const data = maps[0].data as Record<string, string>;
+    const dashboards = Object.entries(data).map(([file, text]) => ({ file, dashboard: JSON.parse(text) as { uid: string; panels: { title: string; targets: { expr: string }[] }[] } }));
+    expect(dashboards.map((d) => d.file)).toEqual(['tributary.json']);
+    const { panels } = dashboards[0].dashboard;
+    expect(panels.length).toBeGreaterThan(5);
+    for (const panel of panels) {
+      expect({ panel: panel.title, targets: panel.targets.length > 0 }).toEqual({ panel: panel.title, targets: true });
+      for (const target of panel.targets) expectRegistered(panel.title, target.expr);
+    }
   });
 });
 
