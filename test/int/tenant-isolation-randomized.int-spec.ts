@@ -218,7 +218,9 @@ describe(`tenant isolation, randomized (FUZZ_SEED=${seed})`, () => {
       t.settled.runs.push(...(await owner('worker', '/v1/runs?limit=500')).body.items.map((r: { id: string }) => r.id));
       t.settled.deadLetters.push(...(await owner('worker', '/v1/dead-letters?limit=500')).body.items.map((l: { id: string }) => l.id));
       t.settled.mails.push(...(await owner('worker', '/v1/tracking/mailbox')).body.items.map((m: { messageId: string }) => m.messageId));
-      t.settled.ingest.push(...(await owner('gateway', '/v1/ingest?limit=100')).body.data.map((e: { id: string }) => e.id));
+      const ingest: Array<{ id: string; actor: { kind: string } }> = (await owner('gateway', '/v1/ingest?limit=100')).body.data;
+      t.settled.ingest.push(...ingest.map((e) => e.id));
+      t.settled.deliveries.push(...ingest.filter((e) => e.actor.kind === 'webhook').map((e) => e.id));
       // The worker's ingest log is written within a second of each fetch.
       const answers = await eventually(
         async (): Promise<Array<{ id: string }>> => (await owner('worker', '/v1/ingest?limit=100')).body?.data ?? [],

@@ -17,6 +17,7 @@ import { dlqCommand } from './commands/dlq.command.js';
 import { feedsCommand } from './commands/feeds.command.js';
 import { actionsCommand } from './commands/actions.command.js';
 import { ingestCommand } from './commands/ingest.command.js';
+import { deliveriesCommand } from './commands/deliveries.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
 import { settleCommand } from './commands/settle.command.js';
 import { EventStoreClient } from './event-store-client.js';
@@ -38,6 +39,7 @@ export const groups: readonly CommandGroup[] = [
   actionsCommand,
   projectionsCommand,
   ingestCommand,
+  deliveriesCommand,
   feedsCommand,
 ];
 
@@ -224,7 +226,7 @@ function usage(shown: readonly CommandGroup[], full = true): string {
     '  TRIBUTARY_WORKER_URL       the integration worker, for `dlq`, `settle`, `actions` and `ingest list --app worker` (default http://localhost:3003)',
     '  TRIBUTARY_EVENT_STORE_URL  the event store, for `projections` and `feeds` (default http://localhost:3001)',
     '  TRIBUTARY_ADMIN_KEY        the platform admin key (default: the contents of ./.tributary/admin-key)',
-    "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret, apikey, ingest, feeds and actions data commands",
+    "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret, apikey, ingest, deliveries (but --tenant), feeds and actions data commands",
     '',
     'Prints one JSON object on stdout (`-o table|yaml`: that object as a table or YAML; `feeds products` without --out: the feed itself). Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
     '',

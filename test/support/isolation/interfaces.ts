@@ -29,6 +29,7 @@ export type Kind =
   | 'mail'
   | 'webhookSecret'
   | 'ingestEntry'
+  | 'delivery'
   | 'dataAction'
   | 'actionAnswer'
   | 'settlement';
@@ -66,6 +67,8 @@ export function kindsOfIds(draw: Draw): Record<Kind, KindOfId> {
     /** `<webhook id>/<secret id>`: a secret is addressed through its webhook. */
     /** The ingest log's entries (the world's webhook deliveries, answered and logged). */
     ingestEntry: { own: (t) => t.settled.ingest, fresh: uuid },
+    /** The ingest log's webhook deliveries (GET /v1/deliveries): its entries sent by a webhook. */
+    delivery: { own: (t) => t.settled.deliveries, fresh: uuid },
     /** Data actions (company-registry), and the upstream answers their fetches got (the worker's ingest log). */
     dataAction: { own: (t) => t.dataActions, fresh: uuid },
     actionAnswer: { own: (t) => t.settled.actionAnswers, fresh: uuid },
@@ -111,6 +114,7 @@ export const REST: Record<string, RestRule> = {
   'gateway /v1/webhooks/{webhookId}': { param: ['webhookId', 'webhook'] },
   'gateway /v1/webhooks/{webhookId}/secrets': { param: ['webhookId', 'webhook'] },
   'gateway /v1/ingest': { list: 'ingestEntry' },
+  'gateway /v1/deliveries': { list: 'delivery' },
   'eventStore /v1/streams': { list: 'stream' },
   'eventStore /v1/streams/{streamId}': { param: ['streamId', 'stream'] },
   'eventStore /v1/streams/{streamId}/events': { param: ['streamId', 'stream'] },
@@ -142,9 +146,9 @@ export const REST: Record<string, RestRule> = {
   'worker /v1/tracking/mailbox': { list: 'mail' },
 };
 /** Query parameters that name another record: a foreign one must filter like an unknown one. */
-export const ID_QUERY: Record<string, Kind> = { appId: 'app', actionId: 'action', project: 'project', prefix: 'stream' };
+export const ID_QUERY: Record<string, Kind> = { appId: 'app', actionId: 'action', project: 'project', prefix: 'stream', webhookId: 'webhook', tenantId: 'tenant' };
 /** Query parameters that do not (`after` is a cursor: another tenant's is tried too). */
-export const PLAIN_QUERY = new Set(['limit', 'after', 'from', 'to', 'type', 'status', 'direction', 'group', 'topic', 'state', 'maxAge', 'inStock', 'currency', 'extId', 'since', 'locale']);
+export const PLAIN_QUERY = new Set(['limit', 'after', 'from', 'to', 'type', 'status', 'direction', 'group', 'topic', 'state', 'maxAge', 'inStock', 'currency', 'extId', 'since', 'locale', 'until', 'code', 'traceId']);
 
 export interface GraphqlRule {
   readonly arg?: readonly [string, Kind];
@@ -282,6 +286,7 @@ export const CLI_READS: Record<string, { option?: readonly [string, Kind]; posit
   'actions runs': { list: 'run', filters: { id: 'action' } },
   'actions data': { option: ['actionId', 'dataAction'], positional: true },
   'ingest list': { list: 'ingestEntry' },
+  'deliveries list': { list: 'delivery', filters: { webhook: 'webhook' } },
   /** The product feed, streamed to stdout (JSON by default): own SKUs only. */
   'feeds products': { list: 'product' },
   'projections list': { admin: true },

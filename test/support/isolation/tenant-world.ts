@@ -72,7 +72,7 @@ export interface Tenant {
   /** SKUs of its product feed (catalog.product.upserted appended through the event store). */
   readonly products: string[];
   /** Filled once the pipeline settled, from the tenant's own lists (cross-checked against the others'). */
-  readonly settled: { events: string[]; runs: string[]; deadLetters: string[]; mails: string[]; ingest: string[]; actionAnswers: string[] };
+  readonly settled: { events: string[]; runs: string[]; deadLetters: string[]; mails: string[]; ingest: string[]; deliveries: string[]; actionAnswers: string[] };
 }
 
 /** What the tenants share: natural keys (tracking ids, stream ids, build and project ids) that several of them use. */
@@ -127,7 +127,7 @@ export function drawWorld(draw: Draw): World {
     streams: new Map(),
     builds: new Map(),
     products: [],
-    settled: { events: [], runs: [], deadLetters: [], mails: [], ingest: [], actionAnswers: [] },
+    settled: { events: [], runs: [], deadLetters: [], mails: [], ingest: [], deliveries: [], actionAnswers: [] },
   }));
   for (const tenant of tenants) {
     // Shared keys, and one of its own (a foreign tenant asking for it must get what an unknown one gets).

@@ -4,6 +4,7 @@ import { GatewayTenancyModel1764000000200 } from './migrations/1764000000200-gat
 import { GatewayTenantIsolation1764000000300 } from './migrations/1764000000300-gateway-tenant-isolation.migration.js';
 import { GatewayIngestLog1765102100000 } from './migrations/1765102100000-gateway-ingest-log.migration.js';
 import { GatewayIngestLogRetention1765203000100 } from './migrations/1765203000100-gateway-ingest-log-retention.migration.js';
+import { GatewayIngestLogSearch1765503000000 } from './migrations/1765503000000-gateway-ingest-log-search.migration.js';
 
 export const gatewayMigrations = [
   GatewayInit1763900001000,
@@ -11,4 +12,5 @@ export const gatewayMigrations = [
   GatewayTenantIsolation1764000000300,
   GatewayIngestLog1765102100000,
   GatewayIngestLogRetention1765203000100,
+  GatewayIngestLogSearch1765503000000,
 ];

@@ -19,6 +19,10 @@ export interface AnsweredDelivery {
   readonly errorCode: string | null;
   readonly eventId: string | null;
   readonly receivedAt: Date;
+  /** The trace id the answer carried. */
+  readonly traceId: string | null;
+  /** How long the answer took, in milliseconds. */
+  readonly durationMs: number | null;
 }
 
 interface Row {
@@ -37,6 +41,8 @@ interface Row {
   readonly eventId: string | null;
   readonly key: string;
   readonly receivedAt: string;
+  readonly traceId: string | null;
+  readonly durationMs: number | null;
 }
 
 /** How often buffered entries are written (one statement per flush, none when idle). */
@@ -44,12 +50,14 @@ export const INGEST_FLUSH_MS = 1_000;
 
 // SQL: ingest log batch — unnest arrays joined to the webhooks for the tenant, ON CONFLICT DO NOTHING on the natural key, one statement per flush (no ORM form).
 const INSERT_DELIVERIES = `INSERT INTO gateway.ingest_log
-      (id, tenant_id, actor_kind, actor_id, source_ip, ext_id, content_hash, body, body_size, content_type, topic, status, error_code, event_id, delivery_key, received_at)
+      (id, tenant_id, actor_kind, actor_id, source_ip, ext_id, content_hash, body, body_size, content_type, topic, status, error_code, event_id, delivery_key, received_at, trace_id, duration_ms)
     SELECT k.id, w.tenant_id, 'webhook', k.webhook_id::text, k.source_ip, k.ext_id, k.content_hash, decode(k.body, 'hex'), k.body_size,
-           k.content_type, k.topic, k.status, k.error_code, k.event_id, k.delivery_key, k.received_at
+           k.content_type, k.topic, k.status, k.error_code, k.event_id, k.delivery_key, k.received_at, k.trace_id, k.duration_ms
       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::int[],
-                  $11::text[], $12::uuid[], $13::text[], $14::timestamptz[])
-           AS k(id, webhook_id, source_ip, ext_id, content_hash, body, body_size, content_type, topic, status, error_code, event_id, delivery_key, received_at)
+                  $11::text[], $12::uuid[], $13::text[], $14::timestamptz[],
+                  $15::text[], $16::real[])
+           AS k(id, webhook_id, source_ip, ext_id, content_hash, body, body_size, content_type, topic, status, error_code, event_id, delivery_key, received_at,
+                trace_id, duration_ms)
       JOIN gateway.webhooks w ON w.id = k.webhook_id
     ON CONFLICT (tenant_id, delivery_key) DO NOTHING`;
 
@@ -85,6 +93,8 @@ export class IngestLog extends BatchedLog<Row> {
       eventId: delivery.eventId,
       key: deliveryKey(['webhook', delivery.webhookId, delivery.extId, contentHash, delivery.status, delivery.errorCode]),
       receivedAt: delivery.receivedAt.toISOString(),
+      traceId: delivery.traceId,
+      durationMs: delivery.durationMs,
     });
   }
 
@@ -104,6 +114,8 @@ export class IngestLog extends BatchedLog<Row> {
       rows.map((r) => r.eventId),
       rows.map((r) => r.key),
       rows.map((r) => r.receivedAt),
+      rows.map((r) => r.traceId),
+      rows.map((r) => r.durationMs),
     ]);
   }
 }

@@ -7,6 +7,8 @@ import { ListIngestController } from './list-ingest/list-ingest.controller.js';
 import { ListIngestHandler } from './list-ingest/list-ingest.handler.js';
 import { PushDocumentController } from './push-document/push-document.controller.js';
 import { PushDocumentHandler } from './push-document/push-document.handler.js';
+import { SearchDeliveriesController } from './search-deliveries/search-deliveries.controller.js';
+import { SearchDeliveriesHandler } from './search-deliveries/search-deliveries.handler.js';
 
 /** Entries older than INGEST_RETENTION_SECONDS go, from this app's own log. */
 const retention = {
@@ -21,8 +23,8 @@ const retention = {
  * than INGEST_RETENTION_SECONDS are deleted (IngestRetention).
  */
 @Module({
-  controllers: [PushDocumentController, ListIngestController],
-  providers: [IngestLog, retention, PushDocumentHandler, ListIngestHandler],
+  controllers: [PushDocumentController, ListIngestController, SearchDeliveriesController],
+  providers: [IngestLog, retention, PushDocumentHandler, ListIngestHandler, SearchDeliveriesHandler],
   exports: [IngestLog],
 })
 export class IngestModule {}

@@ -233,6 +233,8 @@ export class WebhookIngress {
       errorCode: accepted ? null : (body as { error: { code: string } }).error.code,
       eventId: accepted?.eventId ?? null,
       receivedAt: new Date(),
+      traceId: trace.traceId,
+      durationMs: Math.round(seconds * 10_000) / 10,
     });
     if (status >= 500) this.logger.error(line, 'delivery failed');
     else this.logger.log(line, status === 202 ? 'delivery accepted' : 'delivery rejected');
