@@ -10,6 +10,7 @@ import type { DataContext, DataHandler, DataRoute } from '../sdk/data-route.js';
 import type { HandlerLogger } from '../sdk/integration-handler.js';
 import type { ActionTarget } from './deployment-directory.js';
 import { OutboundHttp } from './outbound-http.js';
+import { OutboundHttpMetrics } from './outbound-http-metrics.js';
 
 /** A data action's cached document (`worker.action_data`), as the fetcher sees it. */
 export interface DataCache {
@@ -45,6 +46,7 @@ export class DataFetcher {
     private readonly moduleRef: ModuleRef,
     private readonly answers: ActionAnswerLog,
     private readonly dataSource: DataSource,
+    private readonly outboundMetrics: OutboundHttpMetrics,
   ) {}
 
   fetch(target: ActionTarget, route: DataRoute, traceId: string, cache: DataCache): Promise<object> {
@@ -118,7 +120,11 @@ export class DataFetcher {
       logger: boundLogger(new Logger(`${target.integration}.${target.method}`), { traceId, tenantId: target.tenantId, actionId: target.actionId }),
       // A read: each fetch is its own request, never a repeat of another.
       http: this.answers.recording(
-        new OutboundHttp({ idempotencyKey: `data:${target.actionId}:${randomUUID()}`, allowPrivateNetwork: target.allowPrivateNetwork }),
+        new OutboundHttp({
+          idempotencyKey: `data:${target.actionId}:${randomUUID()}`,
+          allowPrivateNetwork: target.allowPrivateNetwork,
+          onAttempt: this.outboundMetrics.attempt,
+        }),
         { tenantId: target.tenantId, actionId: target.actionId, method: `${target.integration}.${target.method}`, validForSeconds: route.validForSeconds },
       ),
     };

@@ -41,6 +41,7 @@ import {
   type Skipped,
 } from '../sdk/integration-handler.js';
 import { OutboundHttp } from './outbound-http.js';
+import { OutboundHttpMetrics } from './outbound-http-metrics.js';
 import { BatchCommit, type PendingCommit } from './batch-commit.js';
 import { RunRecorder, type RunEnd, type RunStart } from './run-recorder.js';
 import { replyPayload, replyTopicOf, RequestDesk } from './request-desk.js';
@@ -87,6 +88,8 @@ export class IntegrationRuntime {
     private readonly directory: DeploymentDirectory,
     /** @internal where a run of an action keeps the answers its `context.http` gets (see RunContext). */
     readonly answers: ActionAnswerLog,
+    /** @internal counts the attempts of every run's `context.http` (see RunContext). */
+    readonly outboundMetrics: OutboundHttpMetrics,
   ) {
     for (const integration of integrations) {
       for (const route of integration.routes) {
@@ -542,7 +545,11 @@ export class RunContext implements HandlerContext<object> {
       method: route.method,
       ...(target ? { actionId: target.actionId } : {}),
     });
-    const http = new OutboundHttp({ idempotencyKey: this.idempotencyKey, allowPrivateNetwork: target?.allowPrivateNetwork ?? false });
+    const http = new OutboundHttp({
+      idempotencyKey: this.idempotencyKey,
+      allowPrivateNetwork: target?.allowPrivateNetwork ?? false,
+      onAttempt: runtime.outboundMetrics.attempt,
+    });
     // A run of an action (by topic, schedule or hand): every answer its calls get goes in the worker's ingest log,
     // buffered and written in batches off the run. A run without an action (a platform route, `runs: 'always'`)
     // calls out as the platform, for no tenant's action: its answers are not kept there.

@@ -4,6 +4,7 @@ import { batchPattern, type Envelope, type RetryPolicy } from '@tributary/messag
 import type { TopicDefinition } from '@tributary/topics';
 import { ActionAnswerLog } from '../ingest/action-answer-log.js';
 import { DataFetcher } from './data-fetcher.js';
+import { OutboundHttpMetrics } from './outbound-http-metrics.js';
 import { DeploymentDirectory } from './deployment-directory.js';
 import { EffectJournal } from './effect-journal.js';
 import type { IntegrationDefinition } from '../sdk/integration.js';
@@ -94,6 +95,7 @@ export class IntegrationsModule {
         EffectJournal,
         DeploymentDirectory,
         DataFetcher,
+        OutboundHttpMetrics,
         // What the data fetcher records of each upstream answer (the ingest feature serves it).
         ActionAnswerLog,
       ],

@@ -6,6 +6,7 @@ import { TributaryError } from '@tributary/domain';
 import { NonRetryable } from '@tributary/messaging';
 import ipaddr from 'ipaddr.js';
 import type { HandlerHttp, HttpAnswer, HttpRequest } from '../sdk/integration-handler.js';
+import { statusClassOf, type OutboundAttemptOutcome } from './outbound-http-metrics.js';
 
 export interface OutboundHttpOptions {
   /** Sent as `Idempotency-Key` unless the request sets its own. */
@@ -15,6 +16,8 @@ export interface OutboundHttpOptions {
   readonly userAgent?: string;
   /** Longest wait honoured from a Retry-After header. */
   readonly maxRetryAfterMs?: number;
+  /** Told of every attempt sent: the answer's status class, or timeout/error (OutboundHttpMetrics). */
+  readonly onAttempt?: (outcome: OutboundAttemptOutcome) => void;
 }
 
 const MAX_BODY = 5 * 1024 * 1024;
@@ -84,8 +87,10 @@ export class OutboundHttp implements HandlerHttp {
       let failure: unknown;
       try {
         answer = await this.once(url, request);
+        this.options.onAttempt?.(statusClassOf(answer.status));
       } catch (error) {
         if (error instanceof TributaryError && !error.retryable) throw error;
+        this.options.onAttempt?.(error instanceof AttemptTimedOut ? 'timeout' : 'error');
         failure = error;
       }
       const retryable = answer === undefined || answer.status === 429 || answer.status >= 500;

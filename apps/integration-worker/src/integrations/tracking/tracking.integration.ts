@@ -5,6 +5,7 @@ import { AdaptEasyPostEvent } from './adapt-easypost-event/adapt-easypost-event.
 import { ApplyPackageUpdate } from './apply-package-update/apply-package-update.handler.js';
 import { NormalizeCarrierUpdate } from './normalize-carrier-update/normalize-carrier-update.handler.js';
 import { NotifyCustomer } from './notify-customer/notify-customer.handler.js';
+import { NotificationMetrics } from './notify-customer/notification-metrics.js';
 import { TrackingMailer } from './notify-customer/tracking-mailer.js';
 import { CarrierPollLimiter } from './poll-carrier/carrier-poll-limiter.js';
 import { CarrierPollerConfig, CarrierPollerCredentials } from './poll-carrier/carrier-poller-settings.js';
@@ -22,7 +23,7 @@ export const trackingIntegration = defineIntegration({
   // A deployment is one carrier account its pollers call (the other routes run for every tenant without one).
   config: CarrierPollerConfig,
   credentials: CarrierPollerCredentials,
-  providers: [TrackingMailer, CarrierPollLimiter, CarrierTokens],
+  providers: [TrackingMailer, NotificationMetrics, CarrierPollLimiter, CarrierTokens],
   routes: [
     route({
       method: 'normalize-carrier-update',

@@ -4,6 +4,7 @@ import type { NotificationSent, PackageStateChanged } from '@tributary/topics';
 import { DataSource } from 'typeorm';
 import type { HandlerContext, HandlerResult, IntegrationHandler } from '../../../sdk/integration-handler.js';
 import { renderNotification } from './notification-templates.js';
+import { NotificationMetrics, type NotificationOutcome } from './notification-metrics.js';
 import { TrackingMailer } from './tracking-mailer.js';
 
 interface RecipientRow {
@@ -40,6 +41,7 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
   constructor(
     private readonly dataSource: DataSource,
     private readonly mailer: TrackingMailer,
+    private readonly metrics: NotificationMetrics,
   ) {}
 
   async handle(change: PackageStateChanged, context: HandlerContext<NotificationSent>): Promise<HandlerResult<NotificationSent>> {
@@ -54,12 +56,17 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
         WHERE r.tenant_id = $1 AND r.tracking_id = $2`,
       [tenantId, change.trackingId, change.to],
     );
-    if (!recipient) return context.skip('no_recipient');
-    if (!recipient.consent) return context.skip('no_consent');
-    if (recipient.opted_out) return context.skip('opted_out');
+    const channel = this.mailer.usesSmtp ? 'smtp' : 'mailbox';
+    const skip = (reason: Exclude<NotificationOutcome, 'sent' | 'failed'>) => {
+      this.metrics.count(channel, reason);
+      return context.skip(reason);
+    };
+    if (!recipient) return skip('no_recipient');
+    if (!recipient.consent) return skip('no_consent');
+    if (recipient.opted_out) return skip('opted_out');
     const own = recipient.template_subject === null ? undefined : { subject: recipient.template_subject, text: recipient.template_body! };
     const mail = renderNotification(change.to, recipient.language, change, own);
-    if (!mail) return context.skip('no_template');
+    if (!mail) return skip('no_template');
 
     const key = `notify:${tenantId}:${change.trackingId}:${change.version}`;
     const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@notifications.tributary>`;
@@ -69,7 +76,7 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
       version: change.version,
       recipient: recipient.email,
       language: mail.language,
-      channel: this.mailer.usesSmtp ? 'smtp' : 'mailbox',
+      channel,
       messageId,
       confirmed: true,
       repeated: false,
@@ -84,6 +91,7 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
           [randomUUID(), tenantId, messageId, this.mailer.from, recipient.email, mail.subject, mail.text, change.trackingId],
         );
         context.record({ foreignId: messageId });
+        this.metrics.count(channel, 'sent');
         return sent;
       });
     }
@@ -91,7 +99,11 @@ export class NotifyCustomer implements IntegrationHandler<PackageStateChanged, N
     const outcome = await context.once<SendOutcome>(
       'smtp-notification',
       async (_, attempt) => {
-        const answer = await this.mailer.send({ from: this.mailer.from, to: recipient.email, ...mail, messageId, idempotencyKey: key });
+        const answer = await this.mailer.send({ from: this.mailer.from, to: recipient.email, ...mail, messageId, idempotencyKey: key }).catch((error: unknown) => {
+          this.metrics.count(channel, 'failed');
+          throw error;
+        });
+        this.metrics.count(channel, 'sent');
         return { confirmed: true, response: answer.response, repeated: attempt.repeat };
       },
       // Whether the server took the mail cannot be asked afterwards: when a crash leaves it unknown, send it

@@ -51,4 +51,23 @@ describe('notification mails lead to the carrier tracking page', () => {
     expect(mails.map((m) => readable(m.raw))).toEqual([expect.stringContaining(`Verfolgen Sie Ihr Paket: ${url}`), expect.stringContaining(`Verfolgen Sie Ihr Paket: ${url}`)]);
     expect(readable(mails[1].raw)).toContain('Ihr Paket JJD-MAIL-1 ist mit DHL unterwegs.');
   });
+
+  it('counts the notifications by channel and outcome, and the poll’s outbound attempts by status class, on /metrics', async () => {
+    const sample = async (name: string, labels: Record<string, string>) => {
+      const text = await (await fetch(`${worker.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    // The two mails of the test above; the carrier API answered the poll with a 200.
+    expect(await sample('tributary_notifications_total', { channel: 'smtp', outcome: 'sent' })).toBe(2);
+    expect(await sample('tributary_outbound_http_attempts_total', { outcome: '2xx' })).toBeGreaterThan(0);
+    expect(await sample('tributary_outbound_http_attempts_total', { outcome: '5xx' })).toBe(0);
+    // A parcel nobody asked to hear about, twice (the same change delivered again): skipped each time, nothing mailed.
+    const change = { trackingId: 'JJD-NOBODY', carrier: 'dhl', status: 'pre_transit', carrierStatus: 'announced', occurredAt: '2026-12-01T08:00:00.000Z' } as const;
+    await worker.publish(Topics.packageUpdated, change, acme.id);
+    await worker.publish(Topics.packageUpdated, change, acme.id);
+    await eventually(() => sample('tributary_notifications_total', { channel: 'smtp', outcome: 'no_recipient' }), (n) => n >= 1, { timeoutMs: 30_000 });
+    expect(smtp.mails.filter((m) => m.raw.includes('JJD-NOBODY'))).toEqual([]);
+    expect(await sample('tributary_notifications_total', { channel: 'smtp', outcome: 'sent' })).toBe(2);
+  });
 });
