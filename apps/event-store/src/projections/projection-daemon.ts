@@ -5,6 +5,7 @@ import { EventStoreConfig } from '../event-store.config.js';
 import { EventAppended } from '../log/append-event/event-appended.event.js';
 import { ProjectionCheckpoints } from './projection-checkpoints.js';
 import { ProjectionRegistry, type RegisteredProjection } from './projection-registry.js';
+import { ProjectionMetrics } from './projection-metrics.js';
 import { applyNextWindow } from './projection-window.js';
 import { ProjectionRebuilds } from './rebuild/projection-rebuilds.js';
 
@@ -38,6 +39,7 @@ export class ProjectionDaemon implements OnApplicationBootstrap, OnApplicationSh
     private readonly checkpoints: ProjectionCheckpoints,
     private readonly rebuilds: ProjectionRebuilds,
     private readonly config: EventStoreConfig,
+    private readonly metrics: ProjectionMetrics,
   ) {
     rebuilds.onSwapped(() => this.trigger());
   }
@@ -129,15 +131,18 @@ export class ProjectionDaemon implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** One batch in one transaction; `heldBack` when nothing could be read though events are committed after the checkpoint. */
-  private catchUpBatch(projection: RegisteredProjection, batch: number): Promise<{ size: number; heldBack: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
+  private async catchUpBatch(projection: RegisteredProjection, batch: number): Promise<{ size: number; heldBack: boolean }> {
+    const { size, heldBack, events } = await this.dataSource.transaction(async (manager) => {
       const checkpoint = await this.checkpoints.lock(manager, projection.name);
-      if (!checkpoint || checkpoint.version !== projection.version) return { size: 0, heldBack: false };
+      if (!checkpoint || checkpoint.version !== projection.version) return { size: 0, heldBack: false, events: [] };
       const window = await applyNextWindow(manager, projection, checkpoint, batch, 'live');
       if (window.last) await this.checkpoints.advance(manager, projection.name, window.last);
       const heldBack = window.size === 0 && (await this.checkpoints.remaining(manager, projection, checkpoint)) > 0;
-      return { size: window.size, heldBack };
+      return { size: window.size, heldBack, events: window.events ?? [] };
     });
+    // Committed: the events are in the live tables now.
+    this.metrics.projected(projection.name, events);
+    return { size, heldBack };
   }
 }
 

@@ -10,6 +10,8 @@ export interface AppliedWindow {
   readonly handled: number;
   /** Where the checkpoint moves to. */
   readonly last?: LogCursor;
+  /** The events handed to the projection (ProjectionMetrics times them). */
+  readonly events?: readonly StoredEvent[];
 }
 
 /**
@@ -48,7 +50,7 @@ export async function applyNextWindow(
     }
   }
   const last = rows[rows.length - 1];
-  return { size: rows.length, handled: events.length, last: { transactionId: last.transaction_id, position: last.position } };
+  return { size: rows.length, handled: events.length, last: { transactionId: last.transaction_id, position: last.position }, events };
 }
 
 /** The events split where their type changes: [a, a, b, a] → [[a, a], [b], [a]]. */
