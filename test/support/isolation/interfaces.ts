@@ -248,6 +248,10 @@ export const WRITES: Record<string, WriteRule> = {
     cases: [['event', (id) => ({ path: `/v1/streams/probe-${id}/events`, body: { events: [{ eventId: id, type: 'tracking.package.state-changed', data: STATE_CHANGE }] } })]],
   },
   'eventStore POST /v1/projections/{name}/rebuild': { admin: {} },
+  // Bulk recovery names no record (a filter of topic, group, code, time): a tenant key's takes only its own dead
+  // letters, tested in test/int/worker-dead-letters-bulk.int-spec.ts and test/int/cli-dlq-bulk.int-spec.ts.
+  'worker POST /v1/dead-letters/redrive': { creates: true },
+  'worker POST /v1/dead-letters/discard': { creates: true },
   'worker POST /v1/dead-letters/{id}/redrive': { cases: [['deadLetter', (id) => ({ path: `/v1/dead-letters/${id}/redrive` })]] },
   'worker POST /v1/dead-letters/{id}/discard': { cases: [['deadLetter', (id) => ({ path: `/v1/dead-letters/${id}/discard` })]] },
   'worker PUT /v1/tracking/packages/{trackingId}/recipient': { creates: true },

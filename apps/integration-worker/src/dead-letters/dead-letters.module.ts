@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { DiscardDeadLettersController } from './discard-dead-letters/discard-dead-letters.controller.js';
+import { DiscardDeadLettersHandler } from './discard-dead-letters/discard-dead-letters.handler.js';
+import { RedriveDeadLettersController } from './redrive-dead-letters/redrive-dead-letters.controller.js';
+import { RedriveDeadLettersHandler } from './redrive-dead-letters/redrive-dead-letters.handler.js';
 import { DiscardDeadLetterController } from './discard-dead-letter/discard-dead-letter.controller.js';
 import { DiscardDeadLetterHandler } from './discard-dead-letter/discard-dead-letter.handler.js';
 import { GetDeadLetterController } from './get-dead-letter/get-dead-letter.controller.js';
@@ -13,7 +17,7 @@ import { RedriveDeadLetterHandler } from './redrive-dead-letter/redrive-dead-let
  * the platform admin key sees all of it, a tenant key only its tenant's messages.
  */
 @Module({
-  controllers: [ListDeadLettersController, GetDeadLetterController, RedriveDeadLetterController, DiscardDeadLetterController],
-  providers: [ListDeadLettersHandler, GetDeadLetterHandler, RedriveDeadLetterHandler, DiscardDeadLetterHandler],
+  controllers: [RedriveDeadLettersController, DiscardDeadLettersController, ListDeadLettersController, GetDeadLetterController, RedriveDeadLetterController, DiscardDeadLetterController],
+  providers: [RedriveDeadLettersHandler, DiscardDeadLettersHandler, ListDeadLettersHandler, GetDeadLetterHandler, RedriveDeadLetterHandler, DiscardDeadLetterHandler],
 })
 export class DeadLettersModule {}

@@ -1,5 +1,5 @@
 import { TributaryError } from '@tributary/domain';
-import { DataSource, MoreThan, type EntityManager, type FindOptionsSelect, type FindOptionsWhere } from 'typeorm';
+import { DataSource, MoreThan, type EntityManager, type FindOptionsSelect, type FindOptionsWhere, type SelectQueryBuilder } from 'typeorm';
 import { partitionKeyOf, type Envelope } from '../envelope/envelope.js';
 import { DeadLetterEntity, type DeadLetterStatus } from './dead-letter.entity.js';
 import { deferMessage } from './deferred-messages.js';
@@ -37,6 +37,22 @@ export interface DeadLetterFilter {
   readonly after?: string;
   readonly limit?: number;
 }
+
+/** Which dead letters a bulk redrive or discard takes: only `dead` ones, of every group and topic unless narrowed. */
+export interface DeadLetterSelection {
+  readonly group?: string;
+  readonly topic?: string;
+  readonly errorCode?: string;
+  /** Died at or after this instant. */
+  readonly since?: Date;
+  /** Died before this instant. */
+  readonly until?: Date;
+  /** Only this tenant's (what a tenant key is limited to). */
+  readonly tenantId?: string;
+}
+
+/** The most dead letters one bulk batch locks and changes (one transaction). */
+export const DEAD_LETTER_BATCH = 100;
 
 /** Where the queue reads and writes: a transaction's manager (required to redrive or discard), or the data source. */
 export type DeadLetterDatabase = EntityManager | DataSource;
@@ -111,7 +127,67 @@ export class DeadLetterQueue {
     if (letter.status !== 'dead') {
       throw new TributaryError('conflict', 'dead_letter_not_dead', `Dead letter ${id} is ${letter.status}; only dead ones can be redriven`);
     }
-    await deferMessage(
+    await this.deferAgain(manager, letter);
+    return this.setStatus(manager, letter, 'redriven', letter.redrives + 1);
+  }
+
+  /** Gives a dead letter up; it stays listed under `discarded`. Run inside a transaction. */
+  async discard(manager: EntityManager, id: string, tenantId?: string): Promise<DeadLetterSummary> {
+    const letter = await this.find(manager, id, tenantId, true);
+    if (letter.status !== 'dead') {
+      throw new TributaryError('conflict', 'dead_letter_not_dead', `Dead letter ${id} is ${letter.status}; only dead ones can be discarded`);
+    }
+    return this.setStatus(manager, letter, 'discarded', letter.redrives);
+  }
+
+  /** How many dead letters a selection matches now. */
+  count(db: DeadLetterDatabase, selection: DeadLetterSelection): Promise<number> {
+    return this.selected(managerOf(db), selection).getCount();
+  }
+
+  /** The first `limit` dead letters of a selection, oldest first (a dry run's sample). */
+  async sample(db: DeadLetterDatabase, selection: DeadLetterSelection, limit: number): Promise<DeadLetterSummary[]> {
+    const letters = await this.selected(managerOf(db), selection).orderBy('d.id', 'ASC').limit(limit).getMany();
+    return letters.map(toSummary);
+  }
+
+  /**
+   * Redrives (or discards) up to `limit` (at most DEAD_LETTER_BATCH) dead letters of a selection, oldest first: they
+   * are locked, skipping those another bulk call holds, so that concurrent calls share the work. Run inside a
+   * transaction; a letter redriven is no longer `dead`, so the next batch (or a second call) does not find it again.
+   */
+  async applyBatch(manager: EntityManager, selection: DeadLetterSelection, action: 'redrive' | 'discard', limit = DEAD_LETTER_BATCH): Promise<DeadLetterSummary[]> {
+    const letters = await this.selected(manager, selection)
+      .orderBy('d.id', 'ASC')
+      .limit(Math.min(limit, DEAD_LETTER_BATCH))
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+    const done: DeadLetterSummary[] = [];
+    for (const letter of letters) {
+      if (action === 'redrive') {
+        await this.deferAgain(manager, letter);
+        done.push(await this.setStatus(manager, letter, 'redriven', letter.redrives + 1));
+      } else {
+        done.push(await this.setStatus(manager, letter, 'discarded', letter.redrives));
+      }
+    }
+    return done;
+  }
+
+  private selected(manager: EntityManager, selection: DeadLetterSelection): SelectQueryBuilder<DeadLetterEntity> {
+    const query = manager.createQueryBuilder(DeadLetterEntity, 'd').where('d.status = :status', { status: 'dead' });
+    if (selection.group !== undefined) query.andWhere('d.group_id = :group', { group: selection.group });
+    if (selection.topic !== undefined) query.andWhere('d.topic = :topic', { topic: selection.topic });
+    if (selection.errorCode !== undefined) query.andWhere('d.error_code = :errorCode', { errorCode: selection.errorCode });
+    if (selection.since !== undefined) query.andWhere('d.dead_at >= :since', { since: selection.since });
+    if (selection.until !== undefined) query.andWhere('d.dead_at < :until', { until: selection.until });
+    if (selection.tenantId !== undefined) query.andWhere('d.tenant_id = :tenantId', { tenantId: selection.tenantId });
+    return query;
+  }
+
+  private deferAgain(manager: EntityManager, letter: DeadLetterEntity): Promise<void> {
+    return deferMessage(
       manager,
       letter.groupId,
       {
@@ -125,16 +201,6 @@ export class DeadLetterQueue {
       },
       { attempts: 0, dueInMs: 0, deadLetterId: String(letter.id) },
     );
-    return this.setStatus(manager, letter, 'redriven', letter.redrives + 1);
-  }
-
-  /** Gives a dead letter up; it stays listed under `discarded`. Run inside a transaction. */
-  async discard(manager: EntityManager, id: string, tenantId?: string): Promise<DeadLetterSummary> {
-    const letter = await this.find(manager, id, tenantId, true);
-    if (letter.status !== 'dead') {
-      throw new TributaryError('conflict', 'dead_letter_not_dead', `Dead letter ${id} is ${letter.status}; only dead ones can be discarded`);
-    }
-    return this.setStatus(manager, letter, 'discarded', letter.redrives);
   }
 
   /** The letter is locked (`find` with `lock`): its other columns cannot have changed since it was read. */
