@@ -46,4 +46,16 @@ describe('capture wake-up: one notification per transaction', () => {
     expect(received).toEqual(['', '']);
     expect(await changes()).toBe(111);
   });
+
+  it('times each change from its row change to its hand-off on /metrics: tributary_change_push_latency_seconds per table', async () => {
+    const count = async () => {
+      const text = await (await fetch(`${sink.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('tributary_change_push_latency_seconds_count{') && l.includes('table="games"'));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    // The 111 changes of the test above, each handed off once.
+    expect(await eventually(count, (n) => n === 111)).toBe(111);
+    await db.query(`INSERT INTO games (org, "hostUserId", title) VALUES ('acme', 1, 'one more')`);
+    expect(await eventually(count, (n) => n === 112)).toBe(112);
+  });
 });

@@ -5,7 +5,7 @@ import { Metrics } from '@tributary/observability';
 import { TributaryError } from '@tributary/domain';
 import { TenantContext, withTenant } from '@tributary/tenancy';
 import pg from 'pg';
-import type { Gauge } from 'prom-client';
+import { Histogram, type Gauge } from 'prom-client';
 import { Observable } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChangeSinkConfig } from '../change-sink.config.js';
@@ -102,6 +102,7 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   private unsubscribe?: () => void;
   private listener?: pg.Client;
   private readonly delay: Gauge;
+  private readonly latency: Histogram<'table'>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -110,6 +111,13 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     metrics: Metrics,
   ) {
     this.delay = metrics.settableGauge('tributary_change_capture_delay_seconds', 'From a captured row change to its hand-off to subscribers (last change)');
+    this.latency = new Histogram({
+      name: 'tributary_change_push_latency_seconds',
+      help: "From a captured row change (its transaction's time: a projection's commit for the event store's tables) to its hand-off to the subscribers' streams, per table",
+      labelNames: ['table'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [metrics.registry],
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -223,8 +231,11 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     );
     for (const row of rows) {
       this.cursor = { transactionId: row.transaction_id, id: row.id };
-      this.delay.set(Math.max(0, (Date.now() - new Date(row.changed_at).getTime()) / 1000));
-      this.dispatch(toChange(row));
+      const seconds = Math.max(0, (Date.now() - new Date(row.changed_at).getTime()) / 1000);
+      this.delay.set(seconds);
+      const change = toChange(row);
+      this.dispatch(change);
+      this.latency.observe({ table: change.table }, seconds);
     }
     this.progress.forEach((done) => done());
     return rows.length;
