@@ -5,6 +5,7 @@ import { continueTrace, type TraceContext } from '@tributary/messaging';
 import { codedError, OUTAGE_RETRY_AFTER_SECONDS, STATUS_OF_KIND } from '@tributary/edge';
 import { Metrics } from '@tributary/observability';
 import { parsePayload } from '@tributary/topics';
+import { Counter } from 'prom-client';
 import { Subject } from 'rxjs';
 import { GatewayConfig } from '../../gateway.config.js';
 import { IngestLog } from '../../ingest/ingest-log.js';
@@ -49,6 +50,8 @@ interface Seen {
   /** The verified delivery id. */
   messageId?: string;
   topic?: string;
+  /** The webhook's verification scheme, once the webhook is found. */
+  verifier?: string;
 }
 
 // Decoy secrets: an unknown webhook is verified against one, so it costs what a wrong secret costs.
@@ -67,6 +70,7 @@ const DECOY_KEYS = [{ key: Buffer.from('decoy-key-of-an-unknown-webhook!'), expi
 export class WebhookIngress {
   private readonly logger = new Logger('WebhookIngress');
   private readonly bodyLimit: number;
+  private readonly outcomes: Counter<'verifier' | 'status' | 'code'>;
   /** Every answer this replica gives, as it is given. */
   readonly answered$ = new Subject<DeliveryAnswer>();
 
@@ -79,6 +83,12 @@ export class WebhookIngress {
     private readonly ingestLog: IngestLog,
   ) {
     this.bodyLimit = config.bodyLimitBytes;
+    this.outcomes = new Counter({
+      name: 'tributary_webhook_deliveries_total',
+      help: "Webhook deliveries answered, by the webhook's verifier (none when no webhook was found), status and code (accepted, repeat, or the refusal's error code)",
+      labelNames: ['verifier', 'status', 'code'],
+      registers: [metrics.registry],
+    });
   }
 
   /** Whether the request is a delivery (everything else goes to the Nest application). */
@@ -120,6 +130,7 @@ export class WebhookIngress {
     const now = Date.now();
     const cached = this.webhooks.cached(webhookId, now);
     const webhook = cached !== undefined ? cached : isUuid(webhookId) ? await this.webhooks.find(webhookId) : null;
+    if (webhook) seen.verifier = webhook.verifier.scheme;
     const messageId = this.verify(webhook, delivery, now);
     seen.messageId = messageId;
     if (!webhook) throw new Rejection(404, 'webhook_not_found', 'No such webhook');
@@ -206,6 +217,8 @@ export class WebhookIngress {
     const seconds = (performance.now() - started) / 1000;
     const method = request.method ?? 'GET';
     this.metrics.httpRequests.inc({ method, route: ROUTE, status: String(status) });
+    const code = accepted ? (accepted.created ? 'accepted' : 'repeat') : (body as { error: { code: string } }).error.code;
+    this.outcomes.inc({ verifier: seen.verifier ?? 'none', status: String(status), code });
     this.metrics.httpDuration.observe({ method, route: ROUTE }, seconds);
     const line = {
       traceId: trace.traceId,
