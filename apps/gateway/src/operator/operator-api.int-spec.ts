@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sendStandardWebhook } from '@tributary/testing';
+import { sendStandardWebhook, testSecrets } from '@tributary/testing';
 import { allTopics } from '@tributary/topics';
 import { createTestDatabase, LogCapture, provisionTenant, readJson, startGateway, type RunningGateway, type TestDatabase } from '../../../../test/support/gateway-harness.js';
+import { IngestLog } from '../ingest/ingest-log.js';
 
 const OVERVIEW = `{ operatorOverview { topics { topic partitions messages } deadLetterCount deadLetters { id group topic messageId tenantId errorCode attempts }
   instances { app instanceId } recentMessages { topic messageId tenantId } recentDeliveries { webhookId status eventId } } }`;
@@ -29,6 +30,7 @@ describe('operator API /ui/graphql', () => {
   let webhookId: string;
   let deadLetterId: string;
   const deadMessageId = randomUUID();
+  const secrets = testSecrets();
 
   const post = async (key: string | undefined, query: string, variables: Record<string, unknown> = {}) =>
     readJson(
@@ -42,7 +44,7 @@ describe('operator API /ui/graphql', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    gateway = await startGateway(db.url, logs);
+    gateway = await startGateway(db.url, logs, {}, secrets);
     const tenant = await provisionTenant(gateway.admin, 'acme');
     webhookId = tenant.webhook.id;
     const response = await sendStandardWebhook(tenant.webhook.url, tenant.webhook.secret, {
@@ -78,6 +80,24 @@ describe('operator API /ui/graphql', () => {
     expect(now.deadLetters).toEqual([
       expect.objectContaining({ id: deadLetterId, group: 'integration-worker', messageId: deadMessageId, errorCode: 'handler_failed', attempts: 5 }),
     ]);
+  });
+
+  it("shows another replica's refusals, from the delivery log, with code and trace id, once", async () => {
+    // A second replica of the gateway on the same database and keys.
+    const other = await startGateway(db.url, logs, {}, secrets);
+    try {
+      const tenant = await provisionTenant(gateway.admin, 'replica');
+      const wrongSecret = 'whsec_' + Buffer.alloc(24, 9).toString('base64');
+      const refused = await sendStandardWebhook(tenant.webhook.url.replace(gateway.base, other.base), wrongSecret, { trackingId: 'PKG-R' });
+      expect(refused.status).toBe(401);
+      const { traceId } = (await readJson(refused)) as { traceId: string };
+      await other.app.get(IngestLog).flush();
+      const query = `{ operatorOverview { recentDeliveries { webhookId status code traceId } } }`;
+      const seen = ((await post(gateway.admin.key, query)).data!.operatorOverview as { recentDeliveries: { traceId: string }[] }).recentDeliveries;
+      expect(seen.filter((d) => d.traceId === traceId)).toEqual([{ webhookId: tenant.webhook.id, status: 401, code: 'signature_invalid', traceId }]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses everyone but the platform admin', async () => {

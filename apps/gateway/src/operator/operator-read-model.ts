@@ -15,7 +15,7 @@ import { allTopics } from '@tributary/topics';
 import type { Admin } from 'kafkajs';
 import { InstanceEntity } from '@tributary/database';
 import { DataSource, Raw } from 'typeorm';
-import { WebhookReceiptEntity } from '../webhooks/receive-webhook/webhook-receipt.entity.js';
+import { IngestEntryEntity } from '../ingest/ingest-entry.entity.js';
 import type { ConsumerGroupLag, FlowMessage, OperatorDeadLetter, OperatorStats, PlatformInstance, WebhookDeliveryView } from './operator.dto.js';
 
 const LIST_LIMIT = 50;
@@ -191,10 +191,10 @@ export class OperatorReadModel implements OnApplicationShutdown {
     return rows.map(toFlowMessage);
   }
 
-  /** The newest accepted deliveries from every gateway replica. */
-  async recentReceipts(): Promise<WebhookDeliveryView[]> {
-    const receipts = await this.dataSource.getRepository(WebhookReceiptEntity).find({ order: { receivedAt: 'DESC' }, take: LIST_LIMIT });
-    return receipts.map((r) => ({ at: r.receivedAt.toISOString(), webhookId: r.webhookId, status: 202, code: null, eventId: r.eventId, traceId: null }));
+  /** The newest deliveries every gateway replica answered, accepted or refused: the ingest log's, across tenants. */
+  async recentDeliveries(limit: number): Promise<WebhookDeliveryView[]> {
+    const entries = await this.dataSource.getRepository(IngestEntryEntity).find({ where: { actorKind: 'webhook' }, order: { receivedAt: 'DESC', id: 'DESC' }, take: limit });
+    return entries.map((e) => ({ at: e.receivedAt.toISOString(), webhookId: e.actorId, status: e.status, code: e.errorCode, eventId: e.eventId, traceId: e.traceId }));
   }
 }
 

@@ -120,7 +120,7 @@ export class OperatorOverview extends OperatorStats {
   @Field(() => [FlowMessage], { description: 'The newest messages over all topics (at most 50)' })
   recentMessages: FlowMessage[];
   @Field(() => [WebhookDeliveryView], {
-    description: 'Recent deliveries: refusals and acceptances this gateway replica answered, and the newest accepted ones from every replica',
+    description: 'Recent deliveries, accepted and refused, that every gateway replica answered (the delivery log, GET /v1/deliveries), with those this replica answered in the last second',
   })
   recentDeliveries: WebhookDeliveryView[];
 }

@@ -18,11 +18,11 @@ export class GetOperatorOverviewHandler implements IQueryHandler<GetOperatorOver
     requirePlatformAdmin(caller);
     const stats = await this.readModel.stats();
     const recentMessages = await this.readModel.recentMessages();
-    const stored = await this.readModel.recentReceipts();
-    // This replica's answers (refusals included) first; stored receipts add the other replicas' acceptances.
-    const seenHere = this.tap.recent();
-    const fromHere = new Set(seenHere.map((d) => d.eventId).filter(Boolean));
-    const recentDeliveries = [...seenHere, ...stored.filter((d) => !fromHere.has(d.eventId))]
+    // Every replica's answers from the delivery log (written within a second); this replica's newest, not yet
+    // written, from its tap — one entry per answer (its trace id).
+    const stored = await this.readModel.recentDeliveries(RECENT_DELIVERIES);
+    const logged = new Set(stored.map((d) => d.traceId).filter(Boolean));
+    const recentDeliveries = [...this.tap.recent().filter((d) => !logged.has(d.traceId)), ...stored]
       .sort((a, b) => b.at.localeCompare(a.at))
       .slice(0, RECENT_DELIVERIES);
     return { ...stats, recentMessages, recentDeliveries };

@@ -7,8 +7,8 @@ const KEPT = 200;
 
 /**
  * This replica's answers to webhook deliveries — accepted or refused, with the error code — for the
- * operator page: the last 200 in memory, and each one as it happens. Refusals are stored nowhere
- * else (nothing is written on rejection), so this is the only place they show.
+ * operator page: the last 200 in memory, and each one as it happens (the live feed, and the newest answers
+ * before the ingest log's batched write has them; every replica's are read from the log).
  */
 @Injectable()
 export class DeliveryTap implements OnModuleDestroy {
