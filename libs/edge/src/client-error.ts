@@ -20,6 +20,9 @@ const MALFORMED = { status: 400, code: 'bad_request', message: 'Malformed reques
  * (417), which it would also answer itself, with no body.
  */
 export function answerClientErrors(server: Server): void {
+  // Node answers an HTTP/1.1 request without a Host header itself (a bare 400, no event): the edge does
+  // (`configureHttpEdge`), in the error format.
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return socket.destroy();

@@ -202,6 +202,20 @@ describe('GraphQL endpoint errors', () => {
       expect(JSON.parse(body!)).toEqual(contractBody('bad_request'));
     });
 
+    it('answers an HTTP/1.1 request without a Host header 400 bad_request in the error format', async () => {
+      const { port } = new URL(url);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /graphql HTTP/1.1\r\nConnection: close\r\n\r\n'));
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(JSON.parse(body!)).toEqual({ ...contractBody('bad_request'), error: { code: 'bad_request', message: 'An HTTP/1.1 request needs a Host header' } });
+    });
+
     it('answers what Apollo refuses as a possible CSRF 400 csrf_refused in the error format', async () => {
       const simplePost = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ links { n } }' }) });
       const plainGet = await fetch(`${url}?query=${encodeURIComponent('{ links { n } }')}`);

@@ -44,6 +44,10 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
     const trace = continueTrace(request.header('traceparent'));
     Object.assign(request, trace);
     response.setHeader('x-trace-id', trace.traceId);
+    // HTTP/1.1 requires a Host header (RFC 9112 §3.2); Node's own check is turned off by answerClientErrors.
+    if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+      return sendError(request, response, 400, 'bad_request', 'An HTTP/1.1 request needs a Host header');
+    }
     next();
   });
   if (options.internalPort !== undefined) separateInternalRoutes(app, options.internalPort);

@@ -1,7 +1,7 @@
 import { eventually, RowSnapshots, snapshotChanges, type RowSnapshot } from '@tributary/testing';
 
 /** Heartbeats and leases move by themselves: left out of the row digests. */
-const VOLATILE_COLUMNS = /^(heartbeat_at|lease_until|lease_owner|connected_clients)$/;
+const VOLATILE_COLUMNS = /^(heartbeat_at|lease_until|lease_owner|seen_at|connected_clients)$/;
 /** Membership rows the consumers keep alive by themselves: counted only. */
 const COUNT_ONLY = ['messaging.group_members', 'platform.instances'];
 /**
