@@ -202,6 +202,12 @@ describe('GraphQL endpoint errors', () => {
       expect(JSON.parse(body!)).toEqual(contractBody('bad_request'));
     });
 
+    it('keeps idle connections open longer than the proxies in front do (65 s), announced in Keep-Alive', async () => {
+      const response = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+      await response.arrayBuffer();
+      expect(response.headers.get('keep-alive')).toBe('timeout=65');
+    });
+
     it('answers an HTTP/1.1 request without a Host header 400 bad_request in the error format', async () => {
       const { port } = new URL(url);
       const answer = await new Promise<string>((resolve, reject) => {

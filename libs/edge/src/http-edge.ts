@@ -3,6 +3,7 @@ import { continueTrace } from '@tributary/messaging';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { CodedErrorFilter, sendError } from './coded-error.filter.js';
 import { answerClientErrors } from './client-error.js';
+import { configureServerTimeouts } from './server-timeouts.js';
 import { refuseForgeableGraphql } from './graphql-csrf.js';
 import { separateInternalRoutes } from './internal-http.js';
 import { containsNul, DEFAULT_JSON_MAX_DEPTH, jsonNestsDeeperThan, NUL_REFUSED, payloadTooDeep, urlContainsNul } from '@tributary/domain';
@@ -40,6 +41,7 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
   const limit = options.bodyLimit ?? '1mb';
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   answerClientErrors(app.getHttpServer());
+  configureServerTimeouts(app.getHttpServer());
   app.use((request: Request, response: Response, next: NextFunction) => {
     const trace = continueTrace(request.header('traceparent'));
     Object.assign(request, trace);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { answerClientErrors } from './client-error.js';
+import { configureServerTimeouts } from './server-timeouts.js';
 import { sendError } from './coded-error.filter.js';
 
 /**
@@ -52,6 +53,7 @@ export function separateInternalRoutes(app: INestApplication, port: number): voi
     handler(request, response);
   });
   answerClientErrors(server);
+  configureServerTimeouts(server);
   listeners.set(app, { server, port });
   app.use((request: Request, response: Response, next: NextFunction) => {
     const viaInternal = (request as Request & { [VIA_INTERNAL]?: true })[VIA_INTERNAL] === true;
