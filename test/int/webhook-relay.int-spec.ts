@@ -250,7 +250,9 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     const retries = () => sample('tributary_handler_duration_seconds_count', { topic, group: 'integration-worker', outcome: 'retry' });
     const oks = () => sample('tributary_handler_duration_seconds_count', { topic, group: 'integration-worker', outcome: 'ok' });
     const deferred = () => sample('tributary_deferred_messages', { group: 'integration-worker', topic });
+    const attempts = (outcome: string) => sample('tributary_outbound_http_attempts_total', { outcome });
     const [retriesBefore, oksBefore] = [await retries(), await oks()];
+    const [failedBefore, answeredBefore] = [await attempts('5xx'), await attempts('2xx')];
     expect(await deferred()).toBe(0);
 
     // Three 503s use up the outbound client's attempts: the handler fails once; its retry's call is held.
@@ -265,6 +267,9 @@ describe('the docs example integration (webhook-relay), deployments, actions and
     expect(await oks()).toBe(oksBefore + 1);
     expect(await retries()).toBe(retriesBefore + 1);
     expect(relayedFor('PKG-FLAKY')).toHaveLength(4);
+    // Each outbound attempt counted by its answer's status class: the three 503s, then the 200.
+    expect(await attempts('5xx')).toBe(failedBefore + 3);
+    expect(await attempts('2xx')).toBe(answeredBefore + 1);
   });
 
   it("keeps one package's calls in order when a relay fails in the middle of a batch", async () => {
