@@ -579,6 +579,8 @@ describe('the KEDA component (k8s/components/keda), off by default', () => {
       expect(target.kind ?? 'Deployment').toBe('Deployment');
       const deployment = one(withKeda, 'Deployment', target.name);
       const app = appOf(deployment);
+      // A ScaledObject scales a Deployment of its own namespace only.
+      expect(scaled.metadata.namespace).toBe(deployment.metadata.namespace);
       // KEDA's own HPA alone: no other autoscaler, and no replica count for an apply to fight over.
       expect(withKeda.filter((r) => r.kind === 'HorizontalPodAutoscaler' && spec(r).scaleTargetRef.name === target.name)).toEqual([]);
       expect(spec(deployment).replicas).toBeUndefined();
