@@ -347,9 +347,9 @@ describe('management API /v1 (REST)', () => {
     }
   });
 
-  it('serves only its own domain (per-app API surfaces): tenancy, webhooks and the ingest log, over REST and GraphQL', async () => {
+  it('serves only its own domain (per-app API surfaces): tenancy, webhooks, the ingest log and delivery search, over REST and GraphQL', async () => {
     const document = await readJson(await fetch(`${gateway.base}/docs-json`));
-    const own = /^\/(v1\/(tenants|tenant|users|api-keys|apps|integrations|webhooks|ingest)(\/|$)|webhooks\/|health\/|metrics$)/;
+    const own = /^\/(v1\/(tenants|tenant|users|api-keys|apps|integrations|webhooks|ingest|deliveries)(\/|$)|webhooks\/|health\/|metrics$)/;
     for (const path of Object.keys(document.paths)) expect([path, own.test(path)]).toEqual([path, true]);
     const schema = await readJson(
       await fetch(`${gateway.base}/graphql`, {
