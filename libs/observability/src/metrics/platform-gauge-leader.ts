@@ -5,6 +5,13 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 export const PLATFORM_GAUGES_LOCK = 7_264_004;
 
 /**
+ * The leader of this process, if one of its apps leads. Several apps share a process in the standalone, and an
+ * advisory lock is re-entrant within a session: on the embedded database (one session for every connection) each
+ * app's attempt would succeed. One per process here, one per database through the lock.
+ */
+let leaderOfProcess: symbol | undefined;
+
+/**
  * Which process exports the platform-wide gauges (the database's consumer lag, dead letters, deferred
  * messages): the one holding a session-level PostgreSQL advisory lock, on a connection it keeps for
  * that. At each scrape a process without it tries to take it; the holder keeps it until it shuts down
@@ -17,6 +24,8 @@ export class PlatformGaugeLeader implements OnApplicationShutdown {
   private runner?: QueryRunner;
   private pending?: Promise<EntityManager | undefined>;
   private closed = false;
+  /** This leader, as `leaderOfProcess` names it. */
+  private readonly identity = Symbol('PlatformGaugeLeader');
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -29,6 +38,7 @@ export class PlatformGaugeLeader implements OnApplicationShutdown {
 
   private async attempt(): Promise<EntityManager | undefined> {
     if (this.closed) return undefined;
+    if (leaderOfProcess && leaderOfProcess !== this.identity) return undefined;
     if (this.runner) {
       try {
         // SQL: a liveness probe of the lock's own connection (the lock lives as long as it does).
@@ -49,6 +59,7 @@ export class PlatformGaugeLeader implements OnApplicationShutdown {
         return undefined;
       }
       this.runner = runner;
+      leaderOfProcess = this.identity;
       return runner.manager;
     } catch (error) {
       await runner.release().catch(() => undefined);
@@ -59,6 +70,7 @@ export class PlatformGaugeLeader implements OnApplicationShutdown {
   private async drop(): Promise<void> {
     const runner = this.runner;
     this.runner = undefined;
+    if (leaderOfProcess === this.identity) leaderOfProcess = undefined;
     if (!runner) return;
     // SQL: the advisory lock's release (no ORM form), before the connection goes back to the pool.
     await runner.query(`SELECT pg_advisory_unlock($1)`, [PLATFORM_GAUGES_LOCK]).catch(() => undefined);
