@@ -5,6 +5,7 @@ import { GatewayTenantIsolation1764000000300 } from './migrations/1764000000300-
 import { GatewayIngestLog1765102100000 } from './migrations/1765102100000-gateway-ingest-log.migration.js';
 import { GatewayIngestLogRetention1765203000100 } from './migrations/1765203000100-gateway-ingest-log-retention.migration.js';
 import { GatewayIngestLogSearch1765503000000 } from './migrations/1765503000000-gateway-ingest-log-search.migration.js';
+import { GatewayOperatorLagSamples1765603000000 } from './migrations/1765603000000-gateway-operator-lag-samples.migration.js';
 
 export const gatewayMigrations = [
   GatewayInit1763900001000,
@@ -13,4 +14,5 @@ export const gatewayMigrations = [
   GatewayIngestLog1765102100000,
   GatewayIngestLogRetention1765203000100,
   GatewayIngestLogSearch1765503000000,
+  GatewayOperatorLagSamples1765603000000,
 ];

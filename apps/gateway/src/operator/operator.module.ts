@@ -10,10 +10,17 @@ import { GatewayConfig } from '../gateway.config.js';
 import { WebhookIngressModule } from '../webhooks/webhook-ingress.module.js';
 import { GetOperatorOverviewHandler } from './get-overview/get-overview.handler.js';
 import { GetOperatorOverviewResolver } from './get-overview/get-overview.resolver.js';
+import { GetOperatorTimeseriesHandler } from './get-timeseries/get-timeseries.handler.js';
+import { GetOperatorTimeseriesResolver } from './get-timeseries/get-timeseries.resolver.js';
+import { LagSampler } from './lag-history/lag-sampler.js';
+import { ListOperatorWorkHandler } from './list-work/list-work.handler.js';
+import { ListOperatorWorkResolver } from './list-work/list-work.resolver.js';
 import { OperatorPageController } from './operator-page/operator-page.controller.js';
 import { OperatorReadModel } from './operator-read-model.js';
 import { RedriveDeadLetterHandler } from './redrive-dead-letter/redrive-dead-letter.handler.js';
 import { RedriveDeadLetterResolver } from './redrive-dead-letter/redrive-dead-letter.resolver.js';
+import { TraceOperatorEventHandler } from './trace-event/trace-event.handler.js';
+import { TraceOperatorEventResolver } from './trace-event/trace-event.resolver.js';
 import { DeliveryTap } from './watch-platform/delivery-tap.js';
 import { OperatorFeed } from './watch-platform/operator-feed.js';
 import { WatchPlatformResolver } from './watch-platform/watch-platform.resolver.js';
@@ -35,6 +42,13 @@ type OperatorConnection = { caller?: Principal };
     RedriveDeadLetterHandler,
     RedriveDeadLetterResolver,
     WatchPlatformResolver,
+    LagSampler,
+    GetOperatorTimeseriesHandler,
+    GetOperatorTimeseriesResolver,
+    TraceOperatorEventHandler,
+    TraceOperatorEventResolver,
+    ListOperatorWorkHandler,
+    ListOperatorWorkResolver,
   ],
 })
 class OperatorApiModule {}

@@ -8,6 +8,9 @@ import { OPERATOR_PAGE_CSS, OPERATOR_PAGE_HTML, OPERATOR_PAGE_SCRIPT } from './o
 /** The page trusts nothing but itself: its own script, style and endpoints; never framed. */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** uPlot's browser build and its style, from the installed package (the page's charts; no CDN). */
+const uplotDist = (file: string) => readFileSync(join(dirname(createRequire(import.meta.url).resolve('uplot')), file), 'utf8');
+
 /** graphql-ws's browser build, from the installed package (the page's GraphQL subscription client). */
 const graphqlWsClient = () => readFileSync(join(dirname(createRequire(import.meta.url).resolve('graphql-ws')), '..', 'umd', 'graphql-ws.min.js'), 'utf8');
 
@@ -20,6 +23,8 @@ const graphqlWsClient = () => readFileSync(join(dirname(createRequire(import.met
 @Controller('ui')
 export class OperatorPageController {
   private readonly client = graphqlWsClient();
+  private readonly uplot = uplotDist('uPlot.iife.min.js');
+  private readonly uplotCss = uplotDist('uPlot.min.css');
 
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
@@ -50,5 +55,19 @@ export class OperatorPageController {
   @Header('x-content-type-options', 'nosniff')
   graphqlWs(): string {
     return this.client;
+  }
+
+  @Get('uplot.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('x-content-type-options', 'nosniff')
+  uplotScript(): string {
+    return this.uplot;
+  }
+
+  @Get('uplot.css')
+  @Header('content-type', 'text/css; charset=utf-8')
+  @Header('x-content-type-options', 'nosniff')
+  uplotStyle(): string {
+    return this.uplotCss;
   }
 }
