@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Controller, Module, Param, Post, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loggingModule } from './logging.js';
+import { AppLogger, loggingModule } from './logging.js';
 
 /** A route with a capability token in its path, as the worker's settle route (`POST /v1/settlements/{token}`). */
 @Controller('v1/settlements')
@@ -43,5 +43,15 @@ describe('logging: tokens in request paths', () => {
     for (const line of logged) expect(line).not.toContain(token);
     const entry = JSON.parse(logged[0]) as { req: { url: string; method: string } };
     expect(entry.req).toEqual(expect.objectContaining({ method: 'POST', url: '/v1/settlements/stl_[redacted]?outcome=ack' }));
+  });
+
+  it("never carries one line's fields into the next", async () => {
+    const logger = app.get(AppLogger);
+    logger.warn({ table: 'first-line-only', body: { password: 'not-for-the-next-line' } }, 'one');
+    logger.warn('two', 'LoggingTest');
+    const second = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.msg === 'two');
+    expect(second).toEqual(expect.objectContaining({ context: 'LoggingTest', app: 'logging-test' }));
+    expect(second).not.toHaveProperty('table');
+    expect(second).not.toHaveProperty('body');
   });
 });

@@ -97,6 +97,8 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly listeners = new Map<string, TenantListeners>();
   private readonly progress = new Set<() => void>();
   private cursor: ChangePosition = { transactionId: '0', id: '0' };
+  /** Every transaction below it had ended when the reader last read all it could: their changes are at or before the cursor. */
+  private horizon = 0n;
   private running = false;
   private loop?: Promise<void>;
   private unsubscribe?: () => void;
@@ -157,18 +159,36 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Resolves once the reader has handed out every change up to `position`. */
   async reached(position: ChangePosition, timeoutMs = 10_000): Promise<boolean> {
+    return this.waitFor(() => !isAfter(position, this.cursor), timeoutMs);
+  }
+
+  /**
+   * A cursor to resume a stream that started at `snapshot` from, before it has handed out any change:
+   * after it come exactly the changes committed after the snapshot that the stream has not handed out
+   * yet. Once the reader has read past every transaction the snapshot saw running (normally within
+   * milliseconds), that is its position then. If a transaction older than the snapshot is still running
+   * after `timeoutMs`, its position now: nothing after it was handed out, and before the changes of
+   * that transaction come at most a few that committed just before the snapshot.
+   */
+  async checkpoint(snapshot: Snapshot, timeoutMs = 1_000): Promise<ChangePosition> {
+    await this.waitFor(() => this.horizon >= snapshot.xmax, timeoutMs);
+    return this.cursor;
+  }
+
+  /** Wakes the reader until `done` holds after one of its reads (false at the deadline or on shutdown). */
+  private async waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (isAfter(position, this.cursor)) {
+    while (!done()) {
       if (Date.now() > deadline || !this.running) return false;
       this.wakeup.signal();
       await new Promise<void>((resolve) => {
-        const done = () => {
-          this.progress.delete(done);
+        const read = () => {
+          this.progress.delete(read);
           clearTimeout(timer);
           resolve();
         };
-        const timer = setTimeout(done, 50);
-        this.progress.add(done);
+        const timer = setTimeout(read, 50);
+        this.progress.add(read);
       });
     }
     return true;
@@ -211,18 +231,24 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async heldBack(): Promise<boolean> {
     // SQL: the hot path (the reader's loop): anything committed past the cursor, a row-value comparison in commit order.
-    const [row] = await this.dataSource.query<{ more: boolean }[]>(
-      `SELECT EXISTS (SELECT 1 FROM change_sink.changes WHERE (transaction_id, id) > ($1::xid8, $2::bigint)) AS more`,
+    const [row] = await this.dataSource.query<{ more: boolean; horizon: string }[]>(
+      `SELECT EXISTS (SELECT 1 FROM change_sink.changes WHERE (transaction_id, id) > ($1::xid8, $2::bigint)) AS more,
+              pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`,
       [this.cursor.transactionId, this.cursor.id],
     );
+    // Nothing committed past the cursor: every ended transaction's changes were read.
+    if (!row.more) {
+      this.advanceHorizon(row.horizon);
+      this.progress.forEach((read) => read());
+    }
     return row.more;
   }
 
   private async readBatch(): Promise<number> {
     // SQL: the hot path's batch read of the change log, in commit order below the oldest running transaction
     // (row-value comparison on xid8 and pg_current_snapshot(): no ORM form).
-    const rows = await this.dataSource.query<ChangeRow[]>(
-      `SELECT ${COLUMNS}
+    const rows = await this.dataSource.query<Array<ChangeRow & { horizon: string }>>(
+      `SELECT ${COLUMNS}, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
          FROM change_sink.changes
         WHERE (transaction_id, id) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -237,8 +263,15 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
       this.dispatch(change);
       this.latency.observe({ table: change.table }, seconds);
     }
+    // A batch that was not full read every change of the transactions that had ended below its horizon.
+    if (rows.length > 0 && rows.length < READ_BATCH) this.advanceHorizon(rows[0].horizon);
     this.progress.forEach((done) => done());
     return rows.length;
+  }
+
+  private advanceHorizon(horizon: string): void {
+    const xid = BigInt(horizon);
+    if (xid > this.horizon) this.horizon = xid;
   }
 
   /** Hands a change to its tenant's streams that can see it: O(recipients), not O(connections). */

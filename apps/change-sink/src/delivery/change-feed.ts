@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { ChangeReader, type StreamStart } from '../capture/change-reader.js';
-import type { ChangePosition } from '../capture/captured-change.js';
+import { formatCursor, type ChangePosition } from '../capture/captured-change.js';
 import type { Viewer } from '../auth/viewer.js';
 import { ChangePolicy, type DeliveredChange } from './change-policy.js';
 
@@ -24,6 +24,14 @@ export class ChangeFeed {
     if (!after) return { since: this.reader.now() };
     await this.reader.assertResumable(after);
     return { after };
+  }
+
+  /**
+   * The cursor a client keeps until its first change arrives: reconnecting with it as `after`, it gets
+   * what it would have been sent since it connected (a client that saw nothing yet can resume too).
+   */
+  async cursorOf(start: StreamStart): Promise<string> {
+    return formatCursor('after' in start ? start.after : await this.reader.checkpoint(await start.since));
   }
 
   open(viewer: Viewer, start: StreamStart, tables?: ReadonlySet<string>): Observable<DeliveredChange> {

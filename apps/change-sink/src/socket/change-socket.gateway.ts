@@ -34,9 +34,9 @@ const state = (socket: Socket): SocketState => socket.data as SocketState;
 
 /**
  * esink's socket.io protocol: `io(url, { auth: { token } })` → `connected` { sessionId, userId,
- * code: 200, message } or `error` { code: 401, message: "Unauthorized" } and a disconnect; then every
+ * code: 200, message, cursor } or `error` { code: 401, message: "Unauthorized" } and a disconnect; then every
  * change the viewer may see under its table's name and under `changes`. Beyond esink:
- * `auth.after` (a change's `id`) resumes after that change, revoked credentials disconnect, a slow
+ * `auth.after` (a change's `id`, or `connected`'s `cursor` before any change came) resumes after it, revoked credentials disconnect, a slow
  * client is dropped, and `publish` (with ALLOW_REPUBLISHING) publishes within the client's tenant.
  */
 @WebSocketGateway({ cors: { origin: true }, destroyUpgrade: false, maxHttpBufferSize: 1_000_000 })
@@ -103,10 +103,16 @@ export class ChangeSocketGateway implements OnGatewayInit, OnGatewayConnection, 
         s.client?.end(500, 'Internal error');
       },
     });
-    // Changes reach the client only after this: the feed holds them until its start is known.
-    if ('since' in start) await start.since.catch(() => undefined);
+    // Changes reach the client only after its start is known (the feed holds them until then).
+    let cursor: string;
+    try {
+      cursor = await this.feed.cursorOf(start);
+    } catch {
+      // The stream failed on the same error and told the client (its error handler above).
+      return;
+    }
     if (!socket.connected) return;
-    socket.emit('connected', { sessionId: socket.id, userId: userIdOf(viewer), code: 200, message: 'Connected' });
+    socket.emit('connected', { sessionId: socket.id, userId: userIdOf(viewer), code: 200, message: 'Connected', cursor });
   }
 
   handleDisconnect(socket: Socket): void {

@@ -92,7 +92,7 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
   it('answers a valid token with `connected`, and anything else with `error` 401 and a disconnect (no TEST backdoor)', async () => {
     const alice = await user('acme', 'alice');
     const ok = connect({ token: alice.token });
-    expect(await ok.ready).toEqual({ sessionId: ok.socket.id, userId: String(alice.id), code: 200, message: 'Connected' });
+    expect(await ok.ready).toEqual({ sessionId: ok.socket.id, userId: String(alice.id), code: 200, message: 'Connected', cursor: expect.stringMatching(/^\d+\.\d+$/) });
 
     for (const auth of [{ token: 'TEST' }, { token: 'nope' }, {}, { token: 42 }, { token: '' }]) {
       const refused = connect(auth);
@@ -268,6 +268,23 @@ describe('change-sink socket.io protocol (PostgreSQL capture)', () => {
 
     const bad = connect({ token: fay.token, after: 'not-a-cursor' });
     await expect(bad.ready).rejects.toEqual({ code: 400, message: expect.stringContaining('after') });
+  });
+
+  it('resumes a client that saw no change yet from `connected`’s cursor: exactly what committed after it connected', async () => {
+    const gil = await user('acme');
+    await db.query(`INSERT INTO docs (org, owner, body) VALUES ('acme', $1, 'before')`, [gil.id]);
+    const first = connect({ token: gil.token });
+    const { cursor } = (await first.ready) as { cursor: string };
+    expect(cursor).toMatch(/^\d+\.\d+$/);
+    first.close();
+
+    await db.query(`INSERT INTO docs (org, owner, body) VALUES ('acme', $1, 'missed')`, [gil.id]);
+    const resumed = connect({ token: gil.token, after: cursor });
+    // Resuming, `connected` gives back the cursor the client came with.
+    expect(await resumed.ready).toMatchObject({ cursor });
+    await db.query(`INSERT INTO docs (org, owner, body) VALUES ('acme', $1, 'live')`, [gil.id]);
+    await barrier('acme', resumed);
+    expect(resumed.of('docs').map((d) => d.data.body)).toEqual(['missed', 'live']);
   });
 
   it('disconnects a client within seconds when its token is revoked or its user row goes', async () => {
