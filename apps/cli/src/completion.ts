@@ -14,13 +14,14 @@ export function flagsOf(subcommand: Subcommand): string[] {
 }
 
 /** A completion script for `shell`, generated from the command table (commands, subcommands, their flags). */
-export function completionScript(shell: Shell, groups: readonly CommandGroup[]): string {
-  return shell === 'bash' ? bashScript(groups) : zshScript(groups);
+export function completionScript(shell: Shell, groups: readonly CommandGroup[], topLevel: Readonly<Record<string, Subcommand>> = {}): string {
+  return shell === 'bash' ? bashScript(groups, topLevel) : zshScript(groups, topLevel);
 }
 
 const words = (list: readonly string[]) => list.join(' ');
 
-function bashScript(groups: readonly CommandGroup[]): string {
+function bashScript(groups: readonly CommandGroup[], topLevel: Readonly<Record<string, Subcommand>>): string {
+  const topFlags = Object.entries(topLevel).map(([name, c]) => `    ${name}) COMPREPLY=($(compgen -W "${words(flagsOf(c))}" -- "$cur")); return 0 ;;`);
   const subcommands = groups.map((g) => `    ${g.name}) COMPREPLY=($(compgen -W "${words([...Object.keys(g.subcommands), 'help'])}" -- "$cur")) ;;`);
   const flags = groups.flatMap((g) => Object.entries(g.subcommands).map(([name, c]) => `    "${g.name} ${name}") COMPREPLY=($(compgen -W "${words(flagsOf(c))}" -- "$cur")) ;;`));
   return [
@@ -29,18 +30,22 @@ function bashScript(groups: readonly CommandGroup[]): string {
     '  local cur="${COMP_WORDS[COMP_CWORD]}"',
     '  COMPREPLY=()',
     '  if [ "$COMP_CWORD" -eq 1 ]; then',
-    `    COMPREPLY=($(compgen -W "${words([...groups.map((g) => g.name), ...TOP_LEVEL])}" -- "$cur"))`,
+    `    COMPREPLY=($(compgen -W "${words([...groups.map((g) => g.name), ...Object.keys(topLevel), ...TOP_LEVEL])}" -- "$cur"))`,
     '    return 0',
     '  fi',
     '  if [ "$COMP_CWORD" -eq 2 ]; then',
     '    case "${COMP_WORDS[1]}" in',
     ...subcommands,
+    ...topFlags,
     `    completion) COMPREPLY=($(compgen -W "bash zsh" -- "$cur")) ;;`,
     '    esac',
     '    return 0',
     '  fi',
     '  case "${COMP_WORDS[COMP_CWORD-1]}" in',
     '    -o|--output) if [ "${COMP_WORDS[1]} ${COMP_WORDS[2]}" != "settle ack" ] || [ "${COMP_WORDS[COMP_CWORD-1]}" = "-o" ]; then COMPREPLY=($(compgen -W "json table yaml" -- "$cur")); return 0; fi ;;',
+    '  esac',
+    '  case "${COMP_WORDS[1]}" in',
+    ...topFlags,
     '  esac',
     '  case "${COMP_WORDS[1]} ${COMP_WORDS[2]}" in',
     ...flags,
@@ -52,7 +57,8 @@ function bashScript(groups: readonly CommandGroup[]): string {
   ].join('\n');
 }
 
-function zshScript(groups: readonly CommandGroup[]): string {
+function zshScript(groups: readonly CommandGroup[], topLevel: Readonly<Record<string, Subcommand>>): string {
+  const topFlags = Object.entries(topLevel).map(([name, c]) => `      ${name}) compadd -- ${words(flagsOf(c))} ;;`);
   const subcommands = groups.map((g) => `      ${g.name}) compadd -- ${words([...Object.keys(g.subcommands), 'help'])} ;;`);
   const flags = groups.flatMap((g) => Object.entries(g.subcommands).map(([name, c]) => `      "${g.name} ${name}") compadd -- ${words(flagsOf(c))} ;;`));
   return [
@@ -61,10 +67,11 @@ function zshScript(groups: readonly CommandGroup[]): string {
     '# or save it as _tributary in a directory of $fpath',
     '_tributary() {',
     '  case $CURRENT in',
-    `    2) compadd -- ${words([...groups.map((g) => g.name), ...TOP_LEVEL])} ;;`,
+    `    2) compadd -- ${words([...groups.map((g) => g.name), ...Object.keys(topLevel), ...TOP_LEVEL])} ;;`,
     '    3)',
     '      case $words[2] in',
     ...subcommands,
+    ...topFlags,
     '      completion) compadd -- bash zsh ;;',
     '      esac ;;',
     '    *)',
@@ -72,6 +79,9 @@ function zshScript(groups: readonly CommandGroup[]): string {
     '        compadd -- json table yaml',
     '        return',
     '      fi',
+    '      case $words[2] in',
+    ...topFlags.map((line) => line.replace(' ;;', '; return ;;')),
+    '      esac',
     '      case "$words[2] $words[3]" in',
     ...flags,
     '      esac ;;',

@@ -62,6 +62,15 @@ export class EventStoreClient {
     throw apiError({ status: response.status, body });
   }
 
+  /** A tenant's call (TRIBUTARY_API_KEY): the log's streams and events, the packages projection. */
+  async tenant<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+    const { apiKey, eventStoreUrl } = this.config;
+    if (!apiKey) throw usageError('api_key_missing', "No tenant API key: set TRIBUTARY_API_KEY to one of the tenant's keys");
+    const answer = await request(method, `${eventStoreUrl}${path}`, body === undefined ? undefined : JSON.stringify(body), { authorization: `Bearer ${apiKey}` }, 'event_store');
+    if (!isSuccess(answer)) throw apiError(answer);
+    return answer.body as T;
+  }
+
   projections(): Promise<ProjectionStatus[]> {
     return this.admin('GET', '/v1/projections');
   }

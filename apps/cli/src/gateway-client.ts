@@ -31,6 +31,11 @@ export class GatewayClient {
     return answer.body as T;
   }
 
+  /** Where and how a WebSocket to `path` is opened as the tenant (`tributary listen`): its ws(s) URL and Authorization. */
+  tenantWebSocket(path: string): { url: string; authorization: string } {
+    return { url: `${this.config.gatewayUrl.replace(/^http/, 'ws')}${path}`, authorization: `Bearer ${this.keyOf('tenant')}` };
+  }
+
   private keyOf(caller: Caller): string {
     if (caller === 'admin') {
       if (!this.config.adminKey) throw usageError('admin_key_missing', `No admin key: set TRIBUTARY_ADMIN_KEY or write it to ./${ADMIN_KEY_FILE}`);

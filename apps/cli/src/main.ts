@@ -20,6 +20,11 @@ import { ingestCommand } from './commands/ingest.command.js';
 import { deliveriesCommand } from './commands/deliveries.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
 import { settleCommand } from './commands/settle.command.js';
+import { deploymentsCommand } from './commands/deployments.command.js';
+import { schedulesCommand } from './commands/schedules.command.js';
+import { trackingCommand } from './commands/tracking.command.js';
+import { eventsCommand, streamsCommand } from './commands/streams.command.js';
+import { listenCommand } from './commands/listen.command.js';
 import { EventStoreClient } from './event-store-client.js';
 import { GatewayClient } from './gateway-client.js';
 import { WorkerClient } from './worker-client.js';
@@ -41,7 +46,15 @@ export const groups: readonly CommandGroup[] = [
   ingestCommand,
   deliveriesCommand,
   feedsCommand,
+  deploymentsCommand,
+  schedulesCommand,
+  trackingCommand,
+  streamsCommand,
+  eventsCommand,
 ];
+
+/** Commands without subcommands: `tributary listen …`. */
+export const topLevelCommands: Readonly<Record<string, Subcommand>> = { listen: listenCommand };
 
 export interface CliIo {
   /** Receives progress reports of long-running commands (default: dropped). */
@@ -54,6 +67,8 @@ export interface CliIo {
    * one, what it writes is collected and returned at the start of `stdout` (tests, small documents).
    */
   readonly stdout?: Writable;
+  /** Stops a long-running command (`listen`): `main` aborts it on Ctrl-C. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CliResult {
@@ -85,6 +100,8 @@ export async function run(argv: readonly string[], env: Record<string, string | 
     pollIntervalMs: io.pollIntervalMs ?? 500,
     readStdin: io.stdin ?? readProcessStdin,
     output,
+    signal: io.signal ?? new AbortController().signal,
+    format: 'json',
   };
   const executed = await execute(argv, context);
   const result = collected.length > 0 ? { ...executed, stdout: Buffer.concat(collected).toString('utf8') + executed.stdout } : executed;
@@ -100,6 +117,15 @@ async function execute(argv: readonly string[], context: CommandContext): Promis
     if (isHelp(groupName)) return printed(usage(groups));
     if (groupName === '--version' || groupName === '-V') return printed(`${version()}\n`);
     if (groupName === 'completion') return printed(completion(subcommandName, rest));
+    const topLevel = topLevelCommands[groupName];
+    if (topLevel) {
+      const args = subcommandName === undefined ? rest : [subcommandName, ...rest];
+      if (subcommandName !== undefined && isHelp(subcommandName)) return printed(usage([{ name: groupName, subcommands: { [groupName]: topLevel } }], false));
+      const { values, format } = parseOptions(topLevel, groupName, args);
+      if (values.help === true) return printed(usage([{ name: groupName, subcommands: { [groupName]: topLevel } }], false));
+      const answer = await topLevel.run(values, { ...context, format });
+      return answer instanceof CommandOutput ? { exitCode: 0, stdout: answer.json ? formatAnswer(answer.json, format) : '', stderr: answer.stderr } : printed(formatAnswer(answer, format));
+    }
     if (groupName.startsWith('-')) throw usageError('option_invalid', `Unknown option ${groupName}; a command comes first: run \`tributary help\``);
     const group = groups.find((g) => g.name === groupName);
     if (!group) throw usageError('command_unknown', `Unknown command "${groupName}"; run \`tributary help\``);
@@ -164,7 +190,7 @@ function completion(shell: string | undefined, rest: readonly string[]): string 
   }
   if (!(SHELLS as readonly string[]).includes(shell)) throw usageError('option_invalid', `Unknown shell "${shell}": tributary completion ${SHELLS.join('|')}`);
   if (rest.length > 0) throw usageError('option_invalid', `Unexpected ${rest.join(' ')}; usage: tributary completion ${SHELLS.join('|')}`);
-  return completionScript(shell as Shell, groups);
+  return completionScript(shell as Shell, groups, topLevelCommands);
 }
 
 /** `tributary 0.1.0 (node v20.19.0)`: the package's version, from the package.json above this file (source or dist/). */
@@ -197,7 +223,7 @@ export function optionLines(c: Subcommand): [string, string][] {
  * command takes; `full` adds the top-level commands and the environment.
  */
 function usage(shown: readonly CommandGroup[], full = true): string {
-  const commands = shown
+  const commands = [...shown, ...(full ? [{ name: 'listen', subcommands: topLevelCommands }] : [])]
     .flatMap((g) => Object.values(g.subcommands))
     .flatMap((c) => [`  tributary ${c.usage}`, `      ${c.summary}`, ...optionLines(c).map(([name, text]) => `        ${name.padEnd(16)} ${text}`)]);
   const common = [
@@ -226,9 +252,9 @@ function usage(shown: readonly CommandGroup[], full = true): string {
     '  TRIBUTARY_WORKER_URL       the integration worker, for `dlq`, `settle`, `actions` and `ingest list --app worker` (default http://localhost:3003)',
     '  TRIBUTARY_EVENT_STORE_URL  the event store, for `projections` and `feeds` (default http://localhost:3001)',
     '  TRIBUTARY_ADMIN_KEY        the platform admin key (default: the contents of ./.tributary/admin-key)',
-    "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret, apikey, ingest, deliveries (but --tenant), feeds and actions data commands",
+    "  TRIBUTARY_API_KEY          a tenant's API key, for app, integration, webhook (but --tenant), secret, apikey, ingest, deliveries (but --tenant), feeds, actions data, deployments, schedules, tracking, streams, events and listen",
     '',
-    'Prints one JSON object on stdout (`-o table|yaml`: that object as a table or YAML; `feeds products` without --out: the feed itself). Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
+    'Prints one JSON object on stdout (`-o table|yaml`: that object as a table or YAML; `feeds products` without --out: the feed itself; `listen`: a JSON line per event forwarded, text lines with -o table). Errors are JSON on stderr; the exit code is 2 for a usage error, 1 for a failed call.',
     '',
   ].join('\n');
 }
@@ -245,7 +271,10 @@ function redact(result: CliResult, secret: string): CliResult {
 
 /** The process entry: `bin/tributary.js` calls it, and so does `node dist/apps/cli/src/main.js`. */
 export async function main(): Promise<void> {
-  const result = await run(process.argv.slice(2), process.env, process.cwd(), { progress: stderrProgress(), stdout: process.stdout });
+  const stop = new AbortController();
+  // Only a long-running command stops on Ctrl-C by itself (closing its connection); any other is killed as usual.
+  if (process.argv[2] !== undefined && process.argv[2] in topLevelCommands) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  const result = await run(process.argv.slice(2), process.env, process.cwd(), { progress: stderrProgress(), stdout: process.stdout, signal: stop.signal });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;

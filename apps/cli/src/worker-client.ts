@@ -26,6 +26,13 @@ export class WorkerClient {
     return answer.body as T;
   }
 
+  /** Any call as `as` (default the tenant key: the routes that act inside a tenant, deployments, schedules, tracking). */
+  async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: object, as: WorkerCaller = 'tenant'): Promise<T> {
+    const answer = await this.send(method, path, as, body);
+    if (!isSuccess(answer)) throw apiError(answer);
+    return answer.body as T;
+  }
+
   /** A GET answered whatever its status (only an unreachable worker throws): for answers whose status is the point. */
   getAnswer(path: string, query: Record<string, string | undefined>, as: WorkerCaller): Promise<HttpAnswer> {
     return this.send('GET', withQuery(path, query), as);
@@ -41,7 +48,7 @@ export class WorkerClient {
     return key;
   }
 
-  private async send(method: 'GET' | 'POST', path: string, as: WorkerCaller, body?: object): Promise<HttpAnswer> {
+  private async send(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, as: WorkerCaller, body?: object): Promise<HttpAnswer> {
     const { workerUrl } = this.config;
     const key = this.keyOf(as);
     let response: Response;

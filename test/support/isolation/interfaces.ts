@@ -295,8 +295,23 @@ export const CLI_READS: Record<string, { option?: readonly [string, Kind]; posit
   'feeds products': { list: 'product' },
   'projections list': { admin: true },
   'projections status': { admin: true },
+  /** The worker's integration catalogue: the same for every tenant, nothing of one. */
+  'deployments integrations': {},
+  'deployments list': { list: 'deployment' },
+  'deployments show': { option: ['deployment', 'deployment'] },
+  'schedules list': { list: 'schedule' },
+  'tracking list': { list: 'package' },
+  'tracking show': { option: ['tracking-id', 'package'] },
+  'tracking mailbox': { list: 'mail' },
+  'streams list': { list: 'stream' },
+  'streams show': { option: ['stream', 'stream'] },
+  'streams read': { option: ['stream', 'stream'] },
+  'events list': { list: 'event' },
+  'events show': { option: ['event', 'event'] },
+  // `tributary listen` (a stream, no subcommand; the help line's pattern skips it): its isolation — another
+  // tenant's events never forwarded, another tenant's webhook refused as none — is test/int/cli-listen.int-spec.ts.
 };
-export const CLI_WRITES = new Set(['create', 'update', 'rotate', 'expire', 'revoke', 'redrive', 'discard', 'run', 'rebuild', 'send', 'generate', 'subscription', 'push', 'ack', 'nack', 'reject']);
+export const CLI_WRITES = new Set(['create', 'update', 'rotate', 'expire', 'revoke', 'redrive', 'discard', 'run', 'rebuild', 'send', 'generate', 'subscription', 'push', 'ack', 'nack', 'reject', 'append', 'pause', 'resume', 'recipient', 'opt-out', 'template']);
 
 /** How often each route was probed with another tenant's ids or checked for own rows: none would make its check vacuous. */
 export class Probes {

@@ -3,6 +3,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { usageError } from '../cli-error.js';
 import type { EventStoreClient } from '../event-store-client.js';
 import type { GatewayClient } from '../gateway-client.js';
+import type { OutputFormat } from '../output.js';
 import type { WorkerClient } from '../worker-client.js';
 
 export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
@@ -22,6 +23,10 @@ export interface CommandContext {
   readStdin(): Promise<string>;
   /** Standard output as a stream, for a command that writes a document of any size there (then it returns CommandOutput). */
   readonly output: Writable;
+  /** Aborted when a long-running command (`listen`) is to stop: Ctrl-C, or a test done with it. */
+  readonly signal: AbortSignal;
+  /** The `-o` format asked for, for a command that prints as it goes (`listen`). */
+  readonly format: OutputFormat;
 }
 
 /**
@@ -105,3 +110,16 @@ export const PAGE_OPTIONS = { limit: { type: 'string' }, after: { type: 'string'
 export const id = (value: string) => encodeURIComponent(value);
 
 export const PAGE_HELP = { '--limit': 'how many per page (the API caps it)', '--after': "the previous page's nextCursor: the next page" } as const;
+
+/** An option holding a JSON object (`--config '{"a":1}'`); undefined when not given. */
+export function jsonObjectOption(values: OptionValues, name: string): Record<string, unknown> | undefined {
+  const value = optionalOption(values, name);
+  if (value === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw usageError('option_invalid', `--${name} must be a JSON object`);
+}
