@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DatabaseModule, migrateDatabase } from '@tributary/database';
 import { listenApp } from '@tributary/edge';
 import { exitOnSignals, runAppCommand } from '@tributary/lifecycle';
+import { startTracing } from '@tributary/observability';
 import { createChangeSinkApp } from './change-sink.app.js';
 import { loadChangeSinkConfig } from './change-sink.config.js';
 import { uninstallCapture } from './capture/uninstall-capture.js';
@@ -10,6 +11,7 @@ import { ChangeSinkModule } from './change-sink.module.js';
 const config = loadChangeSinkConfig(process.env);
 await runAppCommand('change-sink', process.argv.slice(2), {
   async serve() {
+    await startTracing(config.tracing('change-sink'));
     const app = await createChangeSinkApp(config);
     exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
     await listenApp(app, config.PORT, '0.0.0.0');

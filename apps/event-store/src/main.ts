@@ -3,6 +3,7 @@ import { DatabaseModule, migrateDatabase } from '@tributary/database';
 import { provisionRegistryTopics } from '@tributary/messaging';
 import { listenApp } from '@tributary/edge';
 import { exitOnSignals, runAppCommand } from '@tributary/lifecycle';
+import { startTracing } from '@tributary/observability';
 import { createEventStoreApp } from './event-store.app.js';
 import { loadEventStoreConfig } from './event-store.config.js';
 import { EventStoreModule } from './event-store.module.js';
@@ -10,6 +11,7 @@ import { EventStoreModule } from './event-store.module.js';
 const config = loadEventStoreConfig(process.env);
 await runAppCommand('event-store', process.argv.slice(2), {
   async serve() {
+    await startTracing(config.tracing('event-store'));
     const app = await createEventStoreApp(config);
     exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
     await app.startAllMicroservices();

@@ -3,6 +3,7 @@ import { DatabaseModule, migrateDatabase } from '@tributary/database';
 import { provisionRegistryTopics } from '@tributary/messaging';
 import { listenApp } from '@tributary/edge';
 import { exitOnSignals, runAppCommand } from '@tributary/lifecycle';
+import { startTracing } from '@tributary/observability';
 import { createGatewayApp, ensureAdminKey } from './gateway.app.js';
 import { loadGatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
@@ -10,6 +11,7 @@ import { GatewayModule } from './gateway.module.js';
 const config = loadGatewayConfig(process.env);
 await runAppCommand('gateway', process.argv.slice(2), {
   async serve() {
+    await startTracing(config.tracing('gateway'));
     const app = await createGatewayApp(config);
     exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
     if (config.TRIBUTARY_ADMIN_KEY) await ensureAdminKey(app, config.TRIBUTARY_ADMIN_KEY);

@@ -3,6 +3,7 @@ import { DatabaseModule, migrateDatabase } from '@tributary/database';
 import { provisionRegistryTopics } from '@tributary/messaging';
 import { listenApp } from '@tributary/edge';
 import { exitOnSignals, runAppCommand } from '@tributary/lifecycle';
+import { startTracing } from '@tributary/observability';
 import { createWorkerApp } from './worker.app.js';
 import { loadWorkerConfig } from './worker.config.js';
 import { WorkerModule } from './worker.module.js';
@@ -10,6 +11,7 @@ import { WorkerModule } from './worker.module.js';
 const config = loadWorkerConfig(process.env);
 await runAppCommand('integration-worker', process.argv.slice(2), {
   async serve() {
+    await startTracing(config.tracing('integration-worker'));
     const app = await createWorkerApp(config);
     exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
     await app.startAllMicroservices();

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { loadConfig } from '@tributary/config';
 
 export class StandaloneConfig {
@@ -30,6 +30,15 @@ export class StandaloneConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'warn';
+
+  /** OpenTelemetry (see the apps' setting): one SDK for the process; each span says its app in `tributary.app`. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsString() OTEL_SERVICE_NAME: string = 'tributary';
+
+  @IsNumber() @Min(0) @Max(1) OTEL_TRACES_SAMPLER_ARG: number = 1;
 
   /**
    * Partitions of the message log's topics (see the apps' MESSAGE_LOG_PARTITIONS). One process is one

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import type { TransportOptions } from '@tributary/messaging';
 import { Transform } from 'class-transformer';
 import { DEFAULT_JSON_MAX_DEPTH } from '@tributary/domain';
@@ -96,6 +96,31 @@ export class AppConfig {
   @IsInt()
   @Min(1_024)
   GRAPHQL_WS_MAX_PAYLOAD_BYTES: number = DEFAULT_GRAPHQL_LIMITS.maxWsPayloadBytes;
+
+  /**
+   * OpenTelemetry: the collector's OTLP/HTTP base URL (`http://otel-collector:4318`). Set, the app
+   * records spans and exports them there; unset (the default), tracing is off and costs nothing.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** The traces' `service.name`; unset: `tributary-<app>` (`tributary-gateway` …). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  OTEL_SERVICE_NAME?: string;
+
+  /** The share of new traces recorded, 0…1 (a trace continued from a caller follows the caller's decision). */
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  OTEL_TRACES_SAMPLER_ARG: number = 1;
+
+  /** What `startTracing` (@tributary/observability) takes: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing(app: string): { serviceName: string; endpoint?: string; sampleRatio: number } {
+    return { serviceName: this.OTEL_SERVICE_NAME ?? `tributary-${app}`, endpoint: this.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: this.OTEL_TRACES_SAMPLER_ARG };
+  }
 
   get graphqlLimits(): GraphqlLimits {
     return {

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { continueTrace } from '@tributary/messaging';
+import { activeTraceparent, continueTrace, endSpan, openServerSpan, traceIdOf, withSpan } from '@tributary/messaging';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { CodedErrorFilter, sendError } from './coded-error.filter.js';
 import { answerClientErrors } from './client-error.js';
@@ -43,14 +43,23 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
   answerClientErrors(app.getHttpServer());
   configureServerTimeouts(app.getHttpServer());
   app.use((request: Request, response: Response, next: NextFunction) => {
-    const trace = continueTrace(request.header('traceparent'));
+    // Tracing on: the request's span (the http instrumentation's, else one made here) is its trace.
+    const active = activeTraceparent();
+    const traced = active ? undefined : openServerSpan(`${request.method} ${request.path}`, request.header('traceparent'), { 'http.request.method': request.method });
+    const trace = active ? { traceId: traceIdOf(active)!, traceparent: active } : (traced?.trace ?? continueTrace(request.header('traceparent')));
     Object.assign(request, trace);
     response.setHeader('x-trace-id', trace.traceId);
+    if (traced) {
+      response.once('close', () => {
+        traced.span.setAttribute('http.response.status_code', response.statusCode);
+        endSpan(traced.span, response.statusCode >= 500 ? new Error(`answered ${response.statusCode}`) : undefined);
+      });
+    }
     // HTTP/1.1 requires a Host header (RFC 9112 §3.2); Node's own check is turned off by answerClientErrors.
     if (request.httpVersion === '1.1' && request.headers.host === undefined) {
       return sendError(request, response, 400, 'bad_request', 'An HTTP/1.1 request needs a Host header');
     }
-    next();
+    withSpan(traced?.span, next);
   });
   if (options.internalPort !== undefined) separateInternalRoutes(app, options.internalPort);
   for (const path of options.rawBodyPaths ?? []) {

@@ -1,5 +1,6 @@
 export * from './envelope/envelope.js';
 export * from './envelope/trace-context.js';
+export * from './tracing/spans.js';
 export * from './envelope/uuid-v7.js';
 export * from './signing/message-signer.js';
 export * from './retry-policy.js';

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger as Pino } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
+import { activeTraceparent } from '@tributary/messaging';
 
 /**
  * Capability tokens that travel in request paths (the worker's settle route, `POST /v1/settlements/{token}`,
@@ -67,6 +68,13 @@ export function currentApp(): string | undefined {
   return scope.getStore()?.app;
 }
 
+// A new object each line: pino's default merge assigns the line's fields INTO what the mixin returns,
+// so a shared object would gather every field ever logged (a request's body included) into every line.
+function spanOfLine(): object {
+  const traceparent = activeTraceparent();
+  return traceparent ? { spanId: traceparent.slice(36, 52) } : {};
+}
+
 const APP_LOG = Symbol('AppLog');
 
 interface AppLog {
@@ -80,6 +88,8 @@ function createAppLog(app: string, level: string, destination?: DestinationStrea
     level,
     base: { app },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Tracing on: the active span, whose trace is the line's traceId (the request's or the message's).
+    mixin: spanOfLine,
   };
   const root = destination ? pino(options, destination) : pino(options);
   const traceIdOf = (req: IncomingMessage) => (req as IncomingMessage & { traceId?: string }).traceId;

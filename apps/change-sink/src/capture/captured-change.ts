@@ -20,6 +20,8 @@ export interface CapturedChange {
   readonly version: number;
   /** Published changes go to this user id (`*`: everyone in the tenant) instead of by routing. */
   readonly targetUser: string | null;
+  /** The writing transaction's trace (`traceparent`), when it was traced. */
+  readonly traceparent?: string | null;
 }
 
 /** A position in the change table: the writing transaction's id, then the change id (commit order). */

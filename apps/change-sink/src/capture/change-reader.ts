@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ANY_COMMIT, commitSignal } from '@tributary/database';
-import { Wakeup } from '@tributary/messaging';
+import { endSpan, openSpan, SpanKind, Wakeup, withSpan } from '@tributary/messaging';
 import { Metrics } from '@tributary/observability';
 import { TributaryError } from '@tributary/domain';
 import { TenantContext, withTenant } from '@tributary/tenancy';
@@ -38,10 +38,11 @@ interface ChangeRow {
   source_type: CapturedChange['sourceType'];
   version: number;
   target_user: string | null;
+  traceparent: string | null;
 }
 
 const COLUMNS = `id, transaction_id::text, table_schema, table_name, op, tenant_id, row, old_row, changed_at,
-                 source, source_type, version, target_user`;
+                 source, source_type, version, target_user, traceparent`;
 /** The table as events name it: `users` for public (and MySQL / published) tables, `schema.table` otherwise. */
 const TABLE_KEY_SQL = `CASE WHEN table_schema IN ('public', '') THEN table_name ELSE table_schema || '.' || table_name END`;
 
@@ -59,6 +60,7 @@ const toChange = (row: ChangeRow): CapturedChange => ({
   sourceType: row.source_type,
   version: row.version,
   targetUser: row.target_user,
+  traceparent: row.traceparent,
 });
 
 /** Whose changes a stream carries. */
@@ -260,7 +262,10 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
       const seconds = Math.max(0, (Date.now() - new Date(row.changed_at).getTime()) / 1000);
       this.delay.set(seconds);
       const change = toChange(row);
-      this.dispatch(change);
+      // Tracing on: the push continues the trace of the write (the projection batch that made the change).
+      const span = change.traceparent ? openSpan(`push ${change.table}`, pushSpan(change)) : undefined;
+      withSpan(span, () => this.dispatch(change));
+      endSpan(span);
       this.latency.observe({ table: change.table }, seconds);
     }
     // A batch that was not full read every change of the transactions that had ended below its horizon.
@@ -417,3 +422,9 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
     return changes;
   }
 }
+
+const pushSpan = (change: CapturedChange) => ({
+  kind: SpanKind.PRODUCER,
+  parent: change.traceparent,
+  attributes: { 'tributary.table': change.table, 'tributary.op': change.op, 'tributary.change_id': change.id, 'tributary.tenant_id': change.tenantId ?? '' },
+});

@@ -56,6 +56,10 @@ export class ChangeEntity {
   @Column('text', { name: 'target_user', nullable: true })
   targetUser: string | null;
 
+  /** The trace of the writing transaction (its `tributary.traceparent` setting, set while tracing is on); null otherwise. */
+  @Column('text', { nullable: true })
+  traceparent: string | null;
+
   /** The MySQL relay's idempotency key (`mysql:<database>.<outbox>:<outbox id>`), unique where set. */
   @Column('text', { name: 'source_key', nullable: true })
   sourceKey: string | null;

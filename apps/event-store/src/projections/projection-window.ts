@@ -1,3 +1,4 @@
+import { endSpan, openSpan, spansEnabled, withSpan, activeTraceparent } from '@tributary/messaging';
 import type { EntityManager } from 'typeorm';
 import { toStoredEvent, type EventRow, type LogCursor, type StoredEvent } from '../log/stored-event.js';
 import { ProjectedEvents, ProjectionContext, type ProjectedEvent } from './projection.js';
@@ -46,11 +47,38 @@ export async function applyNextWindow(
     const tables = new Map(projection.tables.map((t) => [t.entity, target === 'live' ? t.name : t.shadowName]));
     const context = new ProjectionContext(manager, tables, target === 'shadow');
     for (const run of runsOfOneType(events)) {
-      await projection.handlers.get(run[0].type)!.handle(new ProjectedEvents(run as ProjectedEvent<object>[], context));
+      const apply = () => projection.handlers.get(run[0].type)!.handle(new ProjectedEvents(run as ProjectedEvent<object>[], context));
+      if (target === 'live' && spansEnabled()) await traced(manager, projection.name, run, apply);
+      else await apply();
     }
   }
   const last = rows[rows.length - 1];
   return { size: rows.length, handled: events.length, last: { transactionId: last.transaction_id, position: last.position }, events };
+}
+
+/**
+ * Tracing on: a run of events applied in a span continuing the first event's trace (the others
+ * linked), and that span named in the transaction's `tributary.traceparent` setting, which the
+ * change-sink's capture trigger stores with each row change it records — so the push continues it.
+ */
+async function traced(manager: EntityManager, name: string, run: readonly StoredEvent[], apply: () => Promise<void>): Promise<void> {
+  const traceparents = run.map((event) => event.metadata.traceparent).filter((t): t is string => typeof t === 'string');
+  const span = openSpan(`project ${name}`, {
+    parent: traceparents[0] ?? null,
+    links: [...new Set(traceparents.slice(1))],
+    attributes: { 'tributary.projection': name, 'tributary.event_type': run[0].type, 'tributary.event_count': run.length },
+  });
+  try {
+    await withSpan(span, async () => {
+      // SQL: a transaction-local setting (no ORM form); the capture trigger reads it.
+      await manager.query(`SELECT set_config('tributary.traceparent', $1, true)`, [activeTraceparent() ?? '']);
+      await apply();
+    });
+    endSpan(span);
+  } catch (error) {
+    endSpan(span, error);
+    throw error;
+  }
 }
 
 /** The events split where their type changes: [a, a, b, a] → [[a, a], [b], [a]]. */

@@ -547,6 +547,7 @@ export class RunContext implements HandlerContext<object> {
     });
     const http = new OutboundHttp({
       idempotencyKey: this.idempotencyKey,
+      traceparent: envelope.traceparent,
       allowPrivateNetwork: target?.allowPrivateNetwork ?? false,
       onAttempt: runtime.outboundMetrics.attempt,
     });

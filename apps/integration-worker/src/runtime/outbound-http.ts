@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { TributaryError } from '@tributary/domain';
-import { NonRetryable } from '@tributary/messaging';
+import { endSpan, NonRetryable, openSpan, SpanKind, traceparentOf } from '@tributary/messaging';
 import ipaddr from 'ipaddr.js';
 import type { HandlerHttp, HttpAnswer, HttpRequest } from '../sdk/integration-handler.js';
 import { statusClassOf, type OutboundAttemptOutcome } from './outbound-http-metrics.js';
@@ -11,6 +11,11 @@ import { statusClassOf, type OutboundAttemptOutcome } from './outbound-http-metr
 export interface OutboundHttpOptions {
   /** Sent as `Idempotency-Key` unless the request sets its own. */
   readonly idempotencyKey: string;
+  /**
+   * The trace the calls continue (the handled message's `traceparent`), sent as `traceparent`. Tracing
+   * on, each attempt is a client span under the active span and sends that span instead.
+   */
+  readonly traceparent?: string;
   /** Loopback, private, link-local and other non-public addresses (see isNonPublicAddress) are refused unless this is true. */
   readonly allowPrivateNetwork: boolean;
   readonly userAgent?: string;
@@ -136,9 +141,27 @@ export class OutboundHttp implements HandlerHttp {
   }
 
   private once(url: URL, request: HttpRequest): Promise<HttpAnswer> {
+    const method = request.method ?? (request.json !== undefined || request.form !== undefined ? 'POST' : 'GET');
+    const span = openSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'server.address': url.hostname, 'url.full': `${url.origin}${url.pathname}` } });
+    const traceparent = span ? traceparentOf(span) : this.options.traceparent;
+    return this.attempt(url, request, traceparent).then(
+      (answer) => {
+        span?.setAttribute('http.response.status_code', answer.status);
+        endSpan(span);
+        return answer;
+      },
+      (error: unknown) => {
+        endSpan(span, error);
+        throw error;
+      },
+    );
+  }
+
+  private attempt(url: URL, request: HttpRequest, traceparent: string | undefined): Promise<HttpAnswer> {
     const { body, contentType } = encodeBody(request);
     const headers: Record<string, string> = {
       accept: 'application/json',
+      ...(traceparent ? { traceparent } : {}),
       'user-agent': this.options.userAgent ?? 'tributary-integration-worker',
       'idempotency-key': this.options.idempotencyKey,
       ...(body ? { 'content-type': contentType, 'content-length': String(body.length) } : {}),

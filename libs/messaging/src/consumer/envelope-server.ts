@@ -4,6 +4,7 @@ import type { Envelope } from '../envelope/envelope.js';
 import type { MessageSigner } from '../signing/message-signer.js';
 import { MessageBatchContext, type InboundMessage } from './durable-delivery.js';
 import { batchPattern, isBatchPattern } from '../on-message.decorator.js';
+import { endSpan, inSpan, openSpan, SpanKind, withSpan } from '../tracing/spans.js';
 
 /**
  * What both transports' consumers share as Nest microservice strategies: the app's `@OnMessage`
@@ -30,7 +31,9 @@ export abstract class EnvelopeServer extends Server implements CustomTransportSt
   }
 
   protected async handle(topic: string, envelope: Envelope, context: BaseRpcContext): Promise<void> {
-    await this.run(this.handlerOf(topic), envelope, context);
+    const handler = this.handlerOf(topic);
+    if (!handler) return;
+    await inSpan(`process ${topic}`, consumerSpan(envelope), () => this.run(handler, envelope, context));
   }
 
   /** Whether the app handles runs of `topic`'s messages at once (`@OnMessages`). */
@@ -40,7 +43,15 @@ export abstract class EnvelopeServer extends Server implements CustomTransportSt
 
   /** Hands a run of one topic's messages to its `@OnMessages` handler; throws when it failed (nothing of it is done). */
   protected async handleBatch(topic: string, envelopes: readonly Envelope[], context: BaseRpcContext): Promise<void> {
-    await this.run(this.handlerOf(batchPattern(topic)), envelopes, context);
+    // One consumer span per message, each in its own message's trace; the batch's work runs under the first.
+    const spans = envelopes.map((envelope) => openSpan(`process ${topic}`, consumerSpan(envelope, envelopes.length)));
+    try {
+      await withSpan(spans[0], () => this.run(this.handlerOf(batchPattern(topic)), envelopes, context));
+    } catch (error) {
+      for (const span of spans) endSpan(span, error);
+      throw error;
+    }
+    for (const span of spans) endSpan(span);
   }
 
   /**
@@ -67,3 +78,16 @@ export abstract class EnvelopeServer extends Server implements CustomTransportSt
     throw new Error(`${this.constructor.name} has no events to listen to`);
   }
 }
+
+const consumerSpan = (envelope: Envelope, batchSize = 1) => ({
+  kind: SpanKind.CONSUMER,
+  parent: envelope.traceparent,
+  attributes: {
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': envelope.type,
+    'messaging.message.id': envelope.id,
+    'messaging.message.conversation_id': envelope.correlationid,
+    'messaging.batch.message_count': batchSize,
+    'tributary.tenant_id': envelope.tenantid,
+  },
+});

@@ -1,6 +1,7 @@
 import type { TopicDefinition } from '@tributary/topics';
 import { queueAttributesOf, type QueueAttributes, type QueueOptions } from './queue-headers.js';
-import { continueTrace } from './trace-context.js';
+import { activeTraceparent } from '../tracing/spans.js';
+import { continueTrace, traceIdOf } from './trace-context.js';
 import { uuidv7 } from './uuid-v7.js';
 
 /**
@@ -57,7 +58,7 @@ export function createEnvelope<T extends object>(topic: TopicDefinition<T>, data
     time: time.toISOString(),
     subject: topic.key(data),
     tenantid: origin.tenantId,
-    traceparent: origin.traceparent ?? origin.cause?.traceparent ?? continueTrace().traceparent,
+    traceparent: traceparentFor(origin),
     correlationid: origin.cause?.correlationid ?? id,
     ...(origin.cause ? { causationid: origin.cause.id } : {}),
     dataschema: dataschemaOf(topic),
@@ -65,6 +66,18 @@ export function createEnvelope<T extends object>(topic: TopicDefinition<T>, data
     data: { ...data },
   };
   return origin.queue === undefined ? envelope : { ...envelope, ...queueAttributesOf(origin.queue, time) };
+}
+
+/**
+ * The message's `traceparent`: the one given (or its cause's), unless a span of the same trace is
+ * active (tracing on: the consumer span of the message being handled, the ingress span) — then that
+ * span, so the next consumer's span nests under it.
+ */
+function traceparentFor(origin: EnvelopeOrigin): string {
+  const given = origin.traceparent ?? origin.cause?.traceparent;
+  const active = activeTraceparent();
+  if (active && (given === undefined || traceIdOf(given) === traceIdOf(active))) return active;
+  return given ?? active ?? continueTrace().traceparent;
 }
 
 /** The partition key: tenant first, so one tenant's entity never shares ordering with another's. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isTributaryError, isUuid, jsonNestsDeeperThan, payloadTooDeep, TributaryError, type ErrorCode } from '@tributary/domain';
-import { continueTrace, type TraceContext } from '@tributary/messaging';
+import { continueTrace, endSpan, openServerSpan, withSpan, type Span, type TraceContext } from '@tributary/messaging';
 import { codedError, OUTAGE_RETRY_AFTER_SECONDS, STATUS_OF_KIND } from '@tributary/edge';
 import { Metrics } from '@tributary/observability';
 import { parsePayload } from '@tributary/topics';
@@ -52,6 +52,8 @@ interface Seen {
   topic?: string;
   /** The webhook's verification scheme, once the webhook is found. */
   verifier?: string;
+  /** The delivery's server span, when tracing is on (ended with the answer). */
+  span?: Span;
 }
 
 // Decoy secrets: an unknown webhook is verified against one, so it costs what a wrong secret costs.
@@ -98,12 +100,13 @@ export class WebhookIngress {
 
   handle(request: IncomingMessage, response: ServerResponse): void {
     const started = performance.now();
-    const trace = continueTrace(header(request, 'traceparent'));
+    const traced = openServerSpan(`${request.method ?? 'GET'} ${ROUTE}`, header(request, 'traceparent'), { 'http.request.method': request.method ?? 'GET', 'http.route': ROUTE });
+    const trace = traced?.trace ?? continueTrace(header(request, 'traceparent'));
     response.setHeader('x-trace-id', trace.traceId);
     const [, rawId, query] = INGRESS_PATH.exec(request.url!)!;
     const webhookId = safeDecode(rawId);
-    const seen: Seen = {};
-    this.receive(request, webhookId, new URLSearchParams(query ?? ''), trace, seen).then(
+    const seen: Seen = { span: traced?.span };
+    withSpan(traced?.span, () => this.receive(request, webhookId, new URLSearchParams(query ?? ''), trace, seen)).then(
       (accepted) => this.answer(request, response, started, trace, webhookId, 202, { eventId: accepted.eventId, traceId: trace.traceId }, accepted, seen),
       (error: unknown) => this.reject(request, response, started, trace, webhookId, error, seen),
     );
@@ -214,6 +217,11 @@ export class WebhookIngress {
     const json = JSON.stringify(body);
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
     response.end(json);
+    if (seen.span) {
+      seen.span.setAttribute('http.response.status_code', status);
+      if (accepted) seen.span.setAttribute('tributary.event_id', accepted.eventId);
+      endSpan(seen.span, status >= 500 ? new Error(`answered ${status}`) : undefined);
+    }
     const seconds = (performance.now() - started) / 1000;
     const method = request.method ?? 'GET';
     this.metrics.httpRequests.inc({ method, route: ROUTE, status: String(status) });

@@ -1,0 +1,105 @@
+import { enableSpans } from '@tributary/messaging';
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { currentApp } from '../logging.js';
+
+export interface TracingOptions {
+  /** `service.name` of the process (OTEL_SERVICE_NAME, or the app's default: `tributary-gateway` …). */
+  readonly serviceName: string;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: the collector's OTLP/HTTP base URL (`http://otel-collector:4318`). Unset: tracing is off. */
+  readonly endpoint?: string;
+  /** OTEL_TRACES_SAMPLER_RATIO: the share of new traces recorded (a continued trace follows its parent's decision). */
+  readonly sampleRatio?: number;
+  /**
+   * Where finished spans go instead of OTLP — tests pass an `InMemorySpanExporter`. Given, tracing is
+   * on whatever `endpoint` says.
+   */
+  readonly exporter?: SpanExporter;
+  /** Register the http, express, pg, graphql and kafkajs instrumentations (default true; tests of in-process apps turn them off). */
+  readonly instrument?: boolean;
+}
+
+export interface Tracing {
+  /** Exports what is pending (tests: before reading the in-memory exporter). */
+  flush(): Promise<void>;
+  /** Flushes and stops: spans are off again. */
+  shutdown(): Promise<void>;
+}
+
+/** Labels each span with the app whose code started it (`runAsApp`): in the standalone one SDK serves the four apps. */
+class AppAttribute implements SpanProcessor {
+  onStart(span: Span, _parent: Context): void {
+    const app = currentApp();
+    if (app) span.setAttribute('tributary.app', app);
+  }
+  onEnd(_span: ReadableSpan): void {}
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+let started: Promise<Tracing> | undefined;
+
+/**
+ * Starts OpenTelemetry for the process when `endpoint` (or a test's `exporter`) is given; otherwise
+ * does nothing and returns undefined — no SDK is loaded, no instrumentation registered, and the
+ * platform's spans (`openSpan` in @tributary/messaging) stay no-ops. One SDK per process: a second
+ * call (the standalone's apps, each told to start tracing) gets the first's handle.
+ *
+ * Call it before the app's modules are imported, so that the instrumentations wrap the libraries
+ * they patch (main.ts imports the app after it).
+ */
+export function startTracing(options: TracingOptions): Promise<Tracing> | undefined {
+  if (!options.endpoint && !options.exporter) return undefined;
+  started ??= start(options);
+  return started;
+}
+
+async function start(options: TracingOptions): Promise<Tracing> {
+  const [{ NodeSDK }, { BatchSpanProcessor, SimpleSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler }, { resourceFromAttributes }] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/resources'),
+  ]);
+  const exporter = options.exporter ?? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: `${options.endpoint!.replace(/\/+$/, '')}/v1/traces` });
+  // A test reads its spans right after the work: exported as each ends. In production, in batches.
+  const export_ = options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter);
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+    autoDetectResources: false,
+    spanProcessors: [new AppAttribute(), export_],
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
+    instrumentations: options.instrument === false ? [] : await instrumentations(),
+  });
+  sdk.start();
+  enableSpans(true);
+  return {
+    flush: () => export_.forceFlush(),
+    async shutdown() {
+      enableSpans(false);
+      started = undefined;
+      await sdk.shutdown();
+    },
+  };
+}
+
+async function instrumentations() {
+  const [{ HttpInstrumentation }, { ExpressInstrumentation }, { PgInstrumentation }, { GraphQLInstrumentation }, { KafkaJsInstrumentation }] = await Promise.all([
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-express'),
+    import('@opentelemetry/instrumentation-pg'),
+    import('@opentelemetry/instrumentation-graphql'),
+    import('@opentelemetry/instrumentation-kafkajs'),
+  ]);
+  return [
+    // Probes and scrapes are not traced: they would bury the traces of real work.
+    new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? '') }),
+    new ExpressInstrumentation(),
+    new PgInstrumentation({ requireParentSpan: true }),
+    new GraphQLInstrumentation({ mergeItems: true }),
+    new KafkaJsInstrumentation(),
+  ];
+}
