@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { INGEST_MAX_PAGE_SIZE, INGEST_PAGE_SIZE } from '@tributary/ingest';
-import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IngestPageQuery } from '@tributary/ingest';
+import { IsISO8601, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 
 /** `?webhookId=&status=&code=&since=&until=&traceId=&tenantId=&limit=&after=` on GET /v1/deliveries. */
-export class SearchDeliveriesQuery {
+export class SearchDeliveriesQuery extends IngestPageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only deliveries to this webhook' })
   @IsOptional()
   @IsUUID()
@@ -42,20 +41,6 @@ export class SearchDeliveriesQuery {
   @IsOptional()
   @IsUUID()
   tenantId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: INGEST_MAX_PAGE_SIZE, default: INGEST_PAGE_SIZE, description: 'Items per page' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(INGEST_MAX_PAGE_SIZE)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: "The previous page's nextCursor" })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  after?: string;
 }
 
 /** One webhook delivery as the ingress answered it (an entry of the ingest log, without its body). */
