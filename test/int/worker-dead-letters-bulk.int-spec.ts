@@ -76,6 +76,11 @@ describe('bulk redrive and discard of dead letters (POST /v1/dead-letters/redriv
   it("counts every tenant's letters for the admin, and never another tenant's for a tenant key", async () => {
     expect((await bulk(worker.adminKey, 'redrive', { topic: TOPIC, dryRun: true })).matched).toBe(5);
     expect((await bulk(globex.apiKey, 'discard', { topic: TOPIC, dryRun: true })).sample.map((l) => l.id)).toEqual([globexLetter]);
+    // The admin narrows to one tenant; a tenant key may name only its own.
+    expect((await bulk(worker.adminKey, 'redrive', { topic: TOPIC, tenantId: globex.id, dryRun: true })).sample.map((l) => l.id)).toEqual([globexLetter]);
+    expect((await bulk(acme.apiKey, 'redrive', { topic: TOPIC, tenantId: acme.id, dryRun: true })).matched).toBe(4);
+    const other = await worker.call(acme.apiKey, 'POST', '/v1/dead-letters/discard', { topic: TOPIC, tenantId: globex.id });
+    expect({ status: other.status, code: other.body.error?.code }).toEqual({ status: 403, code: 'admin_required' });
   });
 
   it('refuses bad input with 400 validation_failed and changes nothing', async () => {
@@ -91,6 +96,7 @@ describe('bulk redrive and discard of dead letters (POST /v1/dead-letters/redriv
       [acme.apiKey, { topic: TOPIC, dryRun: 'yes' }, 400, 'validation_failed'],
       [acme.apiKey, { topic: TOPIC, limit: 0 }, 400, 'validation_failed'],
       [acme.apiKey, { topic: TOPIC, limit: 1_000_000 }, 400, 'validation_failed'],
+      [worker.adminKey, { topic: TOPIC, tenantId: 'acme' }, 400, 'validation_failed'],
       [reader.apiKey, { topic: TOPIC }, 403, 'read_only_key'],
       [undefined, { topic: TOPIC }, 401, 'unauthenticated'],
     ];

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DeadLetterBody } from './dead-letter.dto.js';
 
 export const BULK_RECOVERY_DEFAULT_LIMIT = 1_000;
@@ -39,6 +39,11 @@ export class DeadLetterSelectionBody {
   @IsOptional()
   @IsISO8601({ strict: true })
   until?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "The platform admin key only: this tenant's dead letters (without it, every tenant's; a tenant key: its own only)" })
+  @IsOptional()
+  @IsUUID()
+  tenantId?: string;
 
   @ApiPropertyOptional({ default: false, description: 'Count and sample what would be taken, change nothing' })
   @IsOptional()

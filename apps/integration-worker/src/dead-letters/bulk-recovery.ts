@@ -11,7 +11,7 @@ function instant(value: string, name: string): Date {
   return date;
 }
 
-/** The selection a body names, in the caller's scope (a tenant key: its tenant's letters only). */
+/** The selection a body names, in the caller's scope (a tenant key: its tenant's letters only; the admin key: all, or one tenant's). */
 function selectionOf(caller: Principal, body: DeadLetterSelectionBody): DeadLetterSelection {
   const since = body.since !== undefined ? instant(body.since, 'since') : undefined;
   const until = body.until !== undefined ? instant(body.until, 'until') : undefined;
@@ -19,7 +19,11 @@ function selectionOf(caller: Principal, body: DeadLetterSelectionBody): DeadLett
   if (body.topic === undefined && body.group === undefined && body.errorCode === undefined && !since && !until) {
     throw new TributaryError('invalid', 'validation_failed', 'Name at least one of topic, group, errorCode, since or until');
   }
-  return { topic: body.topic, group: body.group, errorCode: body.errorCode, since, until, tenantId: tenantScopeOf(caller) };
+  const own = tenantScopeOf(caller);
+  if (own !== undefined && body.tenantId !== undefined && body.tenantId !== own) {
+    throw new TributaryError('forbidden', 'admin_required', "Only the platform admin key recovers another tenant's dead letters");
+  }
+  return { topic: body.topic, group: body.group, errorCode: body.errorCode, since, until, tenantId: own ?? body.tenantId };
 }
 
 /**
