@@ -15,6 +15,7 @@ import { OperatorModule } from './operator/operator.module.js';
 import { GatewayConfig } from './gateway.config.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
+import { ListenModule } from './listen/listen.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -56,6 +57,7 @@ export class GatewayModule {
         WebhooksModule,
         IngestModule,
         OperatorModule,
+        ListenModule,
       ],
     };
   }

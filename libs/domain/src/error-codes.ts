@@ -87,6 +87,7 @@ export const ERROR_CODES = {
   last_secret: { kind: 'conflict', status: 409, where: ['REST', 'GraphQL'], meaning: 'ending the webhook’s only active secret; rotate instead' },
   secret_invalid: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'a secret brought along is not usable by the webhook’s scheme' },
   verifier_unknown: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'no webhook verifier of that name' },
+  websocket_required: { kind: 'invalid', status: 400, where: ['REST'], meaning: 'a plain request to a WebSocket route (`GET /v1/listen`): connect with `Upgrade: websocket`' },
   cursor_invalid: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: '`after` is not a cursor this API returned' },
 
   // Gateway: webhook ingress

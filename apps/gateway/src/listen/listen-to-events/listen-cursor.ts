@@ -1,0 +1,30 @@
+import { TributaryError } from '@tributary/domain';
+
+/** Where a listener has read up to: the next offset of each partition of the message log (`topic#partition` → offset). */
+export type ListenCursor = Map<string, bigint>;
+
+export const partitionKey = (topic: string, partition: number) => `${topic}#${partition}`;
+
+/** The cursor on the wire: `topic:partition:next` entries joined by commas, base64url (opaque to clients). */
+export function encodeCursor(cursor: ListenCursor): string {
+  const entries = [...cursor].map(([key, next]) => {
+    const at = key.lastIndexOf('#');
+    return `${key.slice(0, at)}:${key.slice(at + 1)}:${next}`;
+  });
+  return Buffer.from(entries.join(','), 'utf8').toString('base64url');
+}
+
+/** A cursor this API gave out; anything else is 400 `cursor_invalid`. */
+export function decodeCursor(text: string): ListenCursor {
+  const invalid = () => new TributaryError('invalid', 'cursor_invalid', '`after` is not a cursor /v1/listen sent');
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw invalid();
+  const cursor: ListenCursor = new Map();
+  const decoded = Buffer.from(text, 'base64url').toString('utf8');
+  if (decoded === '') return cursor;
+  for (const entry of decoded.split(',')) {
+    const match = /^([a-z0-9][a-z0-9._-]*):(\d{1,5}):(\d{1,19})$/.exec(entry);
+    if (!match) throw invalid();
+    cursor.set(partitionKey(match[1], Number(match[2])), BigInt(match[3]));
+  }
+  return cursor;
+}
