@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { loadConfig } from '@tributary/config';
 import { ApiRootConfig, loadApiRootConfig } from '../../apps/api-root/src/api-root.config.js';
 import { loadChangeSinkConfig } from '../../apps/change-sink/src/change-sink.config.js';
@@ -264,6 +265,31 @@ describe('the compose file (docker/compose.yaml)', () => {
     }
     expect(s.ports).toEqual([`127.0.0.1:${config.PORT}:${config.PORT}`]);
     expect(Number(/^(\d+)s$/.exec(s.stop_grace_period)![1]) * 1000).toBeGreaterThan(config.SHUTDOWN_TIMEOUT_MS);
+  });
+
+  it("sends the apps' traces over OTLP to an OpenTelemetry Collector, which forwards them to Jaeger (the viewer, on the loopback)", () => {
+    const collector = service('otel-collector');
+    expect(collector.image).toMatch(/^otel\/opentelemetry-collector-contrib:\d+\.\d+\.\d+$/);
+    const [mount] = bindMounts(collector);
+    expect(mount.target).toBe('/etc/otelcol-contrib/config.yaml');
+    const config = parse(readFileSync(mount.source, 'utf8')) as {
+      receivers: { otlp: { protocols: { http: { endpoint: string } } } };
+      exporters: Record<string, { endpoint: string }>;
+      service: { pipelines: { traces: { receivers: string[]; exporters: string[] } } };
+    };
+    const httpPort = config.receivers.otlp.protocols.http.endpoint.split(':').pop();
+    expect(config.service.pipelines.traces.receivers).toEqual(['otlp']);
+    expect(config.service.pipelines.traces.exporters.map((e) => config.exporters[e].endpoint)).toEqual(['jaeger:4317']);
+    const jaeger = service('jaeger');
+    expect(jaeger.image).toMatch(/^jaegertracing\/jaeger:\d+\.\d+\.\d+$/);
+    expect(jaeger.ports).toEqual(['127.0.0.1:16686:16686']);
+    for (const app of APP_NAMES) {
+      const tracing = (loadConfig(APPS[app].config, envOf(service(app))) as { tracing(app: string): { endpoint?: string; serviceName: string } }).tracing(app);
+      expect({ app, tracing }).toEqual({ app, tracing: expect.objectContaining({ endpoint: `http://otel-collector:${httpPort}`, serviceName: `tributary-${app}` }) });
+    }
+    // Set empty in docker/.env, tracing is off.
+    const off = parse(interpolate(composeText, { ...dotEnv, OTEL_EXPORTER_OTLP_ENDPOINT: '' }), { merge: true }) as typeof compose;
+    expect(loadConfig(APPS.gateway.config, envOf(off.services.gateway)) as { OTEL_EXPORTER_OTLP_ENDPOINT?: string }).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: undefined });
   });
 
   it('refuses to start without the keys instead of running with made-up ones', () => {
