@@ -274,7 +274,7 @@ export const WRITES: Record<string, WriteRule> = {
 export const GRAPHQL_PLAIN_ARGS = new Set(['first', 'limit', 'after', 'status', 'types', 'from', 'to']);
 
 /** The CLI's read commands and the option naming a record; every other command must be listed as a write. */
-export const CLI_READS: Record<string, { option?: readonly [string, Kind]; positional?: true; admin?: true; list?: Kind; filters?: Record<string, Kind> }> = {
+export const CLI_READS: Record<string, { option?: readonly [string, Kind]; positional?: true; admin?: true; list?: Kind; filters?: Record<string, Kind>; catalog?: true }> = {
   'tenant list': { admin: true },
   'tenant show': { list: 'tenant', filters: { tenant: 'tenant' } },
   'app list': { list: 'app' },
@@ -295,8 +295,8 @@ export const CLI_READS: Record<string, { option?: readonly [string, Kind]; posit
   'feeds products': { list: 'product' },
   'projections list': { admin: true },
   'projections status': { admin: true },
-  /** The worker's integration catalogue: the same for every tenant, nothing of one. */
-  'deployments integrations': {},
+  /** The worker's integration catalogue: the same for every tenant, nothing of one (run and checked for leaks only). */
+  'deployments integrations': { catalog: true },
   'deployments list': { list: 'deployment' },
   'deployments show': { option: ['deployment', 'deployment'] },
   'schedules list': { list: 'schedule' },
