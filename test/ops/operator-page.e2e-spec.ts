@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +30,22 @@ if (browserMissing) {
 }
 
 const PACKAGE_UPDATES = 'subscription { packageUpdated { trackingId status } }';
+/** Where the screenshots docs/operations.md shows are written (committed with the page's changes). */
+const SCREENSHOTS = join(process.cwd(), 'docs', 'images');
+
+/** Pixels of the chart's canvas within a small distance of an RGB colour: a drawn series, not an empty chart. */
+const pixelsOf = (page: Page, chart: string, [r, g, b]: [number, number, number]) =>
+  page.evaluate<number>(`(() => {
+    const canvas = document.querySelector('#${chart} canvas');
+    if (!canvas) return 0;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - ${r}) + Math.abs(data[i + 1] - ${g}) + Math.abs(data[i + 2] - ${b}) < 40 && data[i + 3] > 200) n++;
+    return n;
+  })()`);
+const ACCEPTED_STROKE: [number, number, number] = [0x1a, 0x7f, 0x37];
+const chartTotals = async (page: Page, chart: string) => JSON.parse((await page.getAttribute(`#${chart}`, 'data-totals')) ?? '{}') as Record<string, number>;
+const chartPoints = async (page: Page, chart: string) => Number(await page.getAttribute(`#${chart}`, 'data-points'));
 
 /**
  * The operator page at /ui in Debian's headless chromium, driven by playwright-core, over the four
@@ -39,7 +57,11 @@ const PACKAGE_UPDATES = 'subscription { packageUpdated { trackingId status } }';
   let sql: pg.Client;
   const apps: INestApplication[] = [];
   let gatewayUrl: string;
+  let workerUrl: string;
+  let relayTarget: Server;
+  let tracedEvent: string;
   let changeSinkWs: string;
+  let eventStoreUrl: string;
   let tenant: TenantWithWebhook;
   let profile: string;
   let browser: BrowserContext;
@@ -59,6 +81,8 @@ const PACKAGE_UPDATES = 'subscription { packageUpdated { trackingId status } }';
     const ports = { gateway: await freePort(), eventStore: await freePort(), changeSink: await freePort(), worker: await freePort() };
     gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
     changeSinkWs = `ws://127.0.0.1:${ports.changeSink}/graphql`;
+    workerUrl = `http://127.0.0.1:${ports.worker}`;
+    eventStoreUrl = `http://127.0.0.1:${ports.eventStore}`;
     const gateway = await createGatewayApp(loadGatewayConfig({ ...shared, PORT: String(ports.gateway), PUBLIC_URL: gatewayUrl }));
     apps.push(gateway);
     const eventStore = await createEventStoreApp(loadEventStoreConfig({ ...shared, PORT: String(ports.eventStore) }));
@@ -80,7 +104,7 @@ const PACKAGE_UPDATES = 'subscription { packageUpdated { trackingId status } }';
     await sql.connect();
 
     profile = mkdtempSync(join(tmpdir(), 'tributary-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1440, height: 1000 } });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('console', (m) => console.log('page:', m.type(), m.text()));
     page.on('pageerror', (e) => console.log('page error:', e.message));
@@ -91,6 +115,7 @@ const PACKAGE_UPDATES = 'subscription { packageUpdated { trackingId status } }';
     await browser?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     await sql?.end();
+    await new Promise((resolve) => (relayTarget ? relayTarget.close(resolve) : resolve(undefined)));
     for (const app of apps.reverse()) await app.close();
     await db?.drop();
   });
@@ -178,6 +203,142 @@ const PACKAGE_UPDATES = 'subscription { packageUpdated { trackingId status } }';
       { timeoutMs: 60_000, intervalMs: 250 },
     );
     await page.locator('#dead-letter-count', { hasText: /^0$/ }).waitFor({ timeout: 30_000 });
+  });
+
+  const worker = async (key: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${workerUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: response.status, body: await readJson(response) };
+  };
+
+  it('charts deliveries, errors and lag over time, and filters them by tenant', async () => {
+    // Runs and a schedule to show: the acme tenant relays its package state changes to an endpoint of its own.
+    relayTarget = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
+    await new Promise<void>((resolve) => relayTarget.listen(0, '127.0.0.1', resolve));
+    const deployment = await worker(tenant.apiKey, 'POST', '/v1/deployments', {
+      integration: 'webhook-relay',
+      name: 'relay',
+      config: { url: `http://127.0.0.1:${(relayTarget.address() as AddressInfo).port}/` },
+      credentials: { token: 'relay-token-0123456789' },
+      allowPrivateNetwork: true,
+    });
+    expect(deployment.status).toBe(201);
+    const action = await worker(tenant.apiKey, 'POST', `/v1/deployments/${deployment.body.id}/actions`, { method: 'relay-state-change' });
+    expect(action.status).toBe(201);
+    const schedule = await worker(tenant.apiKey, 'POST', `/v1/actions/${action.body.id}/schedules`, {
+      cron: '0 3 * * *',
+      timeZone: 'Europe/Amsterdam',
+      input: { trackingId: 'PKG-DAILY', carrier: 'dhl', occurredAt: '2026-12-01T03:00:00.000Z', to: 'in_transit', version: 1, carrierStatus: 'daily check' },
+    });
+    expect(schedule.status).toBe(201);
+    for (const id of ['PKG-RELAY-1', 'PKG-RELAY-2']) expect((await sendStandardWebhook(tenant.webhook.url, tenant.webhook.secret, carrierUpdate(id))).status).toBe(202);
+    // A second tenant's traffic, for the filter.
+    const globex = await createTenantWithWebhook(gatewayUrl, adminKey, 'globex');
+    for (const id of ['PKG-G1', 'PKG-G2', 'PKG-G3']) expect((await sendStandardWebhook(globex.webhook.url, globex.webhook.secret, carrierUpdate(id))).status).toBe(202);
+    expect((await sendStandardWebhook(globex.webhook.url, 'whsec_' + randomBytes(24).toString('base64'), carrierUpdate('PKG-GX'))).status).toBe(401);
+
+    // acme: PKG-LIVE, PKG-POISON and two relayed accepted, PKG-FORGED refused; globex: three accepted, one refused.
+    const totals = async () => {
+      await page.click('#filters button[type=submit]');
+      await page.locator('#filter-state', { hasText: 'all traffic' }).waitFor();
+      return chartTotals(page, 'chart-throughput');
+    };
+    expect(await eventually(totals, (t) => t.accepted === 7 && t.refused === 2, { timeoutMs: 30_000, intervalMs: 500 })).toEqual({ accepted: 7, refused: 2 });
+    const errors = await chartTotals(page, 'chart-errors');
+    expect(errors['dead letters']).toBeGreaterThanOrEqual(1);
+    expect(await chartPoints(page, 'chart-throughput')).toBeGreaterThan(0);
+    // The series are drawn: the accepted line's colour is on the canvas (an empty chart has none of it).
+    expect(await pixelsOf(page, 'chart-throughput', ACCEPTED_STROKE)).toBeGreaterThan(20);
+    // Lag is sampled every 15 s (once the consumer groups exist): the chart gets sampled values (zero lag is a value too).
+    const lagValues = async () => {
+      await totals();
+      return JSON.parse((await page.getAttribute('#chart-lag', 'data-values')) ?? '{}') as Record<string, number>;
+    };
+    await eventually(lagValues, (v) => (v['lag (messages)'] ?? 0) > 0, { timeoutMs: 40_000, intervalMs: 1_000 });
+    await page.locator('#runs tr[data-state="ok"]', { hasText: 'relay-state-change' }).first().waitFor({ timeout: 60_000 });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.locator('#history').screenshot({ path: join(SCREENSHOTS, 'operator-history.png') });
+
+    // One tenant: its deliveries only; runs and schedules are acme's, so they leave the lists.
+    await page.fill('#filter-tenant', globex.id);
+    await page.click('#filters button[type=submit]');
+    await page.locator('#filter-state', { hasText: 'tenant' }).waitFor();
+    await eventually(() => chartTotals(page, 'chart-throughput'), (t) => t.accepted === 3 && t.refused === 1, { timeoutMs: 10_000, intervalMs: 250 });
+    expect(await pixelsOf(page, 'chart-throughput', ACCEPTED_STROKE)).toBeGreaterThan(20);
+    // globex's own runs (its deliveries' handling) stay; acme's relay runs go.
+    const runTenants = async () => [...new Set(await page.locator('#runs tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-tenant-id'))))];
+    expect(await eventually(runTenants, (t) => t.length === 1 && t[0] === globex.id, { timeoutMs: 15_000, intervalMs: 250 })).toEqual([globex.id]);
+    await eventually(async () => page.locator('#schedules tbody tr').count(), (n) => n === 0, { timeoutMs: 15_000, intervalMs: 250 });
+    await page.locator('#chart-lag-note', { hasText: 'not shown with these filters' }).waitFor();
+    await page.locator('#history').screenshot({ path: join(SCREENSHOTS, 'operator-history-tenant.png') });
+    await page.fill('#filter-tenant', '');
+    await page.click('#filters button[type=submit]');
+    await page.locator(`#schedules tr[data-schedule-id="${schedule.body.id}"]`).waitFor({ timeout: 15_000 });
+
+    // A filter the API refuses is said on the page, not a blank chart.
+    await page.fill('#filter-webhook', 'not-a-webhook');
+    await page.click('#filters button[type=submit]');
+    await page.locator('#filter-state.error', { hasText: 'webhookId' }).waitFor();
+    await page.fill('#filter-webhook', '');
+    await page.click('#filters button[type=submit]');
+    await page.locator('#filter-state', { hasText: 'all traffic' }).waitFor();
+  });
+
+  it('follows one event by its trace id: received, on the log, handled, stored and projected', async () => {
+    const response = await sendStandardWebhook(tenant.webhook.url, tenant.webhook.secret, carrierUpdate('PKG-TRACE'));
+    expect(response.status).toBe(202);
+    const { eventId, traceId } = (await readJson(response)) as { eventId: string; traceId: string };
+    tracedEvent = eventId;
+    // The path is complete once the delivery is in the ingest log (written in batches) and the projection has read
+    // past the worker's follow-up event.
+    const search = async () => {
+      await page.fill('#trace-id', traceId);
+      await page.click('#trace-form button[type=submit]');
+      await page.locator('#trace li[data-step="dead-letters"]').waitFor();
+      const received = await page.locator('#trace li[data-step="ingest"] tr[data-status="202"]').count();
+      const projected = await page.locator('#trace li[data-step="events"] tr', { hasText: 'tracking.package.updated' }).textContent({ timeout: 1_000 }).catch(() => '');
+      return received === 1 && (projected ?? '').includes('package_status');
+    };
+    await eventually(search, (complete) => complete, { timeoutMs: 60_000, intervalMs: 1_000 });
+    const received = page.locator('#trace li[data-step="ingest"] tr[data-status="202"]');
+    await expect(received.textContent()).resolves.toContain(eventId);
+    await page.locator(`#trace li[data-step="messages"] tr[data-message-id="${eventId}"]`).waitFor();
+    const followUp = page.locator('#trace li[data-step="messages"] tr[data-topic="tracking.package.updated"]');
+    await expect(followUp.textContent()).resolves.toContain(eventId); // caused by the delivery's event
+    await expect(page.locator('#trace li[data-step="messages"]').textContent()).resolves.toContain('integration-worker'); // handled by
+    await page.locator('#trace-section').screenshot({ path: join(SCREENSHOTS, 'operator-trace.png') });
+
+    // By event id too; an id that is neither is refused with the reason.
+    await page.fill('#trace-id', eventId);
+    await page.click('#trace-form button[type=submit]');
+    await page.locator(`#trace li[data-step="ingest"] tr[data-status="202"]`, { hasText: traceId }).waitFor();
+    await page.fill('#trace-id', 'PKG-TRACE');
+    await page.click('#trace-form button[type=submit]');
+    await page.locator('#trace-state.error', { hasText: 'trace id' }).waitFor();
+  });
+
+  it('shows the projections with their state and rebuild progress, runs and schedules', async () => {
+    const projection = page.locator('#projections tr[data-projection="package_status"]');
+    await projection.waitFor({ timeout: 30_000 });
+    expect(await projection.getAttribute('data-state')).toBe('live');
+    // A rebuild asked of the event store shows with its progress once it is done.
+    const rebuild = await fetch(`${eventStoreUrl}/v1/projections/package_status/rebuild`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(rebuild.status).toBeLessThan(300);
+    await page.locator('#projections tr[data-projection="package_status"]', { hasText: 'done (requested' }).waitFor({ timeout: 60_000 });
+    await expect(page.locator('#projections tr[data-projection="package_status"] progress').getAttribute('value')).resolves.toBe('1');
+    await page.locator('#runs tr[data-state="ok"]', { hasText: 'relay-state-change' }).first().waitFor();
+    await page.locator('#schedules tbody tr', { hasText: '0 3 * * *' }).waitFor();
+    await page.fill('#trace-id', tracedEvent);
+    await page.click('#trace-form button[type=submit]');
+    await page.locator('#trace li[data-step="ingest"] tr[data-status="202"]').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'operator-page.png'), fullPage: true });
   });
 
   it('keeps the operator API to the platform admin key, over HTTP and graphql-ws', async () => {
