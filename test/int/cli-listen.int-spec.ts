@@ -36,6 +36,8 @@ async function startTarget(): Promise<{ server: Server; url: string; received: R
 /** A running `tributary listen`: the lines it printed, and a way to stop it (Ctrl-C) and get its result. */
 interface RunningListen {
   readonly lines: Record<string, unknown>[];
+  /** How it ended: when stopped, or by itself (a refusal). */
+  readonly result: Promise<CliResult>;
   stop(): Promise<CliResult>;
 }
 
@@ -72,6 +74,7 @@ describe('tributary listen against a running gateway', () => {
     const result = run(['listen', ...args], envOf(apiKey), dir, { stdout, signal: abort.signal });
     const listener: RunningListen = {
       lines,
+      result,
       stop: async () => {
         abort.abort();
         return result;
@@ -225,6 +228,15 @@ describe('tributary listen against a running gateway', () => {
     expect([foreign.exitCode, json(foreign).error.code, json(foreign).status]).toEqual([1, 'webhook_not_found', 404]);
     expect(target.received.filter((r) => r.path === '/bad')).toEqual([]);
   });
+
+  it('ends with exit 1 unauthenticated when its key is revoked while it listens (the gateway checks the key again every 30 s)', async () => {
+    const member = (await a.owner.create('/v1/api-keys', { name: 'listener', role: 'member' })) as { id: string; key: string };
+    const listener = await listen(member.key, ['--forward-to', `${target.url}/revoked`]);
+    const revoked = await a.owner.delete(`/v1/api-keys/${member.id}`);
+    expect(revoked.status).toBeLessThan(300);
+    const result = await listener.result;
+    expect([result.exitCode, json(result).error.code]).toEqual([1, 'unauthenticated']);
+  }, 60_000);
 
   it.each([
     ['no --forward-to', [], 'option_missing'],

@@ -3,6 +3,9 @@ import { TributaryError } from '@tributary/domain';
 /** Where a listener has read up to: the next offset of each partition of the message log (`topic#partition` → offset). */
 export type ListenCursor = Map<string, bigint>;
 
+/** A PostgreSQL bigint's largest value: an offset past it is no offset of the log. */
+const MAX_OFFSET = 9_223_372_036_854_775_807n;
+
 export const partitionKey = (topic: string, partition: number) => `${topic}#${partition}`;
 
 /** The cursor on the wire: `topic:partition:next` entries joined by commas, base64url (opaque to clients). */
@@ -23,7 +26,7 @@ export function decodeCursor(text: string): ListenCursor {
   if (decoded === '') return cursor;
   for (const entry of decoded.split(',')) {
     const match = /^([a-z0-9][a-z0-9._-]*):(\d{1,5}):(\d{1,19})$/.exec(entry);
-    if (!match) throw invalid();
+    if (!match || BigInt(match[3]) > MAX_OFFSET) throw invalid();
     cursor.set(partitionKey(match[1], Number(match[2])), BigInt(match[3]));
   }
   return cursor;
