@@ -1,15 +1,35 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { createEnvelope, openSpan, spansEnabled } from '@tributary/messaging';
+import { createEnvelope, endSpan, openSpan, spansEnabled, traceparentOf, withSpan } from '@tributary/messaging';
 import { startTracing, type Tracing } from '@tributary/observability';
 import { createTestDatabase, eventually, readJson, sendStandardWebhook, subscribe, type Subscription, type TestDatabase } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
 import { startPlatform, type RunningPlatform } from '../../apps/standalone/src/platform.js';
 import { loadStandaloneConfig } from '../../apps/standalone/src/standalone.config.js';
+import { OutboundHttp } from '../../apps/integration-worker/src/runtime/outbound-http.js';
 import { createTenantWithWebhook } from '../support/tenant-fixture.js';
+
+/** A real HTTP server that records the headers of what it is sent. */
+async function startRecorder() {
+  const received: IncomingHttpHeaders[] = [];
+  const server = createServer((request, response) => {
+    received.push(request.headers);
+    request.resume();
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+const outbound = (traceparent: string) => new OutboundHttp({ idempotencyKey: 'trb_tracing_test', allowPrivateNetwork: true, traceparent });
 
 /**
  * OpenTelemetry across the four apps (here in one process, as the standalone runs them, one SDK for
@@ -34,6 +54,17 @@ describe('tracing off (OTEL_EXPORTER_OTLP_ENDPOINT unset)', () => {
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const envelope = createEnvelope(Topics.carrierUpdateReceived, { trackingId: 'P', carrier: 'DHL', status: 'x', occurredAt: new Date().toISOString() }, { source: 't', tenantId: 't', traceparent });
     expect(envelope.traceparent).toBe(traceparent);
+  });
+
+  it("forwards the handled message's traceparent on a handler's outbound calls", async () => {
+    const recorder = await startRecorder();
+    try {
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      await outbound(traceparent).request({ url: recorder.url });
+      expect(recorder.received.map((h) => h.traceparent)).toEqual([traceparent]);
+    } finally {
+      await recorder.stop();
+    }
   });
 });
 
@@ -68,6 +99,21 @@ describe('tracing on: one webhook, one trace across the four apps', () => {
     await tracing?.shutdown();
     await database?.drop();
     rmSync(home, { recursive: true, force: true });
+  });
+
+  it("makes each outbound call of a handler a client span under the active span, and sends that span's traceparent", async () => {
+    const recorder = await startRecorder();
+    try {
+      const handling = openSpan('process test.topic', { parent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' })!;
+      await withSpan(handling, () => outbound('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01').request({ url: recorder.url, json: { a: 1 } }));
+      endSpan(handling);
+      const client = exporter.getFinishedSpans().find((s) => s.name === 'POST' && parentOf(s) === handling.spanContext().spanId);
+      expect(client).toBeDefined();
+      expect(recorder.received.map((h) => h.traceparent)).toEqual([`00-0af7651916cd43dd8448eb211c80319c-${idOf(client!)}-01`]);
+      expect(traceparentOf(handling)).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
+    } finally {
+      await recorder.stop();
+    }
   });
 
   it('records the spans of ingress, worker, event store and push under the trace id the webhook was answered with, nested', async () => {

@@ -11,9 +11,9 @@ import { ChangeSinkModule } from './change-sink.module.js';
 const config = loadChangeSinkConfig(process.env);
 await runAppCommand('change-sink', process.argv.slice(2), {
   async serve() {
-    await startTracing(config.tracing('change-sink'));
+    const tracing = await startTracing(config.tracing('change-sink'));
     const app = await createChangeSinkApp(config);
-    exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
+    exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS, tracing?.shutdown);
     await listenApp(app, config.PORT, '0.0.0.0');
   },
   migrate: async () => ({ applied: await migrateDatabase(DatabaseModule.optionsOf(ChangeSinkModule.forRoot(config))) }),

@@ -11,9 +11,9 @@ import { EventStoreModule } from './event-store.module.js';
 const config = loadEventStoreConfig(process.env);
 await runAppCommand('event-store', process.argv.slice(2), {
   async serve() {
-    await startTracing(config.tracing('event-store'));
+    const tracing = await startTracing(config.tracing('event-store'));
     const app = await createEventStoreApp(config);
-    exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
+    exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS, tracing?.shutdown);
     await app.startAllMicroservices();
     await listenApp(app, config.PORT, '0.0.0.0');
   },

@@ -11,9 +11,9 @@ import { GatewayModule } from './gateway.module.js';
 const config = loadGatewayConfig(process.env);
 await runAppCommand('gateway', process.argv.slice(2), {
   async serve() {
-    await startTracing(config.tracing('gateway'));
+    const tracing = await startTracing(config.tracing('gateway'));
     const app = await createGatewayApp(config);
-    exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
+    exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS, tracing?.shutdown);
     if (config.TRIBUTARY_ADMIN_KEY) await ensureAdminKey(app, config.TRIBUTARY_ADMIN_KEY);
     await listenApp(app, config.PORT, '0.0.0.0');
   },

@@ -11,9 +11,9 @@ import { WorkerModule } from './worker.module.js';
 const config = loadWorkerConfig(process.env);
 await runAppCommand('integration-worker', process.argv.slice(2), {
   async serve() {
-    await startTracing(config.tracing('integration-worker'));
+    const tracing = await startTracing(config.tracing('integration-worker'));
     const app = await createWorkerApp(config);
-    exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
+    exitOnSignals(app, config.SHUTDOWN_TIMEOUT_MS, tracing?.shutdown);
     await app.startAllMicroservices();
     await listenApp(app, config.PORT, '0.0.0.0');
   },

@@ -6,7 +6,7 @@ import { loadStandaloneConfig } from './standalone.config.js';
 
 const config = loadStandaloneConfig(process.env);
 // One SDK for the four apps of the process: every span names its app in the attribute tributary.app.
-await startTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: config.OTEL_TRACES_SAMPLER_ARG });
+const tracing = await startTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: config.OTEL_TRACES_SAMPLER_ARG });
 const platform = await startPlatform(config);
 const { urls } = platform;
 
@@ -30,13 +30,16 @@ const stop = (signal: string): void => {
   if (stopping) return;
   stopping = true;
   process.stdout.write(`\n${signal}: stopping…\n`);
-  platform.stop().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`${signal}: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
+  platform
+    .stop()
+    .then(() => tracing?.shutdown())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`${signal}: stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));

@@ -45,12 +45,15 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
   app.use((request: Request, response: Response, next: NextFunction) => {
     // Tracing on: the request's span (the http instrumentation's, else one made here) is its trace.
     const active = activeTraceparent();
-    const traced = active ? undefined : openServerSpan(`${request.method} ${request.path}`, request.header('traceparent'), { 'http.request.method': request.method });
+    // Named by method, then by the route once known: a path may carry ids and capability tokens (stl_…), never sent.
+    const traced = active ? undefined : openServerSpan(request.method, request.header('traceparent'), { 'http.request.method': request.method });
     const trace = active ? { traceId: traceIdOf(active)!, traceparent: active } : (traced?.trace ?? continueTrace(request.header('traceparent')));
     Object.assign(request, trace);
     response.setHeader('x-trace-id', trace.traceId);
     if (traced) {
       response.once('close', () => {
+        const route = (request.route as { path?: unknown } | undefined)?.path;
+        if (typeof route === 'string') traced.span.updateName(`${request.method} ${route}`).setAttribute('http.route', route);
         traced.span.setAttribute('http.response.status_code', response.statusCode);
         endSpan(traced.span, response.statusCode >= 500 ? new Error(`answered ${response.statusCode}`) : undefined);
       });

@@ -5,8 +5,9 @@ import { Draining } from './health/draining.js';
 /**
  * On SIGTERM or SIGINT: drain and close the app (`drainAndClose`), then exit 0. If that takes longer
  * than `graceMs` (keep it under the orchestrator's grace period), exit 1 so the process never lingers.
+ * `afterClose` runs once the app is closed, within the grace (the tracing SDK exports its last spans).
  */
-export function exitOnSignals(app: INestApplicationContext, graceMs = 25_000): void {
+export function exitOnSignals(app: INestApplicationContext, graceMs = 25_000, afterClose?: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -16,13 +17,15 @@ export function exitOnSignals(app: INestApplicationContext, graceMs = 25_000): v
       process.exit(1);
     }, graceMs);
     deadline.unref();
-    drainAndClose(app).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`${signal}: shutdown failed: ${(error as Error).message}\n`);
-        process.exit(1);
-      },
-    );
+    drainAndClose(app)
+      .then(() => afterClose?.())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`${signal}: shutdown failed: ${(error as Error).message}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
