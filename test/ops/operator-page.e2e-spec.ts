@@ -30,8 +30,11 @@ if (browserMissing) {
 }
 
 const PACKAGE_UPDATES = 'subscription { packageUpdated { trackingId status } }';
-/** Where the screenshots docs/operations.md shows are written (committed with the page's changes). */
-const SCREENSHOTS = join(process.cwd(), 'docs', 'images');
+/**
+ * Where the screenshots are written: with UPDATE_SCREENSHOTS=1 into docs/images (those docs/operations.md shows,
+ * committed with the page's changes), otherwise into a temporary directory (taken all the same, left out of the tree).
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(process.cwd(), 'docs', 'images') : join(tmpdir(), `tributary-operator-screenshots-${process.pid}`);
 
 /** Pixels of the chart's canvas within a small distance of an RGB colour: a drawn series, not an empty chart. */
 const pixelsOf = (page: Page, chart: string, [r, g, b]: [number, number, number]) =>
@@ -114,6 +117,7 @@ const chartPoints = async (page: Page, chart: string) => Number(await page.getAt
     await Promise.all(clients.map((c) => c.close()));
     await browser?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
+    if (process.env.UPDATE_SCREENSHOTS !== '1') rmSync(SCREENSHOTS, { recursive: true, force: true });
     await sql?.end();
     await new Promise((resolve) => (relayTarget ? relayTarget.close(resolve) : resolve(undefined)));
     for (const app of apps.reverse()) await app.close();
