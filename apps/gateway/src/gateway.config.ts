@@ -35,6 +35,11 @@ export class GatewayConfig extends MessagingAppConfig {
   @Min(60)
   WEBHOOK_IDEMPOTENCY_WINDOW_SECONDS: number = 86_400;
 
+  /** How often a `tributary listen` stream's key is checked again (revoked, or its tenant disabled: the stream ends). */
+  @IsInt()
+  @Min(100)
+  LISTEN_AUTH_RECHECK_MS: number = 30_000;
+
   /** How long the ingest log (deliveries answered, documents pushed) is kept (entries received longer ago are deleted). */
   @IsInt()
   @Min(60)

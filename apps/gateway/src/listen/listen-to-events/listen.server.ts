@@ -9,6 +9,7 @@ import { codedError, STATUS_OF_KIND, validationPipe, type ErrorBody } from '@tri
 import { ApiKeys, bearerToken, TenantContext } from '@tributary/tenancy';
 import { DataSource } from 'typeorm';
 import { WebSocket, WebSocketServer } from 'ws';
+import { GatewayConfig } from '../../gateway.config.js';
 import { GetWebhook } from '../../webhooks/get-webhook/get-webhook.query.js';
 import { decodeCursor, encodeCursor, type ListenCursor } from './listen-cursor.js';
 import { ListenQuery } from './listen.dto.js';
@@ -18,8 +19,6 @@ import { ReadListenPage } from './read-listen-page.query.js';
 export const LISTEN_PATH = '/v1/listen';
 /** How often a listener's tenant messages are read. */
 const POLL_MS = 500;
-/** How often a listener's key is checked again: a revoked key or a disabled tenant ends the stream. */
-const REAUTHENTICATE_MS = 30_000;
 /** A listener that does not read (its socket's buffer over this) skips polls until it does. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** The close code of a listener whose key no longer authenticates (application range, after HTTP 401). */
@@ -50,6 +49,7 @@ export class ListenServer implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly dataSource: DataSource,
     private readonly apiKeys: ApiKeys,
     private readonly queryBus: QueryBus,
+    private readonly config: GatewayConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -104,7 +104,8 @@ export class ListenServer implements OnApplicationBootstrap, BeforeApplicationSh
       if (reading || ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > MAX_BUFFERED_BYTES) return;
       reading = true;
       try {
-        if (Date.now() - checkedAt > REAUTHENTICATE_MS) {
+        // A revoked key or a disabled tenant ends the stream.
+        if (Date.now() - checkedAt > this.config.LISTEN_AUTH_RECHECK_MS) {
           checkedAt = Date.now();
           if (!(await this.stillValid(listener))) return ws.close(CLOSE_UNAUTHENTICATED, 'unauthenticated: the key no longer authenticates');
         }
