@@ -1,3 +1,4 @@
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { enableSpans } from '@tributary/messaging';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -73,8 +74,12 @@ async function start(options: TracingOptions): Promise<Tracing> {
     spanProcessors: [new AppAttribute(), export_],
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
     instrumentations: options.instrument === false ? [] : await instrumentations(),
+    // Traces only: left unset, the SDK would also export metrics and logs to the endpoint (the apps' metrics are /metrics).
+    metricReaders: [],
+    logRecordProcessors: [],
   });
   sdk.start();
+  if (options.instrument !== false) patchLoadedModules();
   enableSpans(true);
   return {
     flush: () => export_.forceFlush(),
@@ -84,6 +89,29 @@ async function start(options: TracingOptions): Promise<Tracing> {
       await sdk.shutdown();
     },
   };
+}
+
+/**
+ * The instrumentations patch a module when it is required. The apps are ES modules: node:http and
+ * express were imported (through the config's imports) before the SDK started, and an ES import
+ * never passes the require hook. Requiring them now hands their (shared) exports to the hook, and
+ * syncing the built-ins' ES exports makes named imports (`import { request } from 'node:http'`) see
+ * the patched functions. Libraries not loaded yet (pg, kafkajs: loaded when first used) are patched
+ * as they load.
+ */
+function patchLoadedModules(): void {
+  const require = createRequire(import.meta.url);
+  require('node:http');
+  require('node:https');
+  for (const name of ['express', 'graphql', 'pg', 'kafkajs']) {
+    try {
+      if (require.cache[require.resolve(name)]) require(name);
+    } catch {
+      // Not installed where this runs: nothing to patch.
+      continue;
+    }
+  }
+  syncBuiltinESMExports();
 }
 
 async function instrumentations() {
