@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { activeTraceparent, continueTrace, endSpan, openServerSpan, traceIdOf, withSpan } from '@tributary/messaging';
+import { activeTraceparent, continueTrace, endSpan, openServerSpan, spansEnabled, traceIdOf, withSpan } from '@tributary/messaging';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { CodedErrorFilter, sendError } from './coded-error.filter.js';
 import { answerClientErrors } from './client-error.js';
@@ -46,7 +46,7 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
     // Tracing on: the request's span (the http instrumentation's, else one made here) is its trace.
     const active = activeTraceparent();
     // Named by method, then by the route once known: a path may carry ids and capability tokens (stl_…), never sent.
-    const traced = active ? undefined : openServerSpan(request.method, request.header('traceparent'), { 'http.request.method': request.method });
+    const traced = active || !spansEnabled() ? undefined : openServerSpan(request.method, request.header('traceparent'), { 'http.request.method': request.method });
     const trace = active ? { traceId: traceIdOf(active)!, traceparent: active } : (traced?.trace ?? continueTrace(request.header('traceparent')));
     Object.assign(request, trace);
     response.setHeader('x-trace-id', trace.traceId);
@@ -62,7 +62,8 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
     if (request.httpVersion === '1.1' && request.headers.host === undefined) {
       return sendError(request, response, 400, 'bad_request', 'An HTTP/1.1 request needs a Host header');
     }
-    withSpan(traced?.span, next);
+    if (traced) withSpan(traced.span, next);
+    else next();
   });
   if (options.internalPort !== undefined) separateInternalRoutes(app, options.internalPort);
   for (const path of options.rawBodyPaths ?? []) {

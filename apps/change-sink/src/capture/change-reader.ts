@@ -264,7 +264,8 @@ export class ChangeReader implements OnApplicationBootstrap, OnApplicationShutdo
       const change = toChange(row);
       // Tracing on: the push continues the trace of the write (the projection batch that made the change).
       const span = change.traceparent ? openSpan(`push ${change.table}`, pushSpan(change)) : undefined;
-      withSpan(span, () => this.dispatch(change));
+      if (span) withSpan(span, () => this.dispatch(change));
+      else this.dispatch(change);
       endSpan(span);
       this.latency.observe({ table: change.table }, seconds);
     }

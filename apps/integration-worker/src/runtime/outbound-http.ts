@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { TributaryError } from '@tributary/domain';
-import { endSpan, NonRetryable, openSpan, SpanKind, traceparentOf } from '@tributary/messaging';
+import { endSpan, NonRetryable, openSpan, SpanKind, spansEnabled, traceparentOf } from '@tributary/messaging';
 import ipaddr from 'ipaddr.js';
 import type { HandlerHttp, HttpAnswer, HttpRequest } from '../sdk/integration-handler.js';
 import { statusClassOf, type OutboundAttemptOutcome } from './outbound-http-metrics.js';
@@ -141,6 +141,7 @@ export class OutboundHttp implements HandlerHttp {
   }
 
   private once(url: URL, request: HttpRequest): Promise<HttpAnswer> {
+    if (!spansEnabled()) return this.attempt(url, request, this.options.traceparent);
     const method = request.method ?? (request.json !== undefined || request.form !== undefined ? 'POST' : 'GET');
     const span = openSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'server.address': url.hostname, 'url.full': `${url.origin}${url.pathname}` } });
     const traceparent = span ? traceparentOf(span) : this.options.traceparent;

@@ -4,7 +4,7 @@ import type { Envelope } from '../envelope/envelope.js';
 import type { MessageSigner } from '../signing/message-signer.js';
 import { MessageBatchContext, type InboundMessage } from './durable-delivery.js';
 import { batchPattern, isBatchPattern } from '../on-message.decorator.js';
-import { endSpan, inSpan, openSpan, SpanKind, withSpan } from '../tracing/spans.js';
+import { endSpan, inSpan, openSpan, SpanKind, spansEnabled, withSpan } from '../tracing/spans.js';
 
 /**
  * What both transports' consumers share as Nest microservice strategies: the app's `@OnMessage`
@@ -33,6 +33,7 @@ export abstract class EnvelopeServer extends Server implements CustomTransportSt
   protected async handle(topic: string, envelope: Envelope, context: BaseRpcContext): Promise<void> {
     const handler = this.handlerOf(topic);
     if (!handler) return;
+    if (!spansEnabled()) return this.run(handler, envelope, context);
     await inSpan(`process ${topic}`, consumerSpan(envelope), () => this.run(handler, envelope, context));
   }
 
@@ -43,6 +44,7 @@ export abstract class EnvelopeServer extends Server implements CustomTransportSt
 
   /** Hands a run of one topic's messages to its `@OnMessages` handler; throws when it failed (nothing of it is done). */
   protected async handleBatch(topic: string, envelopes: readonly Envelope[], context: BaseRpcContext): Promise<void> {
+    if (!spansEnabled()) return this.run(this.handlerOf(batchPattern(topic)), envelopes, context);
     // One consumer span per message, each in its own message's trace; the batch's work runs under the first.
     const spans = envelopes.map((envelope) => openSpan(`process ${topic}`, consumerSpan(envelope, envelopes.length)));
     try {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isTributaryError, isUuid, jsonNestsDeeperThan, payloadTooDeep, TributaryError, type ErrorCode } from '@tributary/domain';
-import { continueTrace, endSpan, openServerSpan, withSpan, type Span, type TraceContext } from '@tributary/messaging';
+import { continueTrace, endSpan, openServerSpan, spansEnabled, withSpan, type Span, type TraceContext } from '@tributary/messaging';
 import { codedError, OUTAGE_RETRY_AFTER_SECONDS, STATUS_OF_KIND } from '@tributary/edge';
 import { Metrics } from '@tributary/observability';
 import { parsePayload } from '@tributary/topics';
@@ -100,13 +100,14 @@ export class WebhookIngress {
 
   handle(request: IncomingMessage, response: ServerResponse): void {
     const started = performance.now();
-    const traced = openServerSpan(`${request.method ?? 'GET'} ${ROUTE}`, header(request, 'traceparent'), { 'http.request.method': request.method ?? 'GET', 'http.route': ROUTE });
+    const traced = spansEnabled() ? openServerSpan(`${request.method ?? 'GET'} ${ROUTE}`, header(request, 'traceparent'), { 'http.request.method': request.method ?? 'GET', 'http.route': ROUTE }) : undefined;
     const trace = traced?.trace ?? continueTrace(header(request, 'traceparent'));
     response.setHeader('x-trace-id', trace.traceId);
     const [, rawId, query] = INGRESS_PATH.exec(request.url!)!;
     const webhookId = safeDecode(rawId);
-    const seen: Seen = { span: traced?.span };
-    withSpan(traced?.span, () => this.receive(request, webhookId, new URLSearchParams(query ?? ''), trace, seen)).then(
+    const seen: Seen = traced ? { span: traced.span } : {};
+    const receive = () => this.receive(request, webhookId, new URLSearchParams(query ?? ''), trace, seen);
+    (traced ? withSpan(traced.span, receive) : receive()).then(
       (accepted) => this.answer(request, response, started, trace, webhookId, 202, { eventId: accepted.eventId, traceId: trace.traceId }, accepted, seen),
       (error: unknown) => this.reject(request, response, started, trace, webhookId, error, seen),
     );
