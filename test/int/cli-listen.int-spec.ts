@@ -269,6 +269,21 @@ describe('tributary listen against a running gateway', () => {
     expect((await upgrade('', a.tenant.apiKey)).status).toBe(101);
   });
 
+  it('closes an upgrade whose request target is no URL, and stays up (it threw out of the upgrade listener: the process died)', async () => {
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(new URL(gateway.base).port), '127.0.0.1', () =>
+        socket.write('GET http://[ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(text));
+    });
+    expect(answer).toBe('');
+    expect((await upgrade('', a.tenant.apiKey)).status).toBe(101);
+    expect((await fetch(`${gateway.base}/v1/listen`)).status).toBe(401);
+  });
+
   it('answers a plain GET /v1/listen (no upgrade) 400 websocket_required, and 401 without a key', async () => {
     const plain = await fetch(`${gateway.base}/v1/listen`, { headers: { authorization: `Bearer ${a.tenant.apiKey}` } });
     expect([plain.status, ((await plain.json()) as { error: { code: string } }).error.code]).toEqual([400, 'websocket_required']);

@@ -56,7 +56,10 @@ export class ListenServer implements OnApplicationBootstrap, BeforeApplicationSh
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     // Other paths are left to their own upgrade listeners (graphql-ws at /ui/graphql).
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (new URL(request.url ?? '/', 'http://gateway').pathname !== LISTEN_PATH) return;
+      const path = pathnameOf(request);
+      // A request target that is no URL is no one's route: closed, not left open.
+      if (path === undefined) return void socket.destroy();
+      if (path !== LISTEN_PATH) return;
       this.upgrade(request, socket, head).catch((error: unknown) => {
         this.logger.error({ err: error }, 'listen upgrade failed');
         socket.destroy();
@@ -137,6 +140,18 @@ export class ListenServer implements OnApplicationBootstrap, BeforeApplicationSh
       if (codedError(error)?.kind === 'unavailable') return true;
       return false;
     }
+  }
+}
+
+/**
+ * The path of an upgrade request, or undefined when its request target is no URL (`GET http://[ …`): this runs in the
+ * HTTP server's `upgrade` listener, where a throw is an uncaught exception that ends the process.
+ */
+function pathnameOf(request: IncomingMessage): string | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://gateway').pathname;
+  } catch {
+    return undefined;
   }
 }
 
