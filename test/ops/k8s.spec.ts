@@ -499,6 +499,11 @@ describe('the Kubernetes manifests (k8s/, kustomize)', () => {
         const changeSink = loadConfig(APPS['change-sink'].config, guaranteedEnv(containerEnv(mainContainer(one(resources, 'Deployment', 'change-sink')), resources))) as unknown as { MYSQL_PORT: number };
         const mariadb = [here({ 'app.kubernetes.io/name': 'mariadb' }, '10.244.0.60', changeSink.MYSQL_PORT), elsewhere('databases', { 'tributary.io/database': 'true' }, { 'app.kubernetes.io/name': 'mariadb' }, '10.244.5.6', changeSink.MYSQL_PORT)];
         for (const to of mariadb) check(`mariadb ${to.pod!.namespace}`, to, app === 'change-sink' && workload.kind === 'Deployment');
+        // An OpenTelemetry collector (OTLP gRPC and HTTP): the apps' Deployments, here or in a namespace labelled for it.
+        const traced = app !== API_ROOT && workload.kind === 'Deployment';
+        const collectors = [here({ 'app.kubernetes.io/name': 'otel-collector' }, '10.244.0.70', 4318), elsewhere('observability', { 'tributary.io/telemetry': 'true' }, { app: 'collector' }, '10.244.7.7', 4317)];
+        for (const to of collectors) check(`otlp ${to.pod!.namespace}:${to.port.number}`, to, traced);
+        check('otel-collector on another port', here({ 'app.kubernetes.io/name': 'otel-collector' }, '10.244.0.70', 8888), false);
         // Prod's Redis: the gateway's pods alone.
         const redis = behindService('redis');
         if (redis) check('redis', redis, app === 'gateway' && workload.kind === 'Deployment');

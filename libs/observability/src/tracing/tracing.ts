@@ -9,7 +9,7 @@ export interface TracingOptions {
   readonly serviceName: string;
   /** OTEL_EXPORTER_OTLP_ENDPOINT: the collector's OTLP/HTTP base URL (`http://otel-collector:4318`). Unset: tracing is off. */
   readonly endpoint?: string;
-  /** OTEL_TRACES_SAMPLER_RATIO: the share of new traces recorded (a continued trace follows its parent's decision). */
+  /** OTEL_TRACES_SAMPLER_ARG: the share of new traces recorded (a continued trace follows its parent's decision). */
   readonly sampleRatio?: number;
   /**
    * Where finished spans go instead of OTLP — tests pass an `InMemorySpanExporter`. Given, tracing is
