@@ -289,4 +289,21 @@ describe('tributary listen against a running gateway', () => {
     expect([plain.status, ((await plain.json()) as { error: { code: string } }).error.code]).toEqual([400, 'websocket_required']);
     expect((await fetch(`${gateway.base}/v1/listen`)).status).toBe(401);
   });
+
+  it('gives a cursor a listener can resume after on a log of many partitions (it grew past the 16 KiB a request can carry)', async () => {
+    // 600 partitions (15 topics at MESSAGE_LOG_PARTITIONS=40), each with an offset of 7 digits.
+    await gateway.dataSource.query(`INSERT INTO messaging.topics (topic, partitions) VALUES ('listen.wide-log', 600)`);
+    await gateway.dataSource.query(
+      `INSERT INTO messaging.topic_partitions (topic, partition, next_offset)
+       SELECT 'listen.wide-log', p, 1000000 + (p::bigint * 7919 * 104729) % 9000000 FROM generate_series(0, 599) AS p`,
+    );
+    const ws = new WebSocket(`${gateway.base.replace('http', 'ws')}/v1/listen`, { headers: { authorization: `Bearer ${a.tenant.apiKey}` } });
+    const ready = await new Promise<{ type: string; cursor: string }>((resolve, reject) => {
+      ws.on('message', (data) => resolve(JSON.parse(String(data)) as { type: string; cursor: string }));
+      ws.on('error', reject);
+    });
+    ws.close();
+    expect(ready.type).toBe('ready');
+    expect((await upgrade(`?after=${ready.cursor}`, a.tenant.apiKey)).status).toBe(101);
+  });
 });
