@@ -20,7 +20,7 @@ import { activeTraceparent } from '@tributary/messaging';
  * takes a settlement token `stl_…`, kept only hashed): masked in the access log's URL and route params.
  */
 const PATH_TOKEN = /\bstl_[A-Za-z0-9_-]+/g;
-const withoutPathTokens = (value: unknown): unknown =>
+export const withoutPathTokens = (value: unknown): unknown =>
   typeof value === 'string' ? value.replace(PATH_TOKEN, 'stl_[redacted]') : Array.isArray(value) ? value.map(withoutPathTokens) : value;
 
 /** The access log's request as pino-http serializes it, without path tokens (see `PATH_TOKEN`). */

@@ -143,7 +143,8 @@ export class OutboundHttp implements HandlerHttp {
   private once(url: URL, request: HttpRequest): Promise<HttpAnswer> {
     if (!spansEnabled()) return this.attempt(url, request, this.options.traceparent);
     const method = request.method ?? (request.json !== undefined || request.form !== undefined ? 'POST' : 'GET');
-    const span = openSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'server.address': url.hostname, 'url.full': `${url.origin}${url.pathname}` } });
+    // The origin only: the path and query of a third party's URL can be its credential (a relay target's).
+    const span = openSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'server.address': url.hostname, 'url.full': url.origin } });
     const traceparent = span ? traceparentOf(span) : this.options.traceparent;
     return this.attempt(url, request, traceparent).then(
       (answer) => {

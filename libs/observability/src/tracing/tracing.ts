@@ -2,7 +2,8 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { enableSpans } from '@tributary/messaging';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { currentApp } from '../logging.js';
+import type { IncomingMessage, RequestOptions } from 'node:http';
+import { currentApp, withoutPathTokens } from '../logging.js';
 
 export interface TracingOptions {
   /** `service.name` of the process (OTEL_SERVICE_NAME, or the app's default: `tributary-gateway` …). */
@@ -124,10 +125,33 @@ async function instrumentations() {
   ]);
   return [
     // Probes and scrapes are not traced: they would bury the traces of real work.
-    new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? '') }),
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? ''),
+      // No secret of a URL in a span: settlement tokens in paths, a query-token webhook's ?token=, and
+      // the path and query of outbound URLs (a relay target's path or query can be its credential).
+      startIncomingSpanHook: incomingUrlAttributes,
+      redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
+      startOutgoingSpanHook: outgoingUrlAttributes,
+    }),
     new ExpressInstrumentation(),
     new PgInstrumentation({ requireParentSpan: true }),
     new GraphQLInstrumentation({ mergeItems: true }),
     new KafkaJsInstrumentation(),
   ];
+}
+
+/** Query parameters whose values a span never carries: the instrumentation's own list, and the query-token verifier's `token`. */
+const REDACTED_QUERY_PARAMS = ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token', 'token'];
+
+/** An incoming request's `url.path` without capability tokens (`stl_…`), as the access log has it. */
+export function incomingUrlAttributes(request: Pick<IncomingMessage, 'url'>): { 'url.path': string } {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  return { 'url.path': String(withoutPathTokens(query < 0 ? url : url.slice(0, query))) };
+}
+
+/** An outgoing request's `url.full`: its origin only (the path and query of a third party's URL can hold its credential). */
+export function outgoingUrlAttributes(options: Pick<RequestOptions, 'protocol' | 'hostname' | 'host' | 'port'>): { 'url.full': string } {
+  const host = options.hostname ?? options.host ?? 'localhost';
+  return { 'url.full': `${options.protocol ?? 'http:'}//${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}${options.port ? `:${String(options.port)}` : ''}` };
 }
