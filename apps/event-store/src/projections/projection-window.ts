@@ -1,4 +1,4 @@
-import { endSpan, openSpan, spansEnabled, withSpan, activeTraceparent } from '@tributary/messaging';
+import { endSpan, openSpan, spansEnabled, withSpan, activeTraceparent, traceIdOf } from '@tributary/messaging';
 import type { EntityManager } from 'typeorm';
 import { toStoredEvent, type EventRow, type LogCursor, type StoredEvent } from '../log/stored-event.js';
 import { ProjectedEvents, ProjectionContext, type ProjectedEvent } from './projection.js';
@@ -59,7 +59,8 @@ export async function applyNextWindow(
 /**
  * Tracing on: a run of events applied in a span continuing the first event's trace (the others
  * linked), and that span named in the transaction's `tributary.traceparent` setting, which the
- * change-sink's capture trigger stores with each row change it records — so the push continues it.
+ * change-sink's capture trigger stores with each row change it records — so the push continues it
+ * (when the run's events are all of one trace: the setting is the transaction's, for every row).
  */
 async function traced(manager: EntityManager, name: string, run: readonly StoredEvent[], apply: () => Promise<void>): Promise<void> {
   const traceparents = run.map((event) => event.metadata.traceparent).filter((t): t is string => typeof t === 'string');
@@ -70,8 +71,9 @@ async function traced(manager: EntityManager, name: string, run: readonly Stored
   });
   try {
     await withSpan(span, async () => {
-      // SQL: a transaction-local setting (no ORM form); the capture trigger reads it.
-      await manager.query(`SELECT set_config('tributary.traceparent', $1, true)`, [activeTraceparent() ?? '']);
+      // SQL: a transaction-local setting (no ORM form); the capture trigger reads it. A run of events
+      // of several traces leaves it empty: the rows of one event never go into another event's trace.
+      await manager.query(`SELECT set_config('tributary.traceparent', $1, true)`, [(oneTrace(run, traceparents) && activeTraceparent()) || '']);
       await apply();
     });
     endSpan(span);
@@ -79,6 +81,13 @@ async function traced(manager: EntityManager, name: string, run: readonly Stored
     endSpan(span, error);
     throw error;
   }
+}
+
+/** Whether every event of the run carries a traceparent of one trace (or none does: the span starts a trace). */
+function oneTrace(run: readonly StoredEvent[], traceparents: readonly string[]): boolean {
+  if (traceparents.length === 0) return true;
+  if (traceparents.length !== run.length) return false;
+  return new Set(traceparents.map((traceparent) => traceIdOf(traceparent.toLowerCase()))).size === 1;
 }
 
 /** The events split where their type changes: [a, a, b, a] → [[a, a], [b], [a]]. */
