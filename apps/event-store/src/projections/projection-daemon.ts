@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
+import { outsideSpans } from '@tributary/messaging';
 import { DataSource } from 'typeorm';
 import { EventStoreConfig } from '../event-store.config.js';
 import { EventAppended } from '../log/append-event/event-appended.event.js';
@@ -75,12 +76,15 @@ export class ProjectionDaemon implements OnApplicationBootstrap, OnApplicationSh
       if (!types || projection.types.some((type) => types.includes(type))) this.due.add(projection);
     }
     if (this.due.size === 0 || this.running) return;
-    this.running = this.catchUpDue()
-      .catch((error) => this.logger.error({ err: error }, 'projection catch-up failed; will retry'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.due.size > 0) this.trigger([]);
-      });
+    // Outside the span of the message whose append triggered it (tracing on): the run serves others too.
+    this.running = outsideSpans(() =>
+      this.catchUpDue()
+        .catch((error) => this.logger.error({ err: error }, 'projection catch-up failed; will retry'))
+        .finally(() => {
+          this.running = undefined;
+          if (this.due.size > 0) this.trigger([]);
+        }),
+    );
   }
 
   async catchUpAll(): Promise<void> {

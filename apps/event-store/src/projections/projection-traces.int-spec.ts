@@ -1,7 +1,7 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { uuidv7 } from '@tributary/messaging';
+import { endSpan, openSpan, uuidv7, withSpan } from '@tributary/messaging';
 import { startTracing, type Tracing } from '@tributary/observability';
-import { eventually } from '@tributary/testing';
+import { eventually, LogCapture } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
 import { eventStoreFixture, type EventStoreFixture, type RunningEventStore } from '../../../../test/support/event-store-fixture.js';
 import { EventLog } from '../log/event-log.js';
@@ -23,18 +23,20 @@ describe('projection traces: a row written for an event is never put in another 
   let fixture: EventStoreFixture;
   let store: RunningEventStore;
   let tenant: { id: string };
+  const logs = new LogCapture();
 
   beforeAll(async () => {
     tracing = (await startTracing({ serviceName: 'tributary-test', exporter, instrument: false }))!;
     fixture = await eventStoreFixture();
     // No timer: the projection runs when the test triggers it, after both events are in the log.
-    store = await fixture.start({ PROJECTION_POLL_MS: '3600000' });
+    store = await fixture.start({ PROJECTION_POLL_MS: '3600000' }, undefined, logs);
     tenant = await fixture.tenant(store.dataSource, 'traces');
     await store.dataSource.query(`CREATE TABLE public.seen_traces (tracking_id text, traceparent text)`);
     await store.dataSource.query(`GRANT INSERT ON public.seen_traces TO PUBLIC`);
     await store.dataSource.query(`
       CREATE FUNCTION public.see_trace() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
       BEGIN
+        IF NEW.tracking_id = 'PKG-FAIL' THEN RAISE EXCEPTION 'refused by the test'; END IF;
         INSERT INTO public.seen_traces VALUES (NEW.tracking_id, current_setting('tributary.traceparent', true));
         RETURN NULL;
       END $$`);
@@ -79,5 +81,21 @@ describe('projection traces: a row written for an event is never put in another 
     const project = exporter.getFinishedSpans().filter((s) => s.name === 'project package_status' && s.attributes['tributary.event_count'] === 1);
     expect(project.map((s) => `00-${s.spanContext().traceId}-${s.spanContext().spanId}-01`)).toEqual([row.traceparent]);
     expect(row.traceparent).toMatch(new RegExp(`^00-${TRACE_A}-`));
+  });
+
+  // Last: the event it appends stays unprojected (its projection fails).
+  it('catches up outside the span of whoever triggered it: what the catch-up logs is not in that span', async () => {
+    await store.app.get(EventLog).appendToStream(tenant.id, 'tracking-PKG-FAIL', [
+      { eventId: uuidv7(), type: Topics.packageUpdated.name, topicVersion: 1, data: update('PKG-FAIL'), metadata: {}, occurredAt: '2026-12-06T10:00:00Z' },
+    ], 'any');
+    // As ProjectOnAppend triggers it: inside the span of the message whose append it follows.
+    const caller = openSpan('process caller', { parent: null })!;
+    withSpan(caller, () => store.app.get(ProjectionDaemon).trigger([Topics.packageUpdated.name]));
+    endSpan(caller);
+    const failed = await eventually(
+      async () => logs.records().filter((line) => JSON.stringify(line).includes('projection catch-up failed')),
+      (lines) => lines.length > 0,
+    );
+    expect(failed.map((line) => line.spanId)).toEqual([undefined]);
   });
 });

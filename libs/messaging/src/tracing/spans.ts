@@ -97,6 +97,15 @@ export function withSpan<T>(span: Span | undefined, fn: () => T): T {
   return span ? context.with(trace.setSpan(context.active(), span), fn) : fn();
 }
 
+/**
+ * Runs `fn` outside any span: background work started from inside one (a catch-up triggered by a
+ * message's handler) that goes on to serve other messages must not stay in that span's trace — its
+ * log lines, statements and spans would land there. While spans are off: `fn()`.
+ */
+export function outsideSpans<T>(fn: () => T): T {
+  return enabled ? context.with(ROOT_CONTEXT, fn) : fn();
+}
+
 /** `fn` inside a new active span, ended when `fn` settles (with its error, if it fails). While spans are off: `fn()`. */
 export async function inSpan<T>(name: string, options: SpanOptions, fn: () => Promise<T>): Promise<T> {
   const span = openSpan(name, options);
