@@ -222,6 +222,44 @@ describe('tributary listen against a running gateway', () => {
     expect(lines.find((l) => l.reconnecting === true)).toMatchObject({ inMs: 500 });
   }, 60_000);
 
+  it('stops forwarding at Ctrl-C: the forward under way ends, the events received behind it are not posted (it posted them all first)', async () => {
+    // A local URL that holds its first answer until released: the events behind it wait in the CLI.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const posted: string[] = [];
+    const slow = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        posted.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { trackingId: string } }).data.trackingId);
+        if (posted.length > 1) return void response.writeHead(200).end();
+        held.then(
+          () => response.writeHead(200).end(),
+          () => undefined,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const stopping = await listen(a.tenant.apiKey, ['--forward-to', `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`]);
+      const watching = await listen(a.tenant.apiKey, ['--forward-to', `${target.url}/watching`]);
+      for (const n of [1, 2, 3]) expect((await sendStandardWebhook(a.webhook.url, a.webhook.secret, update(`LISTEN-STOP-${n}`), { id: `listen_stop_${n}` })).status).toBe(202);
+      // The gateway has streamed the three (another listener of the tenant got them), and the first forward is held.
+      await eventually(async () => [forwarded(watching).length, posted.length], ([n, p]) => n >= 3 && p >= 1);
+      await new Promise((resolve) => setTimeout(resolve, 1_500)); // the stopping listener's own polls, past the three
+      const result = stopping.stop();
+      release();
+      expect(await result).toMatchObject({ exitCode: 0, stderr: '' });
+      expect(posted).toHaveLength(1); // whichever came first (three tracking ids: three partitions, in no promised order)
+      expect(forwarded(stopping).map((l) => l.status)).toEqual([200]);
+      await watching.stop();
+    } finally {
+      release();
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
   it('refuses a bad key (exit 1, unauthenticated), and another tenant\'s webhook as none, before any event', async () => {
     const bad = await run(['listen', '--forward-to', `${target.url}/bad`], envOf(`trb_aaaaaaaaaaaa_${'a'.repeat(43)}`), dir);
     expect([bad.exitCode, json(bad).error.code, json(bad).status]).toEqual([1, 'unauthenticated', 401]);

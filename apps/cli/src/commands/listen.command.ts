@@ -129,6 +129,8 @@ class Listener {
 
   /** POSTs the event, signed with the listen secret; prints one line whatever the answer (a failure is not retried). */
   private async forward(frame: Extract<Frame, { type: 'event' }>): Promise<void> {
+    // Stopped (Ctrl-C): the events still waiting behind the forward under way are not posted, nor is the cursor moved past them.
+    if (this.context.signal.aborted) return;
     const delivery = signDelivery(this.secret, JSON.stringify(frame.event), frame.event.id);
     const started = performance.now();
     let status: number | string;
