@@ -4,12 +4,14 @@ import { eventually, RowSnapshots, snapshotChanges, type RowSnapshot } from '@tr
 const VOLATILE_COLUMNS = /^(heartbeat_at|lease_until|lease_owner|seen_at|connected_clients)$/;
 /** Membership rows the consumers keep alive by themselves: counted only. */
 const COUNT_ONLY = ['messaging.group_members', 'platform.instances'];
+/** The operator page's lag history, sampled by a timer every 15 s whatever the requests (apps/gateway/src/operator/). */
+const LAG_SAMPLES = 'gateway.operator_lag_samples';
 /**
  * The ingest log records every answered delivery, refusals included (that is its purpose: docs/gateway.md), in
  * batches up to a second after the answer: left out, or a refusal's entry would be blamed on a later request. What
- * it holds is checked by its own tests (apps/gateway/src/ingest/).
+ * it holds is checked by its own tests (apps/gateway/src/ingest/). The lag samples likewise.
  */
-const IGNORED = ['gateway.ingest_log'];
+const IGNORED = ['gateway.ingest_log', LAG_SAMPLES];
 
 /**
  * Work still to do: messages not yet consumed by every group, retries waiting, projections whose
