@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { TributaryError } from '@tributary/domain';
-import { endSpan, NonRetryable, openSpan, SpanKind, spansEnabled, traceparentOf } from '@tributary/messaging';
+import { endSpan, NonRetryable, openSpan, SpanKind, spansEnabled, traceparentOf, withSpan } from '@tributary/messaging';
 import ipaddr from 'ipaddr.js';
 import type { HandlerHttp, HttpAnswer, HttpRequest } from '../sdk/integration-handler.js';
 import { statusClassOf, type OutboundAttemptOutcome } from './outbound-http-metrics.js';
@@ -146,7 +146,8 @@ export class OutboundHttp implements HandlerHttp {
     // The origin only: the path and query of a third party's URL can be its credential (a relay target's).
     const span = openSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'server.address': url.hostname, 'url.full': url.origin } });
     const traceparent = span ? traceparentOf(span) : this.options.traceparent;
-    return this.attempt(url, request, traceparent).then(
+    // Active while the call runs: an http instrumentation's client span nests under this one instead of beside it.
+    return withSpan(span, () => this.attempt(url, request, traceparent)).then(
       (answer) => {
         span?.setAttribute('http.response.status_code', answer.status);
         endSpan(span);
