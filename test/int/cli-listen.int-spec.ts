@@ -292,6 +292,8 @@ describe('tributary listen against a running gateway', () => {
       await upgrade('', gateway.admin.key as string),
       await upgrade('?topic=no.such.topic', a.tenant.apiKey),
       await upgrade('?after=not*a*cursor', a.tenant.apiKey),
+      // An empty cursor is no cursor (it read as "every partition from its start": the whole log again).
+      await upgrade('?after=', a.tenant.apiKey),
       await upgrade('?webhook=not-a-uuid', a.tenant.apiKey),
       await upgrade(`?webhook=${b.webhook.id}`, a.tenant.apiKey),
     ];
@@ -300,6 +302,7 @@ describe('tributary listen against a running gateway', () => {
       [403, 'tenant_required'],
       [400, 'validation_failed'],
       [400, 'cursor_invalid'],
+      [400, 'validation_failed'],
       [400, 'validation_failed'],
       [404, 'webhook_not_found'],
     ]);

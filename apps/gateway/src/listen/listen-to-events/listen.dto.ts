@@ -1,5 +1,5 @@
 import { isTopicName } from '@tributary/topics';
-import { IsOptional, IsString, IsUUID, MaxLength, ValidateBy } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateBy } from 'class-validator';
 
 /** The query of `GET /v1/listen` (the WebSocket upgrade): what the listener wants and where it resumes. */
 export class ListenQuery {
@@ -17,6 +17,7 @@ export class ListenQuery {
   /** Resume after this cursor (the `cursor` of the last event handled); default: from now on. */
   @IsOptional()
   @IsString()
+  @IsNotEmpty()
   @MaxLength(16_384)
   after?: string;
 }
