@@ -10,6 +10,8 @@ import WebSocket from 'ws';
 import { run, type CliResult } from '../../apps/cli/src/main.js';
 import { createTestDatabase, LogCapture, provisionTenant, startGateway, type RunningGateway, type TestDatabase } from '../support/gateway-harness.js';
 
+/** The cap of open listen streams per tenant this suite runs with (the default is 10). */
+const LISTEN_MAX = 8;
 const update = (trackingId: string) => ({ trackingId, carrier: 'DHL', status: 'In Transit', occurredAt: '2026-11-23T10:00:00Z' });
 
 interface Received {
@@ -110,7 +112,7 @@ describe('tributary listen against a running gateway', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // The key of a live stream is checked again every second (30 s by default), so that a revocation shows quickly.
-    gateway = await startGateway(db.url, new LogCapture(), { LISTEN_AUTH_RECHECK_MS: '1000' }, testSecrets());
+    gateway = await startGateway(db.url, new LogCapture(), { LISTEN_AUTH_RECHECK_MS: '1000', LISTEN_MAX_PER_TENANT: String(LISTEN_MAX) }, testSecrets());
     a = await provisionTenant(gateway.admin, 'cli-listen-a');
     b = await provisionTenant(gateway.admin, 'cli-listen-b');
     target = await startTarget();
@@ -308,6 +310,28 @@ describe('tributary listen against a running gateway', () => {
     ]);
     for (const refusal of refusals) expect(refusal.body.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect((await upgrade('', a.tenant.apiKey)).status).toBe(101);
+  });
+
+  it('holds a tenant to LISTEN_MAX_PER_TENANT open streams: one more is 429 too_many_listeners, other tenants unaffected, a closed one frees its place', async () => {
+    const capped = await provisionTenant(gateway.admin, 'cli-listen-capped');
+    const url = `${gateway.base.replace('http', 'ws')}/v1/listen`;
+    const opened = await Promise.all(
+      Array.from({ length: LISTEN_MAX }, () => {
+        const ws = new WebSocket(url, { headers: { authorization: `Bearer ${capped.tenant.apiKey}` } });
+        return new Promise<WebSocket>((resolve, reject) => {
+          ws.on('open', () => resolve(ws));
+          ws.on('error', reject);
+        });
+      }),
+    );
+    const over = await upgrade('', capped.tenant.apiKey);
+    expect([over.status, over.body.error?.code, typeof over.body.traceId]).toEqual([429, 'too_many_listeners', 'string']);
+    expect((await upgrade('', b.tenant.apiKey)).status).toBe(101);
+    const closed = new Promise((resolve) => opened[0].once('close', resolve));
+    opened[0].close();
+    await closed;
+    await eventually(async () => (await upgrade('', capped.tenant.apiKey)).status, (status) => status === 101, { timeoutMs: 5_000 });
+    for (const ws of opened) ws.close();
   });
 
   it('closes an upgrade whose request target is no URL, and stays up (it threw out of the upgrade listener: the process died)', async () => {

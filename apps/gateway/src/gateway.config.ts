@@ -40,6 +40,11 @@ export class GatewayConfig extends MessagingAppConfig {
   @Min(100)
   LISTEN_AUTH_RECHECK_MS: number = 30_000;
 
+  /** How many `tributary listen` streams a tenant may hold open on one replica (each polls the message log twice a second). */
+  @IsInt()
+  @Min(1)
+  LISTEN_MAX_PER_TENANT: number = 10;
+
   /** How long the ingest log (deliveries answered, documents pushed) is kept (entries received longer ago are deleted). */
   @IsInt()
   @Min(60)

@@ -87,6 +87,7 @@ export const ERROR_CODES = {
   last_secret: { kind: 'conflict', status: 409, where: ['REST', 'GraphQL'], meaning: 'ending the webhook’s only active secret; rotate instead' },
   secret_invalid: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'a secret brought along is not usable by the webhook’s scheme' },
   verifier_unknown: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: 'no webhook verifier of that name' },
+  too_many_listeners: { kind: 'rate_limited', status: 429, where: ['REST'], meaning: 'the tenant already has `LISTEN_MAX_PER_TENANT` `tributary listen` streams open on this gateway replica; close one' },
   websocket_required: { kind: 'invalid', status: 400, where: ['REST'], meaning: 'a plain request to a WebSocket route (`GET /v1/listen`): connect with `Upgrade: websocket`' },
   cursor_invalid: { kind: 'invalid', status: 400, where: ['REST', 'GraphQL'], meaning: '`after` is not a cursor this API returned' },
 

@@ -43,6 +43,8 @@ interface Listener {
 export class ListenServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ListenServer');
   private readonly wss = new WebSocketServer({ noServer: true });
+  /** Open streams per tenant on this replica (counted from admission, so that concurrent upgrades cannot pass the cap together). */
+  private readonly open = new Map<string, number>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -82,7 +84,28 @@ export class ListenServer implements OnApplicationBootstrap, BeforeApplicationSh
       refuse(socket, error, traceId, this.logger);
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, listener));
+    const tenantId = listener.tenant.tenantId;
+    const held = this.open.get(tenantId) ?? 0;
+    if (held >= this.config.LISTEN_MAX_PER_TENANT) {
+      const error = new TributaryError('rate_limited', 'too_many_listeners', `This tenant already has ${held} listen streams open here; close one first`);
+      refuse(socket, error, traceId, this.logger);
+      return;
+    }
+    this.open.set(tenantId, held + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (this.open.get(tenantId) ?? 1) - 1;
+      if (left > 0) this.open.set(tenantId, left);
+      else this.open.delete(tenantId);
+    };
+    // A socket that goes before the handshake completes gives its place back too.
+    socket.once('close', release);
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.once('close', release);
+      this.serve(ws, listener);
+    });
   }
 
   private async admit(request: IncomingMessage): Promise<Listener> {
