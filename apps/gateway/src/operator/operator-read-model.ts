@@ -111,17 +111,7 @@ export class OperatorReadModel implements OnApplicationShutdown {
 
   async deadLetters(): Promise<OperatorDeadLetter[]> {
     const letters = await this.dataSource.manager.find(DeadLetterEntity, { where: { status: 'dead' }, order: { id: 'DESC' }, take: LIST_LIMIT });
-    return letters.map((d) => ({
-      id: String(d.id),
-      group: d.groupId,
-      topic: d.topic,
-      messageId: d.messageId,
-      tenantId: d.tenantId,
-      errorCode: d.errorCode,
-      errorMessage: d.errorMessage,
-      attempts: d.attempts,
-      deadAt: d.deadAt.toISOString(),
-    }));
+    return letters.map(toDeadLetter);
   }
 
   private deadLetterCount(): Promise<number> {
@@ -204,6 +194,21 @@ interface MessageRow {
   offset: string;
   envelope: Partial<Envelope>;
   appended_at: Date;
+}
+
+/** A dead letter as the operator page shows it (its list, and the path of one event). */
+export function toDeadLetter(d: DeadLetterEntity): OperatorDeadLetter {
+  return {
+    id: String(d.id),
+    group: d.groupId,
+    topic: d.topic,
+    messageId: d.messageId,
+    tenantId: d.tenantId,
+    errorCode: d.errorCode,
+    errorMessage: d.errorMessage,
+    attempts: d.attempts,
+    deadAt: d.deadAt.toISOString(),
+  };
 }
 
 function toFlowMessage(row: MessageRow): FlowMessage {

@@ -3,6 +3,7 @@ import { DeadLetterEntity } from '@tributary/messaging';
 import { requirePlatformAdmin } from '@tributary/tenancy';
 import { DataSource, In } from 'typeorm';
 import { IngestEntryEntity } from '../../ingest/ingest-entry.entity.js';
+import { toDeadLetter } from '../operator-read-model.js';
 import { presentTables } from '../present-tables.js';
 import { RUN_COLUMNS, toRun, type RunRow } from '../operator-run.js';
 import type { OperatorRun, OperatorTrace, TraceMessage, TraceStoredEvent } from './trace-event.dto.js';
@@ -71,18 +72,7 @@ export class TraceOperatorEventHandler implements IQueryHandler<TraceOperatorEve
     const runs = tables.has('worker.runs') ? await this.runs(ids) : [];
     const events = tables.has('event_store.events') ? await this.events(ids, tables.has('event_store.projection_checkpoints')) : [];
     const letters = ids.length ? await this.dataSource.manager.find(DeadLetterEntity, { where: { messageId: In(ids) }, order: { id: 'ASC' }, take: LIMIT }) : [];
-    const deadLetters = letters.map((d) => ({
-      id: String(d.id),
-      group: d.groupId,
-      topic: d.topic,
-      messageId: d.messageId,
-      tenantId: d.tenantId,
-      errorCode: d.errorCode,
-      errorMessage: d.errorMessage,
-      attempts: d.attempts,
-      deadAt: d.deadAt.toISOString(),
-    }));
-    return { id, ingest, messages, runs, events, deadLetters };
+    return { id, ingest, messages, runs, events, deadLetters: letters.map(toDeadLetter) };
   }
 
   private async runs(ids: string[]): Promise<OperatorRun[]> {
