@@ -51,8 +51,9 @@ let started: Promise<Tracing> | undefined;
  * platform's spans (`openSpan` in @tributary/messaging) stay no-ops. One SDK per process: a second
  * call (the standalone's apps, each told to start tracing) gets the first's handle.
  *
- * Call it before the app's modules are imported, so that the instrumentations wrap the libraries
- * they patch (main.ts imports the app after it).
+ * The instrumentations wrap what is required after this (and `patchLoadedModules` re-requires what
+ * was loaded before: the entry points import the apps statically, so everything was). What an ES
+ * module bound at its import (Apollo Server's graphql functions) stays unwrapped: docs/operations.md.
  */
 export function startTracing(options: TracingOptions): Promise<Tracing> | undefined {
   if (!options.endpoint && !options.exporter) return undefined;
