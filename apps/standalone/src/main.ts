@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { startTracing } from '@tributary/observability';
 import { adminKeyPath } from './local-files.js';
-import { startPlatform } from './platform.js';
 import { loadStandaloneConfig } from './standalone.config.js';
 
 const config = loadStandaloneConfig(process.env);
 // One SDK for the four apps of the process: every span names its app in the attribute tributary.app.
 const tracing = await startTracing({ serviceName: config.OTEL_SERVICE_NAME, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: config.OTEL_TRACES_SAMPLER_ARG });
+// The platform (and through it graphql, express, kafkajs) is loaded only after tracing starts, so that the
+// instrumentations wrap those libraries before anything binds their functions.
+const { startPlatform } = await import('./platform.js');
 const platform = await startPlatform(config);
 const { urls } = platform;
 

@@ -2,7 +2,7 @@ import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsU
 import type { TransportOptions } from '@tributary/messaging';
 import { Transform } from 'class-transformer';
 import { DEFAULT_JSON_MAX_DEPTH } from '@tributary/domain';
-import { DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from '@tributary/edge';
+import { DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from './graphql-limits.js';
 
 /** `true`/`1`/`yes` → true, `false`/`0`/`no` → false, unset → `fallback`; anything else stays as is and fails validation. */
 const envFlag = (value: unknown, fallback = false): unknown => {

@@ -1,2 +1,3 @@
 export * from './config.js';
 export * from './app-config.js';
+export * from './graphql-limits.js';

@@ -51,9 +51,8 @@ let started: Promise<Tracing> | undefined;
  * platform's spans (`openSpan` in @tributary/messaging) stay no-ops. One SDK per process: a second
  * call (the standalone's apps, each told to start tracing) gets the first's handle.
  *
- * The instrumentations wrap what is required after this (and `patchLoadedModules` re-requires what
- * was loaded before: the entry points import the apps statically, so everything was). What an ES
- * module bound at its import (Apollo Server's graphql functions) stays unwrapped: docs/operations.md.
+ * Call it before the app's modules are loaded (the entry points import them after it): what an ES
+ * module binds at its import (Apollo Server's graphql functions) is wrapped only if it was before.
  */
 export function startTracing(options: TracingOptions): Promise<Tracing> | undefined {
   if (!options.endpoint && !options.exporter) return undefined;
@@ -98,12 +97,13 @@ async function start(options: TracingOptions): Promise<Tracing> {
 }
 
 /**
- * The instrumentations patch a module when it is required. The apps are ES modules: node:http and
- * express were imported (through the config's imports) before the SDK started, and an ES import
- * never passes the require hook. Requiring them now hands their (shared) exports to the hook, and
- * syncing the built-ins' ES exports makes named imports (`import { request } from 'node:http'`) see
- * the patched functions. Libraries not loaded yet (pg, kafkajs: loaded when first used) are patched
- * as they load.
+ * The instrumentations patch a module when it is required. Each entry point starts tracing before it
+ * loads its app (which loads express, graphql and the rest), so that no ES module has bound a
+ * library's functions before they are wrapped; node:http was loaded before (Node's own), and so was
+ * kafkajs (by the messaging lib the logger uses). Requiring each library here, through the hook, wraps
+ * it — the loaded ones in place — and syncing the built-ins' ES exports makes named imports
+ * (`import { request } from 'node:http'`) see the wrapped functions. (Left to load later, from the app,
+ * express was not wrapped: checked on a running standalone against an OTLP receiver.)
  */
 function patchLoadedModules(): void {
   const require = createRequire(import.meta.url);
@@ -111,7 +111,7 @@ function patchLoadedModules(): void {
   require('node:https');
   for (const name of ['express', 'graphql', 'pg', 'kafkajs']) {
     try {
-      if (require.cache[require.resolve(name)]) require(name);
+      require(name);
     } catch {
       // Not installed where this runs: nothing to patch.
       continue;
