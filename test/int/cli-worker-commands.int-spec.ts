@@ -11,6 +11,7 @@ describe('tributary deployments, schedules and tracking against a running worker
   let worker: RunningWorker;
   let dir: string;
   let env: Record<string, string>;
+  let tenantId: string;
   let otherKey: string;
   let deployment: string;
   let action: string;
@@ -26,6 +27,7 @@ describe('tributary deployments, schedules and tracking against a running worker
   beforeAll(async () => {
     worker = await startWorker();
     const tenant = await worker.tenant('cli-worker');
+    tenantId = tenant.id;
     otherKey = (await worker.tenant('cli-worker-other')).apiKey;
     dir = mkdtempSync(join(tmpdir(), 'tributary-cli-worker-'));
     env = { TRIBUTARY_WORKER_URL: worker.url, TRIBUTARY_API_KEY: tenant.apiKey };
@@ -78,7 +80,11 @@ describe('tributary deployments, schedules and tracking against a running worker
     const recipient = await ok(['tracking', 'recipient', '--tracking-id', 'CLI-TRACK-1', '--email', 'ada@example.com', '--language', 'de', '--consent', 'true']);
     expect(recipient).toMatchObject({ trackingId: 'CLI-TRACK-1', email: 'ada@example.com', language: 'de', consent: true });
     expect(await ok(['tracking', 'template', '--state', 'delivered', '--language', 'en', '--subject', 'Here', '--text', 'Your parcel {{trackingId}} arrived'])).toMatchObject({ subject: 'Here' });
-    expect(await ok(['tracking', 'opt-out', '--email', 'nobody@example.com'])).toBeDefined();
+    // Opting out twice leaves one opt-out, the caller's tenant's.
+    await ok(['tracking', 'opt-out', '--email', 'nobody@example.com']);
+    await ok(['tracking', 'opt-out', '--email', 'nobody@example.com']);
+    const optOuts = await worker.dataSource.query(`SELECT tenant_id FROM worker.notification_opt_outs WHERE email = $1`, ['nobody@example.com']);
+    expect(optOuts).toEqual([{ tenant_id: tenantId }]);
     expect(await ok(['tracking', 'mailbox'])).toEqual({ items: [] });
     const unknown = await cli(['tracking', 'show', '--tracking-id', 'CLI-TRACK-NOWHERE']);
     expect([unknown.exitCode, json(unknown).status]).toEqual([1, 404]);

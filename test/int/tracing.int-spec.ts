@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { createEnvelope, endSpan, openSpan, spansEnabled, traceparentOf, withSpan } from '@tributary/messaging';
+import { createEnvelope, endSpan, openSpan, SpanKind, spansEnabled, traceparentOf, withSpan } from '@tributary/messaging';
 import { startTracing, type Tracing } from '@tributary/observability';
 import { createTestDatabase, eventually, readJson, sendStandardWebhook, subscribe, type Subscription, type TestDatabase } from '@tributary/testing';
 import { Topics } from '@tributary/topics';
@@ -108,7 +108,8 @@ describe('tracing on: one webhook, one trace across the four apps', () => {
       await withSpan(handling, () => outbound('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01').request({ url: recorder.url, json: { a: 1 } }));
       endSpan(handling);
       const client = exporter.getFinishedSpans().find((s) => s.name === 'POST' && parentOf(s) === handling.spanContext().spanId);
-      expect(client).toBeDefined();
+      const seen = client && { traceId: client.spanContext().traceId, kind: client.kind, method: client.attributes['http.request.method'], url: client.attributes['url.full'] };
+      expect(seen).toEqual({ traceId: '0af7651916cd43dd8448eb211c80319c', kind: SpanKind.CLIENT, method: 'POST', url: new URL(recorder.url).origin });
       expect(recorder.received.map((h) => h.traceparent)).toEqual([`00-0af7651916cd43dd8448eb211c80319c-${idOf(client!)}-01`]);
       expect(traceparentOf(handling)).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
     } finally {
